@@ -1,0 +1,23 @@
+import type { ElectrumServer, Network } from '../../shared/contract';
+
+export interface KdfParams {
+  /** scrypt cost; 2^17 by default (about 128 MiB and a few hundred ms here). */
+  N: number;
+  r: number;
+  p: number;
+}
+
+export const DEFAULT_KDF: KdfParams = { N: 2 ** 17, r: 8, p: 1 };
+
+export interface AppConfig {
+  mode: 'electron' | 'browser';
+  version: string;
+  /** Root data folder: Electron's userData, or --data-dir in browser mode. */
+  dataDir: string;
+  profile: string;
+  /** Network used when the profile has no saved setting yet. */
+  defaultNetwork: Network;
+  /** A server given on the command line wins over the saved one for that network. */
+  electrumOverride: ElectrumServer | null;
+  kdf: KdfParams;
+}

@@ -1,0 +1,9 @@
+import type { Migration } from './types';
+import { coreMigration } from './001_core';
+import { walletMigration } from './002_wallet';
+import { electrumMigration } from './003_electrum';
+
+/** Append only. A shipped migration is never edited: add a new one instead. */
+export const MIGRATIONS: readonly Migration[] = [coreMigration, walletMigration, electrumMigration];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

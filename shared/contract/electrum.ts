@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Empty } from './common';
+
+export const ElectrumServer = z
+  .object({
+    host: z
+      .string()
+      .trim()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.\-:[\]]+$/, 'host name or IP address'),
+    port: z.number().int().min(1).max(65535),
+    transport: z.enum(['tcp', 'tls']),
+  })
+  .strict();
+export type ElectrumServer = z.infer<typeof ElectrumServer>;
+
+export const ElectrumStatus = z.object({
+  state: z.enum(['idle', 'connecting', 'connected', 'backoff']),
+  server: ElectrumServer,
+  tipHeight: z.number().int().nullable(),
+  serverVersion: z.string().nullable(),
+  /** Why the last attempt failed, while reconnecting. */
+  lastError: z
+    .object({
+      code: z.enum([
+        'ELECTRUM_UNREACHABLE',
+        'ELECTRUM_TIMEOUT',
+        'ELECTRUM_PROTOCOL',
+        'ELECTRUM_CERT_CHANGED',
+      ]),
+      message: z.string(),
+    })
+    .nullable(),
+  nextRetryAt: z.number().int().nullable(),
+  attempt: z.number().int().min(0),
+  /** SHA-256 of the server's TLS certificate, pinned on first use. */
+  certificateFingerprint: z.string().nullable(),
+});
+export type ElectrumStatus = z.infer<typeof ElectrumStatus>;
+
+export const electrumMethods = {
+  'electrum.getStatus': { input: Empty, output: ElectrumStatus },
+  'electrum.reconnect': { input: Empty, output: ElectrumStatus },
+  /** After a certificate change the user may accept the new one explicitly. */
+  'electrum.trustNewCertificate': { input: Empty, output: ElectrumStatus },
+} as const;

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { appMethods } from './app';
+import { electrumMethods } from './electrum';
+import type { MethodName } from './names';
+import { METHOD_NAMES } from './names';
+import { settingsMethods } from './settings';
+import { vaultMethods } from './vault';
+import { walletMethods } from './wallet';
+
+export interface MethodDef {
+  input: z.ZodType;
+  output: z.ZodType;
+}
+
+export const contract = {
+  ...appMethods,
+  ...vaultMethods,
+  ...settingsMethods,
+  ...walletMethods,
+  ...electrumMethods,
+} as const satisfies Record<MethodName, MethodDef>;
+
+// Compile-time proof that METHOD_NAMES lists every method and nothing else.
+type ContractKeys = keyof typeof contract;
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const namesMatch: Exact<ContractKeys, MethodName> = true;
+void namesMatch;
+
+export type Contract = typeof contract;
+/** What the caller may pass (defaults still optional). */
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+/** What the handler receives after validation (defaults applied). */
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && (METHOD_NAMES as readonly string[]).includes(name);
+}
+
+export { METHOD_NAMES };
+export type { MethodName };
+export * from './app';
+export * from './common';
+export * from './electrum';
+export * from './events';
+export * from './settings';
+export * from './vault';
+export * from './wallet';

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { Empty, Network } from './common';
+import { ElectrumServer } from './electrum';
+
+export const Language = z.enum(['en', 'es']);
+export type Language = z.infer<typeof Language>;
+export const Theme = z.enum(['light', 'dark', 'system']);
+export type Theme = z.infer<typeof Theme>;
+
+export const Settings = z.object({
+  language: Language,
+  theme: Theme,
+  network: Network,
+  /** The Electrum server used for each network. */
+  electrum: z.object({
+    mainnet: ElectrumServer,
+    testnet: ElectrumServer,
+    signet: ElectrumServer,
+    regtest: ElectrumServer,
+  }),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsPatch = z
+  .object({
+    language: Language.optional(),
+    theme: Theme.optional(),
+    network: Network.optional(),
+    electrumServer: ElectrumServer.optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const settingsMethods = {
+  'settings.get': { input: Empty, output: Settings },
+  /** `electrumServer` applies to the active (or newly chosen) network. */
+  'settings.update': { input: SettingsPatch, output: Settings },
+} as const;

@@ -1,0 +1,64 @@
+/**
+ * Every failure that crosses the bridge is one of these codes. The renderer maps codes to
+ * translated text; `message` is an English fallback for logs and tests.
+ */
+export const ERROR_CODES = [
+  'BAD_INPUT',
+  'UNKNOWN_METHOD',
+  'FORBIDDEN_SENDER',
+  'INTERNAL',
+  'STORE_CORRUPT',
+  'STORE_NEWER_VERSION',
+  'STORE_UNAVAILABLE',
+  'VAULT_NOT_SET_UP',
+  'VAULT_ALREADY_SET_UP',
+  'VAULT_LOCKED',
+  'VAULT_WRONG_PASSWORD',
+  'VAULT_RATE_LIMITED',
+  'VAULT_WEAK_PASSWORD',
+  'WALLET_NOT_FOUND',
+  'WALLET_EXISTS',
+  'MNEMONIC_BAD_LENGTH',
+  'MNEMONIC_UNKNOWN_WORD',
+  'MNEMONIC_BAD_CHECKSUM',
+  'DRAFT_NOT_FOUND',
+  'CONFIRMATION_MISMATCH',
+  'ELECTRUM_UNREACHABLE',
+  'ELECTRUM_TIMEOUT',
+  'ELECTRUM_PROTOCOL',
+  'ELECTRUM_CERT_CHANGED',
+  'ELECTRUM_NOT_CONNECTED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface BridgeError {
+  code: ErrorCode;
+  message: string;
+  /** Extra machine-readable facts, e.g. `retryAfterMs` or the offending word index. */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+export class FlashError extends Error {
+  readonly code: ErrorCode;
+  readonly details: BridgeError['details'];
+
+  constructor(code: ErrorCode, message: string, details?: BridgeError['details']) {
+    super(message);
+    this.name = 'FlashError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toBridge(): BridgeError {
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isFlashError(err: unknown): err is FlashError {
+  return err instanceof FlashError;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: BridgeError };
