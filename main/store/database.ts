@@ -8,20 +8,32 @@ export type Db = Database.Database;
 
 /**
  * Opens (or creates) one profile's database. A file that is not SQLite, fails its integrity
- * check, or was written by a newer app version is reported and left untouched: nothing here
- * writes to it before those checks pass.
+ * check, or was written by a newer app version is reported and left untouched: an existing file
+ * is first inspected through a read-only connection (which can neither write pages nor checkpoint
+ * a WAL into the file when it closes), and only a file that passes is opened for writing, given
+ * its pragmas and migrated.
+ *
+ * Errors: STORE_CORRUPT (not SQLite / damaged), STORE_NEWER_VERSION (schema newer than this app),
+ * STORE_UNAVAILABLE (cannot open, locked by another process, or a migration failed).
  */
 export function openDatabase(file: string): Db {
   const exists = fs.existsSync(file);
-  if (!exists) fs.mkdirSync(path.dirname(file), { recursive: true });
+  let checked = false;
+  if (exists) {
+    checked = inspectReadOnly(file);
+  } else {
+    createEmptyFile(file);
+  }
   let db: Db;
   try {
-    db = new Database(file, { fileMustExist: exists });
+    db = new Database(file, { fileMustExist: true });
   } catch (err) {
     throw new FlashError('STORE_UNAVAILABLE', `Cannot open the database: ${describe(err)}`, { path: file });
   }
   try {
-    checkReadable(db, file);
+    // A file the read-only look could not judge (e.g. it has a hot journal to roll back first)
+    // is checked here, still before any pragma that writes.
+    if (!checked) checkReadable(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -30,7 +42,44 @@ export function openDatabase(file: string): Db {
     return db;
   } catch (err) {
     db.close();
+    if (err instanceof FlashError) throw err;
+    throw new FlashError('STORE_UNAVAILABLE', `Cannot open the database: ${describe(err)}`, { path: file });
+  }
+}
+
+/**
+ * Checks an existing file through a read-only connection. Returns true when it passed, false when
+ * a read-only connection cannot judge it (the read-write open then checks it), and throws the
+ * store errors otherwise.
+ */
+function inspectReadOnly(file: string): boolean {
+  let ro: Db;
+  try {
+    ro = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    if (needsWriter(err)) return false;
+    throw classify(err, file);
+  }
+  try {
+    checkReadable(ro, file);
+    return true;
+  } catch (err) {
+    if (needsWriter(err)) return false;
     throw err;
+  } finally {
+    ro.close();
+  }
+}
+
+/** New database files are readable by their owner only: they hold the sealed vault. */
+function createEmptyFile(file: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // A zero-byte file is a valid, empty SQLite database.
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw new FlashError('STORE_UNAVAILABLE', `Cannot create the database: ${describe(err)}`, { path: file });
   }
 }
 
@@ -39,9 +88,12 @@ function checkReadable(db: Db, file: string): void {
   try {
     version = Number(db.pragma('user_version', { simple: true }));
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new Error(String(check));
+    if (check !== 'ok') {
+      throw new FlashError('STORE_CORRUPT', `The database file is damaged: ${String(check)}`, { path: file });
+    }
   } catch (err) {
-    throw new FlashError('STORE_CORRUPT', `The database file is damaged: ${describe(err)}`, { path: file });
+    if (needsWriter(err)) throw err;
+    throw classify(err, file);
   }
   if (version > LATEST_SCHEMA_VERSION) {
     throw new FlashError(
@@ -50,6 +102,29 @@ function checkReadable(db: Db, file: string): void {
       { path: file, schemaVersion: version },
     );
   }
+}
+
+/** SQLite result codes that mean "this is not a (healthy) database". */
+const CORRUPT_CODES = /^SQLITE_(NOTADB|CORRUPT|FORMAT)/;
+/** Codes a read-only connection gives for files it cannot judge without writing. */
+const NEEDS_WRITER_CODES = /^SQLITE_(READONLY|CANTOPEN)/;
+
+function sqliteCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+    ? (err as { code: string }).code
+    : '';
+}
+
+function needsWriter(err: unknown): boolean {
+  return !(err instanceof FlashError) && NEEDS_WRITER_CODES.test(sqliteCode(err));
+}
+
+function classify(err: unknown, file: string): FlashError {
+  if (err instanceof FlashError) return err;
+  if (CORRUPT_CODES.test(sqliteCode(err))) {
+    return new FlashError('STORE_CORRUPT', `The database file is damaged: ${describe(err)}`, { path: file });
+  }
+  return new FlashError('STORE_UNAVAILABLE', `Cannot read the database: ${describe(err)}`, { path: file });
 }
 
 export function schemaVersion(db: Db): number {

@@ -1,4 +1,9 @@
 import type { VaultStatus } from '../../shared/contract';
+import type { KdfParams } from '../core/config';
+import type { EventBus } from '../core/event-bus';
+import type { Logger } from '../core/logger';
+import type { Db } from '../store/database';
+import type { DeriveKey } from './crypto';
 
 /**
  * Holds every secret of a profile, sealed under a key derived from the user's password.
@@ -26,4 +31,22 @@ export interface VaultService {
   onUnlock(listener: () => void): () => void;
   start(): void;
   stop(): void;
+}
+
+export type TimerHandle = unknown;
+
+export interface VaultDeps {
+  /** An open, migrated database (see `openDatabase`). */
+  db: Db;
+  bus: EventBus;
+  log: Logger;
+  /** KDF cost for new vaults and password changes; an existing vault uses the numbers it stored. */
+  kdf: KdfParams;
+  /** Wall clock in ms; injectable for tests. */
+  now?: () => number;
+  /** Timer functions for auto-lock; injectable for tests. Defaults use unref'd setTimeout. */
+  setTimer?: (fn: () => void, ms: number) => TimerHandle;
+  clearTimer?: (handle: TimerHandle) => void;
+  /** Password -> 32-byte key. Defaults to scrypt; tests inject a counting wrapper. */
+  deriveKey?: DeriveKey;
 }
