@@ -1,0 +1,14 @@
+import { benchBridgeLatency } from './bridge-latency';
+import { benchHistoryStore } from './history-store';
+
+/** `npm run bench`: prints figures and ratios against baselines measured in the same run. */
+async function main(): Promise<void> {
+  console.log(`Flash benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
+  await benchBridgeLatency();
+  await benchHistoryStore();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

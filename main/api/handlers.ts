@@ -1,0 +1,71 @@
+import type { AppInfo, Network, StoreProblem } from '../../shared/contract';
+import { METHOD_NAMES } from '../../shared/contract';
+import { FlashError } from '../../shared/errors';
+import type { ElectrumService } from '../bitcoin/electrum/types';
+import type { WalletService } from '../bitcoin/wallet/types';
+import type { SettingsService } from '../core/settings-service';
+import type { VaultService } from '../vault/types';
+import type { Handlers } from './dispatcher';
+
+export interface ApiServices {
+  info: AppInfo;
+  vault: VaultService;
+  settings: SettingsService;
+  wallet: WalletService;
+  electrum: ElectrumService;
+}
+
+const DONE = { done: true } as const;
+
+/** Binds each contract method to the service that owns it. No logic beyond routing lives here. */
+export function createHandlers(s: ApiServices): Handlers {
+  const network = () => s.settings.get().network;
+  return {
+    'app.getInfo': () => s.info,
+    'app.getState': () => ({
+      storeProblem: null,
+      vault: s.vault.status().state,
+      network: network(),
+      activeWalletId: s.wallet.activeWalletId(network()),
+    }),
+    'vault.getStatus': () => s.vault.status(),
+    'vault.setup': ({ password }) => s.vault.setup(password),
+    'vault.unlock': ({ password }) => s.vault.unlock(password),
+    'vault.lock': () => s.vault.lock(),
+    'vault.touch': () => {
+      s.vault.touch();
+      return DONE;
+    },
+    'vault.changePassword': ({ current, next }) => s.vault.changePassword(current, next),
+    'vault.setAutoLock': ({ minutes }) => s.vault.setAutoLock(minutes),
+    'vault.revealRecoveryWords': async ({ walletId, password }) => {
+      await s.vault.verifyPassword(password);
+      return s.wallet.recoveryWords(walletId);
+    },
+    'settings.get': () => s.settings.get(),
+    'settings.update': (patch) => s.settings.update(patch),
+    'wallet.list': () => s.wallet.list(),
+    'wallet.createDraft': ({ wordCount }) => s.wallet.createDraft(wordCount),
+    'wallet.confirmDraft': (input) => s.wallet.confirmDraft({ ...input, network: network() }),
+    'wallet.restore': (input) => s.wallet.restore({ ...input, network: network() }),
+    'wallet.getOverview': ({ walletId }) => s.wallet.overview(walletId),
+    'wallet.listActivity': ({ walletId, limit, offset }) => s.wallet.activity(walletId, limit, offset),
+    'electrum.getStatus': () => s.electrum.status(),
+    'electrum.reconnect': () => s.electrum.reconnect(),
+    'electrum.trustNewCertificate': () => s.electrum.trustNewCertificate(),
+  };
+}
+
+/**
+ * When the profile's database can't be opened, the app still answers: it reports the problem so
+ * the renderer can show an error screen, and refuses everything else without touching the file.
+ */
+export function createStoreProblemHandlers(info: AppInfo, problem: StoreProblem, network: Network): Handlers {
+  const refuse = (): never => {
+    throw new FlashError(problem.code, problem.message, { path: problem.path });
+  };
+  const handlers = Object.fromEntries(METHOD_NAMES.map((m) => [m, refuse])) as unknown as Handlers;
+  handlers['app.getInfo'] = () => info;
+  handlers['app.getState'] = () => ({ storeProblem: problem, vault: 'locked', network, activeWalletId: null });
+  return handlers;
+}

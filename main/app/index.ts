@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor } from 'electron';
+import { DEFAULT_KDF } from '../core/config';
+import { createFlashCore, type FlashCore } from '../core/container';
+import { createLogger } from '../core/logger';
+import { parseElectrumSpec } from '../headless/args';
+import { createFrameCheck, registerIpcBridge } from './ipc-bridge';
+import { createMainWindow, hardenSession, rendererUrlFor } from './window';
+
+/** The Electron shell: window, security settings, IPC transport. All wallet logic lives in core. */
+let core: FlashCore | null = null;
+let unregister: (() => void) | null = null;
+
+// --data-dir lets tests and power users keep a profile outside the default userData folder.
+const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='));
+if (dataDirArg) app.setPath('userData', path.resolve(dataDirArg.slice('--data-dir='.length)));
+
+if (!app.requestSingleInstanceLock()) {
+  // Two processes on one SQLite profile would race on the same journal.
+  app.quit();
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.whenReady().then(() => {
+  hardenSession();
+  Menu.setApplicationMenu(null);
+  const dataDir = app.getPath('userData');
+  const log = createLogger({ file: path.join(dataDir, 'logs', 'main.log') });
+  const electrumArg = process.argv.find((a) => a.startsWith('--electrum='));
+  const networkArg = process.argv.find((a) => a.startsWith('--network='))?.slice('--network='.length);
+  core = createFlashCore(
+    {
+      mode: 'electron',
+      version: app.getVersion(),
+      dataDir,
+      profile: 'default',
+      defaultNetwork: networkArg === 'testnet' || networkArg === 'signet' || networkArg === 'regtest' ? networkArg : 'mainnet',
+      electrumOverride: electrumArg ? parseElectrumSpec(electrumArg.slice('--electrum='.length)) : null,
+      kdf: DEFAULT_KDF,
+    },
+    log,
+  );
+  core.start();
+
+  const rendererUrl = rendererUrlFor(import.meta.dirname);
+  unregister = registerIpcBridge({
+    ipcMain,
+    dispatcher: core.dispatcher,
+    bus: core.bus,
+    log: log.child('ipc'),
+    isTrustedFrame: createFrameCheck(rendererUrl),
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+  });
+  core.bus.on('deposit.detected', (deposit) => {
+    if (!Notification.isSupported()) return;
+    new Notification({
+      title: deposit.confirmed ? 'Deposit confirmed' : 'Deposit received',
+      body: `${deposit.amountSats.toLocaleString('en-US')} sats`,
+    }).show();
+  });
+
+  // A laptop closed with the wallet open must not stay open: timers stop while the OS sleeps.
+  powerMonitor.on('suspend', () => core?.lockNow());
+  powerMonitor.on('lock-screen', () => core?.lockNow());
+
+  const open = () =>
+    createMainWindow({ preloadPath: path.join(import.meta.dirname, '../preload/index.cjs'), rendererUrl });
+  open();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  unregister?.();
+  core?.stop();
+});

@@ -1,0 +1,128 @@
+import path from 'node:path';
+import type { AppInfo, Network, StoreProblem } from '../../shared/contract';
+import { FlashError } from '../../shared/errors';
+import type { Dispatcher } from '../api/dispatcher';
+import { createDispatcher } from '../api/dispatcher';
+import { createHandlers, createStoreProblemHandlers } from '../api/handlers';
+import { createElectrumService } from '../bitcoin/electrum/service';
+import { createWalletService } from '../bitcoin/wallet/service';
+import { openDatabase, type Db } from '../store/database';
+import { createVaultService } from '../vault/service';
+import type { AppConfig } from './config';
+import type { EventBus } from './event-bus';
+import { createEventBus } from './event-bus';
+import type { Logger } from './logger';
+import { createSettingsService } from './settings';
+
+export interface FlashCore {
+  dispatcher: Dispatcher;
+  bus: EventBus;
+  log: Logger;
+  info: AppInfo;
+  storeProblem: StoreProblem | null;
+  databasePath: string;
+  /** Locks the vault now, e.g. when the OS suspends or the screen locks. */
+  lockNow(): void;
+  start(): void;
+  stop(): void;
+}
+
+export function profileDatabasePath(config: Pick<AppConfig, 'dataDir' | 'profile'>): string {
+  return path.join(config.dataDir, 'profiles', config.profile, 'flash.db');
+}
+
+/**
+ * Builds every service of one profile with its dependencies passed in, in start order. Nothing
+ * here imports Electron, so the same core runs in the Electron shell, browser mode and tests.
+ */
+export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
+  const bus = createEventBus();
+  const info: AppInfo = {
+    version: config.version,
+    mode: config.mode,
+    platform: process.platform,
+    profile: config.profile,
+    dataDir: config.dataDir,
+  };
+  const databasePath = profileDatabasePath(config);
+
+  let db: Db;
+  try {
+    db = openDatabase(databasePath);
+  } catch (err) {
+    if (!(err instanceof FlashError) || !isStoreCode(err.code)) throw err;
+    const storeProblem: StoreProblem = { code: err.code, message: err.message, path: databasePath };
+    log.error('store unavailable', { code: err.code, path: databasePath });
+    const dispatcher = createDispatcher({
+      handlers: createStoreProblemHandlers(info, storeProblem, config.defaultNetwork),
+      log,
+    });
+    return { dispatcher, bus, log, info, storeProblem, databasePath, lockNow() {}, start() {}, stop() {} };
+  }
+
+  const settings = createSettingsService({
+    db,
+    bus,
+    defaultNetwork: config.defaultNetwork,
+    electrumOverride: config.electrumOverride,
+  });
+  const vault = createVaultService({ db, bus, log: log.child('vault'), kdf: config.kdf });
+  const electrum = createElectrumService({
+    db,
+    bus,
+    log: log.child('electrum'),
+    initialServer: settings.electrumServer(settings.get().network),
+  });
+  const wallet = createWalletService({ db, vault, electrum, bus, settings, log: log.child('wallet') });
+
+  const dispatcher = createDispatcher({
+    handlers: createHandlers({ info, vault, settings, wallet, electrum }),
+    log: log.child('api'),
+    onActivity: () => vault.touch(),
+  });
+
+  let network: Network = settings.get().network;
+  let stopFollowingSettings: (() => void) | null = null;
+
+  return {
+    dispatcher,
+    bus,
+    log,
+    info,
+    storeProblem: null,
+    databasePath,
+    lockNow() {
+      if (vault.status().state === 'unlocked') vault.lock();
+    },
+    start() {
+      vault.start();
+      electrum.start();
+      wallet.start();
+      stopFollowingSettings = bus.on('settings.changed', (next) => {
+        const server = settings.electrumServer(next.network);
+        const current = electrum.status().server;
+        if (next.network !== network || !sameServer(server, current)) {
+          network = next.network;
+          electrum.setServer(server);
+        }
+      });
+      log.info('started', { profile: config.profile, network, mode: config.mode });
+    },
+    stop() {
+      stopFollowingSettings?.();
+      wallet.stop();
+      electrum.stop();
+      vault.stop();
+      db.close();
+      log.info('stopped');
+    },
+  };
+}
+
+function isStoreCode(code: string): code is StoreProblem['code'] {
+  return code === 'STORE_CORRUPT' || code === 'STORE_NEWER_VERSION' || code === 'STORE_UNAVAILABLE';
+}
+
+function sameServer(a: { host: string; port: number; transport: string }, b: typeof a): boolean {
+  return a.host === b.host && a.port === b.port && a.transport === b.transport;
+}

@@ -1,0 +1,70 @@
+import type { ElectrumServer, Network } from '../../shared/contract';
+import { ElectrumServer as ElectrumServerSchema, Network as NetworkSchema } from '../../shared/contract';
+
+export interface HeadlessArgs {
+  network: Network;
+  dataDir: string | null;
+  profile: string;
+  electrum: ElectrumServer | null;
+  port: number;
+  open: boolean;
+}
+
+export class ArgsError extends Error {}
+
+export const USAGE = `Usage: npm run start:browser -- [--network mainnet|testnet|signet|regtest] [--data-dir DIR]
+       [--profile NAME] [--electrum HOST:PORT:t|s] [--port N]`;
+
+/** `--electrum HOST:PORT:t|s` — `t` plain TCP (a local node), `s` TLS (pinned on first use). */
+export function parseElectrumSpec(spec: string): ElectrumServer {
+  const match = /^(.+):(\d{1,5}):([ts])$/.exec(spec);
+  if (!match) throw new ArgsError(`--electrum must look like HOST:PORT:t or HOST:PORT:s, got "${spec}"`);
+  const parsed = ElectrumServerSchema.safeParse({
+    host: match[1]?.replace(/^\[|\]$/g, ''),
+    port: Number(match[2]),
+    transport: match[3] === 's' ? 'tls' : 'tcp',
+  });
+  if (!parsed.success) throw new ArgsError(`--electrum: ${parsed.error.issues[0]?.message ?? 'invalid server'}`);
+  return parsed.data;
+}
+
+export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
+  const out: HeadlessArgs = { network: 'mainnet', dataDir: null, profile: 'default', electrum: null, port: 0, open: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new ArgsError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--network': {
+        const n = NetworkSchema.safeParse(value());
+        if (!n.success) throw new ArgsError('--network must be mainnet, testnet, signet or regtest');
+        out.network = n.data;
+        break;
+      }
+      case '--data-dir':
+        out.dataDir = value();
+        break;
+      case '--profile': {
+        const p = value();
+        if (!/^[A-Za-z0-9_-]{1,32}$/.test(p)) throw new ArgsError('--profile: letters, digits, - and _ only');
+        out.profile = p;
+        break;
+      }
+      case '--electrum':
+        out.electrum = parseElectrumSpec(value());
+        break;
+      case '--port': {
+        const p = Number(value());
+        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ArgsError('--port must be 0..65535');
+        out.port = p;
+        break;
+      }
+      default:
+        throw new ArgsError(`Unknown option ${String(flag)}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { test as base, _electron as electron, type Page } from '@playwright/test';
+import { startStack, type Stack } from '../stack';
+
+export interface FlashApp {
+  page: Page;
+  dataDir: string;
+  /** Every bridge frame the page sent or received (browser mode), for secret scans. */
+  bridgeFrames: string[];
+  /** Saves a screenshot under test-results/screens/<name>.png. */
+  snap(name: string): Promise<void>;
+}
+
+const SCREEN_DIR = path.resolve('test-results/screens');
+
+function electronBinary(): string | null {
+  try {
+    const bin = require('electron') as unknown;
+    return typeof bin === 'string' && fs.existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+async function startBrowserMode(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['out/main/headless.js', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (line.startsWith('FLASH_READY ')) resolve((JSON.parse(line.slice(12)) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+export const test = base.extend<{ stack: Stack; flash: FlashApp }>({
+  stack: async ({}, use) => {
+    const stack = await startStack();
+    await use(stack);
+    await stack.stop();
+  },
+  flash: async ({ stack, browser }, use, testInfo) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-e2e-'));
+    const electrum = `${stack.electrum.host}:${stack.electrum.port}:t`;
+    const bridgeFrames: string[] = [];
+    fs.mkdirSync(SCREEN_DIR, { recursive: true });
+    let page: Page;
+    let cleanup: () => Promise<void>;
+    const target = process.env['E2E_TARGET'] ?? 'browser';
+    if (target === 'electron') {
+      const executablePath = electronBinary();
+      if (!executablePath) throw new Error('E2E_TARGET=electron but no Electron binary is installed here');
+      const app = await electron.launch({
+        executablePath,
+        args: ['out/main/index.js', '--network=regtest', `--electrum=${electrum}`, `--data-dir=${dataDir}`],
+      });
+      page = await app.firstWindow();
+      cleanup = () => app.close();
+    } else {
+      const { child, url } = await startBrowserMode([
+        '--network', 'regtest', '--data-dir', dataDir, '--electrum', electrum,
+      ]);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+      page = await context.newPage();
+      page.on('websocket', (ws) => {
+        ws.on('framesent', (f) => bridgeFrames.push(String(f.payload)));
+        ws.on('framereceived', (f) => bridgeFrames.push(String(f.payload)));
+      });
+      await page.goto(url);
+      cleanup = async () => {
+        await context.close();
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      };
+    }
+    const prefix = testInfo.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    await use({
+      page,
+      dataDir,
+      bridgeFrames,
+      snap: async (name) => {
+        await page.screenshot({ path: path.join(SCREEN_DIR, `${prefix}--${name}.png`), fullPage: true });
+      },
+    });
+    await cleanup();
+  },
+});
+
+export { expect } from '@playwright/test';
