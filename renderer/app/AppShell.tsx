@@ -1,0 +1,98 @@
+import { useCallback, useState } from 'react';
+import type { Network } from '../../shared/contract/common';
+import type { WalletSummary } from '../../shared/contract/wallet';
+import { formatSats } from '../../shared/money';
+import { ErrorAlert } from '../components/Alert';
+import { CertificateWarning } from '../components/CertificateWarning';
+import { StatusBar } from '../components/StatusBar';
+import { ToastProvider, useToast } from '../components/Toasts';
+import type { PlannedArea } from '../features/placeholder/NotAvailableYet';
+import { NotAvailableYet } from '../features/placeholder/NotAvailableYet';
+import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { WalletArea } from '../features/wallet/WalletScreen';
+import { useI18n, useT } from '../i18n';
+import { useFlash } from './flash-context';
+import { useAction, useFlashEvent, useReportUserActivity } from './hooks';
+import { useElectrumStatus } from './use-electrum-status';
+
+const AREAS = ['wallet', 'lightning', 'ecash', 'messages', 'merchant', 'devices', 'settings'] as const;
+type AreaId = (typeof AREAS)[number];
+
+interface Props {
+  walletId: string | null;
+  network: Network;
+  onWalletReady: (wallet: WalletSummary) => void;
+  onLocked: () => void;
+}
+
+/** The unlocked app: navigation, the current area, the Electrum status bar and toasts. */
+export function AppShell(props: Props) {
+  return (
+    <ToastProvider>
+      <Shell {...props} />
+    </ToastProvider>
+  );
+}
+
+function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
+  const t = useT();
+  const flash = useFlash();
+  const [area, setArea] = useState<AreaId>('wallet');
+  const electrum = useElectrumStatus();
+  const lock = useAction(useCallback(() => flash.vault.lock(), [flash]));
+  useReportUserActivity();
+  useDepositToasts();
+
+  const lockNow = async () => {
+    if (await lock.run()) onLocked();
+  };
+
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label={t('nav.label')}>
+        <p className="brand">Flash</p>
+        <ul>
+          {AREAS.map((id) => (
+            <li key={id}>
+              <button
+                type="button"
+                className="nav-item"
+                aria-current={area === id ? 'page' : undefined}
+                onClick={() => setArea(id)}
+              >
+                {t(`nav.${id}`)}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="nav-lock" onClick={lockNow} disabled={lock.busy}>
+          {t('nav.lock')}
+        </button>
+        <ErrorAlert error={lock.error} />
+      </nav>
+      <main className="content">
+        <CertificateWarning electrum={electrum} />
+        {area === 'wallet' ? (
+          <WalletArea walletId={walletId} network={network} onWalletReady={onWalletReady} />
+        ) : area === 'settings' ? (
+          <SettingsScreen walletId={walletId} />
+        ) : (
+          <NotAvailableYet area={area as PlannedArea} />
+        )}
+      </main>
+      <StatusBar electrum={electrum} />
+    </div>
+  );
+}
+
+/** "Deposit received: X sats (unconfirmed)" / "Deposit confirmed: X sats" toasts, app-wide. */
+function useDepositToasts(): void {
+  const { t, separators } = useI18n();
+  const toast = useToast();
+  useFlashEvent('deposit.detected', (deposit) => {
+    const amount = formatSats(deposit.amountSats, { separators });
+    toast(
+      deposit.confirmed ? t('toast.depositConfirmed', { amount }) : t('toast.depositReceived', { amount }),
+    );
+  });
+}

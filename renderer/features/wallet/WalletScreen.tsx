@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Network } from '../../../shared/contract/common';
+import type { SyncState, WalletSummary } from '../../../shared/contract/wallet';
+import { useFlash } from '../../app/flash-context';
+import { useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
+import { ErrorAlert } from '../../components/Alert';
+import { useT } from '../../i18n';
+import { WalletSetup } from '../onboarding/WalletSetup';
+import { ActivityList } from './ActivityList';
+import { BalanceCard } from './BalanceCard';
+import { ReceivePanel } from './ReceivePanel';
+import { SyncStatus } from './SyncStatus';
+
+const PAGE_SIZE = 50;
+
+/** The Wallet area: the active wallet, or the create/restore choice when there is none. */
+export function WalletArea(props: {
+  walletId: string | null;
+  network: Network;
+  onWalletReady: (wallet: WalletSummary) => void;
+}) {
+  if (!props.walletId) return <WalletSetup network={props.network} onDone={props.onWalletReady} />;
+  return <WalletScreen key={props.walletId} walletId={props.walletId} />;
+}
+
+function WalletScreen({ walletId }: { walletId: string }) {
+  const t = useT();
+  const flash = useFlash();
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  const loadOverview = useCallback(() => flash.wallet.getOverview({ walletId }), [flash, walletId]);
+  const loadActivity = useCallback(
+    () => flash.wallet.listActivity({ walletId, limit, offset: 0 }),
+    [flash, walletId, limit],
+  );
+  const overview = useQuery(loadOverview);
+  const activity = useQuery(loadActivity);
+  const { reload: reloadOverview } = overview;
+  const { reload: reloadActivity } = activity;
+  const refresh = useCallback(() => {
+    reloadOverview();
+    reloadActivity();
+  }, [reloadOverview, reloadActivity]);
+
+  // Progress events are newer than the overview until the overview is fetched again.
+  const [liveSync, setLiveSync] = useState<SyncState | null>(null);
+  useEffect(() => setLiveSync(null), [overview.value]);
+
+  const lastTip = useRef<number | null>(null);
+  useFlashEvent('wallet.updated', (e) => e.walletId === walletId && refresh());
+  useFlashEvent('deposit.detected', (e) => e.walletId === walletId && refresh());
+  useFlashEvent('sync.progress', (e) => {
+    if (e.walletId !== walletId) return;
+    setLiveSync(e.sync);
+    if (e.sync.phase === 'synced') refresh();
+  });
+  useFlashEvent('electrum.status', (s) => {
+    // A new block changes every confirmation count.
+    if (s.tipHeight !== null && s.tipHeight !== lastTip.current) {
+      const first = lastTip.current === null;
+      lastTip.current = s.tipHeight;
+      if (!first) refresh();
+    }
+  });
+  useOnReconnect(refresh);
+
+  const data = overview.value;
+  if (!data) {
+    return (
+      <div className="stack">
+        <h1>{t('nav.wallet')}</h1>
+        {overview.error ? (
+          <>
+            <ErrorAlert error={overview.error} />
+            <button type="button" onClick={refresh}>
+              {t('common.tryAgain')}
+            </button>
+          </>
+        ) : (
+          <p role="status">{t('wallet.loading')}</p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div className="stack wallet-screen">
+      <header className="screen-header">
+        <h1>{data.wallet.name}</h1>
+        <p className="hint">
+          {t(`network.${data.wallet.network}`)} ·{' '}
+          {t('wallet.fingerprint', { fingerprint: data.wallet.fingerprint })}
+        </p>
+      </header>
+      <SyncStatus sync={liveSync ?? data.sync} />
+      <ErrorAlert error={overview.error} />
+      <div className="wallet-grid">
+        <BalanceCard balance={data.balance} />
+        <ReceivePanel receive={data.receive} />
+      </div>
+      {activity.value ? (
+        <ActivityList
+          page={activity.value}
+          loadingMore={activity.loading}
+          onShowMore={() => setLimit((n) => Math.min(500, n + PAGE_SIZE))}
+        />
+      ) : (
+        <ErrorAlert error={activity.error} />
+      )}
+    </div>
+  );
+}
