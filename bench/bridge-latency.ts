@@ -14,11 +14,14 @@ async function rawEchoBaseline() {
   const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
   await new Promise((r) => ws.once('open', r));
   const payload = JSON.stringify({ id: 1, method: 'vault.getStatus', input: {} });
-  const figures = await measureLatency('raw WebSocket echo (baseline)', CALLS, () =>
-    new Promise((resolve) => {
-      ws.once('message', resolve);
-      ws.send(payload);
-    }),
+  const figures = await measureLatency(
+    'raw WebSocket echo (baseline)',
+    CALLS,
+    () =>
+      new Promise((resolve) => {
+        ws.once('message', resolve);
+        ws.send(payload);
+      }),
   );
   ws.close();
   await new Promise((r) => wss.close(r));
@@ -29,13 +32,13 @@ export async function benchBridgeLatency(): Promise<void> {
   const core = startTestCore();
   const baseline = await rawEchoBaseline();
   const ws = await connectOverWebSocket(core);
-  const wsFigures = await measureLatency('bridge over loopback WebSocket', CALLS, () => ws.client.vault.getStatus());
+  const wsFigures = await measureLatency('bridge over loopback WebSocket', CALLS, () =>
+    ws.client.vault.getStatus(),
+  );
   await ws.close();
   const ipc = await connectOverIpc(core);
-  const ipcFigures = await measureLatency(
-    'bridge over IPC path (in-process, structuredClone)',
-    CALLS,
-    () => ipc.client.vault.getStatus(),
+  const ipcFigures = await measureLatency('bridge over IPC path (in-process, structuredClone)', CALLS, () =>
+    ipc.client.vault.getStatus(),
   );
   await ipc.close();
   core.stop();

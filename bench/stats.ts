@@ -12,7 +12,11 @@ export interface LatencyFigures {
   p99: number;
 }
 
-export async function measureLatency(name: string, n: number, once: () => Promise<unknown>): Promise<LatencyFigures> {
+export async function measureLatency(
+  name: string,
+  n: number,
+  once: () => Promise<unknown>,
+): Promise<LatencyFigures> {
   for (let i = 0; i < Math.min(200, n); i++) await once(); // warm up JIT and sockets
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
