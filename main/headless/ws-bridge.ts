@@ -8,8 +8,11 @@ import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
 import { serveStatic } from './static-files';
 
-/** Largest WebSocket frame accepted from the page. */
-const MAX_FRAME_BYTES = 256 * 1024;
+/**
+ * Largest WebSocket frame accepted from the page. Bigger frames close the socket outright; those
+ * under it but over the dispatcher's input limit get a typed BAD_INPUT answer.
+ */
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 export interface WsBridgeServer {
   port: number;

@@ -7,6 +7,12 @@ export interface ElectrumClient {
   readonly server: ElectrumServer;
   /** Negotiated in server.version. */
   readonly protocolVersion: string | null;
+  /** The server software named in its server.version reply, e.g. "ElectrumX 1.16.0". */
+  readonly serverSoftware: string | null;
+  /** SHA-256 of the server's TLS certificate (`AB:CD:...`), null over plain TCP. */
+  readonly certificateFingerprint: string | null;
+  /** False once the connection has closed, for whatever reason. */
+  readonly isOpen: boolean;
   request(method: string, params: JsonValue[]): Promise<JsonValue>;
   /** Sends several requests as one JSON-RPC batch (one round trip); results in order. */
   batch(calls: { method: string; params: JsonValue[] }[]): Promise<JsonValue[]>;

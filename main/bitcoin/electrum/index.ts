@@ -1,0 +1,13 @@
+export type { ElectrumClient, ElectrumService, JsonValue } from './types';
+export type { ClientOptions, ConnectOptions, NegotiableClient } from './client';
+export { connectElectrum, createElectrumClient } from './client';
+export type { ConnectFn, ElectrumServiceDeps } from './service';
+export { createElectrumService } from './service';
+export type { BackoffPolicy } from './backoff';
+export { backoffDelay, DEFAULT_BACKOFF } from './backoff';
+export type { CertificatePin, PinStore } from './pin-store';
+export { createPinStore } from './pin-store';
+export { normalizeFingerprint, serverKey } from './socket';
+export { scriptHash } from './script-hash';
+export type { HistoryItem } from './status';
+export { electrumStatus } from './status';

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { ElectrumServer } from '../../shared/contract';
+import type { ChainOptions } from './chain';
+import { RegtestChain } from './chain';
+import type { Route } from './control-api';
+import type { ElectrumTestServer, FaultMode } from './electrum-server';
+import { createElectrumServer, FAULT_MODES } from './electrum-server';
+import type { TlsCredentials } from './tls';
+import { generateTlsCredentials } from './tls';
+
+export interface BitcoinStackOptions {
+  electrumPort?: number;
+  electrumTlsPort?: number;
+  chain?: ChainOptions;
+  /** Reuse a certificate (e.g. to keep a pin valid across restarts); a fresh one otherwise. */
+  tls?: TlsCredentials;
+}
+
+export interface BitcoinStack {
+  chain: RegtestChain;
+  server: ElectrumTestServer;
+  electrum: ElectrumServer & { transport: 'tcp' };
+  electrumTls: ElectrumServer & { transport: 'tls' };
+  tls: TlsCredentials;
+  routes: Route[];
+  stop(): Promise<void>;
+}
+
+/** The regtest chain with its Electrum server on TCP and TLS, and its control routes. */
+export async function startBitcoinStack(opts: BitcoinStackOptions = {}): Promise<BitcoinStack> {
+  const chain = new RegtestChain(opts.chain);
+  const credentials = opts.tls ?? (await generateTlsCredentials());
+  const server = createElectrumServer({ chain });
+  try {
+    const tcp = await server.listen({ transport: 'tcp', port: opts.electrumPort ?? 0 });
+    const tlsEnd = await server.listen({
+      transport: 'tls',
+      port: opts.electrumTlsPort ?? 0,
+      tls: credentials,
+    });
+    const electrum = { host: tcp.host, port: tcp.port, transport: 'tcp' as const };
+    const electrumTls = { host: tlsEnd.host, port: tlsEnd.port, transport: 'tls' as const };
+    return {
+      chain,
+      server,
+      electrum,
+      electrumTls,
+      tls: credentials,
+      routes: bitcoinRoutes(chain, server, electrum, electrumTls, credentials),
+      stop: () => server.close(),
+    };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+}
+
+const MineBody = z
+  .object({
+    blocks: z.number().int().min(1).max(1000).default(1),
+    address: z.string().min(1).optional(),
+  })
+  .strict();
+const SendBody = z.object({ address: z.string().min(1), sats: z.number().int().positive() }).strict();
+const FaultBody = z.object({ mode: z.enum(FAULT_MODES as [FaultMode, ...FaultMode[]]) }).strict();
+const BroadcastBody = z.object({ hex: z.string().min(2) }).strict();
+
+function bitcoinRoutes(
+  chain: RegtestChain,
+  server: ElectrumTestServer,
+  electrum: ElectrumServer,
+  electrumTls: ElectrumServer,
+  credentials: TlsCredentials,
+): Route[] {
+  const info = () => ({
+    network: 'regtest',
+    tipHeight: chain.tipHeight,
+    tipHash: chain.tip().hash,
+    genesisHash: chain.genesisHash,
+    stackAddress: chain.stackAddress,
+    electrum,
+    electrumTls,
+    electrumTlsFingerprint: credentials.fingerprint256,
+    fault: server.fault,
+    mempool: chain.mempoolTxids().length,
+  });
+  return [
+    { method: 'GET', path: '/info', handler: info },
+    {
+      method: 'POST',
+      path: '/mine',
+      handler: (body) => {
+        const { blocks, address } = MineBody.parse(body ?? {});
+        const blockHashes = chain.mine(blocks, address);
+        return { blockHashes, tipHeight: chain.tipHeight };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/send',
+      handler: (body) => {
+        const { address, sats } = SendBody.parse(body);
+        return chain.send(address, sats);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/broadcast',
+      handler: (body) => ({ txid: chain.broadcast(BroadcastBody.parse(body).hex) }),
+    },
+    {
+      method: 'POST',
+      path: '/fault',
+      handler: (body) => {
+        const { mode } = FaultBody.parse(body);
+        server.setFault(mode);
+        return { mode };
+      },
+    },
+  ];
+}

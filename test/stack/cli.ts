@@ -1,0 +1,69 @@
+import { startStack } from './index';
+
+/** `npm run stack [-- --electrum-port N --electrum-tls-port N --control-port N]` */
+function parsePort(args: string[], flag: string): number | undefined {
+  const i = args.indexOf(flag);
+  if (i === -1) return undefined;
+  const value = Number(args[i + 1]);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${flag} needs a port number (0-65535)`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const args = process.argv.slice(2);
+const known = new Set(['--electrum-port', '--electrum-tls-port', '--control-port']);
+for (let i = 0; i < args.length; i += 2) {
+  if (!known.has(args[i] ?? '')) {
+    console.error(`unknown option ${args[i]}; use ${[...known].join(', ')}`);
+    process.exit(2);
+  }
+}
+
+const electrumPort = parsePort(args, '--electrum-port');
+const electrumTlsPort = parsePort(args, '--electrum-tls-port');
+const controlPort = parsePort(args, '--control-port');
+
+const stack = await startStack({
+  ...(electrumPort !== undefined ? { electrumPort } : {}),
+  ...(electrumTlsPort !== undefined ? { electrumTlsPort } : {}),
+  ...(controlPort !== undefined ? { controlPort } : {}),
+});
+
+const { chain } = stack;
+console.log('Flash Desktop regtest stack is running (Ctrl+C stops it)');
+console.log(`  Electrum (tcp)   ${stack.electrum.host}:${stack.electrum.port}`);
+console.log(`  Electrum (tls)   ${stack.electrumTls.host}:${stack.electrumTls.port}`);
+console.log(`  TLS fingerprint  ${stack.electrumTlsFingerprint}`);
+console.log(`  Control API      ${stack.controlUrl}  (GET /info, POST /mine /send /broadcast /fault)`);
+console.log(`  Chain            regtest, tip height ${chain.tipHeight}, stack address ${chain.stackAddress}`);
+console.log(
+  `  Example          curl -s -XPOST ${stack.controlUrl}/send -d '{"address":"bcrt1...","sats":100000}'`,
+);
+console.log(
+  `STACK_READY ${JSON.stringify({
+    electrum: stack.electrum,
+    electrumTls: stack.electrumTls,
+    electrumTlsFingerprint: stack.electrumTlsFingerprint,
+    controlUrl: stack.controlUrl,
+    tipHeight: chain.tipHeight,
+    stackAddress: chain.stackAddress,
+  })}`,
+);
+
+let stopping = false;
+const shutdown = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping the stack`);
+  stack.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error('stack did not stop cleanly:', err);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

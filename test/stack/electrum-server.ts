@@ -1,0 +1,238 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { JsonValue } from '../../main/bitcoin/electrum/types';
+import type { ChainChange, RegtestChain } from './chain';
+import type { ElectrumBackend, ServerInfo, SessionState } from './electrum-methods';
+import { createElectrumMethods, RPC, RpcError } from './electrum-methods';
+
+/**
+ * How the server misbehaves, for tests: 'garbage' answers every request with a non-JSON line,
+ * 'silent' accepts connections and never answers, 'down' closes every connection at once.
+ */
+export type FaultMode = 'none' | 'garbage' | 'silent' | 'down';
+export const FAULT_MODES: readonly FaultMode[] = ['none', 'garbage', 'silent', 'down'];
+
+export interface ListenOptions {
+  transport: 'tcp' | 'tls';
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Required for 'tls'. */
+  tls?: { key: string; cert: string };
+}
+
+export interface ElectrumTestServer {
+  listen(opts: ListenOptions): Promise<{ host: string; port: number }>;
+  setFault(mode: FaultMode): void;
+  readonly fault: FaultMode;
+  /** Open client connections (for tests that check clean-up). */
+  readonly connectionCount: number;
+  close(): Promise<void>;
+}
+
+const MAX_REQUEST_LINE = 8 * 1024 * 1024;
+
+interface Session {
+  socket: net.Socket;
+  state: SessionState;
+  buffer: string;
+}
+
+/** An Electrum protocol server (1.4) over a regtest chain, on TCP and/or TLS listeners. */
+export function createElectrumServer(opts: {
+  chain: RegtestChain;
+  /** Defaults to the chain itself; a future lying mode can pass a wrapper. */
+  backend?: ElectrumBackend;
+}): ElectrumTestServer {
+  const backend = opts.backend ?? opts.chain;
+  const listeners: { server: net.Server; transport: 'tcp' | 'tls'; host: string; port: number }[] = [];
+  const rawSockets = new Set<net.Socket>();
+  const sessions = new Set<Session>();
+  let fault: FaultMode = 'none';
+  let closed = false;
+
+  const info = (): ServerInfo => ({
+    host: listeners[0]?.host ?? '127.0.0.1',
+    tcpPort: listeners.find((l) => l.transport === 'tcp')?.port ?? null,
+    tlsPort: listeners.find((l) => l.transport === 'tls')?.port ?? null,
+  });
+  const call = createElectrumMethods(backend, info);
+
+  const write = (session: Session, payload: JsonValue | string): void => {
+    if (session.socket.destroyed) return;
+    session.socket.write((typeof payload === 'string' ? payload : JSON.stringify(payload)) + '\n');
+  };
+
+  const answer = (request: JsonValue, session: Session): { reply: JsonValue | null; close: boolean } => {
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+      return { reply: errorReply(null, RPC.INVALID_REQUEST, 'invalid request'), close: false };
+    }
+    const id = typeof request.id === 'number' || typeof request.id === 'string' ? request.id : null;
+    const isNotification = !('id' in request);
+    if (typeof request.method !== 'string') {
+      return { reply: errorReply(id, RPC.INVALID_REQUEST, 'missing method'), close: false };
+    }
+    const params = request.params ?? [];
+    if (!Array.isArray(params)) {
+      return { reply: errorReply(id, RPC.INVALID_PARAMS, 'params must be a list'), close: false };
+    }
+    try {
+      const result = call(request.method, params, session.state);
+      return { reply: isNotification ? null : { jsonrpc: '2.0', id, result }, close: false };
+    } catch (err) {
+      if (err instanceof RpcError)
+        return { reply: errorReply(id, err.code, err.message), close: err.closeAfter };
+      return { reply: errorReply(id, RPC.DAEMON_ERROR, `internal error: ${String(err)}`), close: false };
+    }
+  };
+
+  const handleLine = (session: Session, line: string): void => {
+    if (fault === 'silent') return;
+    if (fault === 'garbage') {
+      write(session, 'this is not JSON }{');
+      return;
+    }
+    let parsed: JsonValue;
+    try {
+      parsed = JSON.parse(line) as JsonValue;
+    } catch {
+      write(session, errorReply(null, RPC.PARSE_ERROR, 'parse error'));
+      return;
+    }
+    if (Array.isArray(parsed)) {
+      if (parsed.length === 0) {
+        write(session, errorReply(null, RPC.INVALID_REQUEST, 'empty batch'));
+        return;
+      }
+      const replies: JsonValue[] = [];
+      let close = false;
+      for (const request of parsed) {
+        const out = answer(request, session);
+        if (out.reply !== null) replies.push(out.reply);
+        close ||= out.close;
+      }
+      if (replies.length > 0) write(session, replies);
+      if (close) session.socket.end();
+      return;
+    }
+    const out = answer(parsed, session);
+    if (out.reply !== null) write(session, out.reply);
+    if (out.close) session.socket.end();
+  };
+
+  const startSession = (socket: net.Socket): void => {
+    const session: Session = {
+      socket,
+      state: { versionNegotiated: false, headersSubscribed: false, scriptHashes: new Map() },
+      buffer: '',
+    };
+    sessions.add(session);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      session.buffer += chunk;
+      let nl: number;
+      while ((nl = session.buffer.indexOf('\n')) !== -1) {
+        const line = session.buffer.slice(0, nl).trim();
+        session.buffer = session.buffer.slice(nl + 1);
+        if (line !== '') handleLine(session, line);
+        if (socket.destroyed) return;
+      }
+      if (session.buffer.length > MAX_REQUEST_LINE) socket.destroy();
+    });
+    socket.on('close', () => sessions.delete(session));
+  };
+
+  const onChainChange = (change: ChainChange): void => {
+    if (fault !== 'none') return;
+    for (const session of sessions) {
+      if (change.newTip && session.state.headersSubscribed) {
+        write(session, {
+          jsonrpc: '2.0',
+          method: 'blockchain.headers.subscribe',
+          params: [{ height: backend.tipHeight, hex: backend.tip().headerHex }],
+        });
+      }
+      for (const sh of change.touched) {
+        if (!session.state.scriptHashes.has(sh)) continue;
+        const status = backend.status(sh);
+        if (status === session.state.scriptHashes.get(sh)) continue;
+        session.state.scriptHashes.set(sh, status);
+        write(session, { jsonrpc: '2.0', method: 'blockchain.scripthash.subscribe', params: [sh, status] });
+      }
+    }
+  };
+  const unsubscribeChain = opts.chain.onChange(onChainChange);
+
+  const track = (socket: net.Socket): boolean => {
+    socket.on('error', () => {});
+    if (fault === 'down' || closed) {
+      socket.resetAndDestroy();
+      return false;
+    }
+    rawSockets.add(socket);
+    socket.on('close', () => rawSockets.delete(socket));
+    return true;
+  };
+
+  return {
+    async listen(listenOpts) {
+      const host = listenOpts.host ?? '127.0.0.1';
+      let server: net.Server;
+      if (listenOpts.transport === 'tls') {
+        if (!listenOpts.tls) throw new Error('a TLS listener needs a key and certificate');
+        const tlsServer = tls.createServer(
+          { key: listenOpts.tls.key, cert: listenOpts.tls.cert },
+          (socket) => {
+            socket.on('error', () => {});
+            startSession(socket);
+          },
+        );
+        // The raw TCP socket arrives first: refuse it there in 'down' mode, before any handshake.
+        tlsServer.on('connection', (socket: net.Socket) => {
+          track(socket);
+        });
+        tlsServer.on('tlsClientError', () => {});
+        server = tlsServer;
+      } else {
+        server = net.createServer((socket) => {
+          if (track(socket)) startSession(socket);
+        });
+      }
+      server.on('error', () => {});
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(listenOpts.port ?? 0, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('listener has no port');
+      listeners.push({ server, transport: listenOpts.transport, host, port: address.port });
+      return { host, port: address.port };
+    },
+    setFault(mode) {
+      fault = mode;
+      if (mode === 'down') for (const socket of rawSockets) socket.resetAndDestroy();
+    },
+    get fault() {
+      return fault;
+    },
+    get connectionCount() {
+      return rawSockets.size;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      unsubscribeChain();
+      for (const socket of rawSockets) socket.destroy();
+      await Promise.all(
+        listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
+      );
+    },
+  };
+}
+
+function errorReply(id: number | string | null, code: number, message: string): JsonValue {
+  return { jsonrpc: '2.0', id, error: { code, message } };
+}

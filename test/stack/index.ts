@@ -1,0 +1,68 @@
+import type { ElectrumServer } from '../../shared/contract';
+import type { BitcoinStackOptions } from './bitcoin';
+import { startBitcoinStack } from './bitcoin';
+import type { RegtestChain } from './chain';
+import type { ControlApi, Route } from './control-api';
+import { startControlApi } from './control-api';
+import type { ElectrumTestServer, FaultMode } from './electrum-server';
+
+export type { FaultMode } from './electrum-server';
+export { RegtestChain } from './chain';
+
+export interface StackOptions extends BitcoinStackOptions {
+  controlPort?: number;
+}
+
+export interface Stack {
+  electrum: ElectrumServer & { transport: 'tcp' };
+  electrumTls: ElectrumServer & { transport: 'tls' };
+  /** SHA-256 of the TLS listener's certificate, `AB:CD:...`. */
+  electrumTlsFingerprint: string;
+  controlUrl: string;
+  chain: RegtestChain;
+  electrumServer: ElectrumTestServer;
+  setFault(mode: FaultMode): void;
+  stop(): Promise<void>;
+}
+
+/** One part of the stack: what it serves on the control API and how to stop it. */
+interface StackPart {
+  routes: Route[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every local stand-in on 127.0.0.1. Today: the regtest chain and its Electrum server.
+ * NOSTR relays and the Cashu mint join as further parts, each adding routes and a stop().
+ */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const parts: StackPart[] = [];
+  let control: ControlApi | null = null;
+  const stopAll = async (): Promise<void> => {
+    await control?.close();
+    control = null;
+    // Reverse order: later parts may depend on earlier ones.
+    for (const part of parts.splice(0).reverse()) await part.stop();
+  };
+  try {
+    const bitcoin = await startBitcoinStack(opts);
+    parts.push(bitcoin);
+    control = await startControlApi({
+      routes: parts.flatMap((p) => p.routes),
+      ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
+    });
+    return {
+      electrum: bitcoin.electrum,
+      electrumTls: bitcoin.electrumTls,
+      electrumTlsFingerprint: bitcoin.tls.fingerprint256,
+      controlUrl: control.url,
+      chain: bitcoin.chain,
+      electrumServer: bitcoin.server,
+      setFault: (mode) => bitcoin.server.setFault(mode),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
