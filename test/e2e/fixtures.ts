@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -17,6 +18,8 @@ export interface FlashApp {
 
 const SCREEN_DIR = path.resolve('test-results/screens');
 
+const require = createRequire(import.meta.url);
+
 function electronBinary(): string | null {
   try {
     const bin = require('electron') as unknown;
@@ -27,7 +30,9 @@ function electronBinary(): string | null {
 }
 
 async function startBrowserMode(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['out/main/headless.js', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['out/main/headless.js', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -63,7 +68,12 @@ export const test = base.extend<{ stack: Stack; flash: FlashApp }>({
       cleanup = () => app.close();
     } else {
       const { child, url } = await startBrowserMode([
-        '--network', 'regtest', '--data-dir', dataDir, '--electrum', electrum,
+        '--network',
+        'regtest',
+        '--data-dir',
+        dataDir,
+        '--electrum',
+        electrum,
       ]);
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
       page = await context.newPage();
