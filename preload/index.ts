@@ -8,7 +8,8 @@ import type { Result } from '../shared/errors';
 const flash = createFlashClient({
   call: (method, input) => ipcRenderer.invoke(methodChannel(method), input) as Promise<Result<unknown>>,
   subscribe: (listener) => {
-    const handler = (_event: Electron.IpcRendererEvent, message: WireEvent) => listener(message.event, message.payload);
+    const handler = (_event: Electron.IpcRendererEvent, message: WireEvent) =>
+      listener(message.event, message.payload);
     ipcRenderer.on(EVENT_CHANNEL, handler);
     return () => {
       ipcRenderer.removeListener(EVENT_CHANNEL, handler);

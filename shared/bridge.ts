@@ -15,7 +15,7 @@ export type Area = AreaOf<MethodName>;
 export type FlashClient = {
   [A in Area]: {
     [N in MethodOf<MethodName, A>]: `${A}.${N}` extends infer M extends MethodName
-      ? {} extends MethodInput<M>
+      ? Record<string, never> extends MethodInput<M>
         ? (input?: MethodInput<M>) => Promise<Result<MethodOutput<M>>>
         : (input: MethodInput<M>) => Promise<Result<MethodOutput<M>>>
       : never;

@@ -42,7 +42,10 @@ export function createDispatcher(deps: {
       } catch (err) {
         if (err instanceof FlashError) return fail(err.toBridge());
         log.error('handler failed', { method, error: err instanceof Error ? err.message : String(err) });
-        return fail({ code: 'INTERNAL', message: 'Something went wrong inside Flash. Details are in the log.' });
+        return fail({
+          code: 'INTERNAL',
+          message: 'Something went wrong inside Flash. Details are in the log.',
+        });
       }
     },
   };
@@ -56,7 +59,10 @@ function parseInput(schema: z.ZodType, rawInput: unknown): Result<unknown> {
     return fail({ code: 'BAD_INPUT', message: 'Input must be plain JSON data.' });
   }
   if (size > MAX_INPUT_BYTES) {
-    return fail({ code: 'BAD_INPUT', message: `Input is too large (${size} bytes, limit ${MAX_INPUT_BYTES}).` });
+    return fail({
+      code: 'BAD_INPUT',
+      message: `Input is too large (${size} bytes, limit ${MAX_INPUT_BYTES}).`,
+    });
   }
   const result = schema.safeParse(rawInput ?? {});
   if (result.success) return { ok: true, value: result.data };

@@ -66,6 +66,11 @@ export function createStoreProblemHandlers(info: AppInfo, problem: StoreProblem,
   };
   const handlers = Object.fromEntries(METHOD_NAMES.map((m) => [m, refuse])) as unknown as Handlers;
   handlers['app.getInfo'] = () => info;
-  handlers['app.getState'] = () => ({ storeProblem: problem, vault: 'locked', network, activeWalletId: null });
+  handlers['app.getState'] = () => ({
+    storeProblem: problem,
+    vault: 'locked',
+    network,
+    activeWalletId: null,
+  });
   return handlers;
 }

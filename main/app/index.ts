@@ -38,7 +38,10 @@ app.whenReady().then(() => {
       version: app.getVersion(),
       dataDir,
       profile: 'default',
-      defaultNetwork: networkArg === 'testnet' || networkArg === 'signet' || networkArg === 'regtest' ? networkArg : 'mainnet',
+      defaultNetwork:
+        networkArg === 'testnet' || networkArg === 'signet' || networkArg === 'regtest'
+          ? networkArg
+          : 'mainnet',
       electrumOverride: electrumArg ? parseElectrumSpec(electrumArg.slice('--electrum='.length)) : null,
       kdf: DEFAULT_KDF,
     },

@@ -23,13 +23,22 @@ export function registerIpcBridge(deps: {
   targets: () => EventTarget[];
 }): () => void {
   for (const method of METHOD_NAMES) {
-    deps.ipcMain.handle(methodChannel(method), async (event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> => {
-      if (!deps.isTrustedFrame(event.senderFrame)) {
-        deps.log.warn('ipc call from untrusted frame refused', { method, url: event.senderFrame?.url ?? null });
-        return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This window may not call Flash.' } };
-      }
-      return deps.dispatcher.dispatch(method, input);
-    });
+    deps.ipcMain.handle(
+      methodChannel(method),
+      async (event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> => {
+        if (!deps.isTrustedFrame(event.senderFrame)) {
+          deps.log.warn('ipc call from untrusted frame refused', {
+            method,
+            url: event.senderFrame?.url ?? null,
+          });
+          return {
+            ok: false,
+            error: { code: 'FORBIDDEN_SENDER', message: 'This window may not call Flash.' },
+          };
+        }
+        return deps.dispatcher.dispatch(method, input);
+      },
+    );
   }
   const detach = deps.bus.onAny((event, payload) => {
     const message: WireEvent = { event, payload };
@@ -52,6 +61,10 @@ export function createFrameCheck(rendererUrl: string): (frame: WebFrameMain | nu
     } catch {
       return false;
     }
-    return actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname;
+    return (
+      actual.protocol === expected.protocol &&
+      actual.host === expected.host &&
+      actual.pathname === expected.pathname
+    );
   };
 }

@@ -36,7 +36,8 @@ export function createMainWindow(opts: { preloadPath: string; rendererUrl: strin
   const appOrigin = new URL(opts.rendererUrl);
   win.webContents.on('will-navigate', (event, url) => {
     const target = new URL(url);
-    if (target.protocol !== appOrigin.protocol || target.pathname !== appOrigin.pathname) event.preventDefault();
+    if (target.protocol !== appOrigin.protocol || target.pathname !== appOrigin.pathname)
+      event.preventDefault();
   });
   win.webContents.on('will-redirect', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());

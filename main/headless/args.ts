@@ -24,12 +24,20 @@ export function parseElectrumSpec(spec: string): ElectrumServer {
     port: Number(match[2]),
     transport: match[3] === 's' ? 'tls' : 'tcp',
   });
-  if (!parsed.success) throw new ArgsError(`--electrum: ${parsed.error.issues[0]?.message ?? 'invalid server'}`);
+  if (!parsed.success)
+    throw new ArgsError(`--electrum: ${parsed.error.issues[0]?.message ?? 'invalid server'}`);
   return parsed.data;
 }
 
 export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
-  const out: HeadlessArgs = { network: 'mainnet', dataDir: null, profile: 'default', electrum: null, port: 0, open: false };
+  const out: HeadlessArgs = {
+    network: 'mainnet',
+    dataDir: null,
+    profile: 'default',
+    electrum: null,
+    port: 0,
+    open: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {

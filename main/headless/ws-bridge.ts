@@ -38,8 +38,7 @@ export async function startWsBridge(deps: {
   const token = deps.token ?? crypto.randomBytes(32).toString('base64url');
   const expectedToken = Buffer.from(token);
   let port = 0;
-  const allowedOrigins = (): Set<string> =>
-    new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const allowedOrigins = (): Set<string> => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   const server = http.createServer((req, res) => {
     if (deps.rendererDir) serveStatic(deps.rendererDir, req, res);
@@ -55,7 +54,12 @@ export async function startWsBridge(deps: {
     // A missing Origin means a non-browser client (tests, bench); browsers always send one.
     const originOk = origin === undefined || allowedOrigins().has(origin);
     if (url.pathname !== '/bridge' || !tokenOk || !originOk) {
-      deps.log.warn('bridge connection refused', { path: url.pathname, tokenOk, originOk, origin: origin ?? null });
+      deps.log.warn('bridge connection refused', {
+        path: url.pathname,
+        tokenOk,
+        originOk,
+        origin: origin ?? null,
+      });
       socket.end(`HTTP/1.1 ${tokenOk ? 403 : 401} ${tokenOk ? 'Forbidden' : 'Unauthorized'}\r\n\r\n`);
       return;
     }
@@ -114,5 +118,7 @@ export async function startWsBridge(deps: {
 function isWireRequest(value: unknown): value is WireRequest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.id === 'number' && Number.isSafeInteger(v.id) && typeof v.method === 'string' && 'input' in v;
+  return (
+    typeof v.id === 'number' && Number.isSafeInteger(v.id) && typeof v.method === 'string' && 'input' in v
+  );
 }

@@ -44,6 +44,8 @@ async function startBrowserMode(args: string[]): Promise<{ child: ChildProcess; 
 }
 
 export const test = base.extend<{ stack: Stack; flash: FlashApp }>({
+  // Playwright requires a destructuring pattern here even when no fixture is used.
+  // eslint-disable-next-line no-empty-pattern
   stack: async ({}, use) => {
     const stack = await startStack();
     await use(stack);

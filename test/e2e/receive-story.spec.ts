@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
+import type { Locator } from '@playwright/test';
 import { expect, test, type FlashApp } from './fixtures';
 
 const PASSWORD = 'correct horse battery staple';
@@ -38,7 +39,7 @@ async function createWallet(flash: FlashApp): Promise<string[]> {
   return words;
 }
 
-async function labelText(field: import('@playwright/test').Locator): Promise<string> {
+async function labelText(field: Locator): Promise<string> {
   const id = await field.getAttribute('id');
   return id ? ((await field.page().locator(`label[for="${id}"]`).textContent()) ?? '') : '';
 }

@@ -57,7 +57,8 @@ export function createFakeIpc(frameUrl = RENDERER_URL, parent: WebFrameMain | nu
   };
   const webContents: EventTarget = {
     send(channel, ...args) {
-      for (const l of rendererListeners.get(channel) ?? []) l({} as IpcRendererEvent, ...args.map((a) => structuredClone(a)));
+      for (const l of rendererListeners.get(channel) ?? [])
+        l({} as IpcRendererEvent, ...args.map((a) => structuredClone(a)));
     },
     isDestroyed: () => false,
   };
@@ -75,7 +76,8 @@ export async function connectOverIpc(core: FlashCore, frameUrl = RENDERER_URL): 
     targets: () => [ipc.webContents],
   });
   const client = createFlashClient({
-    call: (method: MethodName, input) => ipc.ipcRenderer.invoke(`flash:${method}`, input) as Promise<Result<unknown>>,
+    call: (method: MethodName, input) =>
+      ipc.ipcRenderer.invoke(`flash:${method}`, input) as Promise<Result<unknown>>,
     subscribe: (listener) => {
       const handler = (_e: IpcRendererEvent, msg: unknown) => {
         const m = msg as WireEvent;
@@ -109,9 +111,19 @@ export function openSocket(url: string, origin?: string): Promise<WebSocket> {
   });
 }
 
-export async function connectOverWebSocket(core: FlashCore): Promise<ConnectedClient & { port: number; token: string }> {
-  const bridge = await startWsBridge({ dispatcher: core.dispatcher, bus: core.bus, log: core.log, rendererDir: null });
-  const ws = await openSocket(`ws://127.0.0.1:${bridge.port}/bridge?token=${bridge.token}`, `http://127.0.0.1:${bridge.port}`);
+export async function connectOverWebSocket(
+  core: FlashCore,
+): Promise<ConnectedClient & { port: number; token: string }> {
+  const bridge = await startWsBridge({
+    dispatcher: core.dispatcher,
+    bus: core.bus,
+    log: core.log,
+    rendererDir: null,
+  });
+  const ws = await openSocket(
+    `ws://127.0.0.1:${bridge.port}/bridge?token=${bridge.token}`,
+    `http://127.0.0.1:${bridge.port}`,
+  );
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const eventListeners = new Set<(event: WireEvent['event'], payload: unknown) => void>();
