@@ -43,7 +43,13 @@ async function startBrowserMode(args: string[]): Promise<{ child: ChildProcess; 
   return { child, url };
 }
 
-export const test = base.extend<{ stack: Stack; flash: FlashApp }>({
+export const test = base.extend<{
+  stack: Stack;
+  flash: FlashApp;
+  /** Bytes planted as the profile's database before the app starts, e.g. a damaged file. */
+  plantedDatabase: string | null;
+}>({
+  plantedDatabase: [null, { option: true }],
   // Playwright requires a destructuring pattern here even when no fixture is used.
   // eslint-disable-next-line no-empty-pattern
   stack: async ({}, use) => {
@@ -51,8 +57,12 @@ export const test = base.extend<{ stack: Stack; flash: FlashApp }>({
     await use(stack);
     await stack.stop();
   },
-  flash: async ({ stack, browser }, use, testInfo) => {
+  flash: async ({ stack, browser, plantedDatabase }, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-e2e-'));
+    if (plantedDatabase !== null) {
+      fs.mkdirSync(path.join(dataDir, 'profiles', 'default'), { recursive: true });
+      fs.writeFileSync(path.join(dataDir, 'profiles', 'default', 'flash.db'), plantedDatabase);
+    }
     const electrum = `${stack.electrum.host}:${stack.electrum.port}:t`;
     const bridgeFrames: string[] = [];
     fs.mkdirSync(SCREEN_DIR, { recursive: true });

@@ -2,47 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
-import type { Locator } from '@playwright/test';
-import { expect, test, type FlashApp } from './fixtures';
-
-const PASSWORD = 'correct horse battery staple';
-
-async function createWallet(flash: FlashApp): Promise<string[]> {
-  const { page } = flash;
-  await expect(page.getByRole('heading', { name: 'Welcome to Flash' })).toBeVisible();
-  await flash.snap('01-welcome');
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat password', { exact: true }).fill(PASSWORD);
-  await flash.snap('02-password');
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.getByRole('button', { name: 'Create new wallet' }).click();
-  await page.getByRole('radio', { name: '12 words' }).check();
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  const wordList = page.getByRole('list', { name: 'Recovery words' });
-  await expect(wordList).toBeVisible();
-  const words = (await wordList.locator('.word').allInnerTexts()).map((w) => w.trim());
-  expect(words).toHaveLength(12);
-  await flash.snap('03-recovery-words');
-  await page.getByRole('button', { name: 'I have written them down' }).click();
-
-  // The confirm step asks for a few positions; answer them as a person reading their paper would.
-  const fields = page.getByLabel(/^Word #\d+$/);
-  await expect(fields.first()).toBeVisible();
-  for (const field of await fields.all()) {
-    const label = (await field.getAttribute('aria-label')) ?? (await labelText(field));
-    const position = Number(/#(\d+)/.exec(label)?.[1]);
-    await field.fill(words[position - 1] ?? '');
-  }
-  await flash.snap('04-confirm-words');
-  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-  return words;
-}
-
-async function labelText(field: Locator): Promise<string> {
-  const id = await field.getAttribute('id');
-  return id ? ((await field.page().locator(`label[for="${id}"]`).textContent()) ?? '') : '';
-}
+import { expect, test } from './fixtures';
+import { createWallet, PASSWORD } from './steps';
 
 test('a new user creates a wallet, receives coins live, locks and unlocks', async ({ flash, stack }) => {
   const { page } = flash;

@@ -26,4 +26,6 @@ export interface WalletService {
   recoveryWords(walletId: string): RecoveryWords;
   start(): void;
   stop(): void;
+  /** Resolves once no sync work is queued: for tests and an orderly shutdown. */
+  idle(): Promise<void>;
 }
