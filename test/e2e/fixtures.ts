@@ -20,13 +20,13 @@ const SCREEN_DIR = path.resolve('test-results/screens');
 
 const require = createRequire(import.meta.url);
 
+/** The installed Electron binary, if any; never triggers the electron package's auto-download. */
 function electronBinary(): string | null {
-  try {
-    const bin = require('electron') as unknown;
-    return typeof bin === 'string' && fs.existsSync(bin) ? bin : null;
-  } catch {
-    return null;
-  }
+  const dir = path.dirname(require.resolve('electron/package.json'));
+  const pathFile = path.join(dir, 'path.txt');
+  if (!fs.existsSync(pathFile)) return null;
+  const binary = path.join(dir, 'dist', fs.readFileSync(pathFile, 'utf8'));
+  return fs.existsSync(binary) ? binary : null;
 }
 
 async function startBrowserMode(args: string[]): Promise<{ child: ChildProcess; url: string }> {
