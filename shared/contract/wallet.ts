@@ -11,6 +11,7 @@ export const WalletSummary = z.object({
   network: Network,
   accountType: z.enum(['bip84']),
   fingerprint: z.string(),
+  /** Milliseconds since the Unix epoch, like every timestamp in the contract. */
   createdAt: z.number().int(),
 });
 export type WalletSummary = z.infer<typeof WalletSummary>;
@@ -42,6 +43,7 @@ export const SyncState = z.object({
   phase: z.enum(['idle', 'syncing', 'synced', 'offline']),
   done: z.number().int().min(0),
   total: z.number().int().min(0),
+  /** Milliseconds since the Unix epoch. */
   lastSyncedAt: z.number().int().nullable(),
 });
 export type SyncState = z.infer<typeof SyncState>;
@@ -61,6 +63,7 @@ export const ActivityItem = z.object({
   amountSats: Sats,
   height: z.number().int(),
   confirmations: z.number().int().min(0),
+  /** When this wallet first saw the transaction, in milliseconds since the Unix epoch. */
   firstSeenAt: z.number().int(),
   direction: z.enum(['in', 'out', 'self']),
 });

@@ -62,6 +62,17 @@ test('a new user creates a wallet, receives coins live, locks and unlocks', asyn
   await expect(page.getByText(words[11] ?? 'missing', { exact: true })).toBeVisible();
   await flash.snap('10-reveal-words');
   await page.getByRole('button', { name: 'Hide' }).click();
+  await expect(page.getByText(words[11] ?? 'missing', { exact: true })).toBeHidden();
+
+  // Spanish is one choice away, and the whole shell follows it at once.
+  await page.getByLabel('Language', { exact: true }).selectOption('es');
+  const nav = page.getByRole('navigation', { name: 'Principal' });
+  await expect(nav.getByRole('button', { name: 'Ajustes' })).toBeVisible();
+  await nav.getByRole('button', { name: 'Monedero' }).click();
+  await flash.snap('11-spanish');
+  await page.getByRole('navigation', { name: 'Principal' }).getByRole('button', { name: 'Ajustes' }).click();
+  await page.getByLabel('Idioma', { exact: true }).selectOption('en');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
 
   // The secret scan: the words, the seed and the root private key must appear nowhere on disk,
   // and in the bridge traffic only in the two deliberate reveals.
