@@ -54,16 +54,18 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
   /** The certificate a server offered when it no longer matched its pin; trusted only on request. */
   let offeredFingerprint: string | null = null;
 
-  let state: ElectrumStatus = {
+  /** The status of a server not yet tried. */
+  const freshStatus = (s: ElectrumServer): ElectrumStatus => ({
     state: 'idle',
-    server: { ...server },
+    server: { ...s },
     tipHeight: null,
     serverVersion: null,
     lastError: null,
     nextRetryAt: null,
     attempt: 0,
-    certificateFingerprint: pinFor(server),
-  };
+    certificateFingerprint: pinFor(s),
+  });
+  let state: ElectrumStatus = freshStatus(server);
 
   function pinFor(s: ElectrumServer): string | null {
     return s.transport === 'tls' ? pins.get(serverKey(s)) : null;
@@ -245,16 +247,7 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       offeredFingerprint = null;
       clearRetry();
       dropConnection();
-      update({
-        state: 'idle',
-        server: { ...server },
-        tipHeight: null,
-        serverVersion: null,
-        lastError: null,
-        nextRetryAt: null,
-        attempt: 0,
-        certificateFingerprint: pinFor(server),
-      });
+      update(freshStatus(server));
       if (started) connectNow();
     },
     reconnect() {
