@@ -1,0 +1,7 @@
+import type { Migration } from './types';
+
+export const chainMigration: Migration = {
+  version: 4,
+  name: 'chain: block headers and transaction proofs',
+  up() {},
+};
