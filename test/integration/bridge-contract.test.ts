@@ -170,6 +170,14 @@ describe('loopback WebSocket access checks', () => {
     ).rejects.toThrow('HTTP 403');
   });
 
+  it('closes a socket that sends a frame over the cap, and keeps serving others', async () => {
+    const ws = await openSocket(`ws://127.0.0.1:${conn.port}/bridge?token=${conn.token}`);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('x'.repeat(5 * 1024 * 1024));
+    expect(await closed).toBe(1009); // "message too big"
+    expect(await conn.client.app.getInfo()).toMatchObject({ ok: true });
+  });
+
   it('answers a frame that is not JSON with a typed error', async () => {
     const ws = await openSocket(`ws://127.0.0.1:${conn.port}/bridge?token=${conn.token}`);
     const reply = await new Promise<string>((resolve) => {
