@@ -294,6 +294,35 @@ export const en = {
   'error.ELECTRUM_PROTOCOL': 'The Electrum server sent an answer Flash does not understand.',
   'error.ELECTRUM_CERT_CHANGED': 'The Electrum server’s certificate has changed.',
   'error.ELECTRUM_NOT_CONNECTED': 'Not connected to an Electrum server.',
+  'error.NOSTR_NO_IDENTITY': 'No NOSTR identity has been set up yet.',
+  'error.NOSTR_IDENTITY_EXISTS': 'A NOSTR identity already exists.',
+  'error.NOSTR_INVALID_KEY': 'That NOSTR key (npub, nsec, ncryptsec or words) is not valid.',
+  'error.NOSTR_WRONG_PASSWORD': 'Wrong password for this encrypted NOSTR key.',
+  'error.NOSTR_INVALID_EVENT': 'A NOSTR event was malformed or its signature did not check out.',
+  'error.NOSTR_DECRYPT_FAILED': 'A NOSTR message could not be decrypted.',
+  'error.NOSTR_CONTENT_TOO_LARGE': 'The message is too long.',
+  'error.NOSTR_NO_RELAYS': 'No NOSTR relays are configured for this.',
+  'error.NOSTR_RELAY_UNREACHABLE': 'Can’t reach the NOSTR relay.',
+  'error.NOSTR_PUBLISH_FAILED': 'No NOSTR relay accepted the message.',
+  'error.NOSTR_CONVERSATION_NOT_FOUND': 'That conversation does not exist.',
+  'error.NOSTR_NIP05_FAILED': 'The NOSTR address (NIP-05) could not be verified.',
+  'error.DESCRIPTOR_INVALID':
+    'That output descriptor is not valid. Copy it again exactly as your other wallet exported it.',
+  'error.DESCRIPTOR_BAD_CHECKSUM':
+    'The descriptor’s checksum does not match: it was changed or mistyped. Copy it again.',
+  'error.XPUB_INVALID':
+    'That is not a valid extended public key (xpub, ypub or zpub). Copy it again from your other wallet.',
+  'error.XPUB_BAD_CHECKSUM':
+    'That extended public key has a typo (checksum mismatch). Copy it again from your other wallet.',
+  'error.XPUB_WRONG_NETWORK':
+    'That key is for a different network than this wallet (mainnet versus testnet).',
+  'error.XPUB_IS_PRIVATE':
+    'That is a private key, which can spend the money. A watch-only account needs only the public key; to spend, restore the wallet from its recovery words instead.',
+  'error.XPUB_TYPE_MISMATCH':
+    'That key is for a different address type than the one chosen. Pick the matching account type.',
+  'error.ACCOUNT_TYPE_UNSUPPORTED':
+    'Flash does not support this kind of account. Use a single-key Legacy, Nested SegWit, Native SegWit or Taproot account.',
+  'error.MULTISIG_UNSUPPORTED': 'Multisig accounts are not supported yet. Import a single-signature account.',
 } satisfies ErrorMessages & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

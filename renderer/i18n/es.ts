@@ -295,4 +295,34 @@ export const es: Messages = {
   'error.ELECTRUM_PROTOCOL': 'El servidor Electrum envió una respuesta que Flash no entiende.',
   'error.ELECTRUM_CERT_CHANGED': 'El certificado del servidor Electrum ha cambiado.',
   'error.ELECTRUM_NOT_CONNECTED': 'No hay conexión con un servidor Electrum.',
+  'error.NOSTR_NO_IDENTITY': 'Todavía no hay ninguna identidad NOSTR configurada.',
+  'error.NOSTR_IDENTITY_EXISTS': 'Ya existe una identidad NOSTR.',
+  'error.NOSTR_INVALID_KEY': 'Esa clave NOSTR (npub, nsec, ncryptsec o palabras) no es válida.',
+  'error.NOSTR_WRONG_PASSWORD': 'Contraseña incorrecta para esta clave NOSTR cifrada.',
+  'error.NOSTR_INVALID_EVENT': 'Un evento NOSTR estaba mal formado o su firma no era válida.',
+  'error.NOSTR_DECRYPT_FAILED': 'No se pudo descifrar un mensaje NOSTR.',
+  'error.NOSTR_CONTENT_TOO_LARGE': 'El mensaje es demasiado largo.',
+  'error.NOSTR_NO_RELAYS': 'No hay relays NOSTR configurados para esto.',
+  'error.NOSTR_RELAY_UNREACHABLE': 'No se puede contactar con el relay NOSTR.',
+  'error.NOSTR_PUBLISH_FAILED': 'Ningún relay NOSTR aceptó el mensaje.',
+  'error.NOSTR_CONVERSATION_NOT_FOUND': 'Esa conversación no existe.',
+  'error.NOSTR_NIP05_FAILED': 'No se pudo verificar la dirección NOSTR (NIP-05).',
+  'error.DESCRIPTOR_INVALID':
+    'Ese descriptor de salida no es válido. Cópialo de nuevo tal como lo exportó tu otro monedero.',
+  'error.DESCRIPTOR_BAD_CHECKSUM':
+    'La suma de control del descriptor no coincide: se modificó o se escribió mal. Cópialo de nuevo.',
+  'error.XPUB_INVALID':
+    'Esa no es una clave pública extendida válida (xpub, ypub o zpub). Cópiala de nuevo desde tu otro monedero.',
+  'error.XPUB_BAD_CHECKSUM':
+    'Esa clave pública extendida tiene un error de escritura (la suma de control no coincide). Cópiala de nuevo desde tu otro monedero.',
+  'error.XPUB_WRONG_NETWORK':
+    'Esa clave es de una red distinta a la de este monedero (mainnet frente a testnet).',
+  'error.XPUB_IS_PRIVATE':
+    'Esa es una clave privada, que permite gastar el dinero. Una cuenta de solo lectura necesita solo la clave pública; para gastar, restaura el monedero con sus palabras de recuperación.',
+  'error.XPUB_TYPE_MISMATCH':
+    'Esa clave es para un tipo de dirección distinto del elegido. Elige el tipo de cuenta que corresponde.',
+  'error.ACCOUNT_TYPE_UNSUPPORTED':
+    'Flash no admite este tipo de cuenta. Usa una cuenta de una sola clave: Legacy, SegWit anidado, SegWit nativo o Taproot.',
+  'error.MULTISIG_UNSUPPORTED':
+    'Las cuentas multifirma aún no son compatibles. Importa una cuenta de una sola firma.',
 };

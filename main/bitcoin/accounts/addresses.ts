@@ -1,0 +1,117 @@
+import * as ecc from '@bitcoinerlab/secp256k1';
+import type { HDKey } from '@scure/bip32';
+import { initEccLib, payments, type Network as BtcNetwork } from 'bitcoinjs-lib';
+import type { Network } from '../../../shared/contract';
+import { FlashError } from '../../../shared/errors';
+import { CHANGE_CHAIN, RECEIVE_CHAIN, type Chain } from '../wallet/constants';
+import { scriptHashOf } from '../wallet/derivation';
+import { networkParams } from '../wallet/networks';
+import { parseExtendedKey } from './extended-keys';
+import type { ScriptType } from './types';
+
+// Taproot output keys need point tweaking; bitcoinjs-lib asks for an EC library once per process.
+initEccLib(ecc);
+
+export { CHANGE_CHAIN, RECEIVE_CHAIN, type Chain };
+
+export interface AccountAddress {
+  chain: Chain;
+  index: number;
+  address: string;
+  scriptPubKey: Uint8Array;
+  /** Electrum's key for a script: sha256(scriptPubKey), byte-reversed, hex. */
+  scriptHash: string;
+  /** The derived child public key (33 bytes compressed). */
+  publicKey: Uint8Array;
+}
+
+/** Largest non-hardened child index. */
+export const MAX_ADDRESS_INDEX = 0x7fffffff;
+
+/** BIP341 x-only key: the compressed key without its parity byte. */
+export function xOnly(publicKey: Uint8Array): Uint8Array {
+  return publicKey.length === 32 ? publicKey : publicKey.subarray(1, 33);
+}
+
+/** Output script and address of one public key under one script type. */
+export function scriptFor(
+  scriptType: ScriptType,
+  publicKey: Uint8Array,
+  network: BtcNetwork,
+): { address: string; scriptPubKey: Uint8Array } {
+  let payment: payments.Payment;
+  switch (scriptType) {
+    case 'pkh':
+      payment = payments.p2pkh({ pubkey: publicKey, network });
+      break;
+    case 'sh-wpkh':
+      payment = payments.p2sh({ redeem: payments.p2wpkh({ pubkey: publicKey, network }), network });
+      break;
+    case 'wpkh':
+      payment = payments.p2wpkh({ pubkey: publicKey, network });
+      break;
+    case 'tr':
+      // BIP86: key-path only, the internal key tweaked with an empty script tree.
+      payment = payments.p2tr({ internalPubkey: xOnly(publicKey), network });
+      break;
+  }
+  if (!payment.address || !payment.output) throw new Error(`could not build a ${scriptType} output`);
+  return { address: payment.address, scriptPubKey: payment.output };
+}
+
+export interface AccountAddressDeriver {
+  readonly scriptType: ScriptType;
+  readonly network: Network;
+  derive(chain: Chain, index: number): AccountAddress;
+  /** `count` consecutive addresses from `start` on one chain. */
+  range(chain: Chain, start: number, count: number): AccountAddress[];
+}
+
+/**
+ * Watch-only address derivation from an account-level extended public key (any SLIP-132 prefix):
+ * receive chain 0, change chain 1, as BIP44/49/84/86 lay out. Works while the vault is locked.
+ */
+export function createAccountAddressDeriver(
+  accountKey: string | HDKey,
+  scriptType: ScriptType,
+  network: Network,
+): AccountAddressDeriver {
+  const account =
+    typeof accountKey === 'string' ? parseExtendedKey(accountKey, { network }).hdkey : accountKey;
+  const btc = networkParams(network).btc;
+  // The chain nodes are reused for every index: deriving them each time would double the EC work.
+  const chainNodes = new Map<Chain, HDKey>();
+  const derive = (chain: Chain, index: number): AccountAddress => {
+    if (chain !== RECEIVE_CHAIN && chain !== CHANGE_CHAIN) {
+      throw new FlashError('BAD_INPUT', 'Address chain must be 0 (receive) or 1 (change).', { chain });
+    }
+    if (!Number.isInteger(index) || index < 0 || index > MAX_ADDRESS_INDEX) {
+      throw new FlashError(
+        'BAD_INPUT',
+        `Address index must be a whole number from 0 to ${MAX_ADDRESS_INDEX}.`,
+        {
+          index: String(index),
+        },
+      );
+    }
+    let node = chainNodes.get(chain);
+    if (!node) {
+      node = account.deriveChild(chain);
+      chainNodes.set(chain, node);
+    }
+    const publicKey = node.deriveChild(index).publicKey;
+    if (!publicKey) throw new Error('xpub derivation produced no public key');
+    const { address, scriptPubKey } = scriptFor(scriptType, publicKey, btc);
+    return { chain, index, address, scriptPubKey, scriptHash: scriptHashOf(scriptPubKey), publicKey };
+  };
+  return {
+    scriptType,
+    network,
+    derive,
+    range(chain, start, count) {
+      const out: AccountAddress[] = [];
+      for (let i = 0; i < count; i++) out.push(derive(chain, start + i));
+      return out;
+    },
+  };
+}
