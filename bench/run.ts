@@ -1,11 +1,13 @@
 import { benchBridgeLatency } from './bridge-latency';
 import { benchHistoryStore } from './history-store';
+import { benchOnchainSync } from './onchain-sync';
 
 /** `npm run bench`: prints figures and ratios against baselines measured in the same run. */
 async function main(): Promise<void> {
   console.log(`Flash benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
   await benchBridgeLatency();
   await benchHistoryStore();
+  await benchOnchainSync();
 }
 
 main().catch((err: unknown) => {

@@ -36,6 +36,17 @@ export const ElectrumStatus = z.object({
   attempt: z.number().int().min(0),
   /** SHA-256 of the server's TLS certificate, pinned on first use. */
   certificateFingerprint: z.string().nullable(),
+  /**
+   * Something the user should know while the connection may still work: the tip disagrees with a
+   * second server, a server was dropped for lying, or a certificate changed. Absent on old events.
+   */
+  warning: z
+    .object({
+      code: z.enum(['TIP_MISMATCH', 'SERVER_MARKED_BAD', 'CERT_CHANGED']),
+      message: z.string(),
+    })
+    .nullable()
+    .optional(),
 });
 export type ElectrumStatus = z.infer<typeof ElectrumStatus>;
 

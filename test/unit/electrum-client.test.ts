@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../main/bitcoin/electrum/backoff';
 import type { NegotiableClient } from '../../main/bitcoin/electrum/client';
 import { createElectrumClient } from '../../main/bitcoin/electrum/client';
+import { createServerProfile } from '../../main/bitcoin/electrum/server-profile';
 import { parseLine, ProtocolViolation } from '../../main/bitcoin/electrum/json-rpc';
 import { LineSplitter, LineTooLongError } from '../../main/bitcoin/electrum/line-splitter';
 import { normalizeFingerprint, serverKey } from '../../main/bitcoin/electrum/socket';
@@ -275,5 +276,48 @@ describe('helpers', () => {
       expect(backoffDelay(i + 1, policy, () => 0.5)).toBeGreaterThanOrEqual(
         backoffDelay(i, policy, () => 0.5),
       );
+  });
+});
+
+describe('adaptive batches over a fake socket', () => {
+  it('shrinks the batch size after a batch times out', async () => {
+    const socket = new FakeSocket();
+    const profile = createServerProfile({ initial: 200 });
+    const client = createElectrumClient({ server: SERVER, socket, keepAliveMs: 0, timeoutMs: 30, profile });
+    clients.push(client);
+    const err = await client
+      .batch(Array.from({ length: 3 }, () => ({ method: 'server.ping', params: [] })))
+      .catch((e: unknown) => e);
+    expectFlash(err, 'ELECTRUM_TIMEOUT');
+    expect(profile.batchSize).toBe(50);
+    expect(profile.batchSupported).toBe(true);
+  });
+
+  it('treats an id-less error as a refusal of the oldest batch, not a broken connection', async () => {
+    const socket = new FakeSocket();
+    const client = createElectrumClient({ server: SERVER, socket, keepAliveMs: 0 });
+    clients.push(client);
+    const p = client.batch(Array.from({ length: 8 }, (_, i) => ({ method: 'echo', params: [i] })));
+    await tick();
+    socket.serve(
+      '{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch requests are not supported"}}\n',
+    );
+    await tick();
+    // Then single requests, answered one by one.
+    for (let round = 0; round < 20 && client.isOpen; round++) {
+      const frames = socket.frames().slice(1) as { id: number; params: JsonValue[] }[];
+      const answered = new Set<number>((socket as FakeSocket & { answered?: Set<number> }).answered ?? []);
+      for (const f of frames) {
+        if (answered.has(f.id)) continue;
+        answered.add(f.id);
+        socket.serve(`{"jsonrpc":"2.0","id":${f.id},"result":${JSON.stringify(f.params[0])}}\n`);
+      }
+      (socket as FakeSocket & { answered?: Set<number> }).answered = answered;
+      await tick();
+    }
+    expect(await p).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(client.isOpen).toBe(true);
+    expect(client.batchSize?.()).toBe(1);
+    expect(client.stats!().roundTrips).toBe(9);
   });
 });

@@ -260,3 +260,78 @@ describe('electrum service (fake connections)', () => {
     expect(svc.status().state).toBe('idle');
   });
 });
+
+describe('electrum service pool (fake connections)', () => {
+  const B: ElectrumServer = { host: 'backup.example', port: 50001, transport: 'tcp' };
+  const C: ElectrumServer = { host: 'third.example', port: 50001, transport: 'tcp' };
+
+  function poolHarness(fails: Set<string>) {
+    const db = new Database(':memory:');
+    electrumMigration.up(db);
+    const bus = createEventBus();
+    const events: ElectrumStatus[] = [];
+    bus.on('electrum.status', (s) => events.push(ElectrumStatus.parse(s)));
+    const calls: string[] = [];
+    const svc = createElectrumService({
+      db,
+      bus,
+      log: silentLogger,
+      initialServer: TCP,
+      fallbackServers: [B, C],
+      crossCheck: false,
+      random: () => 1,
+      backoff: { baseMs: 100, maxMs: 400 },
+      async connect(server) {
+        calls.push(server.host);
+        if (fails.has(server.host)) throw new FlashError('ELECTRUM_UNREACHABLE', `${server.host} refused`);
+        return new FakeClient(server, null, 101);
+      },
+    });
+    return { svc, events, calls };
+  }
+
+  it('fails over in order at once, then backs off per server when all are down', async () => {
+    const fails = new Set(['electrum.example', 'backup.example']);
+    const h = poolHarness(fails);
+    service = h.svc;
+    h.svc.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.calls).toEqual(['electrum.example', 'backup.example', 'third.example']);
+    expect(h.svc.status()).toMatchObject({ state: 'connected', server: C });
+
+    fails.add('third.example');
+    (h.svc.client() as FakeClient).drop(new FlashError('ELECTRUM_UNREACHABLE', 'gone'));
+    await vi.advanceTimersByTimeAsync(0);
+    // The primary and backup are still backing off: wait for the earliest.
+    expect(h.svc.status().state).toBe('backoff');
+    fails.clear();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.svc.status()).toMatchObject({ state: 'connected', server: TCP });
+  });
+
+  it('markServerBad skips the server until reconnect()', async () => {
+    const h = poolHarness(new Set());
+    service = h.svc;
+    h.svc.start();
+    await vi.advanceTimersByTimeAsync(0);
+    h.svc.markServerBad!(TCP, 'lied about a merkle proof');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.svc.status()).toMatchObject({ state: 'connected', server: B });
+    expect(h.svc.status().warning).toMatchObject({ code: 'SERVER_MARKED_BAD' });
+    h.svc.reconnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.svc.status().state).toBe('connected');
+  });
+
+  it('setServer replaces the primary and keeps the fallbacks', async () => {
+    const h = poolHarness(new Set());
+    service = h.svc;
+    h.svc.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const other: ElectrumServer = { host: '10.0.0.2', port: 60001, transport: 'tcp' };
+    h.svc.setServer(other);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.svc.servers!()).toEqual([other, B, C]);
+    expect(h.svc.status()).toMatchObject({ state: 'connected', server: other });
+  });
+});

@@ -1,13 +1,18 @@
 import type { Duplex } from 'node:stream';
 import type { ElectrumServer } from '../../../shared/contract';
-import { FlashError } from '../../../shared/errors';
+import { FlashError, isFlashError } from '../../../shared/errors';
 import type { Logger } from '../../core/logger';
 import { silentLogger } from '../../core/logger';
 import type { IncomingMessage } from './json-rpc';
 import { parseLine, ProtocolViolation } from './json-rpc';
 import { LineSplitter, LineTooLongError } from './line-splitter';
+import type { RateLimit, RateLimiter } from './rate-limit';
+import { createRateLimiter, DEFAULT_RATE_LIMIT } from './rate-limit';
+import type { BatchRefusal, ServerProfile } from './server-profile';
+import { classifyBatchRefusal, createServerProfile } from './server-profile';
+import type { Socks5Proxy } from './socket';
 import { openSocket } from './socket';
-import type { ElectrumClient, JsonValue } from './types';
+import type { ClientStats, ElectrumClient, JsonValue } from './types';
 import { negotiateVersion } from './version';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -27,6 +32,10 @@ export interface ClientOptions {
   keepAliveMs?: number;
   maxLineBytes?: number;
   log?: Logger;
+  /** Request cap for this connection; null turns it off. Default DEFAULT_RATE_LIMIT. */
+  rateLimit?: RateLimit | null;
+  /** What we know of this server's batch handling; shared by its connections. A fresh one otherwise. */
+  profile?: ServerProfile;
 }
 
 export interface ConnectOptions {
@@ -42,6 +51,10 @@ export interface ConnectOptions {
   /** Aborting cancels a connection attempt that is still under way. */
   signal?: AbortSignal;
   log?: Logger;
+  rateLimit?: RateLimit | null;
+  profile?: ServerProfile;
+  /** Tunnel through a SOCKS5 proxy (Tor). */
+  proxy?: Socks5Proxy | null;
 }
 
 /** A client that can still record the outcome of server.version (done once, by connectElectrum). */
@@ -53,6 +66,25 @@ interface Pending {
   method: string;
   resolve: (value: JsonValue) => void;
   reject: (err: Error) => void;
+  /** The batch frame this request went out in, if any. */
+  frame: Frame | null;
+}
+
+interface Frame {
+  ids: number[];
+}
+
+type Call = { method: string; params: JsonValue[] };
+
+/** The server refused a batch as a whole (error for the array, "batches not supported", rate limit). */
+class BatchRefused extends Error {
+  constructor(
+    readonly kind: BatchRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BatchRefused';
+  }
 }
 
 /** Opens the socket, checks the TLS pin, negotiates the protocol version. */
@@ -65,6 +97,7 @@ export async function connectElectrum(
     timeoutMs,
     pinnedFingerprint: opts.pinnedFingerprint ?? null,
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
   });
   const client = createElectrumClient({
     server,
@@ -74,6 +107,8 @@ export async function connectElectrum(
     ...(opts.keepAliveMs !== undefined ? { keepAliveMs: opts.keepAliveMs } : {}),
     ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
   });
   const onAbort = (): void => client.close();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -98,6 +133,10 @@ export async function connectElectrum(
  * JSON-RPC over newline-delimited frames. Anything the server sends that is not JSON-RPC closes
  * the connection with ELECTRUM_PROTOCOL; a reply to an id we never sent (or already gave up on) is
  * ignored, since it can follow a timeout harmlessly.
+ *
+ * `batch()` cuts its calls into frames of the server profile's current batch size (grown on
+ * success, shrunk on timeouts and refusals); a server that refuses batches gets pipelined single
+ * requests instead. Every write waits for the rate limiter.
  */
 export function createElectrumClient(opts: ClientOptions): NegotiableClient {
   const { server, socket } = opts;
@@ -106,11 +145,17 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
   const keepAliveMs = opts.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
   const splitter = new LineSplitter(opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const where = `${server.host}:${server.port}`;
+  const profile = opts.profile ?? createServerProfile();
+  const rateLimit = opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit;
+  const limiter: RateLimiter | null = rateLimit ? createRateLimiter(rateLimit) : null;
 
   const pending = new Map<number, Pending>();
+  /** Batch frames awaiting replies, oldest first: an error without an id answers the oldest. */
+  const frames: Frame[] = [];
   const notificationListeners = new Set<(method: string, params: JsonValue[]) => void>();
   const closeListeners = new Set<(err: Error | null) => void>();
   const timers = new Set<NodeJS.Timeout>();
+  const stats: ClientStats = { roundTrips: 0, requests: 0, bytesSent: 0, bytesReceived: 0 };
   let keepAliveTimer: NodeJS.Timeout | null = null;
   let nextId = 1;
   let open = true;
@@ -122,6 +167,19 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     if (!open) return;
     open = false;
     closedWith = err;
+    if (err && frames.length > 0) {
+      // Some servers hang up on a batch instead of refusing it: twice in a row and we stop batching.
+      if (isFlashError(err) && err.code === 'ELECTRUM_TIMEOUT') profile.shrink();
+      else if (err && !(isFlashError(err) && err.code === 'ELECTRUM_PROTOCOL')) {
+        profile.batchCloses++;
+        profile.shrink();
+        if (profile.batchCloses >= 2 && profile.batchSupported) {
+          profile.batchSupported = false;
+          log.warn('server keeps closing on batches; sending single requests', { server: where });
+        }
+      }
+    }
+    frames.length = 0;
     for (const t of timers) clearTimeout(t);
     timers.clear();
     if (keepAliveTimer) clearTimeout(keepAliveTimer);
@@ -129,6 +187,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     socket.off('data', onData);
     socket.destroy();
     const reason = err ?? new FlashError('ELECTRUM_NOT_CONNECTED', `Connection to ${where} was closed`);
+    limiter?.abort(reason);
     for (const p of pending.values()) p.reject(reason);
     pending.clear();
     for (const listener of [...closeListeners]) {
@@ -147,6 +206,13 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     shutdown(new FlashError('ELECTRUM_PROTOCOL', `${where} broke the Electrum protocol: ${message}`));
   };
 
+  const settleFrame = (frame: Frame | null): void => {
+    if (!frame) return;
+    if (frame.ids.some((id) => pending.has(id))) return;
+    const at = frames.indexOf(frame);
+    if (at >= 0) frames.splice(at, 1);
+  };
+
   const dispatch = (msg: IncomingMessage): void => {
     if (msg.kind === 'notification') {
       for (const listener of [...notificationListeners]) {
@@ -159,6 +225,22 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
       return;
     }
     if (msg.kind === 'error' && msg.id === null) {
+      const frame = frames[0];
+      if (frame) {
+        // One error for a whole batch: the server refuses batches (or this size). Not fatal.
+        frames.shift();
+        const refusal = new BatchRefused(
+          // An unexplained error for the whole array: assume the size, shrink, and see.
+          classifyBatchRefusal(msg.message) ?? 'too-large',
+          `${where} refused a batch of ${frame.ids.length}: ${msg.message}`,
+        );
+        for (const id of frame.ids) {
+          const entry = pending.get(id);
+          pending.delete(id);
+          entry?.reject(refusal);
+        }
+        return;
+      }
       // An error not tied to any request (e.g. the server could not parse ours): nothing to recover.
       protocolFailure(`server error without an id: ${msg.message}`);
       return;
@@ -170,6 +252,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
       return;
     }
     pending.delete(id);
+    settleFrame(entry.frame);
     if (msg.kind === 'result') entry.resolve(msg.result);
     else
       entry.reject(
@@ -182,9 +265,11 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
 
   function onData(chunk: Buffer | string): void {
     if (!open) return;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    stats.bytesReceived += bytes.length;
     let lines: string[];
     try {
-      lines = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      lines = splitter.push(bytes);
     } catch (err) {
       protocolFailure(err instanceof LineTooLongError ? err.message : String(err));
       return;
@@ -215,21 +300,42 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     keepAliveTimer.unref();
   };
 
-  /** Writes one request or one batch and waits for every reply. */
-  const send = (calls: { method: string; params: JsonValue[] }[], asBatch: boolean): Promise<JsonValue[]> => {
-    if (!open) {
-      return Promise.reject(new FlashError('ELECTRUM_NOT_CONNECTED', `Not connected to ${where}`));
-    }
+  const notConnected = (): FlashError =>
+    new FlashError('ELECTRUM_NOT_CONNECTED', `Not connected to ${where}`);
+
+  /**
+   * Writes one request or one batch frame (one round trip) and waits for every reply. Settles
+   * per call, so a batch with one failing call still delivers the others.
+   */
+  const sendSettled = (calls: Call[], asBatch: boolean): Promise<PromiseSettledResult<JsonValue>[]> => {
+    if (!open) return Promise.reject(notConnected());
+    // Written at once when the limiter allows it (callers may rely on the write being synchronous).
+    if (!limiter || limiter.tryAcquire(calls.length)) return write(calls, asBatch);
+    return limiter.acquire(calls.length).then(() => {
+      if (!open) {
+        limiter.release(calls.length);
+        throw notConnected();
+      }
+      return write(calls, asBatch);
+    });
+  };
+
+  const write = async (calls: Call[], asBatch: boolean): Promise<PromiseSettledResult<JsonValue>[]> => {
+    const frame: Frame | null = asBatch ? { ids: [] } : null;
     const ids: number[] = [];
     const replies = calls.map(
       (call) =>
         new Promise<JsonValue>((resolve, reject) => {
           const id = nextId++;
           ids.push(id);
-          pending.set(id, { method: call.method, resolve, reject });
+          pending.set(id, { method: call.method, resolve, reject, frame });
         }),
     );
-    const frames = calls.map((call, i) => ({
+    if (frame) {
+      frame.ids = ids;
+      frames.push(frame);
+    }
+    const payload = calls.map((call, i) => ({
       jsonrpc: '2.0',
       id: ids[i],
       method: call.method,
@@ -243,13 +349,98 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
       shutdown(new FlashError('ELECTRUM_TIMEOUT', `${where} did not answer ${what} within ${timeoutMs} ms`));
     }, timeoutMs);
     timers.add(timer);
-    const all = Promise.all(replies).finally(() => {
+    const line = JSON.stringify(asBatch ? payload : payload[0]) + '\n';
+    stats.roundTrips += 1;
+    stats.requests += calls.length;
+    stats.bytesSent += Buffer.byteLength(line);
+    socket.write(line);
+    armKeepAlive();
+    try {
+      return await Promise.allSettled(replies);
+    } finally {
       clearTimeout(timer);
       timers.delete(timer);
-    });
-    socket.write(JSON.stringify(asBatch ? frames : frames[0]) + '\n');
-    armKeepAlive();
-    return all;
+      limiter?.release(calls.length);
+    }
+  };
+
+  const send = (calls: Call[], asBatch: boolean): Promise<JsonValue[]> =>
+    sendSettled(calls, asBatch).then((settled) =>
+      settled.map((r) => {
+        if (r.status === 'rejected') throw r.reason;
+        return r.value;
+      }),
+    );
+
+  /** One frame of a batch; a refusal (whole-array error, or every failure a refusal) is thrown as BatchRefused. */
+  const sendFrame = async (calls: Call[]): Promise<JsonValue[]> => {
+    const settled = await sendSettled(calls, true);
+    const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failures.length === 0) return settled.map((r) => (r as PromiseFulfilledResult<JsonValue>).value);
+    const first = failures[0]?.reason as unknown;
+    if (first instanceof BatchRefused) throw first;
+    const kinds = failures.map((f) =>
+      f.reason instanceof Error ? classifyBatchRefusal(f.reason.message) : null,
+    );
+    if (kinds.every((k) => k !== null)) {
+      throw new BatchRefused(kinds[0] ?? 'too-large', (first as Error).message);
+    }
+    throw (failures.find((_, i) => kinds[i] === null)?.reason ?? first) as Error;
+  };
+
+  /** Single requests, pipelined with bounded concurrency; results in call order. */
+  const singles = async (calls: Call[]): Promise<JsonValue[]> => {
+    const out = new Array<JsonValue>(calls.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < calls.length) {
+        const i = next++;
+        const call = calls[i] as Call;
+        const [value] = await send([call], false);
+        out[i] = value ?? null;
+      }
+    };
+    const n = Math.max(1, Math.min(profile.policy.singleConcurrency, calls.length));
+    await Promise.all(Array.from({ length: n }, worker));
+    return out;
+  };
+
+  const batch = async (calls: Call[]): Promise<JsonValue[]> => {
+    const out: JsonValue[] = [];
+    let i = 0;
+    while (i < calls.length) {
+      if (!profile.batchSupported) {
+        out.push(...(await singles(calls.slice(i))));
+        break;
+      }
+      const size = profile.batchSize;
+      const chunk = calls.slice(i, i + size);
+      try {
+        out.push(...(await sendFrame(chunk)));
+        profile.grow();
+      } catch (err) {
+        if (!(err instanceof BatchRefused)) throw err;
+        if (err.kind === 'too-large' && size > profile.policy.min) {
+          profile.shrink();
+          log.info('batch refused as too large; shrinking', {
+            server: where,
+            from: size,
+            to: profile.batchSize,
+          });
+          continue;
+        }
+        if (err.kind === 'rate-limited') {
+          profile.shrink();
+          log.warn('rate-limited on a batch; retrying as single requests', { server: where });
+        } else {
+          profile.batchSupported = false;
+          log.warn('server refuses batches; sending single requests', { server: where, reason: err.message });
+        }
+        out.push(...(await singles(chunk)));
+      }
+      i += chunk.length;
+    }
+    return out;
   };
 
   socket.on('data', onData);
@@ -283,7 +474,13 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     },
     async batch(calls) {
       if (calls.length === 0) return [];
-      return send(calls, true);
+      return batch(calls);
+    },
+    stats() {
+      return { ...stats };
+    },
+    batchSize() {
+      return profile.batchSupported ? profile.batchSize : 1;
     },
     onNotification(listener) {
       notificationListeners.add(listener);

@@ -1,4 +1,4 @@
-export type { ElectrumClient, ElectrumService, JsonValue } from './types';
+export type { ClientStats, ElectrumClient, ElectrumService, JsonValue, TipCheck } from './types';
 export type { ClientOptions, ConnectOptions, NegotiableClient } from './client';
 export { connectElectrum, createElectrumClient } from './client';
 export type { ConnectFn, ElectrumServiceDeps } from './service';
@@ -11,3 +11,10 @@ export { normalizeFingerprint, serverKey } from './socket';
 export { scriptHash } from './script-hash';
 export type { HistoryItem } from './status';
 export { electrumStatus } from './status';
+export type { RateLimit, RateLimiter } from './rate-limit';
+export { createRateLimiter, DEFAULT_RATE_LIMIT } from './rate-limit';
+export type { BatchPolicy, ServerProfile } from './server-profile';
+export type { BatchRefusal } from './server-profile';
+export { classifyBatchRefusal, createServerProfile, DEFAULT_BATCH_POLICY } from './server-profile';
+export type { Socks5Proxy } from './socket';
+export { TIP_TOLERANCE } from './service';

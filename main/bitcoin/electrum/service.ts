@@ -1,3 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import type { ElectrumServer, ElectrumStatus } from '../../../shared/contract';
 import { FlashError, isFlashError } from '../../../shared/errors';
@@ -9,8 +11,12 @@ import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import type { ConnectOptions } from './client';
 import { connectElectrum, DEFAULT_TIMEOUT_MS } from './client';
 import { createPinStore } from './pin-store';
+import type { RateLimit } from './rate-limit';
+import type { BatchPolicy, ServerProfile } from './server-profile';
+import { createServerProfile } from './server-profile';
+import type { Socks5Proxy } from './socket';
 import { serverKey } from './socket';
-import type { ElectrumClient, ElectrumService, JsonValue } from './types';
+import type { ClientStats, ElectrumClient, ElectrumService, JsonValue, TipCheck } from './types';
 
 export type ConnectFn = (server: ElectrumServer, opts: ConnectOptions) => Promise<ElectrumClient>;
 
@@ -18,7 +24,10 @@ export interface ElectrumServiceDeps {
   db: Db;
   bus: EventBus;
   log: Logger;
+  /** The primary server. */
   initialServer: ElectrumServer;
+  /** Tried in order when the primary fails; one of them also cross-checks the primary's tip. */
+  fallbackServers?: ElectrumServer[];
   now?: () => number;
   backoff?: BackoffPolicy;
   /** Jitter source, in [0, 1). */
@@ -29,11 +38,32 @@ export interface ElectrumServiceDeps {
   /** Sent to the server as "flash-desktop <appVersion>". */
   appVersion?: string;
   connect?: ConnectFn;
+  /** Per-connection request cap; null turns it off; default DEFAULT_RATE_LIMIT. */
+  rateLimit?: RateLimit | null;
+  batchPolicy?: Partial<BatchPolicy>;
+  /** SOCKS5 proxy (Tor) for every connection. */
+  proxy?: Socks5Proxy | null;
+  /** Compare the tip with a second server after connecting (default: on when there is one). */
+  crossCheck?: boolean;
 }
 
 type StatusError = NonNullable<ElectrumStatus['lastError']>;
+type Warning = NonNullable<ElectrumStatus['warning']>;
+
+/** Tips further apart than this (in blocks) are a warning; closer is normal propagation delay. */
+export const TIP_TOLERANCE = 2;
 
 const HeaderNotification = z.object({ height: z.number().int().min(0), hex: z.string() });
+
+interface PoolEntry {
+  server: ElectrumServer;
+  /** Failures in a row; drives this server's backoff. */
+  failures: number;
+  retryAt: number;
+}
+
+const sameServer = (a: ElectrumServer, b: ElectrumServer): boolean =>
+  serverKey(a) === serverKey(b) && a.transport === b.transport;
 
 export function createElectrumService(deps: ElectrumServiceDeps): ElectrumService {
   const log = deps.log;
@@ -42,7 +72,24 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
   const connect = deps.connect ?? connectElectrum;
   const pins = createPinStore(deps.db);
   const connectedListeners = new Set<(client: ElectrumClient) => void>();
+  const profiles = new Map<string, ServerProfile>();
+  /** Servers dropped by markServerBad, with the reason; cleared by reconnect(). */
+  const bad = new Map<string, string>();
+  let proxy: Socks5Proxy | null = deps.proxy ?? null;
+  const crossCheckOn = deps.crossCheck ?? true;
 
+  let pool: PoolEntry[] = [];
+  const setPool = (primary: ElectrumServer, fallbacks: readonly ElectrumServer[]): void => {
+    const list = [primary, ...fallbacks.filter((f) => !sameServer(f, primary))];
+    pool = list.map((s) => {
+      const old = pool.find((e) => sameServer(e.server, s));
+      return old ? { ...old, server: { ...s } } : { server: { ...s }, failures: 0, retryAt: 0 };
+    });
+  };
+  let fallbacks: ElectrumServer[] = (deps.fallbackServers ?? []).map((s) => ({ ...s }));
+  setPool(deps.initialServer, fallbacks);
+
+  /** The server in use or being tried (status.server). */
   let server: ElectrumServer = { ...deps.initialServer };
   let started = false;
   // Bumped whenever the current connection or attempt is abandoned; late results from an older
@@ -53,6 +100,9 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
   let retryTimer: NodeJS.Timeout | null = null;
   /** The certificate a server offered when it no longer matched its pin; trusted only on request. */
   let offeredFingerprint: string | null = null;
+  /** Counters of connections already closed, plus the live ones. */
+  const retired: ClientStats = { roundTrips: 0, requests: 0, bytesSent: 0, bytesReceived: 0 };
+  const live = new Set<ElectrumClient>();
 
   /** The status of a server not yet tried. */
   const freshStatus = (s: ElectrumServer): ElectrumStatus => ({
@@ -71,11 +121,30 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     return s.transport === 'tls' ? pins.get(serverKey(s)) : null;
   }
 
+  function profileFor(s: ElectrumServer): ServerProfile {
+    const key = serverKey(s);
+    let p = profiles.get(key);
+    if (!p) {
+      p = createServerProfile(deps.batchPolicy);
+      profiles.set(key, p);
+    }
+    return p;
+  }
+
+  function entryFor(s: ElectrumServer): PoolEntry | undefined {
+    return pool.find((e) => sameServer(e.server, s));
+  }
+
+  function usable(e: PoolEntry): boolean {
+    return !bad.has(serverKey(e.server));
+  }
+
   function snapshot(): ElectrumStatus {
     return {
       ...state,
       server: { ...state.server },
       lastError: state.lastError ? { ...state.lastError } : null,
+      ...(state.warning !== undefined ? { warning: state.warning ? { ...state.warning } : null } : {}),
     };
   }
 
@@ -84,6 +153,11 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     if (JSON.stringify(next) === JSON.stringify(state)) return;
     state = next;
     deps.bus.emit('electrum.status', snapshot());
+  }
+
+  function warn(warning: Warning | null): void {
+    if (warning === null && !state.warning) return;
+    update({ warning });
   }
 
   function clearRetry(): void {
@@ -100,28 +174,73 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     client?.close();
   }
 
-  function connectNow(): void {
+  function track(client: ElectrumClient): void {
+    if (!client.stats || live.has(client)) return;
+    live.add(client);
+    client.onClose(() => {
+      if (!live.delete(client)) return;
+      const s = client.stats?.();
+      if (!s) return;
+      retired.roundTrips += s.roundTrips;
+      retired.requests += s.requests;
+      retired.bytesSent += s.bytesSent;
+      retired.bytesReceived += s.bytesReceived;
+    });
+  }
+
+  function connectOptions(
+    target: ElectrumServer,
+    pinned: string | null,
+    signal: AbortSignal,
+  ): ConnectOptions {
+    return {
+      pinnedFingerprint: pinned,
+      timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(deps.keepAliveMs !== undefined ? { keepAliveMs: deps.keepAliveMs } : {}),
+      clientName: `flash-desktop ${deps.appVersion ?? 'dev'}`,
+      signal,
+      log,
+      profile: profileFor(target),
+      ...(deps.rateLimit !== undefined ? { rateLimit: deps.rateLimit } : {}),
+      ...(proxy ? { proxy } : {}),
+    };
+  }
+
+  /** The first usable server in pool order whose backoff has run out. */
+  function readyServer(exclude?: ElectrumServer): ElectrumServer | null {
+    const t = now();
+    const e = pool.find((p) => usable(p) && p.retryAt <= t && !(exclude && sameServer(p.server, exclude)));
+    return e ? e.server : null;
+  }
+
+  function connectNow(target: ElectrumServer = readyServer() ?? server): void {
     clearRetry();
     dropConnection();
     const gen = generation;
-    const target = { ...server };
+    server = { ...target };
+    const attemptTarget = { ...target };
     const controller = new AbortController();
     attemptAbort = controller;
-    const pinned = pinFor(target);
-    update({ state: 'connecting', nextRetryAt: null, certificateFingerprint: pinned });
-    establish(target, pinned, controller.signal, gen).then(
+    const pinned = pinFor(attemptTarget);
+    update({
+      state: 'connecting',
+      server: { ...attemptTarget },
+      nextRetryAt: null,
+      certificateFingerprint: pinned,
+    });
+    establish(attemptTarget, pinned, controller.signal, gen).then(
       ({ client, tipHeight }) => {
         if (gen !== generation) {
           client.close();
           return;
         }
         attemptAbort = null;
-        onEstablished(target, client, tipHeight, pinned);
+        onEstablished(attemptTarget, client, tipHeight, pinned);
       },
       (err: unknown) => {
         if (gen !== generation) return;
         attemptAbort = null;
-        onFailure(target, err);
+        onFailure(attemptTarget, err);
       },
     );
   }
@@ -132,14 +251,8 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     signal: AbortSignal,
     gen: number,
   ): Promise<{ client: ElectrumClient; tipHeight: number }> {
-    const client = await connect(target, {
-      pinnedFingerprint: pinned,
-      timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      ...(deps.keepAliveMs !== undefined ? { keepAliveMs: deps.keepAliveMs } : {}),
-      clientName: `flash-desktop ${deps.appVersion ?? 'dev'}`,
-      signal,
-      log,
-    });
+    const client = await connect(target, connectOptions(target, pinned, signal));
+    track(client);
     try {
       // Listen before subscribing so a block found during the round trip is not missed.
       client.onNotification((method, params) => {
@@ -149,7 +262,7 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
         else log.warn('malformed header notification ignored', { server: serverKey(target) });
       });
       const tip = parseTip(await client.request('blockchain.headers.subscribe', []));
-      return { client, tipHeight: tip };
+      return { client, tipHeight: tip.height };
     } catch (err) {
       client.close();
       throw err;
@@ -167,6 +280,11 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       pins.set(serverKey(target), fingerprint, now());
       log.info('pinned TLS certificate on first use', { server: serverKey(target), fingerprint });
     }
+    const entry = entryFor(target);
+    if (entry) {
+      entry.failures = 0;
+      entry.retryAt = 0;
+    }
     current = client;
     offeredFingerprint = null;
     client.onClose((err) => {
@@ -182,6 +300,7 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       nextRetryAt: null,
       attempt: 0,
       certificateFingerprint: target.transport === 'tls' ? fingerprint : null,
+      ...(state.warning?.code === 'CERT_CHANGED' ? { warning: null } : {}),
     });
     log.info('connected', {
       server: serverKey(target),
@@ -196,37 +315,165 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
         log.warn('onConnected listener failed', { error: String(err) });
       }
     }
+    if (crossCheckOn && pool.some((e) => usable(e) && !sameServer(e.server, target))) {
+      crossCheckTip().catch((err: unknown) =>
+        log.warn('tip cross-check failed', { error: err instanceof Error ? err.message : String(err) }),
+      );
+    }
   }
 
   function onFailure(target: ElectrumServer, err: unknown): void {
     const lastError = toStatusError(err);
     const attempt = state.attempt + 1;
+    const entry = entryFor(target);
+    const failures = (entry?.failures ?? state.attempt) + 1;
     if (lastError.code === 'ELECTRUM_CERT_CHANGED') {
       // Retrying cannot help: either the operator rotated the certificate or someone is in the
       // middle. Wait for the user to decide (trustNewCertificate) or to ask again (reconnect).
       const offered = isFlashError(err) ? err.details?.offered : undefined;
       offeredFingerprint = typeof offered === 'string' ? offered : null;
-      update({ state: 'idle', lastError, attempt, nextRetryAt: null, serverVersion: null });
+      if (entry) entry.failures = failures;
+      update({
+        state: 'idle',
+        lastError,
+        attempt,
+        nextRetryAt: null,
+        serverVersion: null,
+        warning: {
+          code: 'CERT_CHANGED',
+          message: `The TLS certificate of ${serverKey(target)} changed. Trust it only if the server's operator says so.`,
+        },
+      });
       log.warn('certificate changed, not retrying', {
         server: serverKey(target),
         offered: offeredFingerprint,
       });
       return;
     }
-    const delay = backoffDelay(attempt, policy, deps.random);
-    update({ state: 'backoff', lastError, attempt, nextRetryAt: now() + delay, serverVersion: null });
+    const delay = backoffDelay(failures, policy, deps.random);
+    if (entry) {
+      entry.failures = failures;
+      entry.retryAt = now() + delay;
+    }
+    clearRetry();
+    // Fail over at once to another server that is not itself backing off.
+    const next = pool.length > 1 ? readyServer(target) : null;
+    if (next) {
+      log.warn('server failed; failing over', {
+        from: serverKey(target),
+        to: serverKey(next),
+        code: lastError.code,
+        reason: lastError.message,
+      });
+      state = { ...state, lastError, attempt };
+      connectNow(next);
+      return;
+    }
+    const candidates = pool.filter(usable);
+    const retryAt = candidates.length > 0 ? Math.min(...candidates.map((e) => e.retryAt)) : now() + delay;
+    const wait = Math.max(0, retryAt - now());
+    update({ state: 'backoff', lastError, attempt, nextRetryAt: now() + wait, serverVersion: null });
     log.warn('connection failed, retrying', {
       server: serverKey(target),
       code: lastError.code,
       reason: lastError.message,
       attempt,
-      delayMs: delay,
+      delayMs: wait,
     });
-    clearRetry();
     retryTimer = setTimeout(() => {
       retryTimer = null;
       if (started) connectNow();
-    }, delay);
+    }, wait);
+  }
+
+  /**
+   * Asks a second server for its tip and compares: heights more than TIP_TOLERANCE apart, or a
+   * different header at the lower of the two heights, is flagged on the status.
+   */
+  async function crossCheckTip(): Promise<TipCheck | null> {
+    const primary = current;
+    if (!primary || !primary.isOpen) return null;
+    const primaryServer = primary.server;
+    const others = pool.filter((e) => usable(e) && !sameServer(e.server, primaryServer));
+    for (const other of others) {
+      const controller = new AbortController();
+      let second: ElectrumClient;
+      try {
+        second = await connect(
+          other.server,
+          connectOptions(other.server, pinFor(other.server), controller.signal),
+        );
+      } catch (err) {
+        log.info('cross-check server unreachable', {
+          server: serverKey(other.server),
+          error: err instanceof Error ? err.message : String(err),
+        });
+        continue;
+      }
+      track(second);
+      try {
+        if (other.server.transport === 'tls' && second.certificateFingerprint && !pinFor(other.server)) {
+          pins.set(serverKey(other.server), second.certificateFingerprint, now());
+        }
+        const [tipA, tipB] = await Promise.all([
+          primary.request('blockchain.headers.subscribe', []).then(parseTip),
+          second.request('blockchain.headers.subscribe', []).then(parseTip),
+        ]);
+        const at = Math.min(tipA.height, tipB.height);
+        const [hexA, hexB] = await Promise.all([
+          at === tipA.height ? tipA.hex : primary.request('blockchain.block.header', [at]),
+          at === tipB.height ? tipB.hex : second.request('blockchain.block.header', [at]),
+        ]);
+        const hashA = headerHash(hexA);
+        const hashB = headerHash(hexB);
+        const result: TipCheck = {
+          primary: { server: { ...primaryServer }, height: tipA.height, hash: hashA },
+          secondary: { server: { ...other.server }, height: tipB.height, hash: hashB },
+          comparedAt: at,
+          ok: Math.abs(tipA.height - tipB.height) <= TIP_TOLERANCE && hashA === hashB,
+        };
+        if (current !== primary) return result;
+        if (result.ok) {
+          if (state.warning?.code === 'TIP_MISMATCH') warn(null);
+        } else {
+          const message =
+            hashA !== hashB
+              ? `${serverKey(primaryServer)} and ${serverKey(other.server)} disagree about block ${at}`
+              : `${serverKey(primaryServer)} is at block ${tipA.height} but ${serverKey(other.server)} at ${tipB.height}`;
+          log.warn('tip cross-check mismatch', {
+            primary: serverKey(primaryServer),
+            secondary: serverKey(other.server),
+            heightA: tipA.height,
+            heightB: tipB.height,
+            hashA: hashA ?? 'none',
+            hashB: hashB ?? 'none',
+          });
+          warn({ code: 'TIP_MISMATCH', message });
+        }
+        return result;
+      } catch (err) {
+        log.info('cross-check failed on a server', {
+          server: serverKey(other.server),
+          error: err instanceof Error ? err.message : String(err),
+        });
+      } finally {
+        second.close();
+      }
+    }
+    return null;
+  }
+
+  function stats(): ClientStats {
+    const total = { ...retired };
+    for (const c of live) {
+      const s = c.stats?.();
+      if (!s) continue;
+      total.roundTrips += s.roundTrips;
+      total.requests += s.requests;
+      total.bytesSent += s.bytesSent;
+      total.bytesReceived += s.bytesReceived;
+    }
+    return total;
   }
 
   return {
@@ -240,21 +487,62 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       return () => connectedListeners.delete(listener);
     },
     setServer(next) {
-      const same =
-        next.host === server.host && next.port === server.port && next.transport === server.transport;
-      if (same && started && (state.state === 'connected' || state.state === 'connecting')) return;
+      const primary = pool[0]?.server ?? server;
+      const same = sameServer(next, primary);
+      const inPool = pool.some((e) => sameServer(e.server, server));
+      if (same && inPool && started && (state.state === 'connected' || state.state === 'connecting')) return;
+      setPool(next, fallbacks);
+      const entry = entryFor(next);
+      if (entry) {
+        entry.failures = 0;
+        entry.retryAt = 0;
+      }
       server = { ...next };
       offeredFingerprint = null;
       clearRetry();
       dropConnection();
-      update(freshStatus(server));
+      // A new primary starts with a clean slate: old warnings were about other servers.
+      update({ ...freshStatus(server), ...(state.warning ? { warning: null } : {}) });
+      if (started) connectNow(server);
+    },
+    servers() {
+      return pool.map((e) => ({ ...e.server }));
+    },
+    setFallbackServers(list) {
+      fallbacks = list.map((s) => ({ ...s }));
+      setPool(pool[0]?.server ?? server, fallbacks);
+    },
+    setProxy(next) {
+      proxy = next ? { ...next } : null;
       if (started) connectNow();
     },
+    markServerBad(target, reason) {
+      const key = serverKey(target);
+      bad.set(key, reason);
+      log.warn('server marked bad', { server: key, reason });
+      update({ warning: { code: 'SERVER_MARKED_BAD', message: `Stopped using ${key}: ${reason}` } });
+      if (!sameServer(target, server)) return;
+      const next = readyServer(target) ?? pool.find(usable)?.server ?? null;
+      if (!started) return;
+      if (next) connectNow(next);
+      else {
+        clearRetry();
+        dropConnection();
+        update({ state: 'idle', nextRetryAt: null, serverVersion: null });
+      }
+    },
+    crossCheckTip,
+    stats,
     reconnect() {
       started = true;
-      // Asked for by the user: start the backoff ladder again from the bottom.
+      // Asked for by the user: start the backoff ladder again from the bottom, every server again.
       state = { ...state, attempt: 0 };
-      connectNow();
+      bad.clear();
+      for (const e of pool) {
+        e.failures = 0;
+        e.retryAt = 0;
+      }
+      connectNow(pool.some((e) => sameServer(e.server, server)) ? server : (pool[0]?.server ?? server));
       return snapshot();
     },
     trustNewCertificate() {
@@ -265,15 +553,21 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
         fingerprint: offeredFingerprint,
       });
       offeredFingerprint = null;
+      const entry = entryFor(server);
+      if (entry) {
+        entry.failures = 0;
+        entry.retryAt = 0;
+      }
       state = { ...state, lastError: null, attempt: 0 };
-      if (started) connectNow();
+      if (state.warning?.code === 'CERT_CHANGED') state = { ...state, warning: null };
+      if (started) connectNow(server);
       else update({ certificateFingerprint: pinFor(server) });
       return snapshot();
     },
     start() {
       if (started) return;
       started = true;
-      connectNow();
+      connectNow(server);
     },
     stop() {
       started = false;
@@ -284,7 +578,7 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
   };
 }
 
-function parseTip(result: JsonValue): number {
+function parseTip(result: JsonValue): { height: number; hex: string } {
   const header = HeaderNotification.safeParse(result);
   if (!header.success) {
     throw new FlashError(
@@ -292,7 +586,13 @@ function parseTip(result: JsonValue): number {
       `blockchain.headers.subscribe returned ${JSON.stringify(result)}`,
     );
   }
-  return header.data.height;
+  return header.data;
+}
+
+/** Block hash (display hex) of an 80-byte header given as hex; null if it is not one. */
+function headerHash(hex: JsonValue): string | null {
+  if (typeof hex !== 'string' || !/^[0-9a-fA-F]{160}$/.test(hex)) return null;
+  return bytesToHex(sha256(sha256(hexToBytes(hex))).reverse());
 }
 
 function toStatusError(err: unknown): StatusError {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { SocksClient } from 'socks';
 import type { ElectrumServer } from '../../../shared/contract';
 import { FlashError } from '../../../shared/errors';
 
@@ -8,6 +9,15 @@ export interface OpenSocketOptions {
   /** SHA-256 fingerprint the TLS certificate must have; null or absent means "pin on first use". */
   pinnedFingerprint?: string | null;
   signal?: AbortSignal;
+  /** Connect through a SOCKS5 proxy (e.g. Tor at 127.0.0.1:9050); TLS then runs inside the tunnel. */
+  proxy?: Socks5Proxy | null;
+}
+
+export interface Socks5Proxy {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
 }
 
 export interface OpenedSocket {
@@ -32,26 +42,87 @@ export function serverKey(server: ElectrumServer): string {
  * Opens a TCP or TLS connection. TLS certificates are not checked against any CA: Electrum
  * servers are mostly self-signed, so trust comes from the pinned fingerprint instead.
  */
-export function openSocket(server: ElectrumServer, opts: OpenSocketOptions): Promise<OpenedSocket> {
+export async function openSocket(server: ElectrumServer, opts: OpenSocketOptions): Promise<OpenedSocket> {
+  if (!opts.proxy) return openOver(server, opts, null, opts.timeoutMs);
+  const started = Date.now();
+  const tunnel = await openProxyTunnel(server, opts.proxy, opts);
+  const left = Math.max(1, opts.timeoutMs - (Date.now() - started));
+  return openOver(server, opts, tunnel, left);
+}
+
+/** CONNECT through the SOCKS5 proxy; the host name goes to the proxy unresolved (Tor needs that for .onion). */
+async function openProxyTunnel(
+  server: ElectrumServer,
+  proxy: Socks5Proxy,
+  opts: OpenSocketOptions,
+): Promise<net.Socket> {
+  const host = server.host.replace(/^\[(.*)\]$/, '$1');
+  const where = `${server.host}:${server.port}`;
+  if (opts.signal?.aborted) throw cancelled(where);
+  const attempt = SocksClient.createConnection({
+    proxy: {
+      host: proxy.host,
+      port: proxy.port,
+      type: 5,
+      ...(proxy.username !== undefined ? { userId: proxy.username } : {}),
+      ...(proxy.password !== undefined ? { password: proxy.password } : {}),
+    },
+    command: 'connect',
+    destination: { host, port: server.port },
+    timeout: opts.timeoutMs,
+    set_tcp_nodelay: true,
+  });
+  let onAbort: (() => void) | null = null;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelled(where));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const { socket } = await Promise.race([attempt, aborted]);
+    return socket;
+  } catch (err) {
+    // A tunnel that completes after a cancel must not leak.
+    attempt.then(({ socket }) => socket.destroy()).catch(() => {});
+    if (err instanceof FlashError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    const timedOut = /timed? ?out/i.test(message);
+    throw new FlashError(
+      timedOut ? 'ELECTRUM_TIMEOUT' : 'ELECTRUM_UNREACHABLE',
+      `Cannot reach ${where} through the SOCKS5 proxy ${proxy.host}:${proxy.port}: ${message}`,
+      { proxy: `${proxy.host}:${proxy.port}` },
+    );
+  } finally {
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+    aborted.catch(() => {});
+  }
+}
+
+function openOver(
+  server: ElectrumServer,
+  opts: OpenSocketOptions,
+  tunnel: net.Socket | null,
+  timeoutMs: number,
+): Promise<OpenedSocket> {
   const host = server.host.replace(/^\[(.*)\]$/, '$1');
   const where = `${server.host}:${server.port}`;
   return new Promise<OpenedSocket>((resolve, reject) => {
     if (opts.signal?.aborted) {
+      tunnel?.destroy();
       reject(cancelled(where));
       return;
     }
     const socket =
       server.transport === 'tls'
         ? tls.connect({
-            host,
-            port: server.port,
+            ...(tunnel ? { socket: tunnel } : { host, port: server.port }),
             rejectUnauthorized: false,
             // SNI may not carry an IP address (RFC 6066).
             ...(net.isIP(host) ? {} : { servername: host }),
           })
-        : net.connect({ host, port: server.port });
+        : (tunnel ?? net.connect({ host, port: server.port }));
     // A late error after we hand the socket over must never become an uncaught exception.
     socket.on('error', () => {});
+    tunnel?.on('error', () => {});
 
     let settled = false;
     const finish = (err: FlashError | null, fingerprint: string | null = null): void => {
@@ -63,6 +134,7 @@ export function openSocket(server: ElectrumServer, opts: OpenSocketOptions): Pro
       socket.off('close', onClose);
       if (err) {
         socket.destroy();
+        tunnel?.destroy();
         reject(err);
       } else {
         socket.setNoDelay(true);
@@ -82,7 +154,7 @@ export function openSocket(server: ElectrumServer, opts: OpenSocketOptions): Pro
             `${where} did not accept a connection within ${opts.timeoutMs} ms`,
           ),
         ),
-      opts.timeoutMs,
+      timeoutMs,
     );
 
     socket.once('error', onError);
@@ -110,6 +182,9 @@ export function openSocket(server: ElectrumServer, opts: OpenSocketOptions): Pro
         }
         finish(null, actual);
       });
+    } else if (tunnel) {
+      // Already connected through the proxy.
+      queueMicrotask(() => finish(null));
     } else {
       socket.once('connect', () => finish(null));
     }

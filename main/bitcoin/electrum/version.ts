@@ -1,4 +1,4 @@
-import { FlashError } from '../../../shared/errors';
+import { FlashError, isFlashError } from '../../../shared/errors';
 import type { ElectrumClient } from './types';
 
 /** "1.4.2" -> [1, 4, 2]; anything else is not a protocol version. */
@@ -26,7 +26,20 @@ export async function negotiateVersion(
   clientName: string,
   range: readonly [string, string],
 ): Promise<{ serverSoftware: string; protocolVersion: string }> {
-  const reply = await client.request('server.version', [clientName, [range[0], range[1]]]);
+  let reply;
+  try {
+    reply = await client.request('server.version', [clientName, [range[0], range[1]]]);
+  } catch (err) {
+    // ElectrumX answers an unsupported range with an error (and then hangs up).
+    if (isFlashError(err) && err.code === 'ELECTRUM_PROTOCOL') {
+      throw new FlashError(
+        'ELECTRUM_PROTOCOL',
+        `${client.server.host}:${client.server.port} does not speak Electrum protocol ${range[0]}-${range[1]}: ${err.message}`,
+        { range: `${range[0]}-${range[1]}` },
+      );
+    }
+    throw err;
+  }
   if (
     !Array.isArray(reply) ||
     reply.length < 2 ||
