@@ -5,6 +5,8 @@ import { RegtestChain } from './chain';
 import type { Route } from './control-api';
 import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import { createElectrumServer, FAULT_MODES } from './electrum-server';
+import type { LieMode } from './lying';
+import { LIE_MODES } from './lying';
 import type { TlsCredentials } from './tls';
 import { generateTlsCredentials } from './tls';
 
@@ -64,6 +66,14 @@ const MineBody = z
 const SendBody = z.object({ address: z.string().min(1), sats: z.number().int().positive() }).strict();
 const FaultBody = z.object({ mode: z.enum(FAULT_MODES as [FaultMode, ...FaultMode[]]) }).strict();
 const BroadcastBody = z.object({ hex: z.string().min(2) }).strict();
+const LieBody = z.object({ mode: z.enum(LIE_MODES as [LieMode, ...LieMode[]]) }).strict();
+const ReorgBody = z
+  .object({
+    depth: z.number().int().min(1).max(1000),
+    blocks: z.number().int().min(2).max(1001).optional(),
+    remine: z.boolean().optional(),
+  })
+  .strict();
 
 function bitcoinRoutes(
   chain: RegtestChain,
@@ -82,6 +92,7 @@ function bitcoinRoutes(
     electrumTls,
     electrumTlsFingerprint: credentials.fingerprint256,
     fault: server.fault,
+    lie: server.lie,
     mempool: chain.mempoolTxids().length,
   });
   return [
@@ -115,6 +126,27 @@ function bitcoinRoutes(
         const { mode } = FaultBody.parse(body);
         server.setFault(mode);
         return { mode };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/lie',
+      handler: (body) => {
+        const { mode } = LieBody.parse(body);
+        server.setLie(mode);
+        return { mode };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/reorg',
+      handler: (body) => {
+        const { depth, blocks, remine } = ReorgBody.parse(body);
+        const result = chain.reorg(depth, {
+          ...(blocks !== undefined ? { blocks } : {}),
+          ...(remine !== undefined ? { remine } : {}),
+        });
+        return { ...result, tipHeight: chain.tipHeight };
       },
     },
   ];

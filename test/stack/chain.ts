@@ -128,6 +128,8 @@ export class RegtestChain {
   private readonly mempoolSpends = new Map<string, string>();
   private readonly mempoolBySh = new Map<string, Set<string>>();
   private readonly listeners = new Set<(change: ChainChange) => void>();
+  /** Competing branches mined so far (reorg): goes into later coinbases so their blocks differ. */
+  private forks = 0;
 
   constructor(opts: ChainOptions = {}) {
     this.feeRate = opts.feeRate ?? 2;
@@ -208,12 +210,12 @@ export class RegtestChain {
     return hashes;
   }
 
-  private mineOne(payout: Uint8Array, touched: Set<string>): StoredBlock {
+  private mineOne(payout: Uint8Array, touched: Set<string>, takeMempool = true): StoredBlock {
     const height = this.blocks.length;
     const prev = this.tip();
-    const included = [...this.mempool.values()];
+    const included = takeMempool ? [...this.mempool.values()] : [];
     const fees = included.reduce((sum, rec) => sum + rec.fee, 0);
-    const coinbase = buildCoinbase(height, payout, subsidyAt(height) + fees, included);
+    const coinbase = buildCoinbase(height, payout, subsidyAt(height) + fees, included, this.forks);
 
     const block = new bitcoin.Block();
     block.version = 0x20000000;
@@ -267,11 +269,86 @@ export class RegtestChain {
         touched.add(sh);
       }
     });
+    if (takeMempool) this.clearMempool();
+    return stored;
+  }
+
+  private clearMempool(): void {
     this.mempool.clear();
     this.mempoolOutputs.clear();
     this.mempoolSpends.clear();
     this.mempoolBySh.clear();
-    return stored;
+  }
+
+  /**
+   * A reorg: disconnects the last `depth` blocks and mines a competing branch of `blocks` blocks
+   * (default depth + 1, so it has more work and every client follows it).
+   *
+   * Like a node, the disconnected blocks' transactions go back to the mempool (their coinbases
+   * vanish), followed by what was already there; any that no longer fit (e.g. spending a vanished
+   * coinbase) are dropped. With `remine: false` (default) the new branch leaves the mempool alone,
+   * so those transactions end up unconfirmed; `remine: true` puts them into its first block.
+   */
+  reorg(
+    depth: number,
+    opts: { blocks?: number; remine?: boolean; toAddress?: string } = {},
+  ): {
+    removed: string[];
+    added: string[];
+    dropped: string[];
+  } {
+    if (!Number.isSafeInteger(depth) || depth < 1 || depth > this.tipHeight) {
+      throw new ChainRejection(`reorg depth must be 1..${this.tipHeight}`);
+    }
+    const count = opts.blocks ?? depth + 1;
+    if (!Number.isSafeInteger(count) || count <= depth) {
+      throw new ChainRejection('the competing branch needs more blocks than it replaces');
+    }
+    const payout = opts.toAddress === undefined ? this.stackScript : outputScriptFor(opts.toAddress);
+    const touched = new Set<string>();
+    const removed: string[] = [];
+    const returned: TxRecord[] = [];
+    const previousMempool = [...this.mempool.values()];
+    for (let n = 0; n < depth; n++) {
+      const stored = this.blocks.pop() as StoredBlock;
+      removed.push(stored.hash);
+      const records = stored.txids.map((txid) => this.txs.get(txid) as TxRecord);
+      for (const rec of [...records].reverse()) {
+        rec.tx.outs.forEach((out, vout) => {
+          if (!isUnspendable(out.script)) this.removeUtxo(outpointKey(rec.txid, vout));
+        });
+        for (const coin of rec.prevouts) this.addUtxo(coin);
+        for (const sh of rec.touched) {
+          const list = this.confirmedHistory.get(sh);
+          const at = list?.lastIndexOf(rec.txid) ?? -1;
+          if (list && at >= 0) list.splice(at, 1);
+          touched.add(sh);
+        }
+        if (rec.pos === 0) this.txs.delete(rec.txid);
+        else returned.unshift(rec);
+      }
+    }
+    // Back to the mempool, oldest first, then what was waiting already.
+    this.clearMempool();
+    const dropped: string[] = [];
+    for (const rec of [...returned, ...previousMempool]) {
+      this.txs.delete(rec.txid);
+      for (const sh of rec.touched) touched.add(sh);
+      try {
+        const again = this.accept(rec.tx);
+        for (const sh of again.touched) touched.add(sh);
+      } catch (err) {
+        if (!(err instanceof ChainRejection)) throw err;
+        dropped.push(rec.txid);
+      }
+    }
+    this.forks++;
+    const added: string[] = [];
+    for (let n = 0; n < count; n++) {
+      added.push(this.mineOne(payout, touched, opts.remine === true && n === 0).hash);
+    }
+    this.emit({ newTip: true, touched });
+    return { removed, added, dropped };
   }
 
   private addUtxo(coin: Coin): void {
@@ -353,6 +430,12 @@ export class RegtestChain {
     } catch {
       throw new ChainRejection('TX decode failed');
     }
+    const { txid, touched } = this.accept(tx);
+    this.emit({ newTip: false, touched });
+    return txid;
+  }
+
+  private accept(tx: bitcoin.Transaction): { txid: string; touched: Set<string> } {
     const txid = tx.getId();
     if (tx.isCoinbase()) throw new ChainRejection('coinbase');
     if (tx.ins.length === 0) throw new ChainRejection('bad-txns-vin-empty');
@@ -425,8 +508,7 @@ export class RegtestChain {
     }
     this.mempool.set(txid, rec);
     this.txs.set(txid, rec);
-    this.emit({ newTip: false, touched });
-    return txid;
+    return { txid, touched };
   }
 
   mempoolTxids(): string[] {
@@ -598,10 +680,15 @@ function buildCoinbase(
   payout: Uint8Array,
   value: number,
   included: readonly TxRecord[],
+  fork = 0,
 ): bitcoin.Transaction {
   const coinbase = new bitcoin.Transaction();
   coinbase.version = 2;
-  const scriptSig = bitcoin.script.compile([bitcoin.script.number.encode(height), bitcoin.opcodes.OP_0]);
+  // After a reorg the extra nonce differs, so a competing block never repeats the one it replaces.
+  const scriptSig = bitcoin.script.compile([
+    bitcoin.script.number.encode(height),
+    fork === 0 ? bitcoin.opcodes.OP_0 : bitcoin.script.number.encode(fork),
+  ]);
   coinbase.addInput(new Uint8Array(32), 0xffffffff, 0xffffffff, scriptSig);
   const reserved = new Uint8Array(32);
   coinbase.setWitness(0, [reserved]);

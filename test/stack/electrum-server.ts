@@ -4,6 +4,8 @@ import type { JsonValue } from '../../main/bitcoin/electrum/types';
 import type { ChainChange, RegtestChain } from './chain';
 import type { ElectrumBackend, ServerInfo, SessionState } from './electrum-methods';
 import { createElectrumMethods, RPC, RpcError } from './electrum-methods';
+import type { LieMode } from './lying';
+import { createLyingBackend } from './lying';
 
 /**
  * How the server misbehaves, for tests: 'garbage' answers every request with a non-JSON line,
@@ -25,6 +27,9 @@ export interface ElectrumTestServer {
   listen(opts: ListenOptions): Promise<{ host: string; port: number }>;
   setFault(mode: FaultMode): void;
   readonly fault: FaultMode;
+  /** Makes the server lie to SPV clients (see lying.ts); 'none' tells the truth again. */
+  setLie(mode: LieMode): void;
+  readonly lie: LieMode;
   /** Open client connections (for tests that check clean-up). */
   readonly connectionCount: number;
   close(): Promise<void>;
@@ -41,10 +46,11 @@ interface Session {
 /** An Electrum protocol server (1.4) over a regtest chain, on TCP and/or TLS listeners. */
 export function createElectrumServer(opts: {
   chain: RegtestChain;
-  /** Defaults to the chain itself; a future lying mode can pass a wrapper. */
+  /** Defaults to the chain behind a lying wrapper (truthful until setLie). */
   backend?: ElectrumBackend;
 }): ElectrumTestServer {
-  const backend = opts.backend ?? opts.chain;
+  const lying = opts.backend ? null : createLyingBackend(opts.chain);
+  const backend = opts.backend ?? (lying as ElectrumBackend);
   const listeners: { server: net.Server; transport: 'tcp' | 'tls'; host: string; port: number }[] = [];
   const rawSockets = new Set<net.Socket>();
   const sessions = new Set<Session>();
@@ -217,6 +223,13 @@ export function createElectrumServer(opts: {
     },
     get fault() {
       return fault;
+    },
+    setLie(mode) {
+      if (!lying) throw new Error('this server was given its own backend: it cannot lie');
+      lying.setLie(mode);
+    },
+    get lie() {
+      return lying?.lie ?? 'none';
     },
     get connectionCount() {
       return rawSockets.size;
