@@ -1,0 +1,36 @@
+import { FlashError } from '../../../shared/errors';
+
+/**
+ * Send failures. They cross the bridge as BAD_INPUT (or the code given) with `details.reason`
+ * naming the exact case; shared/errors.ts has no send codes yet (the lead may promote these).
+ */
+export type SendErrorReason =
+  | 'INSUFFICIENT_FUNDS'
+  | 'AMOUNT_BELOW_DUST'
+  | 'BAD_FEE_RATE'
+  | 'BAD_OUTPUTS'
+  | 'UNKNOWN_COIN'
+  | 'DRAFT_STATE'
+  | 'NOT_REPLACEABLE'
+  | 'FEE_TOO_LOW'
+  | 'NOTHING_TO_SPEND'
+  | 'BAD_PSBT'
+  | 'PSBT_NOT_OURS'
+  | 'PSBT_INCOMPLETE'
+  | 'TX_NOT_FOUND'
+  | 'BROADCAST_REJECTED'
+  | 'BAD_SIGNATURE_FORMAT'
+  | 'UNSUPPORTED_ADDRESS';
+
+export class SendError extends FlashError {
+  readonly reason: SendErrorReason;
+  constructor(
+    reason: SendErrorReason,
+    message: string,
+    details: Record<string, string | number | boolean | null> = {},
+  ) {
+    super('BAD_INPUT', message, { reason, ...details });
+    this.name = 'SendError';
+    this.reason = reason;
+  }
+}

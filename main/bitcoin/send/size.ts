@@ -1,0 +1,61 @@
+/**
+ * Transaction weight math for BIP84 (P2WPKH) spends. Sizes are upper bounds: a DER signature is at
+ * most 72 bytes with its sighash byte (low-S), so the real vsize is never larger than estimated.
+ */
+
+/** version + locktime (8) + input and output counts (1 each, up to 252 of each). */
+const BASE_BYTES = 10;
+/** Segwit marker and flag: 2 weight units. */
+const SEGWIT_WU = 2;
+/** outpoint 36 + empty scriptSig 1 + sequence 4, as weight. */
+const P2WPKH_INPUT_BASE_WU = 41 * 4;
+/** items 1 + sig len 1 + sig 72 + key len 1 + key 33. */
+const P2WPKH_WITNESS_WU = 108;
+
+export const P2WPKH_INPUT_VBYTES = (P2WPKH_INPUT_BASE_WU + P2WPKH_WITNESS_WU) / 4; // 68
+export const P2WPKH_OUTPUT_VBYTES = 31;
+export const P2WPKH_SCRIPT_LENGTH = 22;
+
+function varIntSize(n: number): number {
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : 5;
+}
+
+export function outputVbytes(scriptLength: number): number {
+  return 8 + varIntSize(scriptLength) + scriptLength;
+}
+
+/** Virtual size of a tx with `inputs` P2WPKH inputs and outputs of the given script lengths. */
+export function estimateVsize(inputs: number, outputScriptLengths: readonly number[]): number {
+  const countsExtra = varIntSize(inputs) - 1 + (varIntSize(outputScriptLengths.length) - 1);
+  const outBytes = outputScriptLengths.reduce((s, l) => s + outputVbytes(l), 0);
+  const weight =
+    (BASE_BYTES + countsExtra + outBytes) * 4 +
+    (inputs > 0 ? SEGWIT_WU : 0) +
+    inputs * (P2WPKH_INPUT_BASE_WU + P2WPKH_WITNESS_WU);
+  return Math.ceil(weight / 4);
+}
+
+/** Fee in whole sats for `vsize` at `rate` sat/vB, rounded up so the rate is never undershot. */
+export function feeFor(vsize: number, rate: number): number {
+  // Rates may have up to 3 decimals (sat/kvB precision); work in milli-sats to stay exact.
+  return Math.ceil((vsize * Math.round(rate * 1000)) / 1000);
+}
+
+/**
+ * Bitcoin Core's dust threshold at the default dust relay fee of 3 sat/vB: what it costs to create
+ * and later spend the output. 294 sats for P2WPKH, 330 for P2TR/P2WSH, 546 for P2PKH.
+ */
+export function dustThreshold(script: Uint8Array): number {
+  const op = script[0];
+  const isWitness =
+    script.length >= 4 &&
+    script.length <= 42 &&
+    op !== undefined &&
+    (op === 0 || (op >= 0x51 && op <= 0x60)) &&
+    script[1] === script.length - 2;
+  return (outputVbytes(script.length) + (isWitness ? 67 : 148)) * 3;
+}
+
+export function isOpReturn(script: Uint8Array): boolean {
+  return script[0] === 0x6a;
+}

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJournal } from '../../main/bitcoin/send/journal';
+import { createWalletReader } from '../../main/bitcoin/send/wallet-reader';
+import type { Db } from '../../main/store/database';
+import { openDatabase } from '../../main/store/database';
+
+let dir: string;
+let db: Db;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-send-journal-'));
+  db = openDatabase(path.join(dir, 'flash.db'));
+  db.prepare(
+    `INSERT INTO wallets (id, name, network, account_type, account_path, xpub, fingerprint, created_at, announce_deposits)
+     VALUES ('w1', 'W', 'regtest', 'bip84', ?, 'tpubX', '00000000', 0, 1)`,
+  ).run("m/84'/1'/0'");
+});
+
+afterEach(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const draft = (id: string) => ({
+  id,
+  walletId: 'w1',
+  kind: 'send' as const,
+  psbt: new Uint8Array([1, 2, 3]),
+  amountSats: 1000,
+  feeSats: 141,
+  vsize: 141,
+  feeRateSatPerKvb: 1000,
+  changeSats: 0,
+  changeIndex: null,
+  inputs: [{ txid: 'aa'.repeat(32), vout: 1 }],
+});
+
+describe('send journal', () => {
+  it('walks drafted -> broadcasting -> broadcast -> confirmed and refuses skipped steps', () => {
+    const j = createJournal(db);
+    j.insertDraft(draft('p1'), 1);
+    expect(j.get('p1')?.state).toBe('drafted');
+    expect(() => j.transition('p1', 'drafted', 'broadcast', 2)).toThrow(/not a valid transition/);
+    // The schema itself refuses a broadcasting row without its raw tx.
+    expect(() => db.prepare(`UPDATE send_payments SET state = 'broadcasting' WHERE id = 'p1'`).run()).toThrow(
+      /CHECK/,
+    );
+    j.recordSigned(
+      'p1',
+      'drafted',
+      'broadcasting',
+      { psbt: new Uint8Array([9]), txid: 'bb'.repeat(32), rawTx: new Uint8Array([7]), feeSats: 141 },
+      3,
+    );
+    expect(j.inState('broadcasting').map((r) => r.id)).toEqual(['p1']);
+    expect(j.get('p1')?.rawTx).toEqual(new Uint8Array([7]));
+    j.markBroadcast('p1', 4);
+    j.transition('p1', 'broadcast', 'confirmed', 5);
+    expect(j.get('p1')).toMatchObject({ state: 'confirmed', updatedAt: 5, txid: 'bb'.repeat(32) });
+    expect(() => j.transition('p1', 'confirmed', 'failed', 6)).toThrow();
+  });
+
+  it('marks the replaced payment when its bump is broadcast, and reserves coins while in flight', () => {
+    const j = createJournal(db);
+    const reader = createWalletReader(db);
+    j.insertDraft(draft('orig'), 1);
+    j.recordSigned(
+      'orig',
+      'drafted',
+      'broadcasting',
+      { psbt: new Uint8Array([1]), txid: 'cc'.repeat(32), rawTx: new Uint8Array([1]), feeSats: 141 },
+      2,
+    );
+    j.markBroadcast('orig', 3);
+    j.insertDraft({ ...draft('bump'), kind: 'bump', replacesTxid: 'cc'.repeat(32) }, 4);
+    j.recordSigned(
+      'bump',
+      'drafted',
+      'broadcasting',
+      { psbt: new Uint8Array([2]), txid: 'dd'.repeat(32), rawTx: new Uint8Array([2]), feeSats: 300 },
+      5,
+    );
+    j.markBroadcast('bump', 6);
+    expect(j.get('orig')?.state).toBe('replaced');
+    expect(j.get('bump')?.state).toBe('broadcast');
+    expect(reader.utxos('w1')).toEqual([]);
+  });
+
+  it('prunes stale drafts only', () => {
+    const j = createJournal(db);
+    j.insertDraft(draft('old'), 1);
+    j.insertDraft(draft('new'), 100);
+    j.pruneDrafts(50);
+    expect(j.get('old')).toBeNull();
+    expect(j.get('new')).not.toBeNull();
+  });
+});
