@@ -36,6 +36,7 @@ console.log('Flash Desktop regtest stack is running (Ctrl+C stops it)');
 console.log(`  Electrum (tcp)   ${stack.electrum.host}:${stack.electrum.port}`);
 console.log(`  Electrum (tls)   ${stack.electrumTls.host}:${stack.electrumTls.port}`);
 console.log(`  TLS fingerprint  ${stack.electrumTlsFingerprint}`);
+for (const url of stack.relays) console.log(`  NOSTR relay      ${url}`);
 console.log(`  Control API      ${stack.controlUrl}  (GET /info, POST /mine /send /broadcast /fault)`);
 console.log(`  Chain            regtest, tip height ${chain.tipHeight}, stack address ${chain.stackAddress}`);
 console.log(
@@ -47,6 +48,7 @@ console.log(
     electrumTls: stack.electrumTls,
     electrumTlsFingerprint: stack.electrumTlsFingerprint,
     controlUrl: stack.controlUrl,
+    relays: stack.relays,
     tipHeight: chain.tipHeight,
     stackAddress: chain.stackAddress,
   })}`,

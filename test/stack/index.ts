@@ -5,8 +5,11 @@ import type { RegtestChain } from './chain';
 import type { ControlApi, Route } from './control-api';
 import { startControlApi } from './control-api';
 import type { ElectrumTestServer, FaultMode } from './electrum-server';
+import type { LieMode } from './lying';
+import { startNostrRelays } from './nostr-relays';
 
 export type { FaultMode } from './electrum-server';
+export type { LieMode } from './lying';
 export { RegtestChain } from './chain';
 
 export interface StackOptions extends BitcoinStackOptions {
@@ -21,7 +24,11 @@ export interface Stack {
   controlUrl: string;
   chain: RegtestChain;
   electrumServer: ElectrumTestServer;
+  /** NOSTR relays (ws://127.0.0.1:N), two by default. */
+  relays: string[];
   setFault(mode: FaultMode): void;
+  /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
+  setLie(mode: LieMode): void;
   stop(): Promise<void>;
 }
 
@@ -47,6 +54,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     const bitcoin = await startBitcoinStack(opts);
     parts.push(bitcoin);
+    const nostr = await startNostrRelays(2);
+    parts.push(nostr);
     control = await startControlApi({
       routes: parts.flatMap((p) => p.routes),
       ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
@@ -58,7 +67,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       controlUrl: control.url,
       chain: bitcoin.chain,
       electrumServer: bitcoin.server,
+      relays: nostr.urls,
       setFault: (mode) => bitcoin.server.setFault(mode),
+      setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,
     };
   } catch (err) {

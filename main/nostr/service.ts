@@ -1,0 +1,624 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { finalizeEvent } from 'nostr-tools/pure';
+import type {
+  NostrConversation,
+  NostrIdentity,
+  NostrKeyImport,
+  NostrMessage,
+  NostrProfile,
+  NostrPublishResult,
+  NostrRelayInfo,
+  NostrRelayRole,
+  NostrRelayStatus,
+  NostrSendResult,
+} from '../../shared/contract/nostr';
+import { FlashError, isFlashError } from '../../shared/errors';
+import type { EventBus } from '../core/event-bus';
+import type { Logger } from '../core/logger';
+import type { Db } from '../store/database';
+import type { VaultService } from '../vault/types';
+import {
+  createDm,
+  decryptLegacyDm,
+  KIND_CHAT,
+  KIND_GIFT_WRAP,
+  KIND_LEGACY_DM,
+  rumorMembers,
+  unwrapDm,
+} from './dm';
+import type { KeyPair } from './identity';
+import {
+  encryptNcryptsec,
+  generateKeyPair,
+  importSecret,
+  keyPairFromSecret,
+  npubEncode,
+  nsecSecretName,
+  parsePubkey,
+} from './identity';
+import type { ConversationRow, RelayRole, StoredMessage } from './message-store';
+import { createMessageStore, MESSAGES_KEY_SECRET } from './message-store';
+import type { FetchLike, Profile } from './profile';
+import { profileFromEvent, profileTemplate, verifyNip05 } from './profile';
+import type { RelayConnectionOptions, WebSocketCtor } from './relay-connection';
+import { normalizeRelayUrl, RelayPool } from './relay-pool';
+import type { NostrEvent } from './verify';
+
+export const KIND_RELAY_LIST = 10002;
+export const KIND_DM_RELAYS = 10050;
+/** A copy is offered to a relay at most this many times (first send + retries on reconnect). */
+export const MAX_DELIVERY_ATTEMPTS = 6;
+
+export interface NostrServiceDeps {
+  db: Db;
+  vault: VaultService;
+  bus: EventBus;
+  log: Logger;
+  now?: () => number;
+  fetch?: FetchLike;
+  webSocket?: WebSocketCtor;
+  /** Relays used until the user sets a list (a new identity starts with these). */
+  defaultRelays?: string[];
+  /** Tuning for tests. */
+  relay?: {
+    backoff?: RelayConnectionOptions['backoff'];
+    connectTimeoutMs?: number;
+    publishTimeoutMs?: number;
+    queryTimeoutMs?: number;
+  };
+  /** NIP-49 scrypt cost exponent for exports (16 by default; tests use less). */
+  ncryptsecLogN?: number;
+  /** NIP-05 over http (tests only). */
+  nip05Scheme?: 'https' | 'http';
+}
+
+export interface NostrService {
+  getIdentity(): NostrIdentity | null;
+  createIdentity(): NostrIdentity;
+  importIdentity(input: NostrKeyImport): NostrIdentity;
+  exportNcryptsec(input: { vaultPassword: string; exportPassword: string }): Promise<{ ncryptsec: string }>;
+  updateProfile(profile: NostrProfile): Promise<{ identity: NostrIdentity; results: NostrPublishResult[] }>;
+  verifyNip05(pubkey: string, nip05: string): Promise<{ verified: boolean }>;
+  getProfile(pubkey: string): Profile | null;
+  listRelays(): NostrRelayInfo[];
+  setRelays(relays: NostrRelayRole[]): Promise<{ relays: NostrRelayInfo[]; results: NostrPublishResult[] }>;
+  relayStatuses(): NostrRelayStatus[];
+  listConversations(): NostrConversation[];
+  getMessages(input: { conversationId: string; limit?: number; before?: number }): NostrMessage[];
+  searchMessages(input: { query: string; limit?: number }): NostrMessage[];
+  sendMessage(input: { to: string[]; text: string; subject?: string }): Promise<NostrSendResult>;
+  markRead(input: { conversationId: string }): { done: true };
+  /** Dm relays (kind 10050) of someone, fetched from our relays if not cached. */
+  dmRelaysOf(pubkey: string): Promise<string[]>;
+  /** Reprocesses events received while the vault was locked; returns how many became messages. */
+  processPending(): number;
+  start(): void;
+  stop(): void;
+}
+
+/**
+ * NOSTR: one identity (key in the vault), its relays (NIP-65 + NIP-17 DM list), private messages
+ * (NIP-17, legacy NIP-04 read only) and groups. Incoming DM events are recorded raw (ciphertext)
+ * before anything else, so a locked vault or a crash loses nothing: they are opened on unlock.
+ */
+export function createNostrService(deps: NostrServiceDeps): NostrService {
+  const { db, vault, log } = deps;
+  const now = deps.now ?? Date.now;
+  const emit = deps.bus.emit;
+  const store = createMessageStore(db, () => vault.getSecret(MESSAGES_KEY_SECRET));
+  let pool: RelayPool | null = null;
+  const unsubs: (() => void)[] = [];
+  let undecryptable = 0;
+
+  const unlocked = (): boolean => vault.status().state === 'unlocked';
+
+  const requireIdentity = () => {
+    const id = store.identity();
+    if (!id) throw new FlashError('NOSTR_NO_IDENTITY', 'No NOSTR identity yet.');
+    return id;
+  };
+
+  const keys = (): KeyPair => {
+    const id = requireIdentity();
+    return keyPairFromSecret(vault.getSecret(nsecSecretName(id.id)));
+  };
+
+  const toIdentity = (row: {
+    id: string;
+    pubkey: string;
+    profile: Record<string, string>;
+    createdAt: number;
+  }): NostrIdentity => ({
+    id: row.id,
+    pubkey: row.pubkey,
+    npub: npubEncode(row.pubkey),
+    profile: row.profile as NostrProfile,
+    createdAt: row.createdAt,
+  });
+
+  const getPool = (): RelayPool => {
+    if (!pool) throw new FlashError('INTERNAL', 'The NOSTR service is not started.');
+    return pool;
+  };
+
+  const relaysOf = (pred: (r: RelayRole) => boolean): string[] => {
+    const id = store.identity();
+    if (!id) return [];
+    return store
+      .relays(id.id)
+      .filter(pred)
+      .map((r) => r.url);
+  };
+  const readRelays = () => relaysOf((r) => r.read || r.dm);
+  const writeRelays = () => relaysOf((r) => r.write);
+  const myDmRelays = () => {
+    const dm = relaysOf((r) => r.dm);
+    return dm.length > 0 ? dm : writeRelays();
+  };
+
+  const toMessage = (m: StoredMessage): NostrMessage => ({ ...m });
+  const toConversation = (c: ConversationRow, self: string): NostrConversation => {
+    const others = c.members.filter((p) => p !== self);
+    return {
+      id: c.id,
+      members: others.length > 0 ? others : [self],
+      isGroup: others.length > 1,
+      lastMessageAt: c.lastMessageAt,
+      unread: c.unread,
+      lastMessage: c.lastMessage ? toMessage(c.lastMessage) : null,
+    };
+  };
+
+  // ---- incoming
+
+  const processDmEvent = (identityId: string, self: string, event: NostrEvent, sk: Uint8Array): boolean => {
+    try {
+      let saved: { conversationId: string; inserted: boolean; id: string };
+      if (event.kind === KIND_GIFT_WRAP) {
+        const rumor = unwrapDm(event, sk);
+        if (rumor.kind !== KIND_CHAT) {
+          store.markEvent(event.id, 2, null); // reactions, files...: not shown yet
+          return false;
+        }
+        const members = rumorMembers(rumor);
+        if (!members.includes(self)) members.push(self);
+        const subject = rumor.tags.find((t) => t[0] === 'subject')?.[1] ?? null;
+        const direction = rumor.pubkey === self ? 'out' : 'in';
+        const res = store.saveMessage({
+          id: rumor.id,
+          identityId,
+          members,
+          sender: rumor.pubkey,
+          createdAt: rumor.created_at,
+          direction,
+          legacy: false,
+          text: rumor.content,
+          subject,
+        });
+        saved = { ...res, id: rumor.id };
+      } else if (event.kind === KIND_LEGACY_DM) {
+        const { peer, text } = decryptLegacyDm(event, sk);
+        const res = store.saveMessage({
+          id: event.id,
+          identityId,
+          members: [self, peer],
+          sender: event.pubkey,
+          createdAt: event.created_at,
+          direction: event.pubkey === self ? 'out' : 'in',
+          legacy: true,
+          text,
+        });
+        saved = { ...res, id: event.id };
+      } else {
+        return false;
+      }
+      store.markEvent(event.id, 1, saved.id);
+      if (saved.inserted) {
+        const message = store.message(saved.id);
+        if (message)
+          emit('nostr.message', { conversationId: saved.conversationId, message: toMessage(message) });
+      }
+      return saved.inserted;
+    } catch (err) {
+      if (isFlashError(err) && err.code === 'VAULT_LOCKED') return false; // stays pending
+      undecryptable += 1;
+      store.markEvent(event.id, 2, null);
+      log.warn('nostr: unreadable DM event kept aside', {
+        eventId: event.id,
+        code: isFlashError(err) ? err.code : 'INTERNAL',
+      });
+      return false;
+    }
+  };
+
+  const onEvent = (event: NostrEvent, relayUrl: string): void => {
+    const id = store.identity();
+    if (!id) return;
+    if (event.kind === 0 || event.kind === KIND_RELAY_LIST || event.kind === KIND_DM_RELAYS) {
+      store.putReplaceable(event);
+      return;
+    }
+    if (event.kind !== KIND_GIFT_WRAP && event.kind !== KIND_LEGACY_DM) return;
+    const addressed =
+      event.tags.some((t) => t[0] === 'p' && t[1] === id.pubkey) || event.pubkey === id.pubkey;
+    if (!addressed) return;
+    const isNew = store.recordEvent(id.id, event, relayUrl, now());
+    if (!isNew || !unlocked()) return;
+    let sk: Uint8Array;
+    try {
+      sk = keys().secretKey;
+    } catch {
+      return; // locked in between: processed on unlock
+    }
+    processDmEvent(id.id, id.pubkey, event, sk);
+  };
+
+  const processPending = (): number => {
+    const id = store.identity();
+    if (!id || !unlocked()) return 0;
+    const sk = keys().secretKey;
+    let n = 0;
+    for (const event of store.pendingEvents(id.id)) if (processDmEvent(id.id, id.pubkey, event, sk)) n += 1;
+    return n;
+  };
+
+  const subscribeAll = (): void => {
+    const p = pool;
+    const id = store.identity();
+    if (!p || !id) return;
+    const urls = [...new Set([...readRelays(), ...myDmRelays()])];
+    p.retain(urls);
+    // Gift wraps carry created_at up to two days in the past (NIP-59): look back three days
+    // from the newest one already stored; the store dedupes whatever comes twice.
+    const newest = store.newestEventAt(id.id);
+    const since = newest === null ? undefined : Math.floor(newest / 1000) - 3 * 86_400;
+    const window = since !== undefined && since > 0 ? { since } : {};
+    p.subscribe(
+      'dm',
+      [
+        { kinds: [KIND_GIFT_WRAP], '#p': [id.pubkey], ...window },
+        { kinds: [KIND_LEGACY_DM], '#p': [id.pubkey], ...window },
+        { kinds: [KIND_LEGACY_DM], authors: [id.pubkey], ...window },
+      ],
+      urls,
+    );
+  };
+
+  // ---- retries: copies a relay did not accept are sent again when it (re)connects
+
+  const retrying = new Set<string>();
+  const lastState = new Map<string, string>();
+  const retryDeliveries = async (url: string): Promise<void> => {
+    if (retrying.has(url) || !pool) return;
+    retrying.add(url);
+    try {
+      // Let AUTH (if asked) settle before resending.
+      await new Promise((r) => setTimeout(r, 50));
+      // 'pending' rows younger than a minute belong to a send still in flight.
+      const open = store.openDeliveries(url, MAX_DELIVERY_ATTEMPTS, now() - 60_000);
+      const changed = new Set<string>();
+      for (const d of open) {
+        const p = pool;
+        if (!p) return;
+        const [res] = await p.publish(d.wrap, [url]);
+        if (!res) continue;
+        store.setDelivery(d, res.ok ? 'ok' : 'failed', res.message || null, now());
+        changed.add(d.messageId);
+      }
+      for (const messageId of changed) {
+        const message = store.message(messageId);
+        if (message)
+          emit('nostr.message', { conversationId: message.conversationId, message: toMessage(message) });
+      }
+    } catch (err) {
+      log.warn('nostr: delivery retry failed', {
+        relay: url,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    } finally {
+      retrying.delete(url);
+    }
+  };
+
+  // ---- identity
+
+  const ensureMessagesKey = (): void => {
+    if (!vault.hasSecret(MESSAGES_KEY_SECRET))
+      vault.putSecret(MESSAGES_KEY_SECRET, new Uint8Array(randomBytes(32)));
+  };
+
+  const adopt = (kp: KeyPair): NostrIdentity => {
+    if (!unlocked()) throw new FlashError('VAULT_LOCKED', 'Unlock the vault first.');
+    if (store.identity()) throw new FlashError('NOSTR_IDENTITY_EXISTS', 'A NOSTR identity already exists.');
+    const id = randomUUID();
+    ensureMessagesKey();
+    vault.putSecret(nsecSecretName(id), kp.secretKey);
+    try {
+      store.insertIdentity(id, kp.pubkey, now());
+      const defaults = (deps.defaultRelays ?? []).map((url) => ({
+        url: normalizeRelayUrl(url),
+        read: true,
+        write: true,
+        dm: true,
+      }));
+      if (defaults.length > 0) store.setRelays(id, defaults);
+    } catch (err) {
+      vault.deleteSecret(nsecSecretName(id));
+      throw err;
+    }
+    subscribeAll();
+    return toIdentity(requireIdentity());
+  };
+
+  const sign = (template: {
+    kind: number;
+    created_at: number;
+    tags: string[][];
+    content: string;
+  }): NostrEvent => finalizeEvent(template, keys().secretKey);
+
+  const relayInfos = (): NostrRelayInfo[] => {
+    const id = store.identity();
+    if (!id) return [];
+    const statuses = new Map((pool?.statuses() ?? []).map((s) => [s.url, s]));
+    return store.relays(id.id).map((r) => ({ ...r, status: statuses.get(r.url) ?? null }));
+  };
+
+  const dmRelaysOf = async (pubkey: string): Promise<string[]> => {
+    const id = requireIdentity();
+    if (pubkey === id.pubkey) return myDmRelays();
+    let ev = store.replaceable(pubkey, KIND_DM_RELAYS);
+    if (!ev) {
+      const urls = [...new Set([...readRelays(), ...writeRelays()])];
+      const found = await getPool().query(
+        [{ kinds: [KIND_DM_RELAYS, KIND_RELAY_LIST], authors: [pubkey] }],
+        urls,
+        deps.relay?.queryTimeoutMs ?? 3000,
+      );
+      for (const e of found) if (e.pubkey === pubkey) store.putReplaceable(e);
+      ev = store.replaceable(pubkey, KIND_DM_RELAYS);
+    }
+    const list: string[] = [];
+    for (const t of ev?.tags ?? []) {
+      if (t[0] !== 'relay' || !t[1]) continue;
+      try {
+        list.push(normalizeRelayUrl(t[1]));
+      } catch {
+        // skip bad URLs
+      }
+    }
+    if (list.length > 0) return [...new Set(list)].slice(0, 10);
+    // No kind 10050: fall back to the inbox (read) relays of their NIP-65 list, then to ours.
+    const nip65 = store.replaceable(pubkey, KIND_RELAY_LIST);
+    const inbox = (nip65?.tags ?? [])
+      .filter((t) => t[0] === 'r' && t[1] && (t[2] === undefined || t[2] === 'read'))
+      .map((t) => t[1] as string);
+    return inbox.length > 0 ? inbox.slice(0, 10) : myDmRelays();
+  };
+
+  return {
+    getIdentity() {
+      const row = store.identity();
+      return row ? toIdentity(row) : null;
+    },
+    createIdentity() {
+      return adopt(generateKeyPair());
+    },
+    importIdentity(input) {
+      return adopt(importSecret(input));
+    },
+    async exportNcryptsec({ vaultPassword, exportPassword }) {
+      await vault.verifyPassword(vaultPassword);
+      return { ncryptsec: encryptNcryptsec(keys().secretKey, exportPassword, deps.ncryptsecLogN ?? 16) };
+    },
+    async updateProfile(profile) {
+      const id = requireIdentity();
+      const event = sign(profileTemplate(profile, Math.floor(now() / 1000)));
+      store.setProfile(id.id, profileFromEvent(event) as Record<string, string>);
+      const results = await getPool().publish(event, writeRelays());
+      return { identity: toIdentity(requireIdentity()), results };
+    },
+    async verifyNip05(pubkeyInput, nip05) {
+      const pubkey = parsePubkey(pubkeyInput);
+      const fetchImpl = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
+      await verifyNip05(nip05, pubkey, fetchImpl, {
+        ...(deps.nip05Scheme ? { scheme: deps.nip05Scheme } : {}),
+      });
+      store.setNip05Verified(pubkey, now());
+      return { verified: true };
+    },
+    getProfile(pubkeyInput) {
+      const ev = store.replaceable(parsePubkey(pubkeyInput), 0);
+      return ev ? profileFromEvent(ev) : null;
+    },
+    listRelays: relayInfos,
+    async setRelays(relays) {
+      const id = requireIdentity();
+      const clean = new Map<string, RelayRole>();
+      for (const r of relays) {
+        let url: string;
+        try {
+          url = normalizeRelayUrl(r.url);
+        } catch {
+          throw new FlashError('BAD_INPUT', `Not a relay URL: ${r.url}`);
+        }
+        const prev = clean.get(url);
+        clean.set(url, {
+          url,
+          read: r.read || (prev?.read ?? false),
+          write: r.write || (prev?.write ?? false),
+          dm: r.dm || (prev?.dm ?? false),
+        });
+      }
+      const list = [...clean.values()];
+      store.setRelays(id.id, list);
+      subscribeAll();
+      const created = Math.floor(now() / 1000);
+      const nip65 = sign({
+        kind: KIND_RELAY_LIST,
+        created_at: created,
+        content: '',
+        tags: list
+          .filter((r) => r.read || r.write)
+          .map((r) => (r.read && r.write ? ['r', r.url] : ['r', r.url, r.read ? 'read' : 'write'])),
+      });
+      const dmList = sign({
+        kind: KIND_DM_RELAYS,
+        created_at: created,
+        content: '',
+        tags: list.filter((r) => r.dm).map((r) => ['relay', r.url]),
+      });
+      store.putReplaceable(nip65);
+      store.putReplaceable(dmList);
+      const targets = [...new Set([...writeRelays(), ...myDmRelays()])];
+      if (targets.length === 0) return { relays: relayInfos(), results: [] };
+      const [a, b] = await Promise.all([
+        getPool().publish(nip65, targets),
+        getPool().publish(dmList, targets),
+      ]);
+      const results = (a ?? []).map((r, i) => {
+        const other = b?.[i];
+        return other && !other.ok ? other : r;
+      });
+      return { relays: relayInfos(), results };
+    },
+    relayStatuses() {
+      return pool?.statuses() ?? [];
+    },
+    listConversations() {
+      const id = store.identity();
+      if (!id) return [];
+      return store.conversations(id.id).map((c) => toConversation(c, id.pubkey));
+    },
+    getMessages({ conversationId, limit, before }) {
+      if (!store.conversation(conversationId)) {
+        throw new FlashError('NOSTR_CONVERSATION_NOT_FOUND', 'No such conversation.');
+      }
+      return store
+        .messages(conversationId, {
+          ...(limit !== undefined ? { limit } : {}),
+          ...(before !== undefined ? { before } : {}),
+        })
+        .map(toMessage);
+    },
+    searchMessages({ query, limit }) {
+      const id = requireIdentity();
+      return store.search(id.id, query, limit ?? 100).map(toMessage);
+    },
+    async sendMessage({ to, text, subject }) {
+      const id = requireIdentity();
+      const recipients = [...new Set(to.map(parsePubkey))].filter((p) => p !== id.pubkey);
+      const kp = keys();
+      const dm = createDm(kp.secretKey, recipients, text, {
+        createdAt: Math.floor(now() / 1000),
+        ...(subject ? { subject } : {}),
+      });
+      // Resolve every recipient's DM relays before writing anything.
+      const targets = new Map<string, string[]>();
+      for (const { recipient } of dm.wraps) targets.set(recipient, await dmRelaysOf(recipient));
+      if ([...targets.values()].every((t) => t.length === 0)) {
+        throw new FlashError('NOSTR_NO_RELAYS', 'Neither you nor the recipients have DM relays.');
+      }
+      // Journal first: the message and its pending deliveries are stored before the network.
+      const members = [id.pubkey, ...recipients];
+      const { conversationId } = store.saveMessage({
+        id: dm.rumor.id,
+        identityId: id.id,
+        members,
+        sender: id.pubkey,
+        createdAt: dm.rumor.created_at,
+        direction: 'out',
+        legacy: false,
+        text,
+        subject: subject ?? null,
+      });
+      for (const { recipient, wrap } of dm.wraps) {
+        // Our own copy is also recorded as a known event, so its echo is not reprocessed.
+        if (recipient === id.pubkey) {
+          store.recordEvent(id.id, wrap, null, now());
+          store.markEvent(wrap.id, 1, dm.rumor.id);
+        }
+        for (const url of targets.get(recipient) ?? [])
+          store.setDelivery(
+            { messageId: dm.rumor.id, relayUrl: url, recipient, wrap },
+            'pending',
+            null,
+            now(),
+          );
+      }
+      const results = (
+        await Promise.all(
+          dm.wraps.map(async ({ recipient, wrap }) => {
+            const res = await getPool().publish(wrap, targets.get(recipient) ?? []);
+            for (const r of res)
+              store.setDelivery(
+                { messageId: dm.rumor.id, relayUrl: r.url, recipient, wrap },
+                r.ok ? 'ok' : 'failed',
+                r.message || null,
+                now(),
+              );
+            return res.map((r) => ({ ...r, recipient }));
+          }),
+        )
+      ).flat();
+      const message = store.message(dm.rumor.id);
+      if (!message) throw new FlashError('INTERNAL', 'The sent message vanished.');
+      emit('nostr.message', { conversationId, message: toMessage(message) });
+      if (!results.some((r) => r.ok))
+        log.warn('nostr: no relay accepted a message', { messageId: dm.rumor.id });
+      return { message: toMessage(message), results };
+    },
+    markRead({ conversationId }) {
+      if (!store.conversation(conversationId))
+        throw new FlashError('NOSTR_CONVERSATION_NOT_FOUND', 'No such conversation.');
+      store.markRead(conversationId);
+      return { done: true as const };
+    },
+    dmRelaysOf,
+    processPending,
+    start() {
+      if (pool) return;
+      pool = new RelayPool({
+        log: log.child('relays'),
+        signAuth: (template) => {
+          if (!unlocked() || !store.identity()) return null;
+          return sign(template);
+        },
+        ...(deps.webSocket ? { webSocket: deps.webSocket } : {}),
+        now,
+        ...(deps.relay?.backoff ? { backoff: deps.relay.backoff } : {}),
+        ...(deps.relay?.connectTimeoutMs ? { connectTimeoutMs: deps.relay.connectTimeoutMs } : {}),
+        ...(deps.relay?.publishTimeoutMs ? { publishTimeoutMs: deps.relay.publishTimeoutMs } : {}),
+      });
+      unsubs.push(pool.onEvent((event, url) => onEvent(event, url)));
+      unsubs.push(
+        pool.onStatus((s) => {
+          emit('nostr.relayStatus', s);
+          const before = lastState.get(s.url);
+          lastState.set(s.url, s.state);
+          if (s.state === 'open' && before !== 'open') void retryDeliveries(s.url);
+        }),
+      );
+      unsubs.push(
+        vault.onUnlock(() => {
+          try {
+            const n = processPending();
+            if (n > 0) log.info('nostr: opened messages received while locked', { count: n });
+          } catch (err) {
+            log.warn('nostr: pending messages not processed', {
+              error: err instanceof Error ? err.message : String(err),
+            });
+          }
+        }),
+      );
+      subscribeAll();
+      if (unlocked()) processPending();
+    },
+    stop() {
+      for (const u of unsubs.splice(0)) u();
+      pool?.close();
+      pool = null;
+      if (undecryptable > 0) log.info('nostr: unreadable DM events this session', { count: undecryptable });
+    },
+  };
+}

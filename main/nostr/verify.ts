@@ -1,0 +1,57 @@
+import { verifyEvent } from 'nostr-tools/pure';
+import type { NostrEvent } from 'nostr-tools/pure';
+
+export type { NostrEvent };
+
+/** Largest `content` accepted from a relay (a gift wrap around a maximal NIP-44 payload fits). */
+export const MAX_CONTENT_BYTES = 256 * 1024;
+const MAX_TAGS = 2000;
+
+export type Rejection = 'malformed' | 'oversized' | 'forged';
+export type CheckResult = { ok: true; event: NostrEvent } | { ok: false; reason: Rejection; detail: string };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+
+/**
+ * Checks one event received from outside: shape, size, then id (sha256 of the serialization)
+ * and Schnorr signature. Never throws. The returned event is a fresh plain object.
+ */
+export function checkEvent(raw: unknown, maxContentBytes = MAX_CONTENT_BYTES): CheckResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('malformed', 'not an object');
+  const e = raw as Record<string, unknown>;
+  if (typeof e.id !== 'string' || !HEX64.test(e.id)) return bad('malformed', 'bad id');
+  if (typeof e.pubkey !== 'string' || !HEX64.test(e.pubkey)) return bad('malformed', 'bad pubkey');
+  if (typeof e.sig !== 'string' || !HEX128.test(e.sig)) return bad('malformed', 'bad sig');
+  if (!Number.isSafeInteger(e.kind) || (e.kind as number) < 0 || (e.kind as number) > 65535)
+    return bad('malformed', 'bad kind');
+  if (!Number.isSafeInteger(e.created_at) || (e.created_at as number) < 0)
+    return bad('malformed', 'bad created_at');
+  if (typeof e.content !== 'string') return bad('malformed', 'bad content');
+  if (!Array.isArray(e.tags) || e.tags.length > MAX_TAGS) return bad('malformed', 'bad tags');
+  for (const t of e.tags) {
+    if (!Array.isArray(t) || !t.every((v) => typeof v === 'string')) return bad('malformed', 'bad tag');
+  }
+  if (Buffer.byteLength(e.content) > maxContentBytes) return bad('oversized', 'content too large');
+  const event: NostrEvent = {
+    id: e.id,
+    pubkey: e.pubkey,
+    sig: e.sig,
+    kind: e.kind as number,
+    created_at: e.created_at as number,
+    content: e.content,
+    tags: (e.tags as string[][]).map((t) => [...t]),
+  };
+  let valid = false;
+  try {
+    valid = verifyEvent(event);
+  } catch {
+    valid = false;
+  }
+  if (!valid) return bad('forged', 'id or signature does not match');
+  return { ok: true, event };
+}
+
+function bad(reason: Rejection, detail: string): CheckResult {
+  return { ok: false, reason, detail };
+}
