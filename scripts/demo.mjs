@@ -31,7 +31,17 @@ try {
   const electrum = `${stack.electrum.host}:${stack.electrum.port}:t`;
   const app = await start(
     process.execPath,
-    ['out/main/headless.js', '--network', 'regtest', '--data-dir', dataDir, '--electrum', electrum],
+    [
+      'out/main/headless.js',
+      '--network',
+      'regtest',
+      '--data-dir',
+      dataDir,
+      '--electrum',
+      electrum,
+      '--nostr-relays',
+      stack.relays.join(','),
+    ],
     'FLASH_READY ',
   );
   console.log(`
@@ -39,6 +49,7 @@ Flash demo is running on regtest, with no internet needed.
 
   Open the wallet:   ${app.url}
   Electrum server:   ${electrum} (regtest chain on this machine)
+  NOSTR relays:      ${stack.relays.join(' ')}
   Stack control:     ${stack.controlUrl}
     pay an address:  curl -X POST ${stack.controlUrl}/send -d '{"address":"bcrt1...","sats":50000}'
     mine a block:    curl -X POST ${stack.controlUrl}/mine -d '{"blocks":1}'

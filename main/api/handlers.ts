@@ -4,6 +4,8 @@ import { FlashError } from '../../shared/errors';
 import type { ElectrumService } from '../bitcoin/electrum/types';
 import type { WalletService } from '../bitcoin/wallet/types';
 import type { SettingsService } from '../core/settings-service';
+import type { SendService } from '../bitcoin/send/service';
+import type { NostrService } from '../nostr/service';
 import type { VaultService } from '../vault/types';
 import type { Handlers } from './dispatcher';
 
@@ -13,6 +15,8 @@ export interface ApiServices {
   settings: SettingsService;
   wallet: WalletService;
   electrum: ElectrumService;
+  nostr: NostrService;
+  send: SendService;
 }
 
 const DONE = { done: true } as const;
@@ -53,6 +57,30 @@ export function createHandlers(s: ApiServices): Handlers {
     'electrum.getStatus': () => s.electrum.status(),
     'electrum.reconnect': () => s.electrum.reconnect(),
     'electrum.trustNewCertificate': () => s.electrum.trustNewCertificate(),
+    'send.estimateFees': () => s.send.estimateFees(),
+    'send.prepare': (input) => s.send.prepare(input),
+    'send.confirm': ({ draftId }) => s.send.signAndBroadcast(draftId),
+    'send.bumpFee': (input) => s.send.bumpFee(input),
+    'send.cpfp': (input) => s.send.cpfp(input),
+    'send.importPsbt': (input) => s.send.importPsbt(input),
+    'send.exportPsbt': ({ draftId }) => ({ base64: s.send.exportPsbt(draftId).base64 }),
+    'send.signMessage': (input) => ({ signature: s.send.signMessage(input) }),
+    'send.verifyMessage': (input) => ({
+      valid: s.send.verifyMessage({ ...input, network: s.settings.get().network }),
+    }),
+    'nostr.getIdentity': () => s.nostr.getIdentity(),
+    'nostr.createIdentity': () => s.nostr.createIdentity(),
+    'nostr.importIdentity': (input) => s.nostr.importIdentity(input),
+    'nostr.exportNcryptsec': (input) => s.nostr.exportNcryptsec(input),
+    'nostr.updateProfile': ({ profile }) => s.nostr.updateProfile(profile),
+    'nostr.verifyNip05': ({ pubkey, nip05 }) => s.nostr.verifyNip05(pubkey, nip05),
+    'nostr.listRelays': () => s.nostr.listRelays(),
+    'nostr.setRelays': ({ relays }) => s.nostr.setRelays(relays),
+    'nostr.listConversations': () => s.nostr.listConversations(),
+    'nostr.getMessages': (input) => s.nostr.getMessages(input),
+    'nostr.searchMessages': (input) => s.nostr.searchMessages(input),
+    'nostr.sendMessage': (input) => s.nostr.sendMessage(input),
+    'nostr.markRead': (input) => s.nostr.markRead(input),
   };
 }
 

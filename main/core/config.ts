@@ -20,4 +20,6 @@ export interface AppConfig {
   /** A server given on the command line wins over the saved one for that network. */
   electrumOverride: ElectrumServer | null;
   kdf: KdfParams;
+  /** Relays a new NOSTR identity starts with (e.g. the local stack's); null = the built-in list. */
+  nostrRelays?: string[] | null;
 }

@@ -6,6 +6,8 @@ import { createDispatcher } from '../api/dispatcher';
 import { createHandlers, createStoreProblemHandlers } from '../api/handlers';
 import { createElectrumService } from '../bitcoin/electrum/service';
 import { createWalletService } from '../bitcoin/wallet/service';
+import { createSendService } from '../bitcoin/send/service';
+import { createNostrService } from '../nostr/service';
 import { openDatabase, type Db } from '../store/database';
 import { createVaultService } from '../vault/service';
 import type { AppConfig } from './config';
@@ -74,9 +76,17 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     initialServer: settings.electrumServer(settings.get().network),
   });
   const wallet = createWalletService({ db, vault, electrum, bus, settings, log: log.child('wallet') });
+  const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
+  const nostr = createNostrService({
+    db,
+    vault,
+    bus,
+    log: log.child('nostr'),
+    ...(config.nostrRelays ? { defaultRelays: config.nostrRelays } : {}),
+  });
 
   const dispatcher = createDispatcher({
-    handlers: createHandlers({ info, vault, settings, wallet, electrum }),
+    handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
   });
@@ -98,6 +108,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       vault.start();
       electrum.start();
       wallet.start();
+      send.start();
+      nostr.start();
       stopFollowingSettings = bus.on('settings.changed', (next) => {
         const server = settings.electrumServer(next.network);
         const current = electrum.status().server;
@@ -110,6 +122,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     },
     stop() {
       stopFollowingSettings?.();
+      nostr.stop();
+      send.stop();
       wallet.stop();
       electrum.stop();
       vault.stop();

@@ -7,13 +7,14 @@ export interface HeadlessArgs {
   profile: string;
   electrum: ElectrumServer | null;
   port: number;
-  open: boolean;
+  /** Relays a new NOSTR identity starts with, e.g. the local stack's. */
+  nostrRelays: string[] | null;
 }
 
 export class ArgsError extends Error {}
 
 export const USAGE = `Usage: npm run start:browser -- [--network mainnet|testnet|signet|regtest] [--data-dir DIR]
-       [--profile NAME] [--electrum HOST:PORT:t|s] [--port N]`;
+       [--profile NAME] [--electrum HOST:PORT:t|s] [--port N] [--nostr-relays ws://A,ws://B]`;
 
 /** `--electrum HOST:PORT:t|s` — `t` plain TCP (a local node), `s` TLS (pinned on first use). */
 export function parseElectrumSpec(spec: string): ElectrumServer {
@@ -36,7 +37,7 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
     profile: 'default',
     electrum: null,
     port: 0,
-    open: false,
+    nostrRelays: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -68,6 +69,14 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
         const p = Number(value());
         if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ArgsError('--port must be 0..65535');
         out.port = p;
+        break;
+      }
+      case '--nostr-relays': {
+        const urls = value().split(',').filter(Boolean);
+        if (urls.length === 0 || urls.some((u) => !/^wss?:\/\/[^\s]+$/.test(u))) {
+          throw new ArgsError('--nostr-relays takes ws:// or wss:// URLs separated by commas');
+        }
+        out.nostrRelays = urls;
         break;
       }
       default:

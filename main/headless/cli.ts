@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       defaultNetwork: args.network,
       electrumOverride: args.electrum,
       kdf: DEFAULT_KDF,
+      nostrRelays: args.nostrRelays,
     },
     log,
   );

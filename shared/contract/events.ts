@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Sats } from './common';
+import { nostrEvents } from './nostr';
 import { ElectrumStatus } from './electrum';
 import { Settings } from './settings';
 import { VaultStatus } from './vault';
@@ -18,6 +19,7 @@ export const events = {
   'electrum.status': ElectrumStatus,
   'vault.status': VaultStatus,
   'settings.changed': Settings,
+  ...nostrEvents,
 } as const;
 
 export type EventName = keyof typeof events;

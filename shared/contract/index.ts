@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { appMethods } from './app';
 import { electrumMethods } from './electrum';
 import type { MethodName } from './names';
+import { nostrMethods } from './nostr';
+import { sendMethods } from './send';
 import { METHOD_NAMES } from './names';
 import { settingsMethods } from './settings';
 import { vaultMethods } from './vault';
@@ -18,6 +20,8 @@ export const contract = {
   ...settingsMethods,
   ...walletMethods,
   ...electrumMethods,
+  ...sendMethods,
+  ...nostrMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
 // Compile-time proof that METHOD_NAMES lists every method and nothing else.
@@ -43,6 +47,8 @@ export * from './app';
 export * from './common';
 export * from './electrum';
 export * from './events';
+export * from './nostr';
+export * from './send';
 export * from './settings';
 export * from './vault';
 export * from './wallet';

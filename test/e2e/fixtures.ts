@@ -86,6 +86,8 @@ export const test = base.extend<{
         dataDir,
         '--electrum',
         electrum,
+        '--nostr-relays',
+        stack.relays.join(','),
       ]);
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
       page = await context.newPage();
