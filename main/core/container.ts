@@ -4,6 +4,7 @@ import { FlashError } from '../../shared/errors';
 import type { Dispatcher } from '../api/dispatcher';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers, createStoreProblemHandlers } from '../api/handlers';
+import { createChainService } from '../bitcoin/chain/service';
 import { createElectrumService } from '../bitcoin/electrum/service';
 import { createWalletService } from '../bitcoin/wallet/service';
 import { createSendService } from '../bitcoin/send/service';
@@ -75,7 +76,22 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     log: log.child('electrum'),
     initialServer: settings.electrumServer(settings.get().network),
   });
-  const wallet = createWalletService({ db, vault, electrum, bus, settings, log: log.child('wallet') });
+  const chain = createChainService({
+    db,
+    electrum,
+    bus,
+    log: log.child('chain'),
+    network: () => settings.get().network,
+  });
+  const wallet = createWalletService({
+    db,
+    vault,
+    electrum,
+    bus,
+    settings,
+    log: log.child('wallet'),
+    verifier: chain,
+  });
   const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
   const nostr = createNostrService({
     db,
@@ -107,6 +123,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     start() {
       vault.start();
       electrum.start();
+      chain.start();
       wallet.start();
       send.start();
       nostr.start();
@@ -125,6 +142,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       nostr.stop();
       send.stop();
       wallet.stop();
+      chain.stop();
       electrum.stop();
       vault.stop();
       db.close();

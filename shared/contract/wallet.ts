@@ -66,6 +66,12 @@ export const ActivityItem = z.object({
   /** When this wallet first saw the transaction, in milliseconds since the Unix epoch. */
   firstSeenAt: z.number().int(),
   direction: z.enum(['in', 'out', 'self']),
+  /**
+   * Whether Flash checked the transaction's merkle proof against headers it validated itself:
+   * 'mempool' (not in a block yet), 'verified', 'unverified' (not checked yet, or a reorg moved it),
+   * 'failed' (the server's proof was wrong).
+   */
+  verification: z.enum(['mempool', 'verified', 'unverified', 'failed']),
 });
 export type ActivityItem = z.infer<typeof ActivityItem>;
 

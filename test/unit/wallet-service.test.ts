@@ -575,6 +575,7 @@ describe('sync', () => {
           confirmations: 0,
           firstSeenAt: expect.any(Number),
           direction: 'in',
+          verification: 'mempool',
         },
       ],
       total: 1,

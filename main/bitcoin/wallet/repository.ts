@@ -58,6 +58,8 @@ export interface ActivityRow {
   height: number;
   firstSeenAt: number;
   direction: Direction;
+  /** The SPV check of this tx at its current height; null when not checked yet. */
+  proofState: 'verified' | 'unverified' | 'failed' | null;
 }
 
 export interface OpenDepositRow {
@@ -256,9 +258,14 @@ export function createWalletRepository(db: Db): WalletRepository {
                          WHERE i.wallet_id = o.wallet_id AND i.prev_txid = o.txid AND i.prev_vout = o.vout)`,
     ),
     activity: db.prepare<[string, number, number], ActivityRow>(
-      `SELECT txid, net_sats AS amountSats, height, first_seen_at AS firstSeenAt, direction
-       FROM wallet_txs WHERE wallet_id = ?
-       ORDER BY sort_height DESC, first_seen_at DESC, txid DESC
+      // The proof state comes from the SPV layer's table; it counts only for the height it was checked at.
+      `SELECT t.txid, t.net_sats AS amountSats, t.height, t.first_seen_at AS firstSeenAt, t.direction,
+              p.state AS proofState
+       FROM wallet_txs t
+       JOIN wallets w ON w.id = t.wallet_id
+       LEFT JOIN chain_tx_proofs p ON p.network = w.network AND p.txid = t.txid AND p.height = t.height
+       WHERE t.wallet_id = ?
+       ORDER BY t.sort_height DESC, t.first_seen_at DESC, t.txid DESC
        LIMIT ? OFFSET ?`,
     ),
     txCount: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM wallet_txs WHERE wallet_id = ?`),

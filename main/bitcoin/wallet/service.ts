@@ -17,6 +17,7 @@ import { parseMnemonic } from './mnemonic';
 import type { WalletRepository, WalletRow } from './repository';
 import { createWalletRepository } from './repository';
 import { createWalletSync } from './sync';
+import type { TxVerifier } from './sync';
 import type { WalletService } from './types';
 
 export interface WalletDeps {
@@ -28,6 +29,8 @@ export interface WalletDeps {
   settings: SettingsService;
   /** Wall clock in ms; injectable for tests. */
   now?: () => number;
+  /** The SPV layer: when given, every confirmed transaction's merkle proof is checked before it counts. */
+  verifier?: TxVerifier;
 }
 
 export const mnemonicSecretName = (walletId: string): string => `wallet:${walletId}:mnemonic`;
@@ -65,6 +68,7 @@ export function createWalletService(deps: WalletDeps): WalletService {
     now,
     network: () => deps.settings.get().network,
     deriver: deriverFor,
+    ...(deps.verifier ? { verifier: deps.verifier } : {}),
   });
   let unsubscribeLock: (() => void) | null = null;
 
@@ -203,6 +207,7 @@ export function createWalletService(deps: WalletDeps): WalletService {
         confirmations: confirmations(r.height, tip),
         firstSeenAt: r.firstSeenAt,
         direction: r.direction,
+        verification: r.height <= 0 ? ('mempool' as const) : (r.proofState ?? 'unverified'),
       }));
       return { items, total: repo.txCount(walletId) };
     },

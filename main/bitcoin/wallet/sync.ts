@@ -27,6 +27,15 @@ export interface SyncDeps {
   /** The network the Electrum connection serves (the active one in settings). */
   network: () => Network;
   deriver: (wallet: WalletRow) => AddressDeriver;
+  verifier?: TxVerifier;
+}
+
+/** What the sync needs from the SPV layer (main/bitcoin/chain), kept narrow so tests can fake it. */
+export interface TxVerifier {
+  proof(txid: string): { state: 'verified' | 'unverified' | 'failed'; height: number } | null;
+  verifyTransactions(
+    requests: readonly { txid: string; height: number; rawTx?: Uint8Array }[],
+  ): Promise<readonly { txid: string; state: 'verified' | 'unverified' | 'failed'; reason: string | null }[]>;
 }
 
 export interface WalletSync {
@@ -283,6 +292,8 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
       if (s.closed) return false;
       chunk.forEach((txid, i) => raws.set(txid, hexToBytes(parseRawTx(replies[i] ?? null))));
     }
+    await verifyProofs(updates, raws);
+    if (s.closed) return false;
     const result = repo.applyHistories(wallet.id, updates, raws, now());
     if (result.addedTxids.length > 0 || result.removedTxids.length > 0) {
       log.debug('history applied', {
@@ -293,6 +304,35 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
       });
     }
     return result.changed;
+  }
+
+  /**
+   * Checks the merkle proof of every confirmed transaction not yet verified at its height. A proof
+   * that fails aborts the pass before anything is stored: the chain layer has already dropped the
+   * lying server, and the next server's histories replace what it said.
+   */
+  async function verifyProofs(updates: HistoryUpdate[], raws: Map<string, Uint8Array>): Promise<void> {
+    const verifier = deps.verifier;
+    if (!verifier) return;
+    const requests = new Map<string, { txid: string; height: number; rawTx?: Uint8Array }>();
+    for (const u of updates) {
+      for (const h of u.history) {
+        if (h.height <= 0 || requests.has(h.txid)) continue;
+        const known = verifier.proof(h.txid);
+        if (known?.state === 'verified' && known.height === h.height) continue;
+        const rawTx = raws.get(h.txid);
+        requests.set(
+          h.txid,
+          rawTx ? { txid: h.txid, height: h.height, rawTx } : { txid: h.txid, height: h.height },
+        );
+      }
+    }
+    if (requests.size === 0) return;
+    const results = await verifier.verifyTransactions([...requests.values()]);
+    const failed = results.find((r) => r.state === 'failed');
+    if (failed) {
+      throw new Error(`server failed the SPV check for ${failed.txid}: ${failed.reason ?? 'unknown'}`);
+    }
   }
 
   /** Derives addresses until each chain has its gap of unused ones; returns how many. */
