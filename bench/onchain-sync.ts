@@ -5,6 +5,7 @@ import { connectElectrum } from '../main/bitcoin/electrum/client';
 import type { RateLimit } from '../main/bitcoin/electrum/rate-limit';
 import { DEFAULT_RATE_LIMIT } from '../main/bitcoin/electrum/rate-limit';
 import { scriptHash } from '../main/bitcoin/electrum/script-hash';
+import { createChainService } from '../main/bitcoin/chain/service';
 import { createElectrumService } from '../main/bitcoin/electrum/service';
 import type { ClientStats, ElectrumService } from '../main/bitcoin/electrum/types';
 import { CHAINS, GAP_LIMIT } from '../main/bitcoin/wallet/constants';
@@ -129,6 +130,8 @@ async function walletRun(
     initialServer: settings.electrumServer('regtest'),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
   });
+  // As in the app: headers validated and every confirmed transaction's merkle proof checked.
+  const chain = createChainService({ db, electrum, log: silentLogger, network: 'regtest' });
   const wallet: WalletService = createWalletService({
     db,
     vault,
@@ -136,6 +139,7 @@ async function walletRun(
     bus,
     settings,
     log: silentLogger,
+    verifier: chain,
   });
   let walletId: string | null = restore ? null : (wallet.list()[0]?.id ?? null);
   const synced = new Promise<void>((resolve, reject) => {
@@ -149,6 +153,7 @@ async function walletRun(
   });
   const t0 = performance.now();
   electrum.start();
+  chain.start();
   wallet.start();
   if (restore) {
     await new Promise<void>((resolve) => {
@@ -173,6 +178,7 @@ async function walletRun(
   const stats = electrum.stats?.() ?? { roundTrips: 0, requests: 0, bytesSent: 0, bytesReceived: 0 };
   const txs = walletId ? wallet.activity(walletId, 1, 0).total : 0;
   wallet.stop();
+  chain.stop();
   electrum.stop();
   vault.stop();
   db.close();

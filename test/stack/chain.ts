@@ -5,7 +5,15 @@ import * as bitcoin from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import type { HistoryEntry } from './electrum-status';
 import { scriptHashOf, sortMempoolEntries, statusHash } from './electrum-status';
-import { fromDisplayHex, hash256, merkleBranch, merkleRoot, toDisplayHex } from './merkle';
+import {
+  branchFromLevels,
+  fromDisplayHex,
+  hash256,
+  merkleBranch,
+  merkleLevels,
+  merkleRoot,
+  toDisplayHex,
+} from './merkle';
 
 bitcoin.initEccLib(ecc);
 const ECPair = ECPairFactory(ecc);
@@ -119,6 +127,8 @@ export class RegtestChain {
   readonly feeRate: number;
   private readonly clock: () => number;
   private readonly blocks: StoredBlock[] = [];
+  /** Merkle tree levels per stored block, built on first proof request. */
+  private readonly treeCache = new WeakMap<StoredBlock, Uint8Array[][]>();
   private readonly txs = new Map<string, TxRecord>();
   private readonly utxos = new Map<string, Coin>();
   private readonly utxosBySh = new Map<string, Set<string>>();
@@ -573,8 +583,13 @@ export class RegtestChain {
     const stored = this.blocks[height];
     const pos = stored ? stored.txids.indexOf(txid) : -1;
     if (!stored || pos < 0) throw new ChainRejection(`tx ${txid} not in block at height ${height}`);
-    const leaves = stored.txids.map(fromDisplayHex);
-    return { block_height: height, merkle: merkleBranch(leaves, pos).map(toDisplayHex), pos };
+    // Blocks never change once stored (a reorg stores new ones), so each tree is built once.
+    let levels = this.treeCache.get(stored);
+    if (!levels) {
+      levels = merkleLevels(stored.txids.map(fromDisplayHex));
+      this.treeCache.set(stored, levels);
+    }
+    return { block_height: height, merkle: branchFromLevels(levels, pos).map(toDisplayHex), pos };
   }
 
   /** Proof that the header at `height` is in the chain of headers up to `cpHeight` (protocol 1.4). */

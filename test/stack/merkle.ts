@@ -33,6 +33,33 @@ export function merkleBranch(leaves: readonly Uint8Array[], index: number): Uint
   return branch;
 }
 
+/** Every level of the tree, leaves first, each odd level padded with its last node. */
+export function merkleLevels(leaves: readonly Uint8Array[]): Uint8Array[][] {
+  if (leaves.length === 0) throw new RangeError('no leaves');
+  const levels: Uint8Array[][] = [];
+  let level = [...leaves];
+  while (level.length > 1) {
+    if (level.length % 2 === 1) level.push(level[level.length - 1] as Uint8Array);
+    levels.push(level);
+    level = pairUp(level);
+  }
+  levels.push(level);
+  return levels;
+}
+
+/** The same branch as `merkleBranch`, read from precomputed levels. */
+export function branchFromLevels(levels: readonly Uint8Array[][], index: number): Uint8Array[] {
+  const first = levels[0];
+  if (!first || index < 0 || index >= first.length) throw new RangeError(`leaf ${index}`);
+  const branch: Uint8Array[] = [];
+  let i = index;
+  for (const level of levels.slice(0, -1)) {
+    branch.push(level[i ^ 1] as Uint8Array);
+    i >>= 1;
+  }
+  return branch;
+}
+
 export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
   if (leaves.length === 0) throw new RangeError('no leaves');
   let level = [...leaves];
