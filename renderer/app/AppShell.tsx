@@ -7,12 +7,14 @@ import { CertificateWarning } from '../components/CertificateWarning';
 import { StatusBar } from '../components/StatusBar';
 import { ToastProvider, useToast } from '../components/Toasts';
 import type { PlannedArea } from '../features/placeholder/NotAvailableYet';
+import { MessagesArea } from '../features/messages/MessagesArea';
 import { NotAvailableYet } from '../features/placeholder/NotAvailableYet';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { WalletArea } from '../features/wallet/WalletScreen';
 import { useI18n, useT } from '../i18n';
 import { useFlash } from './flash-context';
 import { useAction, useFlashEvent, useReportUserActivity } from './hooks';
+import { useSendRequests } from './send-navigation';
 import { useElectrumStatus } from './use-electrum-status';
 
 const AREAS = ['wallet', 'lightning', 'ecash', 'messages', 'merchant', 'devices', 'settings'] as const;
@@ -39,6 +41,8 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
   const flash = useFlash();
   const [area, setArea] = useState<AreaId>('wallet');
   const electrum = useElectrumStatus();
+  // openSendFlow() from any area: the Wallet area opens the prefilled Send form.
+  useSendRequests(() => setArea('wallet'));
   const lock = useAction(useCallback(() => flash.vault.lock(), [flash]));
   useReportUserActivity();
   useDepositToasts();
@@ -74,6 +78,8 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
         <CertificateWarning electrum={electrum} />
         {area === 'wallet' ? (
           <WalletArea walletId={walletId} network={network} onWalletReady={onWalletReady} />
+        ) : area === 'messages' ? (
+          <MessagesArea network={network} />
         ) : area === 'settings' ? (
           <SettingsScreen walletId={walletId} />
         ) : (

@@ -46,6 +46,11 @@ async function startBrowserMode(args: string[]): Promise<{ child: ChildProcess; 
 export const test = base.extend<{
   stack: Stack;
   flash: FlashApp;
+  /**
+   * Starts one more browser-mode instance with its own data folder against the same stack (for
+   * multi-user stories such as Messages). `name` prefixes its screenshots; all close at the end.
+   */
+  launchFlash: (name: string) => Promise<FlashApp>;
   /** Bytes planted as the profile's database before the app starts, e.g. a damaged file. */
   plantedDatabase: string | null;
 }>({
@@ -112,6 +117,51 @@ export const test = base.extend<{
       },
     });
     await cleanup();
+  },
+  launchFlash: async ({ stack, browser }, use, testInfo) => {
+    const cleanups: (() => Promise<void>)[] = [];
+    const prefix = testInfo.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    fs.mkdirSync(SCREEN_DIR, { recursive: true });
+    await use(async (name) => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `flash-e2e-${name}-`));
+      const { child, url } = await startBrowserMode([
+        '--network',
+        'regtest',
+        '--data-dir',
+        dataDir,
+        '--electrum',
+        `${stack.electrum.host}:${stack.electrum.port}:t`,
+        '--nostr-relays',
+        stack.relays.join(','),
+      ]);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+      const page = await context.newPage();
+      const bridgeFrames: string[] = [];
+      page.on('websocket', (ws) => {
+        ws.on('framesent', (f) => bridgeFrames.push(String(f.payload)));
+        ws.on('framereceived', (f) => bridgeFrames.push(String(f.payload)));
+      });
+      cleanups.push(async () => {
+        await context.close();
+        if (child.exitCode === null) {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+        }
+      });
+      await page.goto(url);
+      return {
+        page,
+        dataDir,
+        bridgeFrames,
+        snap: async (shot) => {
+          await page.screenshot({
+            path: path.join(SCREEN_DIR, `${prefix}--${name}-${shot}.png`),
+            fullPage: true,
+          });
+        },
+      };
+    });
+    for (const cleanup of cleanups.reverse()) await cleanup();
   },
 });
 

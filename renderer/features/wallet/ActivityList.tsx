@@ -1,5 +1,7 @@
+import { Fragment, useState } from 'react';
 import type { ActivityItem, ActivityPage } from '../../../shared/contract/wallet';
 import { Amount } from '../../components/Amount';
+import { CopyButton } from '../../components/CopyButton';
 import { useFormatDateTime, useT } from '../../i18n';
 
 export function shortTxid(txid: string): string {
@@ -19,10 +21,22 @@ function ConfirmationStatus({ item }: { item: ActivityItem }) {
   );
 }
 
-export function ActivityList(props: { page: ActivityPage; loadingMore: boolean; onShowMore: () => void }) {
-  const { page, loadingMore, onShowMore } = props;
+/** What "Speed up" can do for a row: replace our own payment (RBF) or pay for an incoming one (CPFP). */
+function speedUpMethod(item: ActivityItem): 'bump' | 'cpfp' | null {
+  if (item.confirmations > 0) return null;
+  return item.direction === 'in' ? 'cpfp' : 'bump';
+}
+
+export function ActivityList(props: {
+  page: ActivityPage;
+  loadingMore: boolean;
+  onShowMore: () => void;
+  onSpeedUp?: (txid: string, method: 'bump' | 'cpfp') => void;
+}) {
+  const { page, loadingMore, onShowMore, onSpeedUp } = props;
   const t = useT();
   const formatDateTime = useFormatDateTime();
+  const [open, setOpen] = useState<string | null>(null);
   return (
     <section className="card activity" aria-labelledby="activity-title">
       <h2 id="activity-title">{t('activity.title')}</h2>
@@ -37,26 +51,74 @@ export function ActivityList(props: { page: ActivityPage; loadingMore: boolean; 
               <th scope="col">{t('activity.status')}</th>
               <th scope="col">{t('activity.date')}</th>
               <th scope="col">{t('activity.transaction')}</th>
+              <th scope="col">{t('send.activity.actions')}</th>
             </tr>
           </thead>
           <tbody>
-            {page.items.map((item) => (
-              <tr key={item.txid}>
-                <td>{t(`activity.direction.${item.direction}`)}</td>
-                <td>
-                  <Amount sats={item.amountSats} signed />
-                </td>
-                <td>
-                  <ConfirmationStatus item={item} />
-                </td>
-                <td>{formatDateTime(item.firstSeenAt)}</td>
-                <td>
-                  <code className="txid" title={item.txid}>
-                    {shortTxid(item.txid)}
-                  </code>
-                </td>
-              </tr>
-            ))}
+            {page.items.map((item) => {
+              const method = onSpeedUp ? speedUpMethod(item) : null;
+              const detailsId = `tx-details-${item.txid}`;
+              return (
+                <Fragment key={item.txid}>
+                  <tr>
+                    <td>{t(`activity.direction.${item.direction}`)}</td>
+                    <td>
+                      <Amount sats={item.amountSats} signed />
+                    </td>
+                    <td>
+                      <ConfirmationStatus item={item} />
+                    </td>
+                    <td>{formatDateTime(item.firstSeenAt)}</td>
+                    <td>
+                      <code className="txid" title={item.txid}>
+                        {shortTxid(item.txid)}
+                      </code>
+                    </td>
+                    <td>
+                      <div className="activity-actions">
+                        {method && (
+                          <button
+                            type="button"
+                            className="button-small"
+                            onClick={() => onSpeedUp?.(item.txid, method)}
+                          >
+                            {method === 'bump' ? t('send.activity.speedUp') : t('send.activity.speedUpCpfp')}
+                          </button>
+                        )}
+                        <button
+                          type="button"
+                          className="button-link button-small"
+                          aria-expanded={open === item.txid}
+                          aria-controls={detailsId}
+                          onClick={() => setOpen((o) => (o === item.txid ? null : item.txid))}
+                        >
+                          {t('send.activity.details')}
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                  {open === item.txid && (
+                    <tr id={detailsId} className="activity-details">
+                      <td colSpan={6}>
+                        <dl className="send-summary">
+                          <div className="send-summary-row">
+                            <dt>{t('send.activity.txid')}</dt>
+                            <dd>
+                              <span className="mono send-address">{item.txid}</span>{' '}
+                              <CopyButton text={item.txid} label={t('send.result.copyTxid')} />
+                            </dd>
+                          </div>
+                          <div className="send-summary-row">
+                            <dt>{t('send.activity.height')}</dt>
+                            <dd>{item.height > 0 ? item.height : t('activity.unconfirmed')}</dd>
+                          </div>
+                        </dl>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -3,9 +3,12 @@ import type { Network } from '../../../shared/contract/common';
 import type { SyncState, WalletSummary } from '../../../shared/contract/wallet';
 import { useFlash } from '../../app/flash-context';
 import { useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
+import { takePendingSendRequest, useSendRequests } from '../../app/send-navigation';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
 import { WalletSetup } from '../onboarding/WalletSetup';
+import type { SendStart } from '../send/SendFlow';
+import { SendFlow } from '../send/SendFlow';
 import { ActivityList } from './ActivityList';
 import { BalanceCard } from './BalanceCard';
 import { ReceivePanel } from './ReceivePanel';
@@ -63,6 +66,18 @@ function WalletScreen({ walletId }: { walletId: string }) {
   });
   useOnReconnect(refresh);
 
+  // The send flow (and PSBT import, speed-up, message signing) replaces the overview while open.
+  const [flow, setFlow] = useState<{ start: SendStart; key: number } | null>(null);
+  const openFlow = useCallback((start: SendStart) => setFlow({ start, key: Date.now() }), []);
+  useEffect(() => {
+    const request = takePendingSendRequest();
+    if (request) openFlow({ kind: 'send', prefill: request });
+  }, [openFlow]);
+  useSendRequests(() => {
+    const request = takePendingSendRequest();
+    if (request) openFlow({ kind: 'send', prefill: request });
+  });
+
   const data = overview.value;
   if (!data) {
     return (
@@ -92,18 +107,46 @@ function WalletScreen({ walletId }: { walletId: string }) {
       </header>
       <SyncStatus sync={liveSync ?? data.sync} />
       <ErrorAlert error={overview.error} />
-      <div className="wallet-grid">
-        <BalanceCard balance={data.balance} />
-        <ReceivePanel receive={data.receive} />
-      </div>
-      {activity.value ? (
-        <ActivityList
-          page={activity.value}
-          loadingMore={activity.loading}
-          onShowMore={() => setLimit((n) => Math.min(500, n + PAGE_SIZE))}
+      {flow ? (
+        <SendFlow
+          key={flow.key}
+          walletId={walletId}
+          network={data.wallet.network}
+          receiveAddress={data.receive.address}
+          start={flow.start}
+          onClose={(sent) => {
+            setFlow(null);
+            if (sent) refresh();
+          }}
         />
       ) : (
-        <ErrorAlert error={activity.error} />
+        <>
+          <div className="actions wallet-actions">
+            <button type="button" className="button-primary" onClick={() => openFlow({ kind: 'send' })}>
+              {t('send.wallet.send')}
+            </button>
+            <button type="button" onClick={() => openFlow({ kind: 'import' })}>
+              {t('send.wallet.importPsbt')}
+            </button>
+            <button type="button" onClick={() => openFlow({ kind: 'messages' })}>
+              {t('send.wallet.messages')}
+            </button>
+          </div>
+          <div className="wallet-grid">
+            <BalanceCard balance={data.balance} />
+            <ReceivePanel receive={data.receive} />
+          </div>
+          {activity.value ? (
+            <ActivityList
+              page={activity.value}
+              loadingMore={activity.loading}
+              onShowMore={() => setLimit((n) => Math.min(500, n + PAGE_SIZE))}
+              onSpeedUp={(txid, method) => openFlow({ kind: method, txid })}
+            />
+          ) : (
+            <ErrorAlert error={activity.error} />
+          )}
+        </>
       )}
     </div>
   );

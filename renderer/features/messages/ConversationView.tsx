@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { Network } from '../../../shared/contract/common';
+import type { NostrConversation, NostrMessage } from '../../../shared/contract/nostr';
+import { useFlash } from '../../app/flash-context';
+import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
+import { ErrorAlert } from '../../components/Alert';
+import { useI18n, useT } from '../../i18n';
+import { findBitcoinUri, shortNpub } from './keys';
+import { PayCard } from './PayCard';
+
+export function conversationTitle(members: string[]): string {
+  return members.map(shortNpub).join(', ');
+}
+
+/** Adds or replaces (same id: e.g. delivery updated) and keeps oldest-first order. */
+export function upsertMessage(list: NostrMessage[], message: NostrMessage): NostrMessage[] {
+  const rest = list.filter((m) => m.id !== message.id);
+  return [...rest, message].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+/** One thread: history, live updates, delivery state and the composer. */
+export function ConversationView({
+  conversation,
+  network,
+  onRead,
+}: {
+  conversation: NostrConversation;
+  network: Network;
+  onRead: () => void;
+}) {
+  const t = useT();
+  const flash = useFlash();
+  const id = conversation.id;
+  const load = useCallback(() => flash.nostr.getMessages({ conversationId: id, limit: 200 }), [flash, id]);
+  const query = useQuery(load);
+  const [messages, setMessages] = useState<NostrMessage[]>([]);
+  const [text, setText] = useState('');
+  const send = useAction(
+    useCallback(
+      (body: string) => flash.nostr.sendMessage({ to: conversation.members, text: body }),
+      [flash, conversation.members],
+    ),
+  );
+  const markRead = useCallback(() => {
+    void flash.nostr.markRead({ conversationId: id }).then((r) => {
+      if (r.ok) onRead();
+    });
+  }, [flash, id, onRead]);
+  const historyRef = useRef<HTMLOListElement>(null);
+
+  // Remounted per conversation (keyed by id), so the history only ever holds this thread.
+  useEffect(() => {
+    const loaded = query.value;
+    if (loaded) setMessages((prev) => loaded.reduce(upsertMessage, prev));
+  }, [query.value]);
+  useEffect(() => {
+    markRead();
+  }, [markRead]);
+  useFlashEvent('nostr.message', ({ conversationId, message }) => {
+    if (conversationId !== id) return;
+    setMessages((list) => upsertMessage(list, message));
+    if (message.direction === 'in' && !message.read) markRead();
+  });
+  useEffect(() => {
+    const el = historyRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [messages.length]);
+
+  const onSend = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = text.trim();
+    if (!body) return;
+    const out = await send.run(body);
+    if (out) {
+      setText('');
+      setMessages((list) => upsertMessage(list, out.message));
+    }
+  };
+
+  const titleId = `msg-thread-${id}`;
+  return (
+    <section className="card msg-thread" aria-labelledby={titleId}>
+      <h2 id={titleId} className="msg-thread-title">
+        {t('messages.thread.with', { names: conversationTitle(conversation.members) })}
+      </h2>
+      <ErrorAlert error={query.error} />
+      <ol className="msg-history" aria-label={t('messages.thread.history')} ref={historyRef}>
+        {messages.length === 0 && !query.loading && <li className="empty">{t('messages.thread.empty')}</li>}
+        {messages.map((m) => (
+          <MessageBubble key={m.id} message={m} isGroup={conversation.isGroup} network={network} />
+        ))}
+      </ol>
+      <form className="msg-composer" onSubmit={onSend}>
+        <label htmlFor={`msg-compose-${id}`}>{t('messages.compose.label')}</label>
+        <textarea
+          id={`msg-compose-${id}`}
+          rows={2}
+          value={text}
+          maxLength={64_000}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              e.currentTarget.form?.requestSubmit();
+            }
+          }}
+        />
+        <button type="submit" className="button-primary" disabled={send.busy || text.trim() === ''}>
+          {t('messages.compose.send')}
+        </button>
+      </form>
+      <ErrorAlert error={send.error} />
+    </section>
+  );
+}
+
+function MessageBubble({
+  message,
+  isGroup,
+  network,
+}: {
+  message: NostrMessage;
+  isGroup: boolean;
+  network: Network;
+}) {
+  const { t, language } = useI18n();
+  const mine = message.direction === 'out';
+  const when = new Date(message.createdAt * 1000);
+  const uri = findBitcoinUri(message.text);
+  const d = message.delivery;
+  return (
+    <li className={`msg ${mine ? 'msg-mine' : 'msg-theirs'}`}>
+      <div className="msg-bubble">
+        {isGroup && (
+          <p className="msg-sender">{mine ? t('messages.thread.me') : shortNpub(message.sender)}</p>
+        )}
+        {message.subject && <p className="msg-subject">{message.subject}</p>}
+        <p className="msg-text">{message.text}</p>
+        {uri && <PayCard uri={uri} network={network} />}
+        <p className="msg-meta">
+          <time dateTime={when.toISOString()} title={when.toLocaleString(language)}>
+            {when.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' })}
+          </time>
+          {message.legacy && (
+            <span className="badge badge-pending msg-legacy" title={t('messages.thread.legacyHint')}>
+              {t('messages.thread.legacy')}
+            </span>
+          )}
+          {mine && d && (
+            <span className="msg-delivery">
+              {d.pending > 0
+                ? t('messages.delivery.pending', { ok: d.relaysOk, total: d.relays })
+                : d.relaysOk === 0
+                  ? t('messages.delivery.failed')
+                  : t('messages.delivery.sent', { ok: d.relaysOk, total: d.relays })}
+            </span>
+          )}
+        </p>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,186 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { SendDraft } from '../../../shared/contract/send';
+import { useFlash } from '../../app/flash-context';
+import { useAction } from '../../app/hooks';
+import { Amount } from '../../components/Amount';
+import { CopyButton } from '../../components/CopyButton';
+import { useI18n } from '../../i18n';
+import { base64ToBytes, formatFeeRate, rememberFeeRate, useSendErrorText } from './send-text';
+
+export interface SentResult {
+  txid: string;
+  state: 'broadcast' | 'broadcasting';
+}
+
+/** Step 2: "Check before you send" — every number of the draft, then Send now / Back / Export PSBT. */
+export function ReviewDraft(props: {
+  draft: SendDraft;
+  onBack: () => void;
+  onSent: (result: SentResult) => void;
+}) {
+  const { draft, onBack, onSent } = props;
+  const { t, separators } = useI18n();
+  const flash = useFlash();
+  const id = useId();
+  const sendErrorText = useSendErrorText();
+  const confirm = useAction(flash.send.confirm);
+  const exportPsbt = useAction(flash.send.exportPsbt);
+  const [psbt, setPsbt] = useState<string | null>(null);
+  const [fileUrl, setFileUrl] = useState<string | null>(null);
+  useEffect(
+    () => () => {
+      if (fileUrl) URL.revokeObjectURL(fileUrl);
+    },
+    [fileUrl],
+  );
+
+  const sendNow = async () => {
+    const result = await confirm.run({ draftId: draft.draftId });
+    if (result) {
+      rememberFeeRate(result.txid, draft.feeRate);
+      onSent({ txid: result.txid, state: result.state });
+    }
+  };
+  const doExport = useCallback(async () => {
+    const result = await exportPsbt.run({ draftId: draft.draftId });
+    if (!result) return;
+    setPsbt(result.base64);
+    try {
+      const bytes = base64ToBytes(result.base64);
+      const blob = new Blob([bytes.buffer as ArrayBuffer], { type: 'application/octet-stream' });
+      setFileUrl(URL.createObjectURL(blob));
+    } catch {
+      setFileUrl(null);
+    }
+  }, [exportPsbt, draft.draftId]);
+
+  const recipients = draft.outputs.filter((o) => !o.change);
+  const rate = formatFeeRate(draft.feeRate, separators.decimal);
+  return (
+    <section className="card stack send-review" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('send.review.title')}</h2>
+      {draft.kind === 'bump' && draft.replacesTxid && (
+        <p className="hint">{t('send.review.replaces', { txid: draft.replacesTxid })}</p>
+      )}
+      {draft.kind === 'cpfp' && draft.parentTxid && (
+        <p className="hint">{t('send.review.child', { txid: draft.parentTxid })}</p>
+      )}
+      <dl className="send-summary">
+        {recipients.map((o, i) => (
+          <div className="send-summary-row" key={`${o.address ?? 'unknown'}-${i}`}>
+            <dt>{t('send.review.recipient')}</dt>
+            <dd>
+              <span className="mono send-address">{o.address ?? t('send.review.unknownAddress')}</span>
+              <Amount sats={o.sats} />
+            </dd>
+          </div>
+        ))}
+        <div className="send-summary-row">
+          <dt>{t('send.review.amount')}</dt>
+          <dd>
+            <Amount sats={draft.amountSats} />
+          </dd>
+        </div>
+        <div className="send-summary-row">
+          <dt>{t('send.review.fee')}</dt>
+          <dd>
+            <Amount sats={draft.feeSats} /> <span className="hint">{t('send.fee.rate', { rate })}</span>
+          </dd>
+        </div>
+        <div className="send-summary-row">
+          <dt>{t('send.review.total')}</dt>
+          <dd>
+            <Amount sats={draft.amountSats + draft.feeSats} />
+          </dd>
+        </div>
+        <div className="send-summary-row">
+          <dt>{t('send.review.vsize')}</dt>
+          <dd>{t('send.review.vbytes', { vsize: draft.vsize })}</dd>
+        </div>
+        <div className="send-summary-row">
+          <dt>{t('send.review.change')}</dt>
+          <dd>
+            <Amount sats={draft.changeSats} />
+          </dd>
+        </div>
+        <div className="send-summary-row">
+          <dt>{t('send.review.rbf')}</dt>
+          <dd>{draft.replaceable ? t('send.review.yes') : t('send.review.no')}</dd>
+        </div>
+      </dl>
+      {confirm.error && (
+        <p role="alert" className="alert alert-error">
+          {sendErrorText(confirm.error)}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="button-primary" onClick={sendNow} disabled={confirm.busy}>
+          {confirm.busy ? t('send.review.sending') : t('send.review.sendNow')}
+        </button>
+        <button type="button" onClick={onBack} disabled={confirm.busy}>
+          {t('common.back')}
+        </button>
+        <button type="button" onClick={doExport} disabled={exportPsbt.busy || confirm.busy}>
+          {t('send.review.export')}
+        </button>
+      </div>
+      {exportPsbt.error && (
+        <p role="alert" className="alert alert-error">
+          {sendErrorText(exportPsbt.error)}
+        </p>
+      )}
+      {psbt !== null && (
+        <div className="field send-psbt">
+          <label htmlFor={`${id}-psbt`}>{t('send.review.psbtLabel')}</label>
+          <textarea
+            id={`${id}-psbt`}
+            className="mono"
+            readOnly
+            rows={5}
+            value={psbt}
+            aria-describedby={`${id}-psbt-hint`}
+          />
+          <p id={`${id}-psbt-hint`} className="hint">
+            {t('send.review.psbtHint')}
+          </p>
+          <div className="actions">
+            <CopyButton text={psbt} label={t('send.review.copyPsbt')} />
+            {fileUrl && (
+              <a className="button-link" href={fileUrl} download={`flash-${draft.draftId.slice(0, 8)}.psbt`}>
+                {t('send.review.savePsbt')}
+              </a>
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Step 3: the broadcast answer. */
+export function SendResult({ result, onDone }: { result: SentResult; onDone: () => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <section className="card stack send-result" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>
+        {result.state === 'broadcast' ? t('send.result.sent') : t('send.result.broadcasting')}
+      </h2>
+      <p role="status">
+        {result.state === 'broadcast' ? t('send.result.sentNote') : t('send.result.broadcastingNote')}
+      </p>
+      <p className="label" id={`${id}-txid`}>
+        {t('send.result.txid')}
+      </p>
+      <p className="mono send-txid" aria-labelledby={`${id}-txid`}>
+        {result.txid}
+      </p>
+      <div className="actions">
+        <CopyButton text={result.txid} label={t('send.result.copyTxid')} />
+        <button type="button" className="button-primary" onClick={onDone}>
+          {t('send.result.done')}
+        </button>
+      </div>
+    </section>
+  );
+}
