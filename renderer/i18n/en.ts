@@ -307,6 +307,14 @@ export const en = {
   'activity.unconfirmed': 'Unconfirmed',
   'activity.confirmations.one': '1 confirmation',
   'activity.confirmations.other': '{count} confirmations',
+  'activity.verification.verified': 'Verified',
+  'activity.verification.verified.hint':
+    "Flash checked this transaction's merkle proof against block headers it validated itself.",
+  'activity.verification.unverified': 'Not verified yet',
+  'activity.verification.unverified.hint': "Flash has not checked this transaction's merkle proof yet.",
+  'activity.verification.failed': 'Proof failed',
+  'activity.verification.failed.hint':
+    "The server's proof for this transaction was wrong; Flash stopped using that server.",
   'activity.showMore': 'Show more',
 
   'words.listLabel': 'Recovery words',

@@ -305,6 +305,15 @@ export const es: Messages = {
   'activity.unconfirmed': 'Sin confirmar',
   'activity.confirmations.one': '1 confirmación',
   'activity.confirmations.other': '{count} confirmaciones',
+  'activity.verification.verified': 'Verificada',
+  'activity.verification.verified.hint':
+    'Flash comprobó la prueba de Merkle de esta transacción con cabeceras de bloque que validó por sí mismo.',
+  'activity.verification.unverified': 'Sin verificar',
+  'activity.verification.unverified.hint':
+    'Flash aún no ha comprobado la prueba de Merkle de esta transacción.',
+  'activity.verification.failed': 'Prueba fallida',
+  'activity.verification.failed.hint':
+    'La prueba del servidor para esta transacción era falsa; Flash dejó de usar ese servidor.',
   'activity.showMore': 'Mostrar más',
 
   'words.listLabel': 'Palabras de recuperación',

@@ -39,6 +39,8 @@ test('a new user creates a wallet, receives coins live, locks and unlocks', asyn
   // ...then confirmed after a mined block.
   stack.chain.mine(1);
   await expect(activity.getByText('1 confirmation', { exact: true })).toBeVisible();
+  // Confirmed only counts once Flash checked the merkle proof against headers it validated.
+  await expect(activity.getByText('Verified', { exact: true })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Deposit confirmed: 100,000 sats' })).toBeVisible();
   await flash.snap('07-deposit-confirmed');
 

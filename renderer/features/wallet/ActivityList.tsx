@@ -13,10 +13,30 @@ function ConfirmationStatus({ item }: { item: ActivityItem }) {
   if (item.confirmations === 0)
     return <span className="badge badge-pending">{t('activity.unconfirmed')}</span>;
   return (
-    <span className="badge">
-      {item.confirmations === 1
-        ? t('activity.confirmations.one')
-        : t('activity.confirmations.other', { count: item.confirmations })}
+    <>
+      <span className="badge">
+        {item.confirmations === 1
+          ? t('activity.confirmations.one')
+          : t('activity.confirmations.other', { count: item.confirmations })}
+      </span>{' '}
+      <VerificationBadge item={item} />
+    </>
+  );
+}
+
+/** The SPV state: whether Flash checked the merkle proof against headers it validated itself. */
+function VerificationBadge({ item }: { item: ActivityItem }) {
+  const t = useT();
+  if (item.verification === 'mempool') return null;
+  const className =
+    item.verification === 'verified'
+      ? 'badge badge-verified'
+      : item.verification === 'failed'
+        ? 'badge badge-failed'
+        : 'badge badge-pending';
+  return (
+    <span className={className} title={t(`activity.verification.${item.verification}.hint`)}>
+      {t(`activity.verification.${item.verification}`)}
     </span>
   );
 }
