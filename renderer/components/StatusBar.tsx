@@ -36,6 +36,11 @@ export function StatusBar({ electrum }: { electrum: ElectrumStatusModel }) {
       {status?.state === 'backoff' && status.nextRetryAt !== null && retryIn > 0 && (
         <span className="status-item">{t('status.retryingIn', { seconds: retryIn })}</span>
       )}
+      {status?.warning && (
+        <span className="status-item status-problem" role="alert">
+          {t(`status.warning.${status.warning.code}`)}
+        </span>
+      )}
       {(status?.state === 'backoff' || status?.state === 'idle') && (
         <button type="button" className="button-small" onClick={electrum.reconnect} disabled={electrum.busy}>
           {t('status.retryNow')}

@@ -257,6 +257,11 @@ export const en = {
   'status.unknown': 'status unknown',
   'status.tipHeight': 'Block {height}',
   'status.retryingIn': 'retrying in {seconds} s',
+  'status.warning.TIP_MISMATCH':
+    "The Electrum server's chain tip disagrees with another server. Check your servers.",
+  'status.warning.SERVER_MARKED_BAD':
+    'Flash stopped using this server: it sent data that failed verification.',
+  'status.warning.CERT_CHANGED': "The server's certificate changed.",
   'status.retryNow': 'Retry now',
   'electrum.state.idle': 'Not connected',
   'electrum.state.connecting': 'Connecting…',

@@ -254,6 +254,11 @@ export const es: Messages = {
   'status.unknown': 'estado desconocido',
   'status.tipHeight': 'Bloque {height}',
   'status.retryingIn': 'reintentando en {seconds} s',
+  'status.warning.TIP_MISMATCH':
+    'La punta de la cadena de este servidor Electrum no coincide con la de otro servidor. Revisa tus servidores.',
+  'status.warning.SERVER_MARKED_BAD':
+    'Flash dejó de usar este servidor: envió datos que no pasaron la verificación.',
+  'status.warning.CERT_CHANGED': 'El certificado del servidor ha cambiado.',
   'status.retryNow': 'Reintentar ahora',
   'electrum.state.idle': 'Sin conexión',
   'electrum.state.connecting': 'Conectando…',

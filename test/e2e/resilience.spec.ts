@@ -32,6 +32,38 @@ test('an Electrum server that goes down or sends garbage shows why, retries, and
   await flash.snap('server-recovered');
 });
 
+test('a server that lies about a merkle proof is caught, dropped, and the wallet recovers with an honest answer', async ({
+  flash,
+  stack,
+}) => {
+  const { page } = flash;
+  await createWallet(flash);
+  const statusBar = page.getByRole('contentinfo', { name: 'Connection status' });
+  await expect(statusBar).toContainText('Connected');
+  const receive = page.getByRole('region', { name: 'Receive' });
+  const address = (
+    (await receive.getByRole('img', { name: /QR code for/ }).getAttribute('alt')) ?? ''
+  ).replace('QR code for ', '');
+
+  stack.setLie('bad-merkle');
+  stack.chain.send(address, 70_000);
+  stack.chain.mine(1);
+  await expect(statusBar).toContainText('Flash stopped using this server');
+  // Never counted as verified on the liar's word.
+  await expect(
+    page.getByRole('region', { name: 'Activity' }).getByText('Verified', { exact: true }),
+  ).toHaveCount(0);
+  await flash.snap('liar-dropped');
+
+  stack.setLie('none');
+  await statusBar.getByRole('button', { name: 'Retry now' }).click();
+  await expect(
+    page.getByRole('region', { name: 'Activity' }).getByText('Verified', { exact: true }),
+  ).toBeVisible();
+  await expect(statusBar).not.toContainText('Flash stopped using this server');
+  await flash.snap('liar-recovered');
+});
+
 test.describe('a damaged database', () => {
   const damaged = 'this is not a database, but it is the user’s file '.repeat(200);
   test.use({ plantedDatabase: damaged });

@@ -537,6 +537,8 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       started = true;
       // Asked for by the user: start the backoff ladder again from the bottom, every server again.
       state = { ...state, attempt: 0 };
+      // The user trusts the servers again; a new lie marks the server again and says so.
+      if (state.warning?.code === 'SERVER_MARKED_BAD') state = { ...state, warning: null };
       bad.clear();
       for (const e of pool) {
         e.failures = 0;
