@@ -1,5 +1,6 @@
 import { benchBridgeLatency } from './bridge-latency';
 import { benchHistoryStore } from './history-store';
+import { benchNostr } from './nostr';
 import { benchOnchainSync } from './onchain-sync';
 
 /** `npm run bench`: prints figures and ratios against baselines measured in the same run. */
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   await benchBridgeLatency();
   await benchHistoryStore();
   await benchOnchainSync();
+  await benchNostr();
 }
 
 main().catch((err: unknown) => {

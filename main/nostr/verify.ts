@@ -1,7 +1,16 @@
-import { verifyEvent } from 'nostr-tools/pure';
 import type { NostrEvent } from 'nostr-tools/pure';
+import { initSignatureVerifier, verifierKind, verifySignature } from './signature';
 
 export type { NostrEvent };
+export type { VerifierKind } from './signature';
+export { verifierKind };
+
+/**
+ * Signatures are checked by libsecp256k1 compiled to WASM (nostr-wasm; several times faster than
+ * the pure-JS path, see bench/nostr.ts) once it has loaded; loading starts here, once, and the
+ * pure-JS verifier covers the moments before and any failure to load. Await this to be sure.
+ */
+export const verifierReady = initSignatureVerifier();
 
 /** Largest `content` accepted from a relay (a gift wrap around a maximal NIP-44 payload fits). */
 export const MAX_CONTENT_BYTES = 256 * 1024;
@@ -42,13 +51,7 @@ export function checkEvent(raw: unknown, maxContentBytes = MAX_CONTENT_BYTES): C
     content: e.content,
     tags: (e.tags as string[][]).map((t) => [...t]),
   };
-  let valid = false;
-  try {
-    valid = verifyEvent(event);
-  } catch {
-    valid = false;
-  }
-  if (!valid) return bad('forged', 'id or signature does not match');
+  if (!verifySignature(event)) return bad('forged', 'id or signature does not match');
   return { ok: true, event };
 }
 

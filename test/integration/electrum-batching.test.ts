@@ -127,19 +127,22 @@ async function client(fake: Fake, opts: Parameters<typeof connectElectrum>[1] = 
 }
 
 describe('batches against servers with limits', () => {
-  it('grows the batch size while batches succeed', async () => {
+  it('sends a large batch as frames in one flight, and grows the frame size while batches succeed', async () => {
     const fake = await fakeServer({ kind: 'ok' });
     const c = await client(fake);
     expect(c.batchSize?.()).toBe(100);
     expect(await c.batch(echoCalls(700))).toEqual(range(700));
-    // 100, then 200, then 400 (the rest).
-    expect(fake.accepted).toEqual([100, 200, 400]);
-    expect(c.batchSize?.()).toBe(800);
+    // Seven frames of 100, all written before the first reply: one round trip of latency.
+    expect(fake.accepted).toEqual([100, 100, 100, 100, 100, 100, 100]);
+    expect(c.batchSize?.()).toBe(200);
+    expect(c.stats!().roundTrips).toBe(1 + 1); // server.version + one flight
+    expect(await c.batch(echoCalls(400))).toEqual(range(400));
+    expect(fake.accepted.slice(7)).toEqual([200, 200]);
     const stats = c.stats!();
-    expect(stats.roundTrips).toBe(1 + 3); // server.version + three frames
-    expect(stats.requests).toBe(1 + 700);
-    expect(stats.bytesSent).toBeGreaterThan(700 * 40);
-    expect(stats.bytesReceived).toBeGreaterThan(700 * 20);
+    expect(stats.roundTrips).toBe(1 + 2);
+    expect(stats.requests).toBe(1 + 1100);
+    expect(stats.bytesSent).toBeGreaterThan(1100 * 40);
+    expect(stats.bytesReceived).toBeGreaterThan(1100 * 20);
   });
 
   it('shrinks when a batch is refused as too large, and still returns every result', async () => {

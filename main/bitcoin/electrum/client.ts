@@ -307,20 +307,29 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
    * Writes one request or one batch frame (one round trip) and waits for every reply. Settles
    * per call, so a batch with one failing call still delivers the others.
    */
-  const sendSettled = (calls: Call[], asBatch: boolean): Promise<PromiseSettledResult<JsonValue>[]> => {
+  const sendSettled = (
+    calls: Call[],
+    asBatch: boolean,
+    newFlight = true,
+  ): Promise<PromiseSettledResult<JsonValue>[]> => {
     if (!open) return Promise.reject(notConnected());
     // Written at once when the limiter allows it (callers may rely on the write being synchronous).
-    if (!limiter || limiter.tryAcquire(calls.length)) return write(calls, asBatch);
+    if (!limiter || limiter.tryAcquire(calls.length)) return write(calls, asBatch, newFlight);
     return limiter.acquire(calls.length).then(() => {
       if (!open) {
         limiter.release(calls.length);
         throw notConnected();
       }
-      return write(calls, asBatch);
+      return write(calls, asBatch, newFlight);
     });
   };
 
-  const write = async (calls: Call[], asBatch: boolean): Promise<PromiseSettledResult<JsonValue>[]> => {
+  /** `newFlight` false: this frame leaves together with others already counted as one round trip. */
+  const write = async (
+    calls: Call[],
+    asBatch: boolean,
+    newFlight: boolean,
+  ): Promise<PromiseSettledResult<JsonValue>[]> => {
     const frame: Frame | null = asBatch ? { ids: [] } : null;
     const ids: number[] = [];
     const replies = calls.map(
@@ -350,7 +359,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     }, timeoutMs);
     timers.add(timer);
     const line = JSON.stringify(asBatch ? payload : payload[0]) + '\n';
-    stats.roundTrips += 1;
+    if (newFlight) stats.roundTrips += 1;
     stats.requests += calls.length;
     stats.bytesSent += Buffer.byteLength(line);
     socket.write(line);
@@ -373,8 +382,8 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     );
 
   /** One frame of a batch; a refusal (whole-array error, or every failure a refusal) is thrown as BatchRefused. */
-  const sendFrame = async (calls: Call[]): Promise<JsonValue[]> => {
-    const settled = await sendSettled(calls, true);
+  const sendFrame = async (calls: Call[], newFlight = true): Promise<JsonValue[]> => {
+    const settled = await sendSettled(calls, true, newFlight);
     const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length === 0) return settled.map((r) => (r as PromiseFulfilledResult<JsonValue>).value);
     const first = failures[0]?.reason as unknown;
@@ -405,7 +414,27 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     return out;
   };
 
+  /**
+   * Every frame of a large batch leaves at once (one round trip of latency) at the server's current
+   * frame size; a frame the server refuses is redone on its own by the adaptive path below.
+   */
   const batch = async (calls: Call[]): Promise<JsonValue[]> => {
+    const size = profile.batchSize;
+    if (!profile.batchSupported || calls.length <= size) return adaptiveBatch(calls);
+    const pieces: Call[][] = [];
+    for (let i = 0; i < calls.length; i += size) pieces.push(calls.slice(i, i + size));
+    const settled = await Promise.allSettled(pieces.map((piece, k) => sendFrame(piece, k === 0)));
+    const out: JsonValue[] = [];
+    for (const [k, result] of settled.entries()) {
+      if (result.status === 'fulfilled') out.push(...result.value);
+      else if (result.reason instanceof BatchRefused) out.push(...(await adaptiveBatch(pieces[k] ?? [])));
+      else throw result.reason;
+    }
+    if (settled.every((r) => r.status === 'fulfilled')) profile.grow();
+    return out;
+  };
+
+  const adaptiveBatch = async (calls: Call[]): Promise<JsonValue[]> => {
     const out: JsonValue[] = [];
     let i = 0;
     while (i < calls.length) {

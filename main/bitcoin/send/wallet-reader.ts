@@ -35,7 +35,7 @@ export interface WalletTxInfo {
 /**
  * The send module's read-only view of the wallet tables (owned by main/bitcoin/wallet). UTXOs are
  * owned outputs that no wallet tx spends, minus coins our own journal has reserved for a payment
- * the wallet has not seen yet.
+ * the wallet has not seen yet, and minus coins the user froze.
  */
 export function createWalletReader(db: Db) {
   const q = {
@@ -55,12 +55,15 @@ export function createWalletReader(db: Db) {
         script_pubkey: Uint8Array;
         address: string;
         direction: 'in' | 'out' | 'self';
+        frozen: number;
       }
     >(
-      `SELECT o.txid, o.vout, o.value_sats, o.chain, o.idx, t.height, t.direction, a.script_pubkey, a.address
+      `SELECT o.txid, o.vout, o.value_sats, o.chain, o.idx, t.height, t.direction, a.script_pubkey, a.address,
+              (f.txid IS NOT NULL) AS frozen
        FROM wallet_tx_outputs o
        JOIN wallet_txs t ON t.wallet_id = o.wallet_id AND t.txid = o.txid
        JOIN wallet_addresses a ON a.wallet_id = o.wallet_id AND a.chain = o.chain AND a.idx = o.idx
+       LEFT JOIN wallet_frozen_outputs f ON f.wallet_id = o.wallet_id AND f.txid = o.txid AND f.vout = o.vout
        WHERE o.wallet_id = ?
          AND NOT EXISTS (SELECT 1 FROM wallet_tx_inputs i
                          WHERE i.wallet_id = o.wallet_id AND i.prev_txid = o.txid AND i.prev_vout = o.vout)
@@ -101,6 +104,9 @@ export function createWalletReader(db: Db) {
                          AND p.state IN ('signed', 'broadcasting', 'broadcast'))
        ORDER BY idx LIMIT 1`,
     ),
+    frozen: db.prepare<[string, string, number], { one: number }>(
+      `SELECT 1 AS one FROM wallet_frozen_outputs WHERE wallet_id = ? AND txid = ? AND vout = ?`,
+    ),
     reserved: db.prepare<[string], { prev_txid: string; prev_vout: number }>(
       `SELECT i.prev_txid, i.prev_vout FROM send_payment_inputs i
        JOIN send_payments p ON p.id = i.payment_id
@@ -120,14 +126,18 @@ export function createWalletReader(db: Db) {
           }
         : null;
     },
-    /** Spendable coins; `includeReserved` also returns coins promised to an in-flight payment. */
+    /**
+     * Spendable coins; `includeReserved` also returns coins promised to an in-flight payment.
+     * Coins the user froze (main/bitcoin/coins) are never returned, so neither automatic selection,
+     * send-max nor CPFP spends them, and choosing one by hand fails as UNKNOWN_COIN.
+     */
     utxos(walletId: string, includeReserved = false): WalletUtxo[] {
       const reserved = includeReserved
         ? new Set<string>()
         : new Set(q.reserved.all(walletId).map((r) => `${r.prev_txid}:${r.prev_vout}`));
       return q.utxos
         .all(walletId)
-        .filter((r) => !reserved.has(`${r.txid}:${r.vout}`))
+        .filter((r) => r.frozen === 0 && !reserved.has(`${r.txid}:${r.vout}`))
         .map((r) => ({
           txid: r.txid,
           vout: r.vout,
@@ -139,6 +149,10 @@ export function createWalletReader(db: Db) {
           address: r.address,
           direction: r.direction,
         }));
+    },
+    /** Whether the user froze this coin (coin control); frozen coins are never spent. */
+    isFrozen(walletId: string, txid: string, vout: number): boolean {
+      return q.frozen.get(walletId, txid, vout) !== undefined;
     },
     /** An owned output (spent or not), or null. */
     ownedOutput(walletId: string, txid: string, vout: number) {

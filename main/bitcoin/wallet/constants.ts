@@ -21,6 +21,6 @@ export const CONFIRM_WORD_COUNT = 3;
  * under the client's line limit (16 MiB). Statuses are tiny; a history is ~100 bytes per tx; a raw
  * tx is usually under 1 kB of hex but may be hundreds, hence the smallest batch.
  */
-export const SUBSCRIBE_BATCH = 500;
+export const SUBSCRIBE_BATCH = 10_000;
 export const HISTORY_BATCH = 100;
 export const TX_BATCH = 50;

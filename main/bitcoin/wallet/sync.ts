@@ -124,15 +124,21 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
       }),
     );
     log.info('connected; syncing', { network: s.network });
-    enqueue(async () => {
-      if (s.closed) return;
-      try {
-        setTip(s.network, parseHeaderHeight(await client.request(METHOD.subscribeHeaders, [])));
-      } catch (err) {
-        // Confirmations fall back to the last stored tip; the addresses still sync.
-        log.warn('header subscription failed', { error: describe(err) });
-      }
-    });
+    // The connection service subscribed to headers already: its tip costs no round trip, and its
+    // header notifications reach this client's listeners too.
+    const knownTip = electrum.status().tipHeight;
+    if (knownTip !== null) setTip(s.network, knownTip);
+    else {
+      enqueue(async () => {
+        if (s.closed) return;
+        try {
+          setTip(s.network, parseHeaderHeight(await client.request(METHOD.subscribeHeaders, [])));
+        } catch (err) {
+          // Confirmations fall back to the last stored tip; the addresses still sync.
+          log.warn('header subscription failed', { error: describe(err) });
+        }
+      });
+    }
     for (const wallet of repo.listWallets()) {
       if (wallet.network === s.network) schedulePass(s, wallet.id);
     }

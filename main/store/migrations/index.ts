@@ -5,6 +5,7 @@ import { electrumMigration } from './003_electrum';
 import { chainMigration } from './004_chain';
 import { sendMigration } from './005_send';
 import { nostrMigration } from './006_nostr';
+import { coinsMigration } from './007_coins';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   chainMigration,
   sendMigration,
   nostrMigration,
+  coinsMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
