@@ -4,6 +4,7 @@ import { FlashError } from '../../shared/errors';
 import type { ElectrumService } from '../bitcoin/electrum/types';
 import type { WalletService } from '../bitcoin/wallet/types';
 import type { SettingsService } from '../core/settings-service';
+import type { CoinsService } from '../bitcoin/coins/service';
 import type { SendService } from '../bitcoin/send/service';
 import type { NostrService } from '../nostr/service';
 import type { VaultService } from '../vault/types';
@@ -17,6 +18,7 @@ export interface ApiServices {
   electrum: ElectrumService;
   nostr: NostrService;
   send: SendService;
+  coins: CoinsService;
 }
 
 const DONE = { done: true } as const;
@@ -57,6 +59,16 @@ export function createHandlers(s: ApiServices): Handlers {
     'electrum.getStatus': () => s.electrum.status(),
     'electrum.reconnect': () => s.electrum.reconnect(),
     'electrum.trustNewCertificate': () => s.electrum.trustNewCertificate(),
+    'coins.list': ({ walletId }) => s.coins.listUtxos(walletId),
+    'coins.setFrozen': ({ walletId, outpoints, frozen }) => s.coins.setFrozen(walletId, outpoints, frozen),
+    'coins.setLabel': (input) => {
+      s.coins.setLabel(input);
+      return DONE;
+    },
+    'coins.labels': ({ walletId }) => s.coins.labels(walletId),
+    'coins.exportLabels': ({ walletId }) => ({ jsonl: s.coins.exportLabels(walletId) }),
+    'coins.importLabels': ({ walletId, jsonl }) => s.coins.importLabels(walletId, jsonl),
+    'coins.exportHistoryCsv': ({ walletId }) => ({ csv: s.coins.exportHistoryCsv(walletId) }),
     'send.estimateFees': () => s.send.estimateFees(),
     'send.prepare': (input) => s.send.prepare(input),
     'send.confirm': ({ draftId }) => s.send.signAndBroadcast(draftId),

@@ -5,6 +5,7 @@ import type { Dispatcher } from '../api/dispatcher';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers, createStoreProblemHandlers } from '../api/handlers';
 import { createChainService } from '../bitcoin/chain/service';
+import { createCoinsService } from '../bitcoin/coins/service';
 import { createElectrumService } from '../bitcoin/electrum/service';
 import { createWalletService } from '../bitcoin/wallet/service';
 import { createSendService } from '../bitcoin/send/service';
@@ -93,6 +94,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     verifier: chain,
   });
   const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
+  const coins = createCoinsService({ db, bus, log: log.child('coins') });
   const nostr = createNostrService({
     db,
     vault,
@@ -102,7 +104,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
   });
 
   const dispatcher = createDispatcher({
-    handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send }),
+    handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send, coins }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
   });
@@ -126,6 +128,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       chain.start();
       wallet.start();
       send.start();
+      coins.start();
       nostr.start();
       stopFollowingSettings = bus.on('settings.changed', (next) => {
         const server = settings.electrumServer(next.network);
@@ -140,6 +143,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     stop() {
       stopFollowingSettings?.();
       nostr.stop();
+      coins.stop();
       send.stop();
       wallet.stop();
       chain.stop();

@@ -489,6 +489,7 @@ export const en = {
   'send.error.BAD_FEE_RATE': 'The fee rate must be from 1 to 100000 sat/vB.',
   'send.error.BAD_OUTPUTS': 'Check the recipient and the amount.',
   'send.error.UNKNOWN_COIN': 'A chosen coin is no longer spendable by this wallet.',
+  'send.error.COIN_FROZEN': 'A chosen coin is frozen. Unfreeze it before spending it.',
   'send.error.DRAFT_STATE': 'This payment was already sent or is no longer valid. Start a new one.',
   'send.error.NOT_REPLACEABLE': 'This transaction cannot be replaced: it is confirmed or did not signal RBF.',
   'send.error.FEE_TOO_LOW': 'The new fee rate must be higher than the current {currentRate} sat/vB.',

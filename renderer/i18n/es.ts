@@ -491,6 +491,7 @@ export const es: Messages = {
   'send.error.BAD_FEE_RATE': 'La tarifa debe estar entre 1 y 100000 sat/vB.',
   'send.error.BAD_OUTPUTS': 'Revisa el destinatario y el importe.',
   'send.error.UNKNOWN_COIN': 'Una de las monedas elegidas ya no se puede gastar desde este monedero.',
+  'send.error.COIN_FROZEN': 'Una de las monedas elegidas está congelada. Descongélala antes de gastarla.',
   'send.error.DRAFT_STATE': 'Este pago ya se envió o ya no es válido. Empieza uno nuevo.',
   'send.error.NOT_REPLACEABLE': 'Esta transacción no se puede sustituir: ya está confirmada o no indicó RBF.',
   'send.error.FEE_TOO_LOW': 'La nueva tarifa debe ser mayor que la actual de {currentRate} sat/vB.',

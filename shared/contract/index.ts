@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './app';
+import { coinsMethods } from './coins';
 import { electrumMethods } from './electrum';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
@@ -20,6 +21,7 @@ export const contract = {
   ...settingsMethods,
   ...walletMethods,
   ...electrumMethods,
+  ...coinsMethods,
   ...sendMethods,
   ...nostrMethods,
 } as const satisfies Record<MethodName, MethodDef>;
@@ -44,6 +46,7 @@ export function isMethodName(name: unknown): name is MethodName {
 export { METHOD_NAMES };
 export type { MethodName };
 export * from './app';
+export * from './coins';
 export * from './common';
 export * from './electrum';
 export * from './events';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ElectrumServer } from '../../shared/contract';
 import type { ChainOptions } from './chain';
 import { RegtestChain } from './chain';
+import { enableReplaceByFee } from './replacement';
 import type { Route } from './control-api';
 import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import { createElectrumServer, FAULT_MODES } from './electrum-server';
@@ -16,6 +17,8 @@ export interface BitcoinStackOptions {
   chain?: ChainOptions;
   /** Reuse a certificate (e.g. to keep a pin valid across restarts); a fresh one otherwise. */
   tls?: TlsCredentials;
+  /** BIP125 replacement in the mempool (default on, as in Bitcoin Core). */
+  rbf?: boolean;
 }
 
 export interface BitcoinStack {
@@ -31,6 +34,8 @@ export interface BitcoinStack {
 /** The regtest chain with its Electrum server on TCP and TLS, and its control routes. */
 export async function startBitcoinStack(opts: BitcoinStackOptions = {}): Promise<BitcoinStack> {
   const chain = new RegtestChain(opts.chain);
+  // Like Bitcoin Core's default mempool policy, so "Speed up" works on the demo stack.
+  if (opts.rbf !== false) enableReplaceByFee(chain);
   const credentials = opts.tls ?? (await generateTlsCredentials());
   const server = createElectrumServer({ chain });
   try {

@@ -39,7 +39,12 @@ const INCREMENTAL_RELAY_SAT_PER_VB = 1;
 const key = (txid: string, vout: number): string => `${txid}:${vout}`;
 const displayHex = (hash: Uint8Array): string => Buffer.from(hash).reverse().toString('hex');
 
+const enabled = new WeakSet<RegtestChain>();
+
 export function enableReplaceByFee(chain: RegtestChain): () => void {
+  // The stack turns it on by default; tests that ask again get the same single wrapper.
+  if (enabled.has(chain)) return () => {};
+  enabled.add(chain);
   const inner = chain as unknown as Internals;
   const original = chain.broadcast.bind(chain);
 
@@ -124,5 +129,6 @@ export function enableReplaceByFee(chain: RegtestChain): () => void {
   chain.broadcast = replacing;
   return () => {
     chain.broadcast = original;
+    enabled.delete(chain);
   };
 }

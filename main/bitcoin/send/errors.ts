@@ -10,6 +10,7 @@ export type SendErrorReason =
   | 'BAD_FEE_RATE'
   | 'BAD_OUTPUTS'
   | 'UNKNOWN_COIN'
+  | 'COIN_FROZEN'
   | 'DRAFT_STATE'
   | 'NOT_REPLACEABLE'
   | 'FEE_TOO_LOW'

@@ -365,6 +365,12 @@ export function createSendService(deps: SendDeps): SendService {
         const all = new Map(reader.utxos(input.walletId).map((u) => [`${u.txid}:${u.vout}`, u]));
         coins = input.coins.map((key) => {
           const u = all.get(key);
+          const [txid = '', vout = '-1'] = key.split(':');
+          if (!u && reader.isFrozen(input.walletId, txid, Number(vout))) {
+            throw new SendError('COIN_FROZEN', `${key} is frozen: unfreeze it before spending it.`, {
+              coin: key,
+            });
+          }
           if (!u)
             throw new SendError('UNKNOWN_COIN', `${key} is not a spendable coin of this wallet.`, {
               coin: key,
