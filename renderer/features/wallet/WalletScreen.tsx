@@ -11,6 +11,7 @@ import type { SendStart } from '../send/SendFlow';
 import { SendFlow } from '../send/SendFlow';
 import { ActivityList } from './ActivityList';
 import { BalanceCard } from './BalanceCard';
+import { CoinsPanel } from './CoinsPanel';
 import { ReceivePanel } from './ReceivePanel';
 import { SyncStatus } from './SyncStatus';
 
@@ -146,6 +147,7 @@ function WalletScreen({ walletId }: { walletId: string }) {
           ) : (
             <ErrorAlert error={activity.error} />
           )}
+          <CoinsPanel walletId={walletId} />
         </>
       )}
     </div>
