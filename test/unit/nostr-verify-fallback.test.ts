@@ -1,0 +1,32 @@
+import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
+import { describe, expect, it, vi } from 'vitest';
+import type { NostrEvent } from '../../main/nostr/verify';
+import { checkEvent, verifierKind, verifierReady } from '../../main/nostr/verify';
+
+// The WASM module fails to load: verification must fall back to pure JS with the same verdicts.
+vi.mock('nostr-wasm', () => ({
+  initNostrWasm: () => Promise.reject(new Error('WebAssembly unavailable')),
+}));
+
+const sk = generateSecretKey();
+const plain = (e: NostrEvent): NostrEvent => JSON.parse(JSON.stringify(e)) as NostrEvent;
+const good = plain(finalizeEvent({ kind: 1, created_at: 1_700_000_000, tags: [], content: 'hello' }, sk));
+const other = plain(finalizeEvent({ kind: 1, created_at: 1_700_000_000, tags: [], content: 'other' }, sk));
+
+describe('nostr verification without WASM', () => {
+  it('falls back to the pure-JS verifier', async () => {
+    await expect(verifierReady).resolves.toBe('js');
+    expect(verifierKind()).toBe('js');
+  });
+
+  it('still accepts valid events and rejects forged signatures and wrong ids', async () => {
+    await verifierReady;
+    expect(checkEvent(plain(good))).toMatchObject({ ok: true });
+    expect(checkEvent({ ...plain(good), sig: other.sig })).toMatchObject({ ok: false, reason: 'forged' });
+    expect(checkEvent({ ...plain(good), id: other.id, sig: other.sig })).toMatchObject({
+      ok: false,
+      reason: 'forged',
+    });
+    expect(checkEvent({ ...plain(good), content: 'hellO' })).toMatchObject({ ok: false, reason: 'forged' });
+  });
+});
