@@ -1,4 +1,5 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { followConnections } from '../electrum/follow';
 import { Transaction } from 'bitcoinjs-lib';
 import { z } from 'zod';
 import { isFlashError } from '../../../shared/errors';
@@ -653,14 +654,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
     start() {
       if (started) return;
       started = true;
-      unsubscribeConnected = electrum.onConnected(connect);
-      if (electrum.status().state === 'connected') {
-        try {
-          connect(electrum.client());
-        } catch {
-          // Raced a disconnect: onConnected brings the next connection.
-        }
-      }
+      unsubscribeConnected = followConnections(electrum, connect);
     },
     stop() {
       started = false;

@@ -1,4 +1,5 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { followConnections } from '../electrum/follow';
 import type { Network, SyncState } from '../../../shared/contract';
 import type { EventBus } from '../../core/event-bus';
 import type { Logger } from '../../core/logger';
@@ -361,14 +362,7 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
 
   return {
     start() {
-      unsubscribeConnected = electrum.onConnected(connect);
-      if (electrum.status().state === 'connected') {
-        try {
-          connect(electrum.client());
-        } catch {
-          // Raced a disconnect: onConnected brings the next connection.
-        }
-      }
+      unsubscribeConnected = followConnections(electrum, connect);
     },
     stop() {
       unsubscribeConnected?.();
