@@ -37,7 +37,9 @@ console.log(`  Electrum (tcp)   ${stack.electrum.host}:${stack.electrum.port}`);
 console.log(`  Electrum (tls)   ${stack.electrumTls.host}:${stack.electrumTls.port}`);
 console.log(`  TLS fingerprint  ${stack.electrumTlsFingerprint}`);
 for (const url of stack.relays) console.log(`  NOSTR relay      ${url}`);
-console.log(`  Control API      ${stack.controlUrl}  (GET /info, POST /mine /send /broadcast /fault)`);
+console.log(
+  `  Control API      ${stack.controlUrl}  (GET /info /nostr, POST /mine /send /broadcast /fault /lie /reorg /nostr/forge)`,
+);
 console.log(`  Chain            regtest, tip height ${chain.tipHeight}, stack address ${chain.stackAddress}`);
 console.log(
   `  Example          curl -s -XPOST ${stack.controlUrl}/send -d '{"address":"bcrt1...","sats":100000}'`,
