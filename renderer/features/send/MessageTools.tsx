@@ -40,25 +40,13 @@ function SignMessage({ walletId, defaultAddress }: { walletId: string; defaultAd
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('send.sign.title')}</h2>
-      <div className="field">
-        <label htmlFor={`${id}-address`}>{t('send.sign.address')}</label>
-        <input
-          id={`${id}-address`}
-          className="mono"
-          value={address}
-          spellCheck={false}
-          onChange={(e) => setAddress(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-message`}>{t('send.sign.message')}</label>
-        <textarea
-          id={`${id}-message`}
-          rows={3}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-        />
-      </div>
+      <AddressAndMessageFields
+        id={id}
+        address={address}
+        message={message}
+        onAddress={setAddress}
+        onMessage={setMessage}
+      />
       {sign.error && (
         <p role="alert" className="alert alert-error">
           {sendErrorText(sign.error)}
@@ -77,6 +65,41 @@ function SignMessage({ walletId, defaultAddress }: { walletId: string; defaultAd
         </div>
       )}
     </form>
+  );
+}
+
+/** The address and message fields both forms share; labels tie to `${id}-address` and `${id}-message`. */
+function AddressAndMessageFields(props: {
+  id: string;
+  address: string;
+  message: string;
+  onAddress: (value: string) => void;
+  onMessage: (value: string) => void;
+}) {
+  const t = useT();
+  const { id } = props;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-address`}>{t('send.sign.address')}</label>
+        <input
+          id={`${id}-address`}
+          className="mono"
+          value={props.address}
+          spellCheck={false}
+          onChange={(e) => props.onAddress(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-message`}>{t('send.sign.message')}</label>
+        <textarea
+          id={`${id}-message`}
+          rows={3}
+          value={props.message}
+          onChange={(e) => props.onMessage(e.target.value)}
+        />
+      </div>
+    </>
   );
 }
 
@@ -99,25 +122,13 @@ function VerifyMessage() {
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('send.verify.title')}</h2>
-      <div className="field">
-        <label htmlFor={`${id}-address`}>{t('send.sign.address')}</label>
-        <input
-          id={`${id}-address`}
-          className="mono"
-          value={address}
-          spellCheck={false}
-          onChange={(e) => setAddress(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-message`}>{t('send.sign.message')}</label>
-        <textarea
-          id={`${id}-message`}
-          rows={3}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-        />
-      </div>
+      <AddressAndMessageFields
+        id={id}
+        address={address}
+        message={message}
+        onAddress={setAddress}
+        onMessage={setMessage}
+      />
       <div className="field">
         <label htmlFor={`${id}-signature`}>{t('send.sign.signature')}</label>
         <input
