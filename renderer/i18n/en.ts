@@ -1,4 +1,8 @@
 import type { ErrorCode } from '../../shared/errors';
+import { accountsEn } from './areas/accounts';
+import { hardwareEn } from './areas/hardware';
+import { sendtoolsEn } from './areas/sendtools';
+import { socialEn } from './areas/social';
 
 /** Every error code must have a message: the type below fails to compile if one is missing. */
 type ErrorMessages = Record<`error.${ErrorCode}`, string>;
@@ -577,6 +581,10 @@ export const en = {
   'error.ACCOUNT_TYPE_UNSUPPORTED':
     'Flash does not support this kind of account. Use a single-key Legacy, Nested SegWit, Native SegWit or Taproot account.',
   'error.MULTISIG_UNSUPPORTED': 'Multisig accounts are not supported yet. Import a single-signature account.',
+  ...accountsEn,
+  ...hardwareEn,
+  ...sendtoolsEn,
+  ...socialEn,
 } satisfies ErrorMessages & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,8 @@
 import type { Messages } from './en';
+import { accountsEs } from './areas/accounts';
+import { hardwareEs } from './areas/hardware';
+import { sendtoolsEs } from './areas/sendtools';
+import { socialEs } from './areas/social';
 
 /** Spanish. Typed as `Messages`, so a missing or extra key fails to compile. */
 export const es: Messages = {
@@ -583,4 +587,8 @@ export const es: Messages = {
     'Flash no admite este tipo de cuenta. Usa una cuenta de una sola clave: Legacy, SegWit anidado, SegWit nativo o Taproot.',
   'error.MULTISIG_UNSUPPORTED':
     'Las cuentas multifirma aún no son compatibles. Importa una cuenta de una sola firma.',
+  ...accountsEs,
+  ...hardwareEs,
+  ...sendtoolsEs,
+  ...socialEs,
 };
