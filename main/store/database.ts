@@ -133,20 +133,31 @@ export function schemaVersion(db: Db): number {
 
 function migrate(db: Db, file: string): void {
   const current = schemaVersion(db);
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    try {
-      db.transaction(() => {
-        migration.up(db);
-        db.pragma(`user_version = ${migration.version}`);
-      })();
-    } catch (err) {
-      throw new FlashError(
-        'STORE_UNAVAILABLE',
-        `Migration ${migration.version} (${migration.name}) failed: ${describe(err)}`,
-        { path: file },
-      );
+  const pending = MIGRATIONS.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return;
+  // Changing a table's constraints means rebuilding it, which SQLite only allows safely with
+  // foreign keys off (the pragma is ignored inside a transaction); each migration's result is
+  // checked with foreign_key_check before it commits instead.
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of pending) {
+      try {
+        db.transaction(() => {
+          migration.up(db);
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`${broken.length} rows break a foreign key`);
+          db.pragma(`user_version = ${migration.version}`);
+        })();
+      } catch (err) {
+        throw new FlashError(
+          'STORE_UNAVAILABLE',
+          `Migration ${migration.version} (${migration.name}) failed: ${describe(err)}`,
+          { path: file },
+        );
+      }
     }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }
 

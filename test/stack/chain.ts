@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import * as bitcoin from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
+import { verifyInputScripts } from './script-check';
 import type { HistoryEntry } from './electrum-status';
 import { scriptHashOf, sortMempoolEntries, statusHash } from './electrum-status';
 import {
@@ -431,7 +432,13 @@ export class RegtestChain {
     return [...confirmed, ...pending];
   }
 
-  /** Accepts a raw transaction into the mempool after the checks a node makes (minus signatures). */
+  /**
+   * Off by default because bulk funding spends with dummy witnesses; tests of wallet signing turn
+   * it on so a wrong signature is rejected as a node would.
+   */
+  checkScripts = false;
+
+  /** Accepts a raw transaction into the mempool after the checks a node makes (signatures when `checkScripts`). */
   broadcast(rawHex: string): string {
     let tx: bitcoin.Transaction;
     try {
@@ -470,6 +477,15 @@ export class RegtestChain {
         throw new ChainRejection('bad-txns-premature-spend-of-coinbase');
       }
       prevouts.push(coin);
+    }
+    if (this.checkScripts) {
+      try {
+        verifyInputScripts(tx, prevouts);
+      } catch (err) {
+        throw new ChainRejection(
+          `mandatory-script-verify-flag-failed (${err instanceof Error ? err.message : String(err)})`,
+        );
+      }
     }
     const inValue = prevouts.reduce((sum, c) => sum + c.value, 0);
     const outValue = tx.outs.reduce((sum, o) => sum + Number(o.value), 0);

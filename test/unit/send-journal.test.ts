@@ -14,8 +14,9 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-send-journal-'));
   db = openDatabase(path.join(dir, 'flash.db'));
   db.prepare(
-    `INSERT INTO wallets (id, name, network, account_type, account_path, xpub, fingerprint, created_at, announce_deposits)
-     VALUES ('w1', 'W', 'regtest', 'bip84', ?, 'tpubX', '00000000', 0, 1)`,
+    `INSERT INTO wallets (id, name, network, account_type, account_path, xpub, fingerprint, signer, seed_wallet_id,
+                          created_at, announce_deposits)
+     VALUES ('w1', 'W', 'regtest', 'bip84', ?, 'tpubX', '00000000', 'seed', 'w1', 0, 1)`,
   ).run("m/84'/1'/0'");
 });
 

@@ -576,6 +576,9 @@ describe('sync', () => {
           firstSeenAt: expect.any(Number),
           direction: 'in',
           verification: 'mempool',
+          // A stranger's payment: its input amounts are not stored, so its fee is unknown.
+          feeSats: null,
+          feeRate: null,
         },
       ],
       total: 1,

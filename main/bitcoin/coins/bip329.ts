@@ -141,8 +141,25 @@ export function formatBip329(record: Bip329Record): string {
   return JSON.stringify(o);
 }
 
-/** Our own key origin, e.g. wpkh([d34db33f/84'/1'/0']), from the account path m/84'/1'/0'. */
-export function walletOrigin(fingerprint: string, accountPath: string): string {
+/** Descriptor function wrapping a key of each account type, as BIP329 origins write it. */
+const ORIGIN_WRAP: Readonly<Record<string, [string, string]>> = {
+  bip44: ['pkh(', ')'],
+  bip49: ['sh(wpkh(', '))'],
+  bip84: ['wpkh(', ')'],
+  bip86: ['tr(', ')'],
+};
+
+/**
+ * Our own key origin, e.g. wpkh([d34db33f/84'/1'/0']), from the account path m/84'/1'/0'; null
+ * for an account imported without key origin (BIP329 then has nothing to name).
+ */
+export function walletOrigin(
+  fingerprint: string | null,
+  accountPath: string | null,
+  accountType = 'bip84',
+): string | undefined {
+  if (fingerprint === null || accountPath === null) return undefined;
   const path = accountPath.replace(/^m\/?/, '').replace(/h/g, "'");
-  return `wpkh([${fingerprint.toLowerCase()}${path ? `/${path}` : ''}])`;
+  const [open, close] = ORIGIN_WRAP[accountType] ?? ['wpkh(', ')'];
+  return `${open}[${fingerprint.toLowerCase()}${path ? `/${path}` : ''}]${close}`;
 }

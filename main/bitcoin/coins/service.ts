@@ -103,9 +103,10 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
   const { db, log } = deps;
   const now = deps.now ?? Date.now;
   const q = {
-    wallet: db.prepare<[string], { network: string; fingerprint: string; account_path: string }>(
-      `SELECT network, fingerprint, account_path FROM wallets WHERE id = ?`,
-    ),
+    wallet: db.prepare<
+      [string],
+      { network: string; fingerprint: string | null; account_path: string | null; account_type: string }
+    >(`SELECT network, fingerprint, account_path, account_type FROM wallets WHERE id = ?`),
     utxos: db.prepare<
       [string],
       {
@@ -279,7 +280,7 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
 
     exportLabels(walletId) {
       const w = requireWallet(walletId);
-      const own = walletOrigin(w.fingerprint, w.account_path);
+      const own = walletOrigin(w.fingerprint, w.account_path, w.account_type);
       const frozen = new Set(q.frozen.all(walletId).map((f) => `${f.txid}:${f.vout}`));
       const lines: string[] = [];
       for (const l of q.labels.all(walletId)) {

@@ -1,11 +1,6 @@
+import type { ScriptType } from '../accounts/types';
 import { SendError } from './errors';
-import {
-  estimateVsize,
-  feeFor,
-  P2WPKH_INPUT_VBYTES,
-  P2WPKH_OUTPUT_VBYTES,
-  P2WPKH_SCRIPT_LENGTH,
-} from './size';
+import { dustOf, estimateVsize, feeFor, inputVbytes, outputVbytes, scriptLengthOf } from './size';
 
 export interface Coin {
   txid: string;
@@ -22,6 +17,8 @@ export interface SelectionInput<C extends Coin> {
   longTermFeeRate?: number;
   /** Change below this is dropped into the fee (294 for P2WPKH change). */
   changeDust?: number;
+  /** The account's script type: sets input and change sizes. P2WPKH when absent. */
+  spendType?: ScriptType;
 }
 
 export interface Selection<C extends Coin> {
@@ -45,14 +42,15 @@ function finish<C extends Coin>(
   inputs: C[],
   algorithm: Selection<C>['algorithm'],
 ): Selection<C> | null {
-  const dust = input.changeDust ?? P2WPKH_DUST;
+  const type = input.spendType ?? 'wpkh';
+  const dust = input.changeDust ?? dustOf(type);
   const lens = input.outputs.map((o) => o.scriptLength);
   const pay = sum(input.outputs.map((o) => o.value));
   const total = sum(inputs.map((c) => c.value));
-  const vsizeNoChange = estimateVsize(inputs.length, lens);
+  const vsizeNoChange = estimateVsize(inputs.length, lens, type);
   const feeNoChange = feeFor(vsizeNoChange, input.feeRate);
   if (total < pay + feeNoChange) return null;
-  const vsizeChange = estimateVsize(inputs.length, [...lens, P2WPKH_SCRIPT_LENGTH]);
+  const vsizeChange = estimateVsize(inputs.length, [...lens, scriptLengthOf(type)], type);
   const feeChange = feeFor(vsizeChange, input.feeRate);
   const change = total - pay - feeChange;
   if (algorithm !== 'bnb' && change >= dust) {
@@ -70,11 +68,15 @@ function finish<C extends Coin>(
 export function selectBnb<C extends Coin>(input: SelectionInput<C>): C[] | null {
   const rate = input.feeRate;
   const ltRate = input.longTermFeeRate ?? Math.min(rate, 10);
-  const inFee = feeFor(P2WPKH_INPUT_VBYTES, rate);
-  const ltFee = feeFor(P2WPKH_INPUT_VBYTES, ltRate);
+  const type = input.spendType ?? 'wpkh';
+  const inFee = feeFor(inputVbytes(type), rate);
+  const ltFee = feeFor(inputVbytes(type), ltRate);
   const lens = input.outputs.map((o) => o.scriptLength);
-  const target = sum(input.outputs.map((o) => o.value)) + feeFor(estimateVsize(0, lens) + 0.5, rate);
-  const costOfChange = feeFor(P2WPKH_OUTPUT_VBYTES, rate) + feeFor(P2WPKH_INPUT_VBYTES, ltRate);
+  // Marker and flag (half a vbyte) only exist when the inputs are segwit.
+  const target =
+    sum(input.outputs.map((o) => o.value)) +
+    feeFor(estimateVsize(0, lens) + (type === 'pkh' ? 0 : 0.5), rate);
+  const costOfChange = feeFor(outputVbytes(scriptLengthOf(type)), rate) + feeFor(inputVbytes(type), ltRate);
   const pool = input.coins
     .map((coin) => ({ coin, eff: coin.value - inFee }))
     .filter((u) => u.eff > 0)
@@ -139,11 +141,13 @@ export function selectCoins<C extends Coin>(input: SelectionInput<C>): Selection
     const s = finish(input, bnb, 'bnb');
     if (s) return s;
   }
-  const dust = input.changeDust ?? P2WPKH_DUST;
+  const type = input.spendType ?? 'wpkh';
+  const dust = input.changeDust ?? dustOf(type);
+  const changeVbytes = outputVbytes(scriptLengthOf(type));
   const byValue = [...input.coins].sort((a, b) => a.value - b.value);
   for (const coin of byValue) {
     const s = finish(input, [coin], 'single');
-    if (s && (s.change >= dust || s.fee <= feeFor(s.vsize + P2WPKH_OUTPUT_VBYTES, input.feeRate))) return s;
+    if (s && (s.change >= dust || s.fee <= feeFor(s.vsize + changeVbytes, input.feeRate))) return s;
   }
   const chosen: C[] = [];
   for (const coin of byValue.reverse()) {
@@ -185,9 +189,14 @@ export function sendMax<C extends Coin>(
   maxScriptLength: number,
   feeRate: number,
   maxDust: number,
+  spendType: ScriptType = 'wpkh',
 ): { inputs: C[]; amount: number; fee: number; vsize: number } {
   if (coins.length === 0) throw new SendError('INSUFFICIENT_FUNDS', 'There is nothing to send.');
-  const vsize = estimateVsize(coins.length, [...fixed.map((o) => o.scriptLength), maxScriptLength]);
+  const vsize = estimateVsize(
+    coins.length,
+    [...fixed.map((o) => o.scriptLength), maxScriptLength],
+    spendType,
+  );
   const fee = feeFor(vsize, feeRate);
   const amount = sum(coins.map((c) => c.value)) - sum(fixed.map((o) => o.value)) - fee;
   if (amount < maxDust) {

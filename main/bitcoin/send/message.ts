@@ -39,13 +39,25 @@ const hash160 = (b: Uint8Array): Uint8Array => ripemd160(sha256(b));
 const equal = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** Signs with a private key for a P2WPKH address: header 39 + recovery id. */
-export function signMessageP2wpkh(message: string, privateKey: Uint8Array): string {
+/** BIP137 header base per address type: + recovery id (0..3). */
+const HEADER_BASE = { pkh: 31, 'sh-wpkh': 35, wpkh: 39 } as const;
+
+/** Signs for a P2PKH, P2SH-P2WPKH or P2WPKH address with its BIP137 header (compressed keys). */
+export function signMessageWithKey(
+  message: string,
+  privateKey: Uint8Array,
+  type: keyof typeof HEADER_BASE,
+): string {
   const { signature, recoveryId } = ecc.signRecoverable(messageHash(message), privateKey);
   const out = new Uint8Array(65);
-  out[0] = 39 + recoveryId;
+  out[0] = HEADER_BASE[type] + recoveryId;
   out.set(signature, 1);
   return base64.encode(out);
+}
+
+/** Signs with a private key for a P2WPKH address: header 39 + recovery id. */
+export function signMessageP2wpkh(message: string, privateKey: Uint8Array): string {
+  return signMessageWithKey(message, privateKey, 'wpkh');
 }
 
 /** True when `signature` (base64, 65 bytes) was made by the key behind `address`. */

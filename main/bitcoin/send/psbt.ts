@@ -2,10 +2,12 @@ import * as ecc from '@bitcoinerlab/secp256k1';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { base64, hex } from '@scure/base';
-import { initEccLib, Psbt, Transaction } from 'bitcoinjs-lib';
+import { crypto as btcCrypto, initEccLib, payments, Psbt, Transaction } from 'bitcoinjs-lib';
 import type { Network } from '../../../shared/contract';
+import type { ScriptType } from '../accounts/types';
 import { networkParams } from '../wallet/networks';
 import { SendError } from './errors';
+import { decodePsbtUr, looksLikeUr } from './ur';
 
 initEccLib(ecc);
 
@@ -32,19 +34,28 @@ export interface PsbtOutputSpec {
 export interface AccountRef {
   network: Network;
   xpub: string;
-  /** Master key fingerprint, 8 hex chars. */
-  fingerprint: string;
-  /** e.g. m/84'/1'/0' */
-  accountPath: string;
+  /** Master key fingerprint, 8 hex chars; null for an xpub imported without key origin. */
+  fingerprint: string | null;
+  /** e.g. m/84'/1'/0'; null for an xpub imported without key origin. */
+  accountPath: string | null;
+  /** P2WPKH (BIP84) when absent. */
+  scriptType?: ScriptType;
 }
 
 function hexToBytes(h: string): Uint8Array {
   return hex.decode(h);
 }
 
+/**
+ * Public keys and key origins of an account's addresses. Without a known origin the account key
+ * itself stands in as the "master" (its own fingerprint, paths relative to it), the convention
+ * signers use for a bare xpub.
+ */
 export function createAccountKeys(account: AccountRef) {
   const node = HDKey.fromExtendedKey(account.xpub, networkParams(account.network).btc.bip32);
   const cache = new Map<string, Uint8Array>();
+  const fingerprint = account.fingerprint ?? (node.fingerprint >>> 0).toString(16).padStart(8, '0');
+  const base = account.fingerprint && account.accountPath ? account.accountPath : 'm';
   return {
     pubkey(chain: 0 | 1, index: number): Uint8Array {
       const key = `${chain}/${index}`;
@@ -57,12 +68,40 @@ export function createAccountKeys(account: AccountRef) {
       }
       return pk;
     },
-    path: (chain: 0 | 1, index: number): string => `${account.accountPath}/${chain}/${index}`,
-    fingerprint: hexToBytes(account.fingerprint),
+    path: (chain: 0 | 1, index: number): string => `${base}/${chain}/${index}`,
+    fingerprint: hexToBytes(fingerprint),
   };
 }
 
-/** An unsigned BIP174 PSBT for a BIP84 account: witnessUtxo + bip32Derivation on every input. */
+type AccountKeys = ReturnType<typeof createAccountKeys>;
+
+/** BIP341 x-only form of a compressed key. */
+const xOnly = (pubkey: Uint8Array): Uint8Array => pubkey.subarray(1, 33);
+
+/** PSBT fields that let any signer find and check its key for one of our scripts. */
+function keyFields(keys: AccountKeys, type: ScriptType, chain: 0 | 1, index: number) {
+  const pubkey = keys.pubkey(chain, index);
+  const origin = { masterFingerprint: keys.fingerprint, path: keys.path(chain, index) };
+  if (type === 'tr') {
+    return {
+      tapInternalKey: xOnly(pubkey),
+      tapBip32Derivation: [{ ...origin, pubkey: xOnly(pubkey), leafHashes: [] }],
+    };
+  }
+  const derivation = { bip32Derivation: [{ ...origin, pubkey }] };
+  if (type === 'sh-wpkh') {
+    const redeem = payments.p2wpkh({ pubkey }).output;
+    if (!redeem) throw new Error('could not build a P2WPKH redeem script');
+    return { ...derivation, redeemScript: redeem };
+  }
+  return derivation;
+}
+
+/**
+ * An unsigned BIP174 PSBT for a single-key account of any type: key origins on every input and
+ * change output, witnessUtxo for segwit inputs and the whole previous tx wherever we have it
+ * (required for P2PKH; lets hardware signers check segwit v0 amounts).
+ */
 export function buildPsbt(
   account: AccountRef,
   inputs: readonly PsbtInputSpec[],
@@ -70,50 +109,66 @@ export function buildPsbt(
   sequence = RBF_SEQUENCE,
 ): Psbt {
   const keys = createAccountKeys(account);
+  const type = account.scriptType ?? 'wpkh';
   const psbt = new Psbt({ network: networkParams(account.network).btc });
   psbt.setVersion(2);
   for (const i of inputs) {
+    if (type === 'pkh' && !i.prevTx) {
+      throw new SendError(
+        'PSBT_INCOMPLETE',
+        'A legacy input needs its previous transaction; let the wallet sync.',
+      );
+    }
     psbt.addInput({
       hash: i.txid,
       index: i.vout,
       sequence,
-      witnessUtxo: { script: i.scriptPubKey, value: BigInt(i.value) },
-      ...(i.prevTx ? { nonWitnessUtxo: i.prevTx } : {}),
-      bip32Derivation: [
-        {
-          masterFingerprint: keys.fingerprint,
-          path: keys.path(i.chain, i.index),
-          pubkey: keys.pubkey(i.chain, i.index),
-        },
-      ],
+      ...(type === 'pkh' ? {} : { witnessUtxo: { script: i.scriptPubKey, value: BigInt(i.value) } }),
+      // Taproot signatures commit to every input amount, so the previous tx adds nothing there.
+      ...(i.prevTx && type !== 'tr' ? { nonWitnessUtxo: i.prevTx } : {}),
+      ...keyFields(keys, type, i.chain, i.index),
     });
   }
   for (const o of outputs) {
     psbt.addOutput({
       script: o.script,
       value: BigInt(o.value),
-      ...(o.change
-        ? {
-            bip32Derivation: [
-              {
-                masterFingerprint: keys.fingerprint,
-                path: keys.path(o.change.chain, o.change.index),
-                pubkey: keys.pubkey(o.change.chain, o.change.index),
-              },
-            ],
-          }
-        : {}),
+      ...(o.change ? keyFields(keys, type, o.change.chain, o.change.index) : {}),
     });
   }
   return psbt;
 }
 
-/** Sum of input values (from witnessUtxo) minus outputs. */
+/** Whether an output carries our key origin: how change is told apart from payments. */
+export function isChangeOutput(psbt: Psbt, index: number): boolean {
+  const o = psbt.data.outputs[index];
+  return (o?.bip32Derivation?.length ?? 0) > 0 || (o?.tapBip32Derivation?.length ?? 0) > 0;
+}
+
+/** The amount an input spends: witnessUtxo, else the output of the previous tx it names. */
+export function inputValue(psbt: Psbt, index: number): bigint | null {
+  const input = psbt.data.inputs[index];
+  if (input?.witnessUtxo) return input.witnessUtxo.value;
+  const txIn = psbt.txInputs[index];
+  if (input?.nonWitnessUtxo && txIn) {
+    const prev = Transaction.fromBuffer(input.nonWitnessUtxo);
+    return prev.outs[txIn.index]?.value ?? null;
+  }
+  return null;
+}
+
+/** Sum of input values (witnessUtxo or the previous tx) minus outputs. */
 export function psbtFee(psbt: Psbt): number {
   let inSum = 0n;
-  for (const input of psbt.data.inputs) {
-    if (!input.witnessUtxo) throw new SendError('PSBT_INCOMPLETE', 'An input has no amount (witnessUtxo).');
-    inSum += input.witnessUtxo.value;
+  for (let i = 0; i < psbt.data.inputs.length; i++) {
+    const value = inputValue(psbt, i);
+    if (value === null) {
+      throw new SendError(
+        'PSBT_INCOMPLETE',
+        `Input ${i} has no amount (no witnessUtxo or previous transaction).`,
+      );
+    }
+    inSum += value;
   }
   const outSum = psbt.txOutputs.reduce((s, o) => s + o.value, 0n);
   if (outSum > inSum) throw new SendError('BAD_PSBT', 'The outputs spend more than the inputs.');
@@ -139,28 +194,39 @@ export function signPsbtWithMnemonic(
   const seed = mnemonicToSeedSync(secret.mnemonic, secret.passphrase);
   const root = HDKey.fromMasterSeed(seed, versions);
   seed.fill(0);
-  const fp = hexToBytes(account.fingerprint);
   let signed = 0;
   try {
-    if ((root.fingerprint >>> 0).toString(16).padStart(8, '0') !== account.fingerprint) {
+    if (
+      account.fingerprint === null ||
+      account.accountPath === null ||
+      (root.fingerprint >>> 0).toString(16).padStart(8, '0') !== account.fingerprint
+    ) {
       throw new SendError('PSBT_NOT_OURS', 'The vault words do not belong to this wallet.');
     }
+    const fp = hexToBytes(account.fingerprint);
+    const ours = (d: { masterFingerprint: Uint8Array; path: string }) =>
+      d.masterFingerprint.every((b, k) => b === fp[k]) && d.path.startsWith(`${account.accountPath}/`);
     psbt.data.inputs.forEach((input, i) => {
-      const der = input.bip32Derivation?.find((d) => d.masterFingerprint.every((b, k) => b === fp[k]));
+      const tap = input.tapBip32Derivation?.find(ours);
+      const der = tap ?? input.bip32Derivation?.find(ours);
       if (!der) return;
-      if (!der.path.startsWith(`${account.accountPath}/`)) return;
       const child = root.derive(der.path);
       try {
         const priv = child.privateKey;
         const pub = child.publicKey;
         if (!priv || !pub) throw new Error('derivation produced no key');
-        if (!pub.every((b, k) => b === der.pubkey[k])) {
+        const expected = tap ? xOnly(pub) : pub;
+        if (!expected.every((b, k) => b === der.pubkey[k])) {
           throw new SendError('PSBT_NOT_OURS', `Input ${i}: the key at ${der.path} does not match the PSBT.`);
         }
-        psbt.signInput(i, {
-          publicKey: pub,
-          sign: (hash: Uint8Array) => ecc.sign(hash, priv),
-        });
+        if (tap) {
+          if (!input.tapInternalKey || !input.tapInternalKey.every((b, k) => b === expected[k])) {
+            throw new SendError('PSBT_NOT_OURS', `Input ${i}: the taproot internal key is not ours.`);
+          }
+          signTaprootKeyPath(psbt, i, priv, pub);
+        } else {
+          psbt.signInput(i, { publicKey: pub, sign: (hash: Uint8Array) => ecc.sign(hash, priv) });
+        }
         signed++;
       } finally {
         child.wipePrivateData();
@@ -172,10 +238,37 @@ export function signPsbtWithMnemonic(
   return { psbt, signedInputs: signed };
 }
 
+/**
+ * BIP86 key-path spend: the output key is the internal key tweaked by its own hash (no script
+ * tree), so the private key is tweaked the same way, after negation when its point has odd Y.
+ */
+function signTaprootKeyPath(psbt: Psbt, index: number, priv: Uint8Array, pub: Uint8Array): void {
+  const internal = xOnly(pub);
+  const base = pub[0] === 0x03 ? ecc.privateNegate(priv) : priv;
+  const tweaked = ecc.privateAdd(base, btcCrypto.taggedHash('TapTweak', internal));
+  if (!tweaked) throw new Error('taproot tweak produced an invalid key');
+  const outputKey = ecc.xOnlyPointFromScalar(tweaked);
+  try {
+    psbt.signTaprootInput(index, {
+      publicKey: Uint8Array.from([0x02, ...outputKey]),
+      sign: (hash: Uint8Array) => ecc.sign(hash, tweaked),
+      signSchnorr: (hash: Uint8Array) => ecc.signSchnorr(hash, tweaked),
+    });
+  } finally {
+    tweaked.fill(0);
+    if (base !== priv) base.fill(0);
+  }
+}
+
+/** Checks ECDSA and Schnorr (taproot, 32-byte keys) signatures alike. */
+export function verifySignature(pubkey: Uint8Array, msghash: Uint8Array, signature: Uint8Array): boolean {
+  return pubkey.length === 32
+    ? ecc.verifySchnorr(msghash, pubkey, signature)
+    : ecc.verify(msghash, pubkey, signature);
+}
+
 export function validateSignatures(psbt: Psbt): boolean {
-  return psbt.validateSignaturesOfAllInputs((pubkey, msghash, signature) =>
-    ecc.verify(msghash, pubkey, signature),
-  );
+  return psbt.validateSignaturesOfAllInputs(verifySignature);
 }
 
 /** Finalizes and extracts; throws PSBT_INCOMPLETE when an input is unsigned. */
@@ -188,9 +281,7 @@ export function finalizeAndExtract(psbt: Psbt): {
   try {
     psbt.data.inputs.forEach((input, i) => {
       if (input.finalScriptWitness || input.finalScriptSig) return; // finalized elsewhere
-      const ok = psbt.validateSignaturesOfInput(i, (pubkey, msghash, signature) =>
-        ecc.verify(msghash, pubkey, signature),
-      );
+      const ok = psbt.validateSignaturesOfInput(i, verifySignature);
       if (!ok) throw new Error(`input ${i}: a signature does not verify`);
       psbt.finalizeInput(i);
     });
@@ -207,14 +298,16 @@ export function finalizeAndExtract(psbt: Psbt): {
 const PSBT_MAGIC = [0x70, 0x73, 0x62, 0x74, 0xff];
 
 /**
- * Reads a PSBT from what a user drops or pastes: raw binary (a .psbt file), base64 or hex text.
+ * Reads a PSBT from what a user drops or pastes: raw binary (a .psbt file), base64 or hex text, or
+ * the ur:crypto-psbt parts of an animated QR.
  * Throws BAD_PSBT with a precise message for anything else.
  */
 export function importPsbt(data: Uint8Array | string, network: Network): Psbt {
   let bytes: Uint8Array;
   if (typeof data === 'string') {
     const text = data.trim();
-    if (/^([0-9a-fA-F]{2})+$/.test(text)) bytes = hex.decode(text.toLowerCase());
+    if (looksLikeUr(text)) bytes = decodePsbtUr(text);
+    else if (/^([0-9a-fA-F]{2})+$/.test(text)) bytes = hex.decode(text.toLowerCase());
     else {
       try {
         bytes = base64.decode(text.replace(/\s+/g, ''));

@@ -1,6 +1,9 @@
+import type { ScriptType } from '../accounts/types';
+
 /**
- * Transaction weight math for BIP84 (P2WPKH) spends. Sizes are upper bounds: a DER signature is at
- * most 72 bytes with its sighash byte (low-S), so the real vsize is never larger than estimated.
+ * Transaction weight math for single-key spends of each account type. Sizes are upper bounds: a
+ * DER signature is at most 72 bytes with its sighash byte (low-S) and a BIP340 signature is 64
+ * bytes with the default sighash, so the real vsize is never larger than estimated.
  */
 
 /** version + locktime (8) + input and output counts (1 each, up to 252 of each). */
@@ -16,6 +19,33 @@ export const P2WPKH_INPUT_VBYTES = (P2WPKH_INPUT_BASE_WU + P2WPKH_WITNESS_WU) / 
 export const P2WPKH_OUTPUT_VBYTES = 31;
 export const P2WPKH_SCRIPT_LENGTH = 22;
 
+/** Weight of one input of each type: outpoint, scriptSig, sequence (x4) plus its witness. */
+const INPUT_WEIGHT: Readonly<Record<ScriptType, number>> = {
+  // scriptSig: push 72-byte sig + push 33-byte key = 107 bytes, with its length byte.
+  pkh: (36 + 1 + 107 + 4) * 4,
+  // scriptSig pushes the 22-byte P2WPKH redeem script; the witness is P2WPKH's.
+  'sh-wpkh': (36 + 1 + 23 + 4) * 4 + P2WPKH_WITNESS_WU,
+  wpkh: P2WPKH_INPUT_BASE_WU + P2WPKH_WITNESS_WU,
+  // Key path: one witness item of 64 bytes (SIGHASH_DEFAULT adds no byte).
+  tr: P2WPKH_INPUT_BASE_WU + 1 + 1 + 64,
+};
+
+/** Our own output scripts' lengths, e.g. for change. */
+const SCRIPT_LENGTH: Readonly<Record<ScriptType, number>> = { pkh: 25, 'sh-wpkh': 23, wpkh: 22, tr: 34 };
+
+export function inputVbytes(type: ScriptType): number {
+  return INPUT_WEIGHT[type] / 4;
+}
+
+export function scriptLengthOf(type: ScriptType): number {
+  return SCRIPT_LENGTH[type];
+}
+
+/** The dust threshold of one of our own outputs of this type (change, a CPFP child). */
+export function dustOf(type: ScriptType): number {
+  return (outputVbytes(SCRIPT_LENGTH[type]) + (type === 'pkh' || type === 'sh-wpkh' ? 148 : 67)) * 3;
+}
+
 function varIntSize(n: number): number {
   return n < 0xfd ? 1 : n <= 0xffff ? 3 : 5;
 }
@@ -24,14 +54,19 @@ export function outputVbytes(scriptLength: number): number {
   return 8 + varIntSize(scriptLength) + scriptLength;
 }
 
-/** Virtual size of a tx with `inputs` P2WPKH inputs and outputs of the given script lengths. */
-export function estimateVsize(inputs: number, outputScriptLengths: readonly number[]): number {
+/** Virtual size of a tx with `inputs` inputs of one type and outputs of the given script lengths. */
+export function estimateVsize(
+  inputs: number,
+  outputScriptLengths: readonly number[],
+  inputType: ScriptType = 'wpkh',
+): number {
   const countsExtra = varIntSize(inputs) - 1 + (varIntSize(outputScriptLengths.length) - 1);
   const outBytes = outputScriptLengths.reduce((s, l) => s + outputVbytes(l), 0);
+  const witness = inputType !== 'pkh';
   const weight =
     (BASE_BYTES + countsExtra + outBytes) * 4 +
-    (inputs > 0 ? SEGWIT_WU : 0) +
-    inputs * (P2WPKH_INPUT_BASE_WU + P2WPKH_WITNESS_WU);
+    (inputs > 0 && witness ? SEGWIT_WU : 0) +
+    inputs * INPUT_WEIGHT[inputType];
   return Math.ceil(weight / 4);
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../../store/database';
 import type { Network } from '../../../shared/contract';
+import { ACCOUNT_TYPE_INFO, type AccountType, type ScriptType } from '../accounts/types';
 
 /** One unspent output of a wallet, read straight from the wallet tables (read-only). */
 export interface WalletUtxo {
@@ -20,8 +21,12 @@ export interface WalletInfo {
   id: string;
   network: Network;
   xpub: string;
-  fingerprint: string;
-  accountPath: string;
+  fingerprint: string | null;
+  accountPath: string | null;
+  scriptType: ScriptType;
+  signer: 'seed' | 'watch' | 'ledger' | 'trezor';
+  /** The account whose vault secret holds the words; null for watch-only and device accounts. */
+  seedWalletId: string | null;
 }
 
 export interface WalletTxInfo {
@@ -41,8 +46,20 @@ export function createWalletReader(db: Db) {
   const q = {
     wallet: db.prepare<
       [string],
-      { id: string; network: Network; xpub: string; fingerprint: string; account_path: string }
-    >(`SELECT id, network, xpub, fingerprint, account_path FROM wallets WHERE id = ?`),
+      {
+        id: string;
+        network: Network;
+        xpub: string;
+        fingerprint: string | null;
+        account_path: string | null;
+        account_type: AccountType;
+        signer: WalletInfo['signer'];
+        seed_wallet_id: string | null;
+      }
+    >(
+      `SELECT id, network, xpub, fingerprint, account_path, account_type, signer, seed_wallet_id
+       FROM wallets WHERE id = ?`,
+    ),
     utxos: db.prepare<
       [string],
       {
@@ -123,6 +140,9 @@ export function createWalletReader(db: Db) {
             xpub: r.xpub,
             fingerprint: r.fingerprint,
             accountPath: r.account_path,
+            scriptType: ACCOUNT_TYPE_INFO[r.account_type].scriptType,
+            signer: r.signer,
+            seedWalletId: r.seed_wallet_id,
           }
         : null;
     },

@@ -1,15 +1,16 @@
+import { DEFAULT_CHANGE_GAP, DEFAULT_RECEIVE_GAP } from '../accounts/gap-limits';
+
 /** BIP44 chains: 0 for addresses handed out to payers, 1 for our own change. */
 export const RECEIVE_CHAIN = 0;
 export const CHANGE_CHAIN = 1;
 export type Chain = typeof RECEIVE_CHAIN | typeof CHANGE_CHAIN;
 export const CHAINS: readonly Chain[] = [RECEIVE_CHAIN, CHANGE_CHAIN];
 
-/**
- * Unused addresses kept derived (and watched) past the last used one. 20 on the receive chain is
- * what every BIP44 wallet scans, so a restore here finds what other wallets handed out; change is
- * only ever handed out by us, one at a time, so a smaller window suffices.
- */
-export const GAP_LIMIT: Readonly<Record<Chain, number>> = { [RECEIVE_CHAIN]: 20, [CHANGE_CHAIN]: 10 };
+/** The default gap limits per chain (accounts may set their own: see accounts/gap-limits). */
+export const GAP_LIMIT: Readonly<Record<Chain, number>> = {
+  [RECEIVE_CHAIN]: DEFAULT_RECEIVE_GAP,
+  [CHANGE_CHAIN]: DEFAULT_CHANGE_GAP,
+};
 
 /** Words shown at onboarding stay in memory this long, then must be generated again. */
 export const DRAFT_TTL_MS = 30 * 60 * 1000;

@@ -1,12 +1,9 @@
-import { HDKey } from '@scure/bip32';
-import { mnemonicToSeedSync } from '@scure/bip39';
-import { bech32 } from '@scure/base';
-import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Network } from '../../../shared/contract';
+import { deriveAccountKeys } from '../accounts/account';
+import { createAccountAddressDeriver } from '../accounts/addresses';
 import type { Chain } from './constants';
-import { bip84AccountPath, networkParams } from './networks';
 
 export interface AccountKeys {
   /** Account-level extended public key (xpub/tpub version bytes). */
@@ -25,28 +22,19 @@ export interface DerivedAddress {
   scriptHash: string;
 }
 
-/**
- * Seed -> account xpub. The only place that touches private keys; they are wiped before returning
- * (best effort: JS cannot wipe the mnemonic string itself), and only public data leaves.
- */
-export function deriveAccount(mnemonic: string, passphrase: string, network: Network): AccountKeys {
-  const versions = networkParams(network).btc.bip32;
-  const accountPath = bip84AccountPath(network);
-  const seed = mnemonicToSeedSync(mnemonic, passphrase);
-  const root = HDKey.fromMasterSeed(seed, versions);
-  seed.fill(0);
-  try {
-    const account = root.derive(accountPath);
-    const xpub = account.publicExtendedKey;
-    account.wipePrivateData();
-    return { xpub, fingerprint: fingerprintHex(root.fingerprint), accountPath };
-  } finally {
-    root.wipePrivateData();
-  }
+export interface AddressDeriver {
+  derive(chain: Chain, index: number): DerivedAddress;
 }
 
-function fingerprintHex(fp: number): string {
-  return (fp >>> 0).toString(16).padStart(8, '0');
+/** The first BIP84 account of some words: shorthand over accounts/ for tests and benches. */
+export function deriveAccount(mnemonic: string, passphrase: string, network: Network): AccountKeys {
+  const keys = deriveAccountKeys(mnemonic, passphrase, network, 'bip84', 0);
+  return { xpub: keys.xpub, fingerprint: keys.fingerprint ?? '', accountPath: keys.path ?? '' };
+}
+
+/** P2WPKH addresses of a BIP84 account xpub: shorthand over accounts/ for tests and benches. */
+export function createAddressDeriver(xpub: string, network: Network): AddressDeriver {
+  return createAccountAddressDeriver(xpub, 'wpkh', network);
 }
 
 export function scriptHashOf(scriptPubKey: Uint8Array): string {
@@ -55,34 +43,4 @@ export function scriptHashOf(scriptPubKey: Uint8Array): string {
 
 export function addressPath(accountPath: string, chain: Chain, index: number): string {
   return `${accountPath}/${chain}/${index}`;
-}
-
-export interface AddressDeriver {
-  derive(chain: Chain, index: number): DerivedAddress;
-}
-
-/** Watch-only derivation from the account xpub: works while the vault is locked. */
-export function createAddressDeriver(xpub: string, network: Network): AddressDeriver {
-  const btc = networkParams(network).btc;
-  const account = HDKey.fromExtendedKey(xpub, btc.bip32);
-  // The chain nodes are reused for every index: deriving them each time would double the EC work.
-  const chainNodes = new Map<Chain, HDKey>();
-  return {
-    derive(chain, index) {
-      let node = chainNodes.get(chain);
-      if (!node) {
-        node = account.deriveChild(chain);
-        chainNodes.set(chain, node);
-      }
-      const pubkey = node.deriveChild(index).publicKey;
-      if (!pubkey) throw new Error('xpub derivation produced no public key');
-      const hash = ripemd160(sha256(pubkey));
-      const scriptPubKey = new Uint8Array(22);
-      scriptPubKey[0] = 0x00; // witness v0
-      scriptPubKey[1] = 0x14; // push 20 bytes
-      scriptPubKey.set(hash, 2);
-      const address = bech32.encode(btc.bech32, [0, ...bech32.toWords(hash)]);
-      return { chain, index, address, scriptPubKey, scriptHash: scriptHashOf(scriptPubKey) };
-    },
-  };
 }

@@ -19,8 +19,3 @@ const PARAMS: Readonly<Record<Network, NetworkParams>> = {
 export function networkParams(network: Network): NetworkParams {
   return PARAMS[network];
 }
-
-/** The BIP84 account path; only account 0 is used for now. */
-export function bip84AccountPath(network: Network): string {
-  return `m/84'/${PARAMS[network].coinType}'/0'`;
-}

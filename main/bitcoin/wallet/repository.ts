@@ -1,5 +1,6 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Network } from '../../../shared/contract';
+import type { AccountType } from '../accounts/types';
 import type { Db } from '../../store/database';
 import type { Direction } from './balance';
 import { direction, netAmount } from './balance';
@@ -9,14 +10,23 @@ import type { HistoryItem } from './protocol';
 import type { ParsedTx } from './transaction';
 import { parseTx } from './transaction';
 
+/** Who can sign for an account: the vault's words, nobody here (watch-only), or a device. */
+export type SignerKind = 'seed' | 'watch' | 'ledger' | 'trezor';
+
 export interface WalletRow {
   id: string;
   name: string;
   network: Network;
-  accountType: 'bip84';
-  accountPath: string;
+  accountType: AccountType;
+  /** `m/84'/1'/0'`; null for an xpub imported without its key origin. */
+  accountPath: string | null;
   xpub: string;
-  fingerprint: string;
+  /** Master key fingerprint, 8 hex digits; null for an xpub imported without its key origin. */
+  fingerprint: string | null;
+  signer: SignerKind;
+  /** The account whose vault secret holds the recovery words; null unless `signer` is 'seed'. */
+  seedWalletId: string | null;
+  gapLimit: { receive: number; change: number };
   createdAt: number;
   lastSyncedAt: number | null;
   announceDeposits: boolean;
@@ -75,10 +85,14 @@ interface WalletDbRow {
   id: string;
   name: string;
   network: Network;
-  account_type: 'bip84';
-  account_path: string;
+  account_type: AccountType;
+  account_path: string | null;
   xpub: string;
-  fingerprint: string;
+  fingerprint: string | null;
+  signer: SignerKind;
+  seed_wallet_id: string | null;
+  gap_receive: number;
+  gap_change: number;
   created_at: number;
   last_synced_at: number | null;
   announce_deposits: number;
@@ -93,6 +107,9 @@ function toWallet(r: WalletDbRow): WalletRow {
     accountPath: r.account_path,
     xpub: r.xpub,
     fingerprint: r.fingerprint,
+    signer: r.signer,
+    seedWalletId: r.seed_wallet_id,
+    gapLimit: { receive: r.gap_receive, change: r.gap_change },
     createdAt: r.created_at,
     lastSyncedAt: r.last_synced_at,
     announceDeposits: r.announce_deposits === 1,
@@ -105,6 +122,13 @@ export interface WalletRepository {
   getWallet(id: string): WalletRow | null;
   walletIdByXpub(network: Network, xpub: string): string | null;
   firstWalletId(network: Network): string | null;
+  /** The account picked on this network, if it still exists. */
+  activeWalletId(network: Network): string | null;
+  setActiveWallet(network: Network, walletId: string): void;
+  setGapLimit(walletId: string, gap: { receive: number; change: number }): void;
+  rename(walletId: string, name: string): void;
+  /** Removes the account and, through foreign keys, everything stored for it. */
+  deleteWallet(walletId: string): void;
   /** Records a completed sync; from then on new payments are news, not imported history. */
   markSynced(walletId: string, at: number): void;
   addresses(walletId: string): AddressRow[];
@@ -141,8 +165,22 @@ export interface WalletRepository {
 export function createWalletRepository(db: Db): WalletRepository {
   const q = {
     insertWallet: db.prepare(
-      `INSERT INTO wallets (id, name, network, account_type, account_path, xpub, fingerprint, created_at, announce_deposits)
-       VALUES (@id, @name, @network, @accountType, @accountPath, @xpub, @fingerprint, @createdAt, @announceDeposits)`,
+      `INSERT INTO wallets (id, name, network, account_type, account_path, xpub, fingerprint, signer, seed_wallet_id,
+                            gap_receive, gap_change, created_at, announce_deposits)
+       VALUES (@id, @name, @network, @accountType, @accountPath, @xpub, @fingerprint, @signer, @seedWalletId,
+               @gapReceive, @gapChange, @createdAt, @announceDeposits)`,
+    ),
+    setGapLimit: db.prepare<[number, number, string]>(
+      `UPDATE wallets SET gap_receive = ?, gap_change = ? WHERE id = ?`,
+    ),
+    rename: db.prepare<[string, string]>(`UPDATE wallets SET name = ? WHERE id = ?`),
+    deleteWallet: db.prepare<[string]>(`DELETE FROM wallets WHERE id = ?`),
+    activeWallet: db.prepare<[string], { wallet_id: string }>(
+      `SELECT wallet_id FROM wallet_active WHERE network = ?`,
+    ),
+    setActive: db.prepare<[string, string]>(
+      `INSERT INTO wallet_active (network, wallet_id) VALUES (?, ?)
+       ON CONFLICT (network) DO UPDATE SET wallet_id = excluded.wallet_id`,
     ),
     listWallets: db.prepare<[], WalletDbRow>(`SELECT * FROM wallets ORDER BY created_at, rowid`),
     getWallet: db.prepare<[string], WalletDbRow>(`SELECT * FROM wallets WHERE id = ?`),
@@ -320,11 +358,30 @@ export function createWalletRepository(db: Db): WalletRepository {
           accountPath: wallet.accountPath,
           xpub: wallet.xpub,
           fingerprint: wallet.fingerprint,
+          signer: wallet.signer,
+          seedWalletId: wallet.seedWalletId,
+          gapReceive: wallet.gapLimit.receive,
+          gapChange: wallet.gapLimit.change,
           createdAt: wallet.createdAt,
           announceDeposits: wallet.announceDeposits ? 1 : 0,
         });
         insertAddresses(wallet.id, addresses);
       })();
+    },
+    activeWalletId(network) {
+      return q.activeWallet.get(network)?.wallet_id ?? null;
+    },
+    setActiveWallet(network, walletId) {
+      q.setActive.run(network, walletId);
+    },
+    setGapLimit(walletId, gap) {
+      q.setGapLimit.run(gap.receive, gap.change, walletId);
+    },
+    rename(walletId, name) {
+      q.rename.run(name, walletId);
+    },
+    deleteWallet(walletId) {
+      q.deleteWallet.run(walletId);
     },
     listWallets(): WalletRow[] {
       return q.listWallets.all().map(toWallet);

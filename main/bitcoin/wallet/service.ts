@@ -8,10 +8,15 @@ import type { SettingsService } from '../../core/settings-service';
 import type { Db } from '../../store/database';
 import type { VaultService } from '../../vault/types';
 import type { ElectrumService } from '../electrum/types';
+import { deriveAccountKeys, describeAccount, importWatchOnly } from '../accounts/account';
+import { createAccountAddressDeriver } from '../accounts/addresses';
+import { DEFAULT_GAP_LIMITS } from '../accounts/gap-limits';
+import { parsePath, formatPath } from '../accounts/paths';
+import { ACCOUNT_TYPE_INFO, DEFAULT_ACCOUNT_TYPE, type AccountType } from '../accounts/types';
 import { confirmations } from './balance';
-import { CHAINS, GAP_LIMIT, RECEIVE_CHAIN } from './constants';
+import { CHAINS, RECEIVE_CHAIN } from './constants';
 import type { AddressDeriver, DerivedAddress } from './derivation';
-import { addressPath, createAddressDeriver, deriveAccount } from './derivation';
+import { addressPath } from './derivation';
 import { createDraftStore } from './drafts';
 import { parseMnemonic } from './mnemonic';
 import type { WalletRepository, WalletRow } from './repository';
@@ -19,6 +24,7 @@ import { createWalletRepository } from './repository';
 import { createWalletSync } from './sync';
 import type { TxVerifier } from './sync';
 import type { WalletService } from './types';
+import { txDetailsFor } from './tx-details';
 
 export interface WalletDeps {
   db: Db;
@@ -55,7 +61,11 @@ export function createWalletService(deps: WalletDeps): WalletService {
   const deriverFor = (wallet: WalletRow): AddressDeriver => {
     let d = derivers.get(wallet.id);
     if (!d) {
-      d = createAddressDeriver(wallet.xpub, wallet.network);
+      d = createAccountAddressDeriver(
+        wallet.xpub,
+        ACCOUNT_TYPE_INFO[wallet.accountType].scriptType,
+        wallet.network,
+      );
       derivers.set(wallet.id, d);
     }
     return d;
@@ -90,9 +100,70 @@ export function createWalletService(deps: WalletDeps): WalletService {
       name: w.name,
       network: w.network,
       accountType: w.accountType,
+      accountPath: w.accountPath,
       fingerprint: w.fingerprint,
+      signer: w.signer,
+      seedWalletId: w.seedWalletId,
+      gapLimit: { ...w.gapLimit },
       createdAt: w.createdAt,
     };
+  }
+
+  /** Stores a new account with its first gap of addresses derived, then starts syncing it. */
+  function insertAccount(wallet: WalletRow, sealWords?: () => void): WalletSummary {
+    if (repo.walletIdByXpub(wallet.network, wallet.xpub) !== null) {
+      throw new FlashError('WALLET_EXISTS', 'This account is already here.');
+    }
+    const deriver = deriverFor(wallet);
+    const addresses: DerivedAddress[] = [];
+    for (const chain of CHAINS) {
+      const gap = chain === RECEIVE_CHAIN ? wallet.gapLimit.receive : wallet.gapLimit.change;
+      for (let i = 0; i < gap; i++) addresses.push(deriver.derive(chain, i));
+    }
+    try {
+      // The vault writes to the same database: account row and sealed words commit together.
+      deps.db.transaction(() => {
+        repo.insertWallet(wallet, addresses);
+        sealWords?.();
+      })();
+    } catch (err) {
+      derivers.delete(wallet.id);
+      if (isUniqueViolation(err)) throw new FlashError('WALLET_EXISTS', 'This account is already here.');
+      throw err;
+    }
+    log.info('account added', {
+      walletId: wallet.id,
+      network: wallet.network,
+      type: wallet.accountType,
+      signer: wallet.signer,
+    });
+    sync.watch(wallet.id);
+    bus.emit('wallet.updated', { walletId: wallet.id });
+    return summary(wallet);
+  }
+
+  function readWords(seedWalletId: string): StoredMnemonic {
+    const bytes = vault.getSecret(mnemonicSecretName(seedWalletId));
+    let stored: unknown;
+    try {
+      stored = JSON.parse(new TextDecoder().decode(bytes));
+    } finally {
+      bytes.fill(0);
+    }
+    if (!isStoredMnemonic(stored))
+      throw new FlashError('INTERNAL', 'The stored recovery words are unreadable.');
+    return stored;
+  }
+
+  function seedRootOf(wallet: WalletRow): string {
+    if (wallet.signer !== 'seed' || wallet.seedWalletId === null) {
+      throw new FlashError(
+        'WATCH_ONLY',
+        'This account has no recovery words in Flash: it is watch-only or signed by a hardware device.',
+        { walletId: wallet.id },
+      );
+    }
+    return wallet.seedWalletId;
   }
 
   /** Shared tail of create and restore: derive, store words in the vault and keys in SQLite. */
@@ -102,50 +173,36 @@ export function createWalletService(deps: WalletDeps): WalletService {
     name: string;
     network: Network;
     restored: boolean;
+    accountType?: AccountType;
   }): WalletSummary {
     requireUnlocked();
-    const keys = deriveAccount(input.mnemonic, input.passphrase, input.network);
-    if (repo.walletIdByXpub(input.network, keys.xpub) !== null) {
-      throw new FlashError('WALLET_EXISTS', 'This wallet is already here.');
-    }
+    const type = input.accountType ?? DEFAULT_ACCOUNT_TYPE;
+    const keys = deriveAccountKeys(input.mnemonic, input.passphrase, input.network, type, 0);
+    const id = randomBytes(8).toString('hex');
     const wallet: WalletRow = {
-      id: randomBytes(8).toString('hex'),
+      id,
       name: input.name.trim(),
       network: input.network,
-      accountType: 'bip84',
-      accountPath: keys.accountPath,
+      accountType: type,
+      accountPath: keys.path,
       xpub: keys.xpub,
       fingerprint: keys.fingerprint,
+      signer: 'seed',
+      seedWalletId: id,
+      gapLimit: { ...DEFAULT_GAP_LIMITS },
       createdAt: now(),
       lastSyncedAt: null,
       // Fresh words have no past: anything that arrives is news. A restore first imports history.
       announceDeposits: !input.restored,
     };
-    const deriver = deriverFor(wallet);
-    const addresses: DerivedAddress[] = [];
-    for (const chain of CHAINS)
-      for (let i = 0; i < GAP_LIMIT[chain]; i++) addresses.push(deriver.derive(chain, i));
-
     const secret = new TextEncoder().encode(
       JSON.stringify({ mnemonic: input.mnemonic, passphrase: input.passphrase } satisfies StoredMnemonic),
     );
     try {
-      // The vault writes to the same database: wallet row and sealed words commit together.
-      deps.db.transaction(() => {
-        repo.insertWallet(wallet, addresses);
-        vault.putSecret(mnemonicSecretName(wallet.id), secret);
-      })();
-    } catch (err) {
-      derivers.delete(wallet.id);
-      if (isUniqueViolation(err)) throw new FlashError('WALLET_EXISTS', 'This wallet is already here.');
-      throw err;
+      return insertAccount(wallet, () => vault.putSecret(mnemonicSecretName(wallet.id), secret));
     } finally {
       secret.fill(0);
     }
-    log.info('wallet added', { walletId: wallet.id, network: wallet.network, restored: input.restored });
-    sync.watch(wallet.id);
-    bus.emit('wallet.updated', { walletId: wallet.id });
-    return summary(wallet);
   }
 
   return {
@@ -153,7 +210,119 @@ export function createWalletService(deps: WalletDeps): WalletService {
       return repo.listWallets().map(summary);
     },
     activeWalletId(network) {
-      return repo.firstWalletId(network);
+      return repo.activeWalletId(network) ?? repo.firstWalletId(network);
+    },
+    get(walletId) {
+      return summary(requireWallet(walletId));
+    },
+    addAccount(input) {
+      requireUnlocked();
+      const seed = requireWallet(input.seedWalletId);
+      const rootId = seedRootOf(seed);
+      const words = readWords(rootId);
+      const keys = deriveAccountKeys(
+        words.mnemonic,
+        words.passphrase,
+        seed.network,
+        input.accountType,
+        input.accountIndex,
+      );
+      return insertAccount({
+        id: randomBytes(8).toString('hex'),
+        name: input.name.trim(),
+        network: seed.network,
+        accountType: input.accountType,
+        accountPath: keys.path,
+        xpub: keys.xpub,
+        fingerprint: keys.fingerprint,
+        signer: 'seed',
+        seedWalletId: rootId,
+        gapLimit: { ...DEFAULT_GAP_LIMITS },
+        createdAt: now(),
+        lastSyncedAt: null,
+        // An account number used elsewhere may have a past: import it quietly first.
+        announceDeposits: false,
+      });
+    },
+    importWatchOnly(input) {
+      const imported = importWatchOnly(input.key, {
+        network: input.network,
+        ...(input.accountType ? { type: input.accountType } : {}),
+      });
+      const fingerprint = input.fingerprint ? input.fingerprint.toLowerCase() : imported.fingerprint;
+      if (fingerprint !== null && !/^[0-9a-f]{8}$/.test(fingerprint)) {
+        throw new FlashError('BAD_INPUT', 'A master fingerprint is 8 hex digits, e.g. 73c5da0a.', {
+          field: 'fingerprint',
+        });
+      }
+      const path = input.path
+        ? formatPath(parsePath(input.path, 'account path', 'BAD_INPUT'), "'")
+        : imported.path;
+      return insertAccount({
+        id: randomBytes(8).toString('hex'),
+        name: input.name.trim(),
+        network: input.network,
+        accountType: imported.type,
+        accountPath: path,
+        xpub: imported.xpub,
+        fingerprint,
+        signer: input.signer ?? 'watch',
+        seedWalletId: null,
+        gapLimit: { ...DEFAULT_GAP_LIMITS },
+        createdAt: now(),
+        lastSyncedAt: null,
+        announceDeposits: false,
+      });
+    },
+    setActive(walletId) {
+      const wallet = requireWallet(walletId);
+      repo.setActiveWallet(wallet.network, walletId);
+    },
+    rename(walletId, name) {
+      requireWallet(walletId);
+      repo.rename(walletId, name.trim());
+      bus.emit('wallet.updated', { walletId });
+      return summary(requireWallet(walletId));
+    },
+    setGapLimit(walletId, gapLimit) {
+      requireWallet(walletId);
+      repo.setGapLimit(walletId, gapLimit);
+      // A wider gap derives and watches more addresses now; a narrower one keeps what exists.
+      sync.watch(walletId);
+      bus.emit('wallet.updated', { walletId });
+      return summary(requireWallet(walletId));
+    },
+    remove(walletId) {
+      const wallet = requireWallet(walletId);
+      if (wallet.signer === 'seed' && wallet.seedWalletId === wallet.id) {
+        throw new FlashError(
+          'ACCOUNT_HOLDS_WORDS',
+          'This is the account that holds the recovery words; it cannot be removed.',
+          { walletId },
+        );
+      }
+      repo.deleteWallet(walletId);
+      derivers.delete(walletId);
+      log.info('account removed', { walletId });
+      bus.emit('wallet.updated', { walletId });
+    },
+    exportAccount(walletId) {
+      const wallet = requireWallet(walletId);
+      const d = describeAccount({
+        type: wallet.accountType,
+        network: wallet.network,
+        xpub: wallet.xpub,
+        fingerprint: wallet.fingerprint,
+        path: wallet.accountPath,
+      });
+      return {
+        walletId,
+        displayKey: d.displayKey,
+        xpub: d.xpub,
+        fingerprint: d.fingerprint,
+        path: d.path,
+        descriptors: { ...d.descriptors },
+      };
     },
     createDraft(wordCount) {
       requireUnlocked();
@@ -188,7 +357,7 @@ export function createWalletService(deps: WalletDeps): WalletService {
         receive: {
           address: receive.address,
           index: receive.index,
-          derivationPath: addressPath(wallet.accountPath, RECEIVE_CHAIN, receive.index),
+          derivationPath: addressPath(wallet.accountPath ?? 'm', RECEIVE_CHAIN, receive.index),
           uri: `bitcoin:${receive.address}`,
         },
         sync: sync.state(walletId),
@@ -200,7 +369,12 @@ export function createWalletService(deps: WalletDeps): WalletService {
       const tip = sync.tipHeight(wallet.network);
       const safeLimit = Math.max(1, Math.min(500, Math.trunc(limit)));
       const safeOffset = Math.max(0, Math.trunc(offset));
-      const items = repo.activity(walletId, safeLimit, safeOffset).map((r) => ({
+      const rows = repo.activity(walletId, safeLimit, safeOffset);
+      const fees = txDetailsFor(deps.db).fees(
+        walletId,
+        rows.map((r) => r.txid),
+      );
+      const items = rows.map((r) => ({
         txid: r.txid,
         amountSats: r.amountSats,
         height: r.height,
@@ -208,20 +382,17 @@ export function createWalletService(deps: WalletDeps): WalletService {
         firstSeenAt: r.firstSeenAt,
         direction: r.direction,
         verification: r.height <= 0 ? ('mempool' as const) : (r.proofState ?? 'unverified'),
+        feeSats: fees.get(r.txid)?.feeSats ?? null,
+        feeRate: fees.get(r.txid)?.feeRate ?? null,
       }));
       return { items, total: repo.txCount(walletId) };
     },
+    transaction(walletId, txid) {
+      const wallet = requireWallet(walletId);
+      return txDetailsFor(deps.db).get(walletId, txid, sync.tipHeight(wallet.network));
+    },
     recoveryWords(walletId): RecoveryWords {
-      requireWallet(walletId);
-      const bytes = vault.getSecret(mnemonicSecretName(walletId));
-      let stored: unknown;
-      try {
-        stored = JSON.parse(new TextDecoder().decode(bytes));
-      } finally {
-        bytes.fill(0);
-      }
-      if (!isStoredMnemonic(stored))
-        throw new FlashError('INTERNAL', 'The stored recovery words are unreadable.');
+      const stored = readWords(seedRootOf(requireWallet(walletId)));
       return RecoveryWordsSchema.parse({
         words: stored.mnemonic.split(' '),
         hasPassphrase: stored.passphrase.length > 0,

@@ -5,7 +5,7 @@ import type { EventBus } from '../../core/event-bus';
 import type { Logger } from '../../core/logger';
 import type { ElectrumClient, ElectrumService, JsonValue } from '../electrum/types';
 import type { Chain } from './constants';
-import { CHAINS, GAP_LIMIT, HISTORY_BATCH, SUBSCRIBE_BATCH, TX_BATCH } from './constants';
+import { CHAINS, HISTORY_BATCH, RECEIVE_CHAIN, SUBSCRIBE_BATCH, TX_BATCH } from './constants';
 import { settleDeposits } from './deposits';
 import type { AddressDeriver, DerivedAddress } from './derivation';
 import {
@@ -352,7 +352,8 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
 
   function missingAddresses(wallet: WalletRow, chain: Chain): DerivedAddress[] {
     const usage = repo.chainUsage(wallet.id, chain);
-    const want = usage.lastUsed + 1 + GAP_LIMIT[chain];
+    const want =
+      usage.lastUsed + 1 + (chain === RECEIVE_CHAIN ? wallet.gapLimit.receive : wallet.gapLimit.change);
     const out: DerivedAddress[] = [];
     if (usage.count >= want) return out;
     const deriver = deps.deriver(wallet);

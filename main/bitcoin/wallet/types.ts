@@ -1,15 +1,19 @@
 import type {
+  AccountExport,
+  AccountType,
   ActivityPage,
+  GapLimit,
   MnemonicDraft,
   Network,
   RecoveryWords,
+  TransactionDetails,
   WalletOverview,
   WalletSummary,
 } from '../../../shared/contract';
 
 export interface WalletService {
   list(): WalletSummary[];
-  /** The first wallet of the active network, if any. */
+  /** The account picked on this network, else its oldest one, if any. */
   activeWalletId(network: Network): string | null;
   createDraft(wordCount: 12 | 24): MnemonicDraft;
   confirmDraft(input: {
@@ -18,10 +22,46 @@ export interface WalletService {
     name: string;
     passphrase: string;
     network: Network;
+    accountType?: AccountType;
   }): WalletSummary;
-  restore(input: { words: string[]; passphrase: string; name: string; network: Network }): WalletSummary;
+  restore(input: {
+    words: string[];
+    passphrase: string;
+    name: string;
+    network: Network;
+    accountType?: AccountType;
+  }): WalletSummary;
+  /** Another account from the words of `seedWalletId` (vault unlocked). */
+  addAccount(input: {
+    seedWalletId: string;
+    accountType: AccountType;
+    accountIndex: number;
+    name: string;
+  }): WalletSummary;
+  /**
+   * A watch-only account (or one a hardware device signs for) from an extended public key in any
+   * SLIP-132 form or from output descriptors. Fingerprint and path, when given, become the key
+   * origin PSBTs carry so a signer can find its keys.
+   */
+  importWatchOnly(input: {
+    name: string;
+    network: Network;
+    key: string;
+    accountType?: AccountType;
+    fingerprint?: string | null;
+    path?: string | null;
+    signer?: 'watch' | 'ledger' | 'trezor';
+  }): WalletSummary;
+  get(walletId: string): WalletSummary;
+  setActive(walletId: string): void;
+  rename(walletId: string, name: string): WalletSummary;
+  setGapLimit(walletId: string, gapLimit: GapLimit): WalletSummary;
+  remove(walletId: string): void;
+  exportAccount(walletId: string): AccountExport;
   overview(walletId: string): WalletOverview;
   activity(walletId: string, limit: number, offset: number): ActivityPage;
+  /** One transaction in full: inputs, outputs, fee and rate (main/bitcoin/wallet/tx-details.ts). */
+  transaction(walletId: string, txid: string): TransactionDetails;
   /** Password already verified by the caller. */
   recoveryWords(walletId: string): RecoveryWords;
   start(): void;

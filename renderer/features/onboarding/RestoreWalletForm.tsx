@@ -1,13 +1,14 @@
 import { useCallback, useId, useRef, useState } from 'react';
 import type { ChangeEvent, FormEvent } from 'react';
 import type { Network } from '../../../shared/contract/common';
-import type { WalletSummary } from '../../../shared/contract/wallet';
+import type { AccountType, WalletSummary } from '../../../shared/contract/wallet';
 import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
 import { Alert, ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { NetworkNote } from '../../components/NetworkNote';
 import { useT } from '../../i18n';
+import { ACCOUNT_TYPE_CHOICES } from '../accounts/AddAccountForm';
 import { PassphraseField } from './PassphraseField';
 import type { RestoreWordCount, WordState } from './recovery-words';
 import {
@@ -39,10 +40,12 @@ export function RestoreWalletForm({ network, onDone, onCancel }: Props) {
   const [focused, setFocused] = useState<number | null>(null);
   const [name, setName] = useState(() => t('wallet.defaultName'));
   const [passphrase, setPassphrase] = useState('');
+  const [accountType, setAccountType] = useState<AccountType>('bip84');
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
   const restore = useAction(
     useCallback(
-      (input: { words: string[]; passphrase: string; name: string }) => flash.wallet.restore(input),
+      (input: { words: string[]; passphrase: string; name: string; accountType: AccountType }) =>
+        flash.wallet.restore(input),
       [flash],
     ),
   );
@@ -88,7 +91,7 @@ export function RestoreWalletForm({ network, onDone, onCancel }: Props) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!checksumOk || name.trim() === '') return;
-    const wallet = await restore.run({ words: active, passphrase, name: name.trim() });
+    const wallet = await restore.run({ words: active, passphrase, name: name.trim(), accountType });
     if (wallet) {
       setWords(Array<string>(MAX_WORDS).fill(''));
       setPassphrase('');
@@ -153,6 +156,13 @@ export function RestoreWalletForm({ network, onDone, onCancel }: Props) {
         value={name}
         maxLength={64}
         onChange={(e) => setName(e.target.value)}
+      />
+      <SelectField
+        label={t('accounts.type')}
+        hint={t('accounts.restoreTypeHint')}
+        value={accountType}
+        options={ACCOUNT_TYPE_CHOICES.map((v) => ({ value: v, label: t(`accounts.type.${v}`) }))}
+        onChange={(e) => setAccountType(e.target.value as AccountType)}
       />
       <PassphraseField value={passphrase} onChange={setPassphrase} />
       <ErrorAlert error={restore.error} />
