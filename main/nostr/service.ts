@@ -3,8 +3,14 @@ import { finalizeEvent } from 'nostr-tools/pure';
 import type {
   NostrConversation,
   NostrIdentity,
+  NostrChannel,
+  NostrChannelPost,
+  NostrContact,
   NostrKeyImport,
+  NostrMerchantProfile,
   NostrMessage,
+  NostrPerson,
+  NostrReceiptInput,
   NostrProfile,
   NostrPublishResult,
   NostrRelayInfo,
@@ -43,6 +49,11 @@ import { profileFromEvent, profileTemplate, verifyNip05 } from './profile';
 import type { RelayConnectionOptions, WebSocketCtor } from './relay-connection';
 import { normalizeRelayUrl, RelayPool } from './relay-pool';
 import type { NostrEvent } from './verify';
+import { createChannelService } from './channel-service';
+import { createPeopleService } from './people-service';
+import { buildReceipt, formatReceipt, parseReceipt } from './receipt';
+import type { SocialContext } from './social-context';
+import { createSocialStore } from './social-store';
 
 export const KIND_RELAY_LIST = 10002;
 export const KIND_DM_RELAYS = 10050;
@@ -88,6 +99,41 @@ export interface NostrService {
   searchMessages(input: { query: string; limit?: number }): NostrMessage[];
   sendMessage(input: { to: string[]; text: string; subject?: string }): Promise<NostrSendResult>;
   markRead(input: { conversationId: string }): { done: true };
+  listChannels(): NostrChannel[];
+  createChannel(input: {
+    name: string;
+    about?: string;
+    picture?: string;
+  }): Promise<{ channel: NostrChannel; results: NostrPublishResult[] }>;
+  updateChannel(input: {
+    channelId: string;
+    name: string;
+    about?: string;
+    picture?: string;
+  }): Promise<{ channel: NostrChannel; results: NostrPublishResult[] }>;
+  joinChannel(input: { ref: string }): Promise<NostrChannel>;
+  leaveChannel(input: { channelId: string }): { done: true };
+  getChannelPosts(input: { channelId: string; limit?: number }): NostrChannelPost[];
+  postToChannel(input: {
+    channelId: string;
+    text: string;
+    replyTo?: string;
+  }): Promise<{ post: NostrChannelPost; results: NostrPublishResult[] }>;
+  listContacts(): NostrContact[];
+  follow(input: {
+    pubkey: string;
+    petname?: string;
+    relay?: string;
+  }): Promise<{ contacts: NostrContact[]; results: NostrPublishResult[] }>;
+  unfollow(input: { pubkey: string }): Promise<{ contacts: NostrContact[]; results: NostrPublishResult[] }>;
+  getPeople(input: { pubkeys: string[] }): NostrPerson[];
+  getMerchantProfile(): NostrMerchantProfile | null;
+  setMerchantProfile(
+    profile: NostrMerchantProfile,
+  ): Promise<{ profile: NostrMerchantProfile; results: NostrPublishResult[] }>;
+  sendReceipt(input: { to: string[]; receipt: NostrReceiptInput }): Promise<NostrSendResult>;
+  /** Reads our own profile, relay lists, contacts and merchant data back from the relays. */
+  syncOwn(): Promise<void>;
   /** Dm relays (kind 10050) of someone, fetched from our relays if not cached. */
   dmRelaysOf(pubkey: string): Promise<string[]>;
   /** Reprocesses events received while the vault was locked; returns how many became messages. */
@@ -156,7 +202,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     return dm.length > 0 ? dm : writeRelays();
   };
 
-  const toMessage = (m: StoredMessage): NostrMessage => ({ ...m });
+  const toMessage = (m: StoredMessage): NostrMessage => ({ ...m, receipt: parseReceipt(m.text) });
   const toConversation = (c: ConversationRow, self: string): NostrConversation => {
     const others = c.members.filter((p) => p !== self);
     return {
@@ -167,6 +213,46 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       unread: c.unread,
       lastMessage: c.lastMessage ? toMessage(c.lastMessage) : null,
     };
+  };
+
+  const social = createSocialStore(db);
+  const allRelays = () => [...new Set([...readRelays(), ...writeRelays(), ...myDmRelays()])];
+  const socialCtx: SocialContext = {
+    store,
+    social,
+    log,
+    emit,
+    now,
+    nowSec: () => Math.floor(now() / 1000),
+    identity: () => store.identity(),
+    requireIdentity,
+    sign: (template) => sign(template),
+    pool: getPool,
+    poolOrNull: () => pool,
+    writeRelays,
+    allRelays,
+    queryTimeoutMs: deps.relay?.queryTimeoutMs ?? 3000,
+  };
+  const channels = createChannelService(socialCtx);
+  const people = createPeopleService(socialCtx, {
+    checkNip05: async (nip05, pubkey) => {
+      const fetchImpl = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
+      await verifyNip05(nip05, pubkey, fetchImpl, deps.nip05Scheme ? { scheme: deps.nip05Scheme } : {});
+    },
+    adoptRelays: (list) => {
+      const id = requireIdentity();
+      store.setRelays(id.id, list);
+      subscribeAll();
+    },
+  });
+  const syncOwn = async (): Promise<void> => {
+    try {
+      await people.syncOwn();
+    } catch (err) {
+      log.warn('nostr: reading our own events back failed', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   };
 
   // ---- incoming
@@ -234,6 +320,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   const onEvent = (event: NostrEvent, relayUrl: string): void => {
     const id = store.identity();
     if (!id) return;
+    if (channels.onEvent(event) || people.onEvent(event)) return;
     if (event.kind === 0 || event.kind === KIND_RELAY_LIST || event.kind === KIND_DM_RELAYS) {
       store.putReplaceable(event);
       return;
@@ -267,7 +354,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     const id = store.identity();
     if (!p || !id) return;
     const urls = [...new Set([...readRelays(), ...myDmRelays()])];
-    p.retain(urls);
+    p.retain([...urls, ...writeRelays()]);
     // Gift wraps carry created_at up to two days in the past (NIP-59): look back three days
     // from the newest one already stored; the store dedupes whatever comes twice.
     const newest = store.newestEventAt(id.id);
@@ -282,6 +369,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       ],
       urls,
     );
+    channels.subscribe();
   };
 
   // ---- retries: copies a relay did not accept are sent again when it (re)connects
@@ -347,6 +435,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       throw err;
     }
     subscribeAll();
+    void syncOwn();
     return toIdentity(requireIdentity());
   };
 
@@ -396,7 +485,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     return inbox.length > 0 ? inbox.slice(0, 10) : myDmRelays();
   };
 
-  return {
+  const api: NostrService = {
     getIdentity() {
       const row = store.identity();
       return row ? toIdentity(row) : null;
@@ -574,6 +663,36 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       store.markRead(conversationId);
       return { done: true as const };
     },
+    listChannels: () => channels.list(),
+    createChannel: (input) => channels.create(input),
+    updateChannel: (input) => channels.update(input),
+    joinChannel: ({ ref }) => channels.join(ref),
+    leaveChannel: ({ channelId }) => channels.leave(channelId),
+    getChannelPosts: ({ channelId, limit }) => channels.posts(channelId, limit ?? 200),
+    postToChannel: (input) => channels.post(input),
+    listContacts: () => people.listContacts(),
+    follow: (input) => people.follow(input),
+    unfollow: (input) => people.unfollow(input),
+    getPeople: ({ pubkeys }) => people.getPeople(pubkeys),
+    getMerchantProfile: () => people.getMerchant(),
+    setMerchantProfile: (profile) => people.setMerchant(profile),
+    async sendReceipt({ to, receipt }) {
+      const id = requireIdentity();
+      const merchant =
+        receipt.merchant ??
+        people.getMerchant()?.businessName ??
+        id.profile.display_name ??
+        id.profile.name ??
+        null;
+      if (!merchant)
+        throw new FlashError(
+          'NOSTR_BAD_RECEIPT',
+          'Set a business name (merchant profile) before sending receipts.',
+        );
+      const built = buildReceipt(receipt, merchant, Math.floor(now() / 1000));
+      return api.sendMessage({ to, text: formatReceipt(built) });
+    },
+    syncOwn,
     dmRelaysOf,
     processPending,
     start() {
@@ -604,6 +723,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
           try {
             const n = processPending();
             if (n > 0) log.info('nostr: opened messages received while locked', { count: n });
+            void syncOwn();
           } catch (err) {
             log.warn('nostr: pending messages not processed', {
               error: err instanceof Error ? err.message : String(err),
@@ -612,7 +732,10 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
         }),
       );
       subscribeAll();
-      if (unlocked()) processPending();
+      if (unlocked()) {
+        processPending();
+        void syncOwn();
+      }
     },
     stop() {
       for (const u of unsubs.splice(0)) u();
@@ -621,4 +744,5 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       if (undecryptable > 0) log.info('nostr: unreadable DM events this session', { count: undecryptable });
     },
   };
+  return api;
 }

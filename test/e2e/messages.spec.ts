@@ -36,7 +36,10 @@ async function openArea(page: Page, name: string): Promise<void> {
 
 async function receiveAddress(page: Page): Promise<string> {
   const qr = page.getByRole('region', { name: 'Receive' }).getByRole('img', { name: /^QR code for bcrt1q/ });
-  const address = ((await qr.getAttribute('alt')) ?? '').replace('QR code for ', '');
+  await expect(qr).toBeVisible();
+  // The QR is a placeholder (aria-label) until its image is drawn (alt): read whichever is there.
+  const label = (await qr.getAttribute('alt')) ?? (await qr.getAttribute('aria-label')) ?? '';
+  const address = label.replace('QR code for ', '');
   expect(address).toMatch(/^bcrt1q[0-9a-z]{38}$/);
   return address;
 }

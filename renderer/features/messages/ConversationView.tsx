@@ -7,7 +7,11 @@ import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { useI18n, useT } from '../../i18n';
 import { findBitcoinUri, shortNpub } from './keys';
+import { AddContactInline } from './ContactsPanel';
 import { PayCard } from './PayCard';
+import type { People } from './people';
+import { displayName, namesOf, PersonName, usePeople } from './people';
+import { ReceiptCard, ReceiptForm } from './Receipt';
 
 export function conversationTitle(members: string[]): string {
   return members.map(shortNpub).join(', ');
@@ -36,6 +40,8 @@ export function ConversationView({
   const query = useQuery(load);
   const [messages, setMessages] = useState<NostrMessage[]>([]);
   const [text, setText] = useState('');
+  const [receiptOpen, setReceiptOpen] = useState(false);
+  const people = usePeople(conversation.members);
   const send = useAction(
     useCallback(
       (body: string) => flash.nostr.sendMessage({ to: conversation.members, text: body }),
@@ -82,15 +88,49 @@ export function ConversationView({
   return (
     <section className="card msg-thread" aria-labelledby={titleId}>
       <h2 id={titleId} className="msg-thread-title">
-        {t('messages.thread.with', { names: conversationTitle(conversation.members) })}
+        {t('messages.thread.with', { names: namesOf(conversation.members, people) })}
       </h2>
+      <ul className="social-thread-people" aria-label={t('social.thread.people')}>
+        {conversation.members.map((p) => (
+          <li key={p}>
+            <PersonName pubkey={p} people={people} />
+          </li>
+        ))}
+      </ul>
+      {!conversation.isGroup &&
+        conversation.members[0] &&
+        people.get(conversation.members[0])?.isContact === false && (
+          <AddContactInline pubkey={conversation.members[0]} />
+        )}
       <ErrorAlert error={query.error} />
       <ol className="msg-history" aria-label={t('messages.thread.history')} ref={historyRef}>
         {messages.length === 0 && !query.loading && <li className="empty">{t('messages.thread.empty')}</li>}
         {messages.map((m) => (
-          <MessageBubble key={m.id} message={m} isGroup={conversation.isGroup} network={network} />
+          <MessageBubble
+            key={m.id}
+            message={m}
+            isGroup={conversation.isGroup}
+            network={network}
+            people={people}
+          />
         ))}
       </ol>
+      {receiptOpen ? (
+        <ReceiptForm
+          to={conversation.members}
+          onClose={() => setReceiptOpen(false)}
+          onSent={(out) => {
+            setReceiptOpen(false);
+            setMessages((list) => upsertMessage(list, out.message));
+          }}
+        />
+      ) : (
+        <div className="actions">
+          <button type="button" className="button-small" onClick={() => setReceiptOpen(true)}>
+            {t('social.receipt.open')}
+          </button>
+        </div>
+      )}
       <form className="msg-composer" onSubmit={onSend}>
         <label htmlFor={`msg-compose-${id}`}>{t('messages.compose.label')}</label>
         <textarea
@@ -119,24 +159,30 @@ function MessageBubble({
   message,
   isGroup,
   network,
+  people,
 }: {
   message: NostrMessage;
   isGroup: boolean;
   network: Network;
+  people: People;
 }) {
   const { t, language } = useI18n();
   const mine = message.direction === 'out';
   const when = new Date(message.createdAt * 1000);
-  const uri = findBitcoinUri(message.text);
+  const uri = message.receipt ? null : findBitcoinUri(message.text);
   const d = message.delivery;
   return (
     <li className={`msg ${mine ? 'msg-mine' : 'msg-theirs'}`}>
       <div className="msg-bubble">
         {isGroup && (
-          <p className="msg-sender">{mine ? t('messages.thread.me') : shortNpub(message.sender)}</p>
+          <p className="msg-sender">{mine ? t('messages.thread.me') : displayName(message.sender, people)}</p>
         )}
         {message.subject && <p className="msg-subject">{message.subject}</p>}
-        <p className="msg-text">{message.text}</p>
+        {message.receipt ? (
+          <ReceiptCard receipt={message.receipt} />
+        ) : (
+          <p className="msg-text">{message.text}</p>
+        )}
         {uri && <PayCard uri={uri} network={network} />}
         <p className="msg-meta">
           <time dateTime={when.toISOString()} title={when.toLocaleString(language)}>

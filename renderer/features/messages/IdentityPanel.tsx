@@ -28,6 +28,7 @@ export function IdentityPanel({
 }) {
   const t = useT();
   const [editing, setEditing] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const name = identity.profile.display_name ?? identity.profile.name;
   return (
     <section className="card msg-identity" aria-labelledby="msg-identity-title">
@@ -47,11 +48,15 @@ export function IdentityPanel({
           <button type="button" aria-expanded={editing} onClick={() => setEditing((v) => !v)}>
             {t('messages.profile.edit')}
           </button>
+          <button type="button" aria-expanded={exporting} onClick={() => setExporting((v) => !v)}>
+            {t('social.export.open')}
+          </button>
         </div>
         <p className="hint">{t('messages.identity.share')}</p>
         {editing && (
           <ProfileForm profile={identity.profile} onSaved={onChange} onClose={() => setEditing(false)} />
         )}
+        {exporting && <ExportKeyForm onClose={() => setExporting(false)} />}
       </div>
       <QrCode value={`nostr:${identity.npub}`} alt={t('messages.identity.qrAlt')} />
     </section>
@@ -150,5 +155,93 @@ export function PublishResults({ results }: { results: NostrPublishResult[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** NIP-49 backup of the key: vault password again, then an export password typed twice. */
+function ExportKeyForm({ onClose }: { onClose: () => void }) {
+  const t = useT();
+  const flash = useFlash();
+  const [vaultPassword, setVaultPassword] = useState('');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [result, setResult] = useState<string | null>(null);
+  const run = useAction(
+    useCallback(
+      (vp: string, ep: string) => flash.nostr.exportNcryptsec({ vaultPassword: vp, exportPassword: ep }),
+      [flash],
+    ),
+  );
+  const mismatch = repeat !== '' && password !== repeat;
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (password !== repeat || password === '') return;
+    const out = await run.run(vaultPassword, password);
+    if (out) {
+      setResult(out.ncryptsec);
+      setVaultPassword('');
+      setPassword('');
+      setRepeat('');
+    }
+  };
+  return (
+    <form className="stack msg-profile" onSubmit={onSubmit} aria-labelledby="social-export-title">
+      <h3 id="social-export-title">{t('social.export.title')}</h3>
+      <p className="alert alert-warning">{t('social.export.warning')}</p>
+      {result ? (
+        <>
+          <p className="label" id="social-export-result-label">
+            {t('social.export.result')}
+          </p>
+          <p className="mono msg-npub" aria-labelledby="social-export-result-label" data-testid="ncryptsec">
+            {result}
+          </p>
+          <div className="actions">
+            <CopyButton text={result} label={t('social.export.copy')} />
+            <button type="button" onClick={onClose}>
+              {t('messages.profile.close')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <Field
+            label={t('social.export.vaultPassword')}
+            type="password"
+            autoComplete="current-password"
+            value={vaultPassword}
+            onChange={(e) => setVaultPassword(e.target.value)}
+          />
+          <Field
+            label={t('social.export.password')}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <Field
+            label={t('social.export.repeat')}
+            type="password"
+            autoComplete="new-password"
+            value={repeat}
+            hint={mismatch ? t('social.export.mismatch') : undefined}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+          <ErrorAlert error={run.error} />
+          <div className="actions">
+            <button
+              type="submit"
+              className="button-primary"
+              disabled={run.busy || vaultPassword === '' || password === '' || password !== repeat}
+            >
+              {t('social.export.submit')}
+            </button>
+            <button type="button" onClick={onClose}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </>
+      )}
+    </form>
   );
 }

@@ -6,10 +6,15 @@ import { useFlash } from '../../app/flash-context';
 import { useAction, useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
-import { ConversationView, conversationTitle } from './ConversationView';
+import { ChannelsPanel } from './ChannelsPanel';
+import { ContactsPanel } from './ContactsPanel';
+import { ConversationView } from './ConversationView';
 import { IdentityPanel } from './IdentityPanel';
 import { IdentitySetup } from './IdentitySetup';
 import { splitRecipients } from './keys';
+import { MerchantPanel } from './MerchantPanel';
+import type { People } from './people';
+import { Avatar, namesOf, usePeople } from './people';
 import { RelaysPanel } from './RelaysPanel';
 
 /** The Messages area: NOSTR identity, relays, conversations and the open thread. */
@@ -18,10 +23,15 @@ export function MessagesArea({ network }: { network: Network }) {
   const flash = useFlash();
   const load = useCallback(() => flash.nostr.getIdentity(), [flash]);
   const query = useQuery(load);
+  const { reload } = query;
   const [identity, setIdentity] = useState<NostrIdentity | null | undefined>(undefined);
   useEffect(() => {
     if (query.value !== undefined) setIdentity(query.value);
   }, [query.value]);
+  // Our own profile may arrive from the relays (a key imported on a new machine).
+  useFlashEvent('nostr.people', ({ pubkeys }) => {
+    if (identity && pubkeys.includes(identity.pubkey)) reload();
+  });
 
   return (
     <div className="stack messages-screen">
@@ -32,6 +42,9 @@ export function MessagesArea({ network }: { network: Network }) {
         <>
           <IdentityPanel identity={identity} onChange={setIdentity} />
           <Inbox network={network} />
+          <ChannelsPanel />
+          <ContactsPanel />
+          <MerchantPanel />
           <RelaysPanel />
         </>
       )}
@@ -51,6 +64,7 @@ function Inbox({ network }: { network: Network }) {
   const [composing, setComposing] = useState(false);
   const conversations = list.value ?? [];
   const open = conversations.find((c) => c.id === openId) ?? null;
+  const people = usePeople(conversations.flatMap((c) => c.members));
 
   const openConversation = (id: string) => {
     setComposing(false);
@@ -71,7 +85,7 @@ function Inbox({ network }: { network: Network }) {
             {t('messages.new.button')}
           </button>
         </div>
-        <Search onOpen={openConversation} conversations={conversations} />
+        <Search onOpen={openConversation} conversations={conversations} people={people} />
         <ErrorAlert error={list.error} />
         {list.value && conversations.length === 0 && (
           <p className="empty">{t('messages.conversations.empty')}</p>
@@ -83,6 +97,7 @@ function Inbox({ network }: { network: Network }) {
                 key={c.id}
                 conversation={c}
                 current={!composing && c.id === openId}
+                people={people}
                 onOpen={() => openConversation(c.id)}
               />
             ))}
@@ -119,10 +134,12 @@ function ConversationItem({
   conversation: c,
   current,
   onOpen,
+  people,
 }: {
   conversation: NostrConversation;
   current: boolean;
   onOpen: () => void;
+  people: People;
 }) {
   const t = useT();
   const last = c.lastMessage;
@@ -135,12 +152,13 @@ function ConversationItem({
         onClick={onOpen}
       >
         <span className="msg-conversation-names">
+          {!c.isGroup && c.members[0] && <Avatar pubkey={c.members[0]} people={people} />}
           {c.isGroup && (
             <span className="msg-group">
               {t('messages.conversations.group', { count: c.members.length + 1 })}{' '}
             </span>
           )}
-          <span className="mono">{conversationTitle(c.members)}</span>
+          <span>{namesOf(c.members, people)}</span>
         </span>
         {last && (
           <span className="msg-preview">
@@ -160,9 +178,11 @@ function ConversationItem({
 function Search({
   onOpen,
   conversations,
+  people,
 }: {
   onOpen: (id: string) => void;
   conversations: NostrConversation[];
+  people: People;
 }) {
   const t = useT();
   const flash = useFlash();
@@ -214,8 +234,8 @@ function Search({
               {results.hits.map((m) => (
                 <li key={m.id}>
                   <button type="button" className="msg-conversation" onClick={() => onOpen(m.conversationId)}>
-                    <span className="mono msg-conversation-names">
-                      {conversationTitle(membersOf(m.conversationId))}
+                    <span className="msg-conversation-names">
+                      {namesOf(membersOf(m.conversationId), people)}
                     </span>
                     <span className="msg-preview">{preview(m.text)}</span>
                   </button>
