@@ -7,6 +7,7 @@ import {
   Network as NetworkSchema,
   Settings as SettingsSchema,
   SettingsPatch as SettingsPatchSchema,
+  Socks5ProxySetting,
   Theme,
 } from '../../shared/contract';
 import { FlashError } from '../../shared/errors';
@@ -42,7 +43,36 @@ const KEYS = {
   theme: 'settings.theme',
   network: 'settings.network',
   electrum: (network: Network) => `settings.electrum.${network}`,
+  fallbacks: (network: Network) => `settings.electrumFallbacks.${network}`,
+  proxy: 'settings.electrumProxy',
 };
+
+const FallbackList = SettingsSchema.shape.electrumFallbacks.shape.mainnet;
+const serverKey = (s: ElectrumServer): string => `${s.host.toLowerCase()}:${s.port}`;
+
+/**
+ * The fallback list must name each server once and not repeat the primary: a repeated server
+ * would only be retried, never giving the failover the user asked for.
+ */
+function checkFallbacks(primary: ElectrumServer, list: readonly ElectrumServer[]): void {
+  const seen = new Set<string>([serverKey(primary)]);
+  for (const [i, server] of list.entries()) {
+    const key = serverKey(server);
+    if (key === serverKey(primary)) {
+      throw new FlashError('BAD_INPUT', `Fallback server ${i + 1} (${key}) is the primary server.`, {
+        reason: 'FALLBACK_IS_PRIMARY',
+        index: i,
+      });
+    }
+    if (seen.has(key)) {
+      throw new FlashError('BAD_INPUT', `Fallback server ${i + 1} (${key}) is listed twice.`, {
+        reason: 'FALLBACK_DUPLICATE',
+        index: i,
+      });
+    }
+    seen.add(key);
+  }
+}
 
 /**
  * User preferences, one JSON row per field in `settings`. A row that is missing, not JSON, or
@@ -77,16 +107,21 @@ export function createSettingsService(deps: SettingsDeps): SettingsService {
       return fallback;
     };
     const electrum = {} as Settings['electrum'];
+    const electrumFallbacks = {} as Settings['electrumFallbacks'];
     for (const network of NETWORKS) {
       electrum[network] = field(KEYS.electrum(network), ElectrumServerSchema, {
         ...DEFAULT_ELECTRUM[network],
       });
+      // Profiles saved before fallbacks existed have no row: no fallbacks, as before.
+      electrumFallbacks[network] = field(KEYS.fallbacks(network), FallbackList, []);
     }
     return {
       language: field(KEYS.language, Language, 'en'),
       theme: field(KEYS.theme, Theme, 'system'),
       network: field(KEYS.network, NetworkSchema, defaultNetwork),
       electrum,
+      electrumFallbacks,
+      electrumProxy: field(KEYS.proxy, Socks5ProxySetting.nullable(), null),
     };
   }
 
@@ -111,7 +146,22 @@ export function createSettingsService(deps: SettingsDeps): SettingsService {
         theme: p.theme ?? current.theme,
         network,
         electrum: p.electrumServer ? { ...current.electrum, [network]: p.electrumServer } : current.electrum,
+        electrumFallbacks: p.electrumFallbacks
+          ? { ...current.electrumFallbacks, [network]: p.electrumFallbacks }
+          : p.electrumServer
+            ? {
+                // A fallback promoted to primary leaves the fallback list.
+                ...current.electrumFallbacks,
+                [network]: current.electrumFallbacks[network].filter(
+                  (f) => serverKey(f) !== serverKey(p.electrumServer as ElectrumServer),
+                ),
+              }
+            : current.electrumFallbacks,
+        electrumProxy: p.electrumProxy !== undefined ? p.electrumProxy : current.electrumProxy,
       };
+      if (p.electrumFallbacks) {
+        checkFallbacks(next.electrum[network], next.electrumFallbacks[network]);
+      }
       // The whole object must still satisfy the contract before anything is written.
       SettingsSchema.parse(next);
       db.transaction(() => {
@@ -119,6 +169,10 @@ export function createSettingsService(deps: SettingsDeps): SettingsService {
         if (p.theme !== undefined) upsert.run(KEYS.theme, JSON.stringify(next.theme));
         if (p.network !== undefined) upsert.run(KEYS.network, JSON.stringify(next.network));
         if (p.electrumServer) upsert.run(KEYS.electrum(network), JSON.stringify(next.electrum[network]));
+        if (p.electrumFallbacks || p.electrumServer) {
+          upsert.run(KEYS.fallbacks(network), JSON.stringify(next.electrumFallbacks[network]));
+        }
+        if (p.electrumProxy !== undefined) upsert.run(KEYS.proxy, JSON.stringify(next.electrumProxy));
       })();
       bus.emit('settings.changed', next);
       return next;

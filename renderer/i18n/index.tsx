@@ -7,10 +7,10 @@ import { BridgeCallError } from '../app/result';
 import type { MessageKey, Messages } from './en';
 import { en } from './en';
 import { es } from './es';
+import type { Translate, TranslateVars } from './translate-types';
 
 export type { MessageKey, Messages };
-export type TranslateVars = Record<string, string | number>;
-export type Translate = (key: MessageKey, vars?: TranslateVars) => string;
+export type { Translate, TranslateVars };
 
 export const DICTIONARIES: Record<Language, Messages> = { en, es };
 

@@ -15,6 +15,23 @@ export const ElectrumServer = z
   .strict();
 export type ElectrumServer = z.infer<typeof ElectrumServer>;
 
+/** A SOCKS5 proxy every Electrum connection goes through, e.g. Tor at 127.0.0.1:9050. */
+export const Socks5ProxySetting = z
+  .object({
+    host: z
+      .string()
+      .trim()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.\-:[\]]+$/, 'host name or IP address'),
+    port: z.number().int().min(1).max(65535),
+  })
+  .strict();
+export type Socks5ProxySetting = z.infer<typeof Socks5ProxySetting>;
+
+/** Fallback servers per network: tried in order when the primary fails. */
+export const MAX_FALLBACK_SERVERS = 10;
+
 export const ElectrumStatus = z.object({
   state: z.enum(['idle', 'connecting', 'connected', 'backoff']),
   server: ElectrumServer,

@@ -81,12 +81,19 @@ export const sendMethods = {
     input: z.object({ walletId: Id, txid: Txid, feeRate: FeeRate }).strict(),
     output: SendDraft,
   },
-  /** Base64, hex, or the bytes of a .psbt file as base64. */
+  /** Base64, hex, the bytes of a .psbt file as base64, or ur:crypto-psbt parts (whitespace-separated). */
   'send.importPsbt': {
     input: z.object({ walletId: Id, data: z.string().trim().min(1).max(1_000_000) }).strict(),
     output: SendDraft,
   },
   'send.exportPsbt': { input: z.object({ draftId: Id }).strict(), output: z.object({ base64: z.string() }) },
+  /** ur:crypto-psbt parts for an animated QR: one when it fits, else fountain parts to cycle. */
+  'send.exportPsbtUr': {
+    input: z
+      .object({ draftId: Id, maxFragmentLength: z.number().int().min(10).max(2000).optional() })
+      .strict(),
+    output: z.object({ parts: z.array(z.string()).min(1) }),
+  },
   'send.signMessage': {
     input: z.object({ walletId: Id, address: Address, message: z.string().min(1).max(10_000) }).strict(),
     output: z.object({ signature: z.string() }),

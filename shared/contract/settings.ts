@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Empty, Network } from './common';
-import { ElectrumServer } from './electrum';
+import { ElectrumServer, MAX_FALLBACK_SERVERS, Socks5ProxySetting } from './electrum';
+
+const Fallbacks = z.array(ElectrumServer).max(MAX_FALLBACK_SERVERS);
 
 export const Language = z.enum(['en', 'es']);
 export type Language = z.infer<typeof Language>;
@@ -18,6 +20,15 @@ export const Settings = z.object({
     signet: ElectrumServer,
     regtest: ElectrumServer,
   }),
+  /** Servers tried in order when a network's primary fails (also used to cross-check its tip). */
+  electrumFallbacks: z.object({
+    mainnet: Fallbacks,
+    testnet: Fallbacks,
+    signet: Fallbacks,
+    regtest: Fallbacks,
+  }),
+  /** SOCKS5 proxy (Tor) for every Electrum connection; null connects directly. */
+  electrumProxy: Socks5ProxySetting.nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -27,6 +38,10 @@ export const SettingsPatch = z
     theme: Theme.optional(),
     network: Network.optional(),
     electrumServer: ElectrumServer.optional(),
+    /** Replaces the fallback list of the active (or newly chosen) network. */
+    electrumFallbacks: Fallbacks.optional(),
+    /** null turns the proxy off. */
+    electrumProxy: Socks5ProxySetting.nullable().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -5,12 +5,32 @@ export const Word = z.string().min(1).max(16);
 export const Passphrase = z.string().max(256);
 export const WalletName = z.string().trim().min(1).max(64);
 
+/** BIP44 legacy, BIP49 nested SegWit, BIP84 native SegWit (default), BIP86 Taproot. */
+export const AccountType = z.enum(['bip44', 'bip49', 'bip84', 'bip86']);
+export type AccountType = z.infer<typeof AccountType>;
+/** Who signs for an account: the vault's recovery words, nobody in Flash (watch-only), or a device. */
+export const SignerKind = z.enum(['seed', 'watch', 'ledger', 'trezor']);
+export type SignerKind = z.infer<typeof SignerKind>;
+/** Unused addresses watched past the last used one, per chain. */
+export const GapLimit = z
+  .object({ receive: z.number().int().min(1).max(1000), change: z.number().int().min(1).max(1000) })
+  .strict();
+export type GapLimit = z.infer<typeof GapLimit>;
+
+/** One account: several can share one set of recovery words (`seedWalletId`). */
 export const WalletSummary = z.object({
   id: Id,
   name: z.string(),
   network: Network,
-  accountType: z.enum(['bip84']),
-  fingerprint: z.string(),
+  accountType: AccountType,
+  /** `m/84'/1'/0'`; null for an xpub imported without its key origin. */
+  accountPath: z.string().nullable(),
+  /** Master key fingerprint (8 hex digits); null when unknown. */
+  fingerprint: z.string().nullable(),
+  signer: SignerKind,
+  /** The account holding the recovery words this one derives from; null unless `signer` is 'seed'. */
+  seedWalletId: Id.nullable(),
+  gapLimit: GapLimit,
   /** Milliseconds since the Unix epoch, like every timestamp in the contract. */
   createdAt: z.number().int(),
 });
@@ -72,14 +92,68 @@ export const ActivityItem = z.object({
    * 'failed' (the server's proof was wrong).
    */
   verification: z.enum(['mempool', 'verified', 'unverified', 'failed']),
+  /** Fee paid and its rate (sat/vB); null when an input amount is unknown (e.g. a stranger's parent). */
+  feeSats: Sats.nullable(),
+  feeRate: z.number().nullable(),
 });
 export type ActivityItem = z.infer<typeof ActivityItem>;
+
+/** One wallet transaction in full, from the stored raw transaction (wallet.getTransaction). */
+export const TransactionDetails = ActivityItem.extend({
+  blockHash: z.string().nullable(),
+  vsize: z.number().int(),
+  weight: z.number().int(),
+  size: z.number().int(),
+  version: z.number().int(),
+  locktime: z.number().int(),
+  /** Signals BIP125 replace-by-fee. */
+  rbf: z.boolean(),
+  label: z.string().nullable(),
+  /** `sats`/`address` are null when the previous transaction is not stored. */
+  inputs: z.array(
+    z.object({
+      vin: z.number().int(),
+      prevTxid: z.string(),
+      prevVout: z.number().int(),
+      sats: Sats.nullable(),
+      address: z.string().nullable(),
+      ours: z.boolean(),
+      sequence: z.number().int(),
+    }),
+  ),
+  outputs: z.array(
+    z.object({
+      vout: z.number().int(),
+      address: z.string().nullable(),
+      sats: Sats,
+      ours: z.boolean(),
+      change: z.boolean(),
+      label: z.string().nullable(),
+    }),
+  ),
+});
+export type TransactionDetails = z.infer<typeof TransactionDetails>;
 
 export const ActivityPage = z.object({
   items: z.array(ActivityItem),
   total: z.number().int().min(0),
 });
 export type ActivityPage = z.infer<typeof ActivityPage>;
+
+/** What another wallet needs to watch this account. */
+export const AccountExport = z.object({
+  walletId: Id,
+  /** The SLIP-132 form other wallets expect for the type (zpub/vpub for BIP84, ...). */
+  displayKey: z.string(),
+  xpub: z.string(),
+  fingerprint: z.string().nullable(),
+  path: z.string().nullable(),
+  descriptors: z.object({ multipath: z.string(), receive: z.string(), change: z.string() }),
+});
+export type AccountExport = z.infer<typeof AccountExport>;
+
+const Fingerprint = z.string().regex(/^[0-9a-fA-F]{8}$/, '8 hex digits');
+const DerivationPath = z.string().trim().max(120);
 
 export const walletMethods = {
   'wallet.list': { input: Empty, output: z.array(WalletSummary) },
@@ -95,6 +169,7 @@ export const walletMethods = {
         checks: z.array(z.object({ index: z.number().int().min(0).max(23), word: Word }).strict()).max(24),
         name: WalletName,
         passphrase: Passphrase.default(''),
+        accountType: AccountType.default('bip84'),
       })
       .strict(),
     output: WalletSummary,
@@ -105,11 +180,56 @@ export const walletMethods = {
         words: z.array(Word).min(1).max(24),
         passphrase: Passphrase.default(''),
         name: WalletName,
+        accountType: AccountType.default('bip84'),
       })
       .strict(),
     output: WalletSummary,
   },
+  /** Another account from the same recovery words (needs the vault unlocked). */
+  'wallet.addAccount': {
+    input: z
+      .object({
+        seedWalletId: Id,
+        accountType: AccountType,
+        accountIndex: z.number().int().min(0).max(1000),
+        name: WalletName,
+      })
+      .strict(),
+    output: WalletSummary,
+  },
+  /** A watch-only account from an xpub/ypub/zpub (tpub/upub/vpub) or output descriptor(s). */
+  'wallet.importWatchOnly': {
+    input: z
+      .object({
+        name: WalletName,
+        key: z.string().trim().min(1).max(4000),
+        accountType: AccountType.optional(),
+        fingerprint: Fingerprint.optional(),
+        path: DerivationPath.optional(),
+      })
+      .strict(),
+    output: WalletSummary,
+  },
+  'wallet.setActive': {
+    input: z.object({ walletId: Id }).strict(),
+    output: z.object({ done: z.literal(true) }),
+  },
+  'wallet.rename': { input: z.object({ walletId: Id, name: WalletName }).strict(), output: WalletSummary },
+  'wallet.setGapLimit': {
+    input: z.object({ walletId: Id, gapLimit: GapLimit }).strict(),
+    output: WalletSummary,
+  },
+  /** Watch-only, device and extra seed accounts only: the first seed account holds the words. */
+  'wallet.remove': {
+    input: z.object({ walletId: Id }).strict(),
+    output: z.object({ done: z.literal(true) }),
+  },
+  'wallet.exportAccount': { input: z.object({ walletId: Id }).strict(), output: AccountExport },
   'wallet.getOverview': { input: z.object({ walletId: Id }).strict(), output: WalletOverview },
+  'wallet.getTransaction': {
+    input: z.object({ walletId: Id, txid: z.string().regex(/^[0-9a-f]{64}$/, '64 hex characters') }).strict(),
+    output: TransactionDetails,
+  },
   'wallet.listActivity': {
     input: z
       .object({

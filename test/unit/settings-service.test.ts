@@ -52,6 +52,8 @@ describe('settings service', () => {
         signet: { host: 'mempool.space', port: 60602, transport: 'tls' },
         regtest: { host: '127.0.0.1', port: 60401, transport: 'tcp' },
       },
+      electrumFallbacks: { mainnet: [], testnet: [], signet: [], regtest: [] },
+      electrumProxy: null,
     });
     expect(settings.electrumServer('regtest')).toEqual(DEFAULT_ELECTRUM.regtest);
   });
@@ -134,6 +136,8 @@ describe('settings service', () => {
       theme: 'system',
       network: 'testnet',
       electrum: { ...DEFAULT_ELECTRUM, signet: local },
+      electrumFallbacks: { mainnet: [], testnet: [], signet: [], regtest: [] },
+      electrumProxy: null,
     });
     // The next update repairs what it touches.
     expect(settings.update({ theme: 'light' }).theme).toBe('light');

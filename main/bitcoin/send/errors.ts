@@ -21,7 +21,10 @@ export type SendErrorReason =
   | 'TX_NOT_FOUND'
   | 'BROADCAST_REJECTED'
   | 'BAD_SIGNATURE_FORMAT'
-  | 'UNSUPPORTED_ADDRESS';
+  | 'UNSUPPORTED_ADDRESS'
+  | 'BAD_UR'
+  | 'UR_UNKNOWN_TYPE'
+  | 'UR_INCOMPLETE';
 
 export class SendError extends FlashError {
   readonly reason: SendErrorReason;

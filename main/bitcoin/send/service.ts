@@ -13,24 +13,28 @@ import type { VaultService } from '../../vault/types';
 import type { ElectrumService } from '../electrum/types';
 import { networkParams } from '../wallet/networks';
 import type { Selection } from './coin-select';
-import { P2WPKH_DUST, selectCoins, sendMax, useCoins } from './coin-select';
+import { selectCoins, sendMax, useCoins } from './coin-select';
 import { SendError } from './errors';
 import type { FeeEstimates } from './fees';
 import { fetchFeeEstimates, INCREMENTAL_RELAY_RATE, MAX_FEE_RATE } from './fees';
 import type { PaymentRow, PaymentState } from './journal';
 import { createJournal } from './journal';
-import { signMessageP2wpkh, verifyMessage as verifyMessageSig } from './message';
+import { signMessageWithKey, verifyMessage as verifyMessageSig } from './message';
 import type { AccountRef, PsbtInputSpec, PsbtOutputSpec } from './psbt';
+import type { ScriptType } from '../accounts/types';
 import {
   buildPsbt,
   exportPsbt,
+  inputValue,
+  isChangeOutput,
   finalizeAndExtract,
   importPsbt as decodePsbt,
   psbtFee,
   signPsbtWithMnemonic,
 } from './psbt';
-import { dustThreshold, estimateVsize, feeFor, P2WPKH_SCRIPT_LENGTH } from './size';
+import { dustOf, dustThreshold, estimateVsize, feeFor, scriptLengthOf } from './size';
 import type { WalletUtxo } from './wallet-reader';
+import { encodePsbtUr } from './ur';
 import { createWalletReader } from './wallet-reader';
 
 export interface SendDeps {
@@ -90,6 +94,8 @@ export interface SendService {
   cpfp(input: { walletId: string; txid: string; feeRate: number }): Promise<Draft>;
   importPsbt(input: { walletId: string; data: string | Uint8Array }): Draft;
   exportPsbt(draftId: string): { base64: string; binary: Uint8Array };
+  /** The draft's PSBT as ur:crypto-psbt parts for an animated QR. */
+  exportPsbtUr(draftId: string, maxFragmentLength?: number): string[];
   signMessage(input: { walletId: string; address: string; message: string }): string;
   verifyMessage(input: { address: string; message: string; signature: string; network?: Network }): boolean;
   /** Completes every payment left in 'broadcasting' and marks mined ones confirmed. */
@@ -97,6 +103,9 @@ export interface SendService {
   start(): void;
   stop(): void;
 }
+
+/** An account as the send flow needs it: keys, script type, and where its words live (if anywhere). */
+type Account = AccountRef & { id: string; scriptType: ScriptType; seedWalletId: string | null };
 
 const ALREADY_KNOWN =
   /already.?(in.?mempool|known|in.?block.?chain)|txn-already|transaction already in block chain/i;
@@ -120,7 +129,7 @@ export function createSendService(deps: SendDeps): SendService {
   const unsubscribers: (() => void)[] = [];
   let recovering: Promise<void> | null = null;
 
-  function account(walletId: string): AccountRef & { id: string } {
+  function account(walletId: string): Account {
     const w = reader.wallet(walletId);
     if (!w) throw new FlashError('WALLET_NOT_FOUND', 'No such wallet.', { walletId });
     return {
@@ -129,6 +138,8 @@ export function createSendService(deps: SendDeps): SendService {
       xpub: w.xpub,
       fingerprint: w.fingerprint,
       accountPath: w.accountPath,
+      scriptType: w.scriptType,
+      seedWalletId: w.seedWalletId,
     };
   }
 
@@ -144,7 +155,7 @@ export function createSendService(deps: SendDeps): SendService {
     const outputs = psbt.txOutputs.map((o, i) => ({
       address: scriptToAddress(o.script, acct.network),
       sats: Number(o.value),
-      change: (psbt.data.outputs[i]?.bip32Derivation?.length ?? 0) > 0,
+      change: isChangeOutput(psbt, i),
     }));
     return {
       draftId: row.id,
@@ -160,7 +171,7 @@ export function createSendService(deps: SendDeps): SendService {
       inputs: psbt.txInputs.map((inp, i) => ({
         txid: bytesToHex(Uint8Array.from(inp.hash).reverse()),
         vout: inp.index,
-        sats: Number(psbt.data.inputs[i]?.witnessUtxo?.value ?? 0n),
+        sats: Number(inputValue(psbt, i) ?? 0n),
       })),
       replaceable: psbt.txInputs.some((i) => (i.sequence ?? 0xffffffff) < 0xfffffffe),
       replacesTxid: row.replacesTxid,
@@ -194,7 +205,7 @@ export function createSendService(deps: SendDeps): SendService {
   }
 
   function saveDraft(
-    acct: AccountRef & { id: string },
+    acct: Account,
     kind: PaymentRow['kind'],
     inputs: readonly PsbtInputSpec[],
     outputs: readonly PsbtOutputSpec[],
@@ -205,6 +216,7 @@ export function createSendService(deps: SendDeps): SendService {
     const vsize = estimateVsize(
       inputs.length,
       outputs.map((o) => o.script.length),
+      acct.scriptType,
     );
     const id = randomUUID();
     journal.insertDraft(
@@ -229,9 +241,17 @@ export function createSendService(deps: SendDeps): SendService {
   }
 
   function readMnemonic(walletId: string): { mnemonic: string; passphrase: string } {
+    const seedWalletId = account(walletId).seedWalletId;
+    if (seedWalletId === null) {
+      throw new FlashError(
+        'WATCH_ONLY',
+        'Flash holds no keys for this account: sign the PSBT with your device or signer, then import it.',
+        { walletId },
+      );
+    }
     if (vault.status().state !== 'unlocked')
       throw new FlashError('VAULT_LOCKED', 'Unlock the vault to sign.');
-    const bytes = vault.getSecret(`wallet:${walletId}:mnemonic`);
+    const bytes = vault.getSecret(`wallet:${seedWalletId}:mnemonic`);
     try {
       return JSON.parse(new TextDecoder().decode(bytes)) as { mnemonic: string; passphrase: string };
     } finally {
@@ -387,6 +407,7 @@ export function createSendService(deps: SendDeps): SendService {
           maxOut.script.length,
           input.feeRate,
           dustThreshold(maxOut.script),
+          acct.scriptType,
         );
         const outputs = parsed.map((p) => ({ script: p.script, value: p.max ? r.amount : p.value }));
         return saveDraft(acct, 'send', r.inputs.map(inputSpec), outputs, {
@@ -398,7 +419,7 @@ export function createSendService(deps: SendDeps): SendService {
         coins,
         outputs: fixed.map((p) => ({ scriptLength: p.script.length, value: p.value })),
         feeRate: input.feeRate,
-        changeDust: P2WPKH_DUST,
+        spendType: acct.scriptType,
       };
       const sel: Selection<WalletUtxo> = input.coins ? useCoins(selInput) : selectCoins(selInput);
       const outputs: PsbtOutputSpec[] = fixed.map((p) => ({ script: p.script, value: p.value }));
@@ -429,7 +450,8 @@ export function createSendService(deps: SendDeps): SendService {
         const psbt = decodePsbt(row.psbt, acct.network);
         // An imported PSBT may come back fully signed (hardware wallet): then the vault is not needed.
         const unsigned = psbt.data.inputs.some(
-          (i) => !i.finalScriptWitness && !i.finalScriptSig && (i.partialSig?.length ?? 0) === 0,
+          (i) =>
+            !i.finalScriptWitness && !i.finalScriptSig && !i.tapKeySig && (i.partialSig?.length ?? 0) === 0,
         );
         if (unsigned) {
           const secret = readMnemonic(row.walletId);
@@ -520,9 +542,9 @@ export function createSendService(deps: SendDeps): SendService {
         const total = chosen.reduce((s, i) => s + i.value, 0);
         const need = (vsize: number) =>
           Math.max(feeFor(vsize, feeRate), oldFee + feeFor(vsize, INCREMENTAL_RELAY_RATE));
-        const vWith = estimateVsize(chosen.length, [...lens, change.script.length]);
+        const vWith = estimateVsize(chosen.length, [...lens, change.script.length], acct.scriptType);
         const changeValue = total - pay - need(vWith);
-        if (changeValue >= P2WPKH_DUST) {
+        if (changeValue >= dustOf(acct.scriptType)) {
           return saveDraft(
             acct,
             'bump',
@@ -538,7 +560,7 @@ export function createSendService(deps: SendDeps): SendService {
             },
           );
         }
-        const vWithout = estimateVsize(chosen.length, lens);
+        const vWithout = estimateVsize(chosen.length, lens, acct.scriptType);
         if (recipients.length > 0 && total - pay >= need(vWithout)) {
           return saveDraft(acct, 'bump', chosen, recipients, {
             amountSats: pay,
@@ -592,10 +614,10 @@ export function createSendService(deps: SendDeps): SendService {
         });
       }
       const c = changeAddress(walletId);
-      const childVsize = estimateVsize(ours.length, [P2WPKH_SCRIPT_LENGTH]);
+      const childVsize = estimateVsize(ours.length, [scriptLengthOf(acct.scriptType)], acct.scriptType);
       const childFee = Math.max(feeFor(parentVsize + childVsize, feeRate) - parentFee, feeFor(childVsize, 1));
       const amount = ours.reduce((s, u) => s + u.value, 0) - childFee;
-      if (amount < P2WPKH_DUST)
+      if (amount < dustOf(acct.scriptType))
         throw new SendError('INSUFFICIENT_FUNDS', 'The incoming amount is too small to pay for a child.');
       return saveDraft(
         acct,
@@ -627,6 +649,7 @@ export function createSendService(deps: SendDeps): SendService {
       const vsize = estimateVsize(
         inputs.length,
         psbt.txOutputs.map((o) => o.script.length),
+        acct.scriptType,
       );
       const id = randomUUID();
       journal.insertDraft(
@@ -653,13 +676,24 @@ export function createSendService(deps: SendDeps): SendService {
       return exportPsbt(decodePsbt(row.psbt, account(row.walletId).network));
     },
 
+    exportPsbtUr(draftId, maxFragmentLength) {
+      return encodePsbtUr(this.exportPsbt(draftId).binary, maxFragmentLength);
+    },
+
     signMessage({ walletId, address, message }) {
       const acct = account(walletId);
       const parsed = parseAddress(address, acct.network);
-      if (parsed.type !== 'p2wpkh')
-        throw new SendError('UNSUPPORTED_ADDRESS', 'Only this wallet’s bech32 (P2WPKH) addresses can sign.');
       const where = reader.addressIndex(walletId, parsed.address);
       if (!where) throw new SendError('UNSUPPORTED_ADDRESS', 'This address does not belong to the wallet.');
+      const type = acct.scriptType;
+      if (type === 'tr') {
+        throw new SendError(
+          'UNSUPPORTED_ADDRESS',
+          'Taproot addresses sign messages with BIP322, which Flash does not support yet. Use an address of a Native SegWit, Nested SegWit or Legacy account.',
+        );
+      }
+      if (acct.accountPath === null)
+        throw new FlashError('WATCH_ONLY', 'Flash holds no keys for this account.');
       const secret = readMnemonic(walletId);
       const seed = mnemonicToSeedSync(secret.mnemonic, secret.passphrase);
       const root = HDKey.fromMasterSeed(seed, networkParams(acct.network).btc.bip32);
@@ -667,7 +701,7 @@ export function createSendService(deps: SendDeps): SendService {
       const child = root.derive(`${acct.accountPath}/${where.chain}/${where.index}`);
       try {
         if (!child.privateKey) throw new Error('no private key');
-        return signMessageP2wpkh(message, child.privateKey);
+        return signMessageWithKey(message, child.privateKey, type);
       } finally {
         child.wipePrivateData();
         root.wipePrivateData();

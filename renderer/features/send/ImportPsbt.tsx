@@ -39,7 +39,7 @@ export function ImportPsbt(props: {
   return (
     <form className="card stack send-import" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('send.import.title')}</h2>
-      <p className="hint">{t('send.import.explain')}</p>
+      <p className="hint">{t('sendtools.import.explain')}</p>
       <div className="field">
         <label htmlFor={`${id}-psbt`}>{t('send.import.label')}</label>
         <textarea

@@ -5,6 +5,7 @@ import { useAction } from '../../app/hooks';
 import { Amount } from '../../components/Amount';
 import { CopyButton } from '../../components/CopyButton';
 import { useI18n } from '../../i18n';
+import { AnimatedQr } from './AnimatedQr';
 import { base64ToBytes, formatFeeRate, rememberFeeRate, useSendErrorText } from './send-text';
 
 export interface SentResult {
@@ -25,7 +26,9 @@ export function ReviewDraft(props: {
   const sendErrorText = useSendErrorText();
   const confirm = useAction(flash.send.confirm);
   const exportPsbt = useAction(flash.send.exportPsbt);
+  const exportUr = useAction(flash.send.exportPsbtUr);
   const [psbt, setPsbt] = useState<string | null>(null);
+  const [urParts, setUrParts] = useState<string[] | null>(null);
   const [fileUrl, setFileUrl] = useState<string | null>(null);
   useEffect(
     () => () => {
@@ -42,9 +45,13 @@ export function ReviewDraft(props: {
     }
   };
   const doExport = useCallback(async () => {
-    const result = await exportPsbt.run({ draftId: draft.draftId });
+    const [result, ur] = await Promise.all([
+      exportPsbt.run({ draftId: draft.draftId }),
+      exportUr.run({ draftId: draft.draftId }),
+    ]);
     if (!result) return;
     setPsbt(result.base64);
+    setUrParts(ur?.parts ?? null);
     try {
       const bytes = base64ToBytes(result.base64);
       const blob = new Blob([bytes.buffer as ArrayBuffer], { type: 'application/octet-stream' });
@@ -52,9 +59,10 @@ export function ReviewDraft(props: {
     } catch {
       setFileUrl(null);
     }
-  }, [exportPsbt, draft.draftId]);
+  }, [exportPsbt, exportUr, draft.draftId]);
 
   const recipients = draft.outputs.filter((o) => !o.change);
+  const changeOutputs = draft.outputs.filter((o) => o.change);
   const rate = formatFeeRate(draft.feeRate, separators.decimal);
   return (
     <section className="card stack send-review" aria-labelledby={`${id}-title`}>
@@ -69,6 +77,15 @@ export function ReviewDraft(props: {
         {recipients.map((o, i) => (
           <div className="send-summary-row" key={`${o.address ?? 'unknown'}-${i}`}>
             <dt>{t('send.review.recipient')}</dt>
+            <dd>
+              <span className="mono send-address">{o.address ?? t('send.review.unknownAddress')}</span>
+              <Amount sats={o.sats} />
+            </dd>
+          </div>
+        ))}
+        {changeOutputs.map((o, i) => (
+          <div className="send-summary-row" key={`change-${o.address ?? 'unknown'}-${i}`}>
+            <dt>{t('sendtools.review.changeTo')}</dt>
             <dd>
               <span className="mono send-address">{o.address ?? t('send.review.unknownAddress')}</span>
               <Amount sats={o.sats} />
@@ -124,9 +141,9 @@ export function ReviewDraft(props: {
           {t('send.review.export')}
         </button>
       </div>
-      {exportPsbt.error && (
+      {(exportPsbt.error ?? exportUr.error) && (
         <p role="alert" className="alert alert-error">
-          {sendErrorText(exportPsbt.error)}
+          {sendErrorText(exportPsbt.error ?? exportUr.error)}
         </p>
       )}
       {psbt !== null && (
@@ -143,6 +160,13 @@ export function ReviewDraft(props: {
           <p id={`${id}-psbt-hint`} className="hint">
             {t('send.review.psbtHint')}
           </p>
+          {urParts && (
+            <div className="send-psbt-qr">
+              <h3>{t('sendtools.qr.title')}</h3>
+              <p className="hint">{t('sendtools.qr.hint')}</p>
+              <AnimatedQr parts={urParts} alt={t('sendtools.qr.alt')} />
+            </div>
+          )}
           <div className="actions">
             <CopyButton text={psbt} label={t('send.review.copyPsbt')} />
             {fileUrl && (

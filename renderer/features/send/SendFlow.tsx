@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Network } from '../../../shared/contract/common';
 import type { SendDraft } from '../../../shared/contract/send';
+import { DeviceSendGate } from '../devices/DeviceSendGate';
 import { ImportPsbt } from './ImportPsbt';
 import { MessageTools } from './MessageTools';
 import type { SentResult } from './ReviewDraft';
@@ -37,12 +38,13 @@ export function SendFlow(props: {
   const toReview = (draft: SendDraft) => setStep({ name: 'review', draft });
 
   if (step.name === 'review') {
+    const onBack = () => setStep({ name: 'start' });
+    const onSent = (result: SentResult) => setStep({ name: 'result', result });
+    // Device accounts sign on their Ledger/Trezor ("Confirm on your device"); others review as usual.
     return (
-      <ReviewDraft
-        draft={step.draft}
-        onBack={() => setStep({ name: 'start' })}
-        onSent={(result) => setStep({ name: 'result', result })}
-      />
+      <DeviceSendGate walletId={walletId} draft={step.draft} onBack={onBack} onSent={onSent}>
+        <ReviewDraft draft={step.draft} onBack={onBack} onSent={onSent} />
+      </DeviceSendGate>
     );
   }
   if (step.name === 'result') return <SendResult result={step.result} onDone={() => onClose(true)} />;

@@ -1,41 +1,43 @@
 import { useCallback, useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import { parseAddress } from '../../../shared/bitcoin/address';
-import { formatBtcAmount, isBitcoinUri, parseBitcoinUri } from '../../../shared/bitcoin/uri';
 import type { Network } from '../../../shared/contract/common';
 import type { FeeEstimates, SendDraft } from '../../../shared/contract/send';
-import { formatBtc, formatSats, parseBtc, parseSats } from '../../../shared/money';
+import { formatBtc } from '../../../shared/money';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useQuery } from '../../app/hooks';
 import { useI18n } from '../../i18n';
+import { selectedTotal } from './coin-choice';
+import { CoinPicker } from './CoinPicker';
+import type { RecipientValues } from './recipients';
+import { checkRecipients, newRecipient } from './recipients';
+import { RecipientRow } from './RecipientRow';
 import { formatFeeRate, parseFeeRate, usableRate, useSendErrorText } from './send-text';
 
 export type FeeChoice = 'fast' | 'normal' | 'slow' | 'custom';
 const PRESETS = ['fast', 'normal', 'slow'] as const;
+/** The contract's limit on outputs per payment. */
+const MAX_RECIPIENTS = 100;
 
 export interface SendFormValues {
-  to: string;
-  amount: string;
-  unit: 'btc' | 'sats';
-  max: boolean;
+  recipients: RecipientValues[];
   fee: FeeChoice;
   customRate: string;
-  label: string | null;
+  /** Coin control: when on, exactly the `coins` ("txid:vout") are spent. */
+  coinControl: boolean;
+  coins: string[];
 }
 
 export function initialSendForm(prefill?: { address: string; sats?: number | null }): SendFormValues {
   return {
-    to: prefill?.address ?? '',
-    amount: prefill?.sats ? String(prefill.sats) : '',
-    unit: prefill?.sats ? 'sats' : 'btc',
-    max: false,
+    recipients: [newRecipient(prefill)],
     fee: 'normal',
     customRate: '',
-    label: null,
+    coinControl: false,
+    coins: [],
   };
 }
 
-/** Step 1: who, how much, and how fast. "Review" builds a draft with send.prepare. */
+/** Step 1: who (one or more recipients), how much, from which coins, and how fast. */
 export function SendForm(props: {
   walletId: string;
   network: Network;
@@ -51,71 +53,19 @@ export function SendForm(props: {
   const id = useId();
   const loadFees = useCallback(() => flash.send.estimateFees(), [flash]);
   const fees = useQuery(loadFees);
+  const loadCoins = useCallback(() => flash.coins.list({ walletId }), [flash, walletId]);
+  const coins = useQuery(loadCoins);
   const prepare = useAction(flash.send.prepare);
-  const [touched, setTouched] = useState({ to: values.to !== '', amount: false, fee: false });
+  const [submitted, setSubmitted] = useState(false);
+  const [feeTouched, setFeeTouched] = useState(false);
 
   const set = (patch: Partial<SendFormValues>) => onChange({ ...values, ...patch });
+  const setRow = (index: number, row: RecipientValues) =>
+    set({ recipients: values.recipients.map((r, i) => (i === index ? row : r)) });
 
-  // Pay to: an address, or a bitcoin: URI that also fills the amount and label.
-  let toError: string | null = null;
-  let address: string | null = null;
-  if (values.to.trim() === '') toError = t('send.form.toRequired');
-  else {
-    try {
-      address = parseAddress(values.to, network).address;
-    } catch (err) {
-      toError = sendErrorText(err);
-    }
-  }
-  const onToChange = (text: string) => {
-    if (isBitcoinUri(text)) {
-      try {
-        const uri = parseBitcoinUri(text, network);
-        if (uri.address) {
-          set({
-            to: uri.address.address,
-            label: uri.label,
-            ...(uri.amountSats !== null
-              ? {
-                  amount: formatBtcAmount(uri.amountSats).replace('.', separators.decimal),
-                  unit: 'btc',
-                  max: false,
-                }
-              : {}),
-          });
-          setTouched((s) => ({ ...s, to: true }));
-          return;
-        }
-      } catch {
-        // Keep the text so the error below names what is wrong with it.
-      }
-    }
-    set({ to: text, label: null });
-  };
-  let uriError: string | null = null;
-  if (isBitcoinUri(values.to)) {
-    try {
-      const uri = parseBitcoinUri(values.to, network);
-      if (!uri.address) uriError = t('send.uri.NO_ONCHAIN_ADDRESS');
-    } catch (err) {
-      uriError = sendErrorText(err);
-    }
-    if (uriError) toError = uriError;
-  }
-
-  const sats = values.max
-    ? null
-    : values.unit === 'btc'
-      ? parseBtc(values.amount, separators.decimal)
-      : parseSats(values.amount);
-  const amountError =
-    values.max || (sats !== null && sats > 0)
-      ? null
-      : values.amount.trim() === ''
-        ? t('send.form.amountRequired')
-        : values.unit === 'btc'
-          ? t('send.form.amountInvalidBtc')
-          : t('send.form.amountInvalidSats');
+  const checked = checkRecipients(values.recipients, network, separators.decimal, t, sendErrorText);
+  const rowsOk = checked.every((c) => !c.toError && !c.amountError);
+  const maxIndex = values.recipients.findIndex((r) => r.max);
 
   const estimates: FeeEstimates | undefined = fees.value;
   const rate =
@@ -131,94 +81,87 @@ export function SendForm(props: {
         ? t('send.form.feesLoading')
         : null;
 
+  // Coin control: at least one coin, and enough in them for the fixed amounts (the fee comes on top).
+  const fixedTotal = checked.reduce((s, c) => s + (c.sats ?? 0), 0);
+  const chosenTotal = selectedTotal(coins.value, values.coins);
+  const chosenCount = coins.value
+    ? coins.value.filter((c) => values.coins.includes(c.outpoint) && !c.frozen).length
+    : values.coins.length;
+  let coinsError: string | null = null;
+  if (values.coinControl) {
+    if (chosenCount === 0) coinsError = t('sendtools.coins.noneChosen');
+    else if (coins.value && chosenTotal <= fixedTotal) {
+      coinsError = t('sendtools.coins.notEnough', {
+        chosen: formatBtc(chosenTotal, { separators }),
+        needed: formatBtc(fixedTotal, { separators }),
+      });
+    }
+  }
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setTouched({ to: true, amount: true, fee: true });
-    if (toError || amountError || feeError || !address || rate === null) return;
-    const output = values.max ? { address, max: true as const } : { address, sats: sats ?? 0 };
-    const draft = await prepare.run({ walletId, outputs: [output], feeRate: rate });
+    setSubmitted(true);
+    setFeeTouched(true);
+    if (!rowsOk || feeError || rate === null || coinsError) return;
+    const outputs = checked.map((c, i) => {
+      const address = c.address ?? '';
+      return values.recipients[i]?.max ? { address, max: true as const } : { address, sats: c.sats ?? 0 };
+    });
+    const chosen = coins.value
+      ? values.coins.filter((o) => coins.value?.some((c) => c.outpoint === o && !c.frozen))
+      : values.coins;
+    const draft = await prepare.run({
+      walletId,
+      outputs,
+      feeRate: rate,
+      ...(values.coinControl ? { coins: chosen } : {}),
+    });
     if (draft) onDraft(draft);
   };
-
-  const showTo = touched.to && toError;
-  const showAmount = touched.amount && amountError;
-  const otherUnit =
-    sats !== null && sats > 0
-      ? values.unit === 'btc'
-        ? t('amount.sats', { value: formatSats(sats, { separators }) })
-        : t('amount.btc', { value: formatBtc(sats, { separators }) })
-      : null;
 
   return (
     <form className="card stack send-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('send.form.title')}</h2>
-      <div className="field">
-        <label htmlFor={`${id}-to`}>{t('send.form.to')}</label>
-        <input
-          id={`${id}-to`}
-          className="mono"
-          value={values.to}
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={showTo ? true : undefined}
-          aria-describedby={`${id}-to-hint`}
-          onChange={(e) => onToChange(e.target.value)}
-          onBlur={() => setTouched((s) => ({ ...s, to: true }))}
+      {values.recipients.map((row, i) => (
+        <RecipientRow
+          key={row.key}
+          index={i}
+          count={values.recipients.length}
+          network={network}
+          values={row}
+          checked={checked[i] ?? { address: null, sats: null, toError: null, amountError: null }}
+          maxTaken={maxIndex !== -1 && maxIndex !== i}
+          showErrors={submitted}
+          idPrefix={id}
+          onChange={(next) => setRow(i, next)}
+          onRemove={() => set({ recipients: values.recipients.filter((_, k) => k !== i) })}
         />
-        <p id={`${id}-to-hint`} className={showTo ? 'hint hint-error' : 'hint'}>
-          {showTo
-            ? toError
-            : values.label
-              ? t('send.form.uriLabel', { label: values.label })
-              : t('send.form.toHint')}
-        </p>
+      ))}
+      <div className="actions send-recipient-actions">
+        <button
+          type="button"
+          disabled={values.recipients.length >= MAX_RECIPIENTS}
+          onClick={() => set({ recipients: [...values.recipients, newRecipient()] })}
+        >
+          {t('sendtools.form.addRecipient')}
+        </button>
+        <button
+          type="button"
+          aria-expanded={values.coinControl}
+          onClick={() => set({ coinControl: !values.coinControl })}
+        >
+          {values.coinControl ? t('sendtools.coins.useAuto') : t('sendtools.coins.choose')}
+        </button>
       </div>
-
-      <div className="field-row send-amount-row">
-        <div className="field">
-          <label htmlFor={`${id}-amount`}>{t('send.form.amount')}</label>
-          <input
-            id={`${id}-amount`}
-            inputMode="decimal"
-            value={values.max ? '' : values.amount}
-            disabled={values.max}
-            autoComplete="off"
-            aria-invalid={showAmount ? true : undefined}
-            aria-describedby={`${id}-amount-hint`}
-            onChange={(e) => set({ amount: e.target.value })}
-            onBlur={() => setTouched((s) => ({ ...s, amount: true }))}
-          />
-          <p id={`${id}-amount-hint`} className={showAmount ? 'hint hint-error' : 'hint'}>
-            {values.max ? t('send.form.maxHint') : showAmount ? amountError : (otherUnit ?? '\u00a0')}
-          </p>
-        </div>
-        <div className="field field-narrow">
-          <label htmlFor={`${id}-unit`}>{t('send.form.unit')}</label>
-          <select
-            id={`${id}-unit`}
-            value={values.unit}
-            disabled={values.max}
-            onChange={(e) => {
-              const unit = e.target.value === 'sats' ? 'sats' : 'btc';
-              // Keep the same amount when switching units.
-              const amount =
-                sats !== null && sats > 0
-                  ? unit === 'sats'
-                    ? String(sats)
-                    : formatBtcAmount(sats).replace('.', separators.decimal)
-                  : values.amount;
-              set({ unit, amount });
-            }}
-          >
-            <option value="btc">BTC</option>
-            <option value="sats">sats</option>
-          </select>
-        </div>
-        <label className="radio send-max">
-          <input type="checkbox" checked={values.max} onChange={(e) => set({ max: e.target.checked })} />
-          {t('send.form.max')}
-        </label>
-      </div>
+      {values.coinControl && (
+        <CoinPicker
+          coins={coins.value}
+          loadError={coins.error}
+          selected={values.coins}
+          onChange={(next) => set({ coins: next })}
+          error={submitted ? coinsError : null}
+        />
+      )}
 
       <fieldset className="radio-group send-fees">
         <legend>{t('send.form.fee')}</legend>
@@ -256,13 +199,13 @@ export function SendForm(props: {
               id={`${id}-rate`}
               inputMode="decimal"
               value={values.customRate}
-              aria-invalid={touched.fee && feeError ? true : undefined}
+              aria-invalid={feeTouched && feeError ? true : undefined}
               aria-describedby={`${id}-rate-hint`}
               onChange={(e) => set({ customRate: e.target.value })}
-              onBlur={() => setTouched((s) => ({ ...s, fee: true }))}
+              onBlur={() => setFeeTouched(true)}
             />
-            <p id={`${id}-rate-hint`} className={touched.fee && feeError ? 'hint hint-error' : 'hint'}>
-              {touched.fee && feeError ? feeError : t('send.form.customRateHint')}
+            <p id={`${id}-rate-hint`} className={feeTouched && feeError ? 'hint hint-error' : 'hint'}>
+              {feeTouched && feeError ? feeError : t('send.form.customRateHint')}
             </p>
           </div>
         )}

@@ -29,8 +29,11 @@ export function SpeedUp(props: {
   const [rateText, setRateText] = useState('');
   const [edited, setEdited] = useState(false);
 
+  // The rate it pays now: remembered from this window's send, else read from the stored transaction.
+  const loadTx = useCallback(() => flash.wallet.getTransaction({ walletId, txid }), [flash, walletId, txid]);
+  const stored = useQuery(loadTx);
   // Default: the current rate + 2 sat/vB, or the Fast preset, whichever is higher.
-  const current = knownFeeRate(txid);
+  const current = knownFeeRate(txid) ?? stored.value?.feeRate ?? null;
   const fast = fees.value ? usableRate(fees.value.fast) : null;
   const suggested =
     fast === null && current === null ? null : Math.max(fast ?? 1, current !== null ? current + 2 : 1);

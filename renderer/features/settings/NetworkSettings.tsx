@@ -7,8 +7,9 @@ import { Alert, ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { SavedNote } from './SavedNote';
+import { FallbackServers, ProxySettings } from './ServerPoolSettings';
 
-/** The network, and the Electrum server used for it. */
+/** The network, its Electrum server and fallbacks, and the SOCKS5 proxy for all of them. */
 export function NetworkSettings() {
   const t = useT();
   const { settings, update } = useSettings();
@@ -35,6 +36,14 @@ export function NetworkSettings() {
         networkName={t(`network.${settings.network}`)}
         onSave={(electrumServer) => update({ electrumServer })}
       />
+      <FallbackServers
+        key={`fallbacks-${settings.network}`}
+        networkName={t(`network.${settings.network}`)}
+        primary={server}
+        fallbacks={settings.electrumFallbacks[settings.network]}
+        onSave={(electrumFallbacks) => update({ electrumFallbacks })}
+      />
+      <ProxySettings proxy={settings.electrumProxy} onSave={(electrumProxy) => update({ electrumProxy })} />
     </section>
   );
 }

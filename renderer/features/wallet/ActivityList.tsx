@@ -1,8 +1,11 @@
 import { Fragment, useState } from 'react';
+import type { MouseEvent } from 'react';
 import type { ActivityItem, ActivityPage } from '../../../shared/contract/wallet';
+import { formatSats } from '../../../shared/money';
 import { Amount } from '../../components/Amount';
-import { CopyButton } from '../../components/CopyButton';
-import { useFormatDateTime, useT } from '../../i18n';
+import { useFormatDateTime, useI18n, useT } from '../../i18n';
+import { formatFeeRate } from '../send/send-text';
+import { TransactionDetails } from './TransactionDetails';
 
 export function shortTxid(txid: string): string {
   return txid.length > 20 ? `${txid.slice(0, 8)}…${txid.slice(-8)}` : txid;
@@ -47,13 +50,36 @@ function speedUpMethod(item: ActivityItem): 'bump' | 'cpfp' | null {
   return item.direction === 'in' ? 'cpfp' : 'bump';
 }
 
+/** The fee column: known for our own payments, unknown when a stranger's inputs were never stored. */
+function FeeCell({ item }: { item: ActivityItem }) {
+  const { t, separators } = useI18n();
+  if (item.feeSats === null || item.feeRate === null) {
+    return <span className="hint">{t('sendtools.activity.feeUnknown')}</span>;
+  }
+  return (
+    <span className="activity-fee">
+      {t('sendtools.activity.feeValue', {
+        fee: formatSats(item.feeSats, { separators }),
+        rate: formatFeeRate(item.feeRate, separators.decimal),
+      })}
+    </span>
+  );
+}
+
+/** A click anywhere on a row opens its details, except on the row's own buttons and links. */
+function fromControl(e: MouseEvent): boolean {
+  return e.target instanceof Element && e.target.closest('button, a, input, select, textarea') !== null;
+}
+
 export function ActivityList(props: {
   page: ActivityPage;
   loadingMore: boolean;
   onShowMore: () => void;
   onSpeedUp?: (txid: string, method: 'bump' | 'cpfp') => void;
+  /** Needed for the details view; without it the Details button is hidden. */
+  walletId?: string;
 }) {
-  const { page, loadingMore, onShowMore, onSpeedUp } = props;
+  const { page, loadingMore, onShowMore, onSpeedUp, walletId } = props;
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const [open, setOpen] = useState<string | null>(null);
@@ -69,6 +95,7 @@ export function ActivityList(props: {
               <th scope="col">{t('activity.type')}</th>
               <th scope="col">{t('activity.amount')}</th>
               <th scope="col">{t('activity.status')}</th>
+              <th scope="col">{t('sendtools.activity.fee')}</th>
               <th scope="col">{t('activity.date')}</th>
               <th scope="col">{t('activity.transaction')}</th>
               <th scope="col">{t('send.activity.actions')}</th>
@@ -78,15 +105,24 @@ export function ActivityList(props: {
             {page.items.map((item) => {
               const method = onSpeedUp ? speedUpMethod(item) : null;
               const detailsId = `tx-details-${item.txid}`;
+              const toggle = () => setOpen((o) => (o === item.txid ? null : item.txid));
               return (
                 <Fragment key={item.txid}>
-                  <tr>
+                  <tr
+                    className={walletId ? 'activity-row activity-row-clickable' : 'activity-row'}
+                    onClick={(e) => {
+                      if (walletId && !fromControl(e)) toggle();
+                    }}
+                  >
                     <td>{t(`activity.direction.${item.direction}`)}</td>
                     <td>
                       <Amount sats={item.amountSats} signed />
                     </td>
                     <td>
                       <ConfirmationStatus item={item} />
+                    </td>
+                    <td>
+                      <FeeCell item={item} />
                     </td>
                     <td>{formatDateTime(item.firstSeenAt)}</td>
                     <td>
@@ -105,34 +141,30 @@ export function ActivityList(props: {
                             {method === 'bump' ? t('send.activity.speedUp') : t('send.activity.speedUpCpfp')}
                           </button>
                         )}
-                        <button
-                          type="button"
-                          className="button-link button-small"
-                          aria-expanded={open === item.txid}
-                          aria-controls={detailsId}
-                          onClick={() => setOpen((o) => (o === item.txid ? null : item.txid))}
-                        >
-                          {t('send.activity.details')}
-                        </button>
+                        {walletId && (
+                          <button
+                            type="button"
+                            className="button-link button-small"
+                            aria-expanded={open === item.txid}
+                            aria-controls={detailsId}
+                            onClick={toggle}
+                          >
+                            {t('send.activity.details')}
+                          </button>
+                        )}
                       </div>
                     </td>
                   </tr>
-                  {open === item.txid && (
+                  {walletId && open === item.txid && (
                     <tr id={detailsId} className="activity-details">
-                      <td colSpan={6}>
-                        <dl className="send-summary">
-                          <div className="send-summary-row">
-                            <dt>{t('send.activity.txid')}</dt>
-                            <dd>
-                              <span className="mono send-address">{item.txid}</span>{' '}
-                              <CopyButton text={item.txid} label={t('send.result.copyTxid')} />
-                            </dd>
-                          </div>
-                          <div className="send-summary-row">
-                            <dt>{t('send.activity.height')}</dt>
-                            <dd>{item.height > 0 ? item.height : t('activity.unconfirmed')}</dd>
-                          </div>
-                        </dl>
+                      <td colSpan={7}>
+                        <TransactionDetails
+                          walletId={walletId}
+                          txid={item.txid}
+                          version={`${item.height}|${item.confirmations}|${item.verification}`}
+                          {...(onSpeedUp ? { onSpeedUp } : {})}
+                          onClose={() => setOpen(null)}
+                        />
                       </td>
                     </tr>
                   )}

@@ -6,6 +6,8 @@ import { useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
 import { takePendingSendRequest, useSendRequests } from '../../app/send-navigation';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
+import { AccountSwitcher } from '../accounts/AccountSwitcher';
+import { AccountsPanel } from '../accounts/AccountsPanel';
 import { WalletSetup } from '../onboarding/WalletSetup';
 import type { SendStart } from '../send/SendFlow';
 import { SendFlow } from '../send/SendFlow';
@@ -24,12 +26,22 @@ export function WalletArea(props: {
   onWalletReady: (wallet: WalletSummary) => void;
 }) {
   if (!props.walletId) return <WalletSetup network={props.network} onDone={props.onWalletReady} />;
-  return <WalletScreen key={props.walletId} walletId={props.walletId} />;
+  return (
+    <WalletScreen key={props.walletId} walletId={props.walletId} onAccountChanged={props.onWalletReady} />
+  );
 }
 
-function WalletScreen({ walletId }: { walletId: string }) {
+function WalletScreen({
+  walletId,
+  onAccountChanged,
+}: {
+  walletId: string;
+  /** Another account became active (switched, added, or this one removed): the app reloads its state. */
+  onAccountChanged: (account: WalletSummary) => void;
+}) {
   const t = useT();
   const flash = useFlash();
+  const [managing, setManaging] = useState(false);
   const [limit, setLimit] = useState(PAGE_SIZE);
   const loadOverview = useCallback(() => flash.wallet.getOverview({ walletId }), [flash, walletId]);
   const loadActivity = useCallback(
@@ -102,13 +114,34 @@ function WalletScreen({ walletId }: { walletId: string }) {
       <header className="screen-header">
         <h1>{data.wallet.name}</h1>
         <p className="hint">
-          {t(`network.${data.wallet.network}`)} ·{' '}
-          {t('wallet.fingerprint', { fingerprint: data.wallet.fingerprint })}
+          {t(`network.${data.wallet.network}`)} · {t(`accounts.type.${data.wallet.accountType}`)} ·{' '}
+          {t('wallet.fingerprint', { fingerprint: data.wallet.fingerprint ?? '—' })}
+          {data.wallet.signer !== 'seed' && (
+            <span className="badge badge-pending">{t(`accounts.signer.${data.wallet.signer}`)}</span>
+          )}
         </p>
+        <AccountSwitcher
+          activeId={walletId}
+          network={data.wallet.network}
+          onSwitched={onAccountChanged}
+          onManage={() => setManaging(true)}
+        />
       </header>
       <SyncStatus sync={liveSync ?? data.sync} />
       <ErrorAlert error={overview.error} />
-      {flow ? (
+      {managing ? (
+        <AccountsPanel
+          network={data.wallet.network}
+          onClose={() => setManaging(false)}
+          onAdded={(account) => {
+            void flash.wallet.setActive({ walletId: account.id }).then(() => onAccountChanged(account));
+          }}
+          onChanged={() => {
+            refresh();
+            onAccountChanged(data.wallet);
+          }}
+        />
+      ) : flow ? (
         <SendFlow
           key={flow.key}
           walletId={walletId}
@@ -143,6 +176,7 @@ function WalletScreen({ walletId }: { walletId: string }) {
               loadingMore={activity.loading}
               onShowMore={() => setLimit((n) => Math.min(500, n + PAGE_SIZE))}
               onSpeedUp={(txid, method) => openFlow({ kind: method, txid })}
+              walletId={walletId}
             />
           ) : (
             <ErrorAlert error={activity.error} />
