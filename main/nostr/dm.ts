@@ -1,5 +1,6 @@
 import * as nip04 from 'nostr-tools/nip04';
 import * as nip44 from 'nostr-tools/nip44';
+import { conversationKey, type ConversationKeyFn } from './conversation-key';
 import { createRumor, createSeal, createWrap } from 'nostr-tools/nip59';
 import { getEventHash, getPublicKey } from 'nostr-tools/pure';
 import { FlashError } from '../../shared/errors';
@@ -80,10 +81,15 @@ export function createDm(
 }
 
 /** NIP-44 v2 decrypt with typed errors: a wrong MAC or bad payload is NOSTR_DECRYPT_FAILED. */
-export function nip44Decrypt(payload: string, secretKey: Uint8Array, peerPubkey: string): string {
+export function nip44Decrypt(
+  payload: string,
+  secretKey: Uint8Array,
+  peerPubkey: string,
+  keyOf: ConversationKeyFn = conversationKey,
+): string {
   let key: Uint8Array;
   try {
-    key = nip44.getConversationKey(secretKey, peerPubkey);
+    key = keyOf(secretKey, peerPubkey);
   } catch {
     throw new FlashError('NOSTR_INVALID_EVENT', 'The sender key is not a valid public key.');
   }
@@ -109,13 +115,17 @@ function parseJson(text: string): unknown {
  * Opens a gift wrap addressed to us: wrap -> seal (signature checked) -> rumor (id recomputed,
  * author must equal the seal's signer). Errors: NOSTR_DECRYPT_FAILED, NOSTR_INVALID_EVENT.
  */
-export function unwrapDm(wrap: NostrEvent, secretKey: Uint8Array): Rumor {
+export function unwrapDm(
+  wrap: NostrEvent,
+  secretKey: Uint8Array,
+  keyOf: ConversationKeyFn = conversationKey,
+): Rumor {
   if (wrap.kind !== KIND_GIFT_WRAP) throw new FlashError('NOSTR_INVALID_EVENT', 'Not a gift wrap.');
-  const sealChecked = checkEvent(parseJson(nip44Decrypt(wrap.content, secretKey, wrap.pubkey)));
+  const sealChecked = checkEvent(parseJson(nip44Decrypt(wrap.content, secretKey, wrap.pubkey, keyOf)));
   if (!sealChecked.ok) throw new FlashError('NOSTR_INVALID_EVENT', `Bad seal: ${sealChecked.detail}`);
   const seal = sealChecked.event;
   if (seal.kind !== KIND_SEAL) throw new FlashError('NOSTR_INVALID_EVENT', 'The wrap does not hold a seal.');
-  const r = parseJson(nip44Decrypt(seal.content, secretKey, seal.pubkey)) as Partial<Rumor> | null;
+  const r = parseJson(nip44Decrypt(seal.content, secretKey, seal.pubkey, keyOf)) as Partial<Rumor> | null;
   if (
     !r ||
     typeof r !== 'object' ||
