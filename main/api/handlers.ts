@@ -6,6 +6,7 @@ import type { WalletService } from '../bitcoin/wallet/types';
 import type { SettingsService } from '../core/settings-service';
 import type { CoinsService } from '../bitcoin/coins/service';
 import type { SendService } from '../bitcoin/send/service';
+import type { HardwareService } from '../hardware/service';
 import type { NostrService } from '../nostr/service';
 import type { VaultService } from '../vault/types';
 import type { Handlers } from './dispatcher';
@@ -19,6 +20,7 @@ export interface ApiServices {
   nostr: NostrService;
   send: SendService;
   coins: CoinsService;
+  hardware: HardwareService;
 }
 
 const DONE = { done: true } as const;
@@ -56,6 +58,20 @@ export function createHandlers(s: ApiServices): Handlers {
     'wallet.restore': (input) => s.wallet.restore({ ...input, network: network() }),
     'wallet.getOverview': ({ walletId }) => s.wallet.overview(walletId),
     'wallet.listActivity': ({ walletId, limit, offset }) => s.wallet.activity(walletId, limit, offset),
+    'wallet.getTransaction': ({ walletId, txid }) => s.wallet.transaction(walletId, txid),
+    'wallet.addAccount': (input) => s.wallet.addAccount(input),
+    'wallet.importWatchOnly': (input) => s.wallet.importWatchOnly({ ...input, network: network() }),
+    'wallet.setActive': ({ walletId }) => {
+      s.wallet.setActive(walletId);
+      return DONE;
+    },
+    'wallet.rename': ({ walletId, name }) => s.wallet.rename(walletId, name),
+    'wallet.setGapLimit': ({ walletId, gapLimit }) => s.wallet.setGapLimit(walletId, gapLimit),
+    'wallet.remove': ({ walletId }) => {
+      s.wallet.remove(walletId);
+      return DONE;
+    },
+    'wallet.exportAccount': ({ walletId }) => s.wallet.exportAccount(walletId),
     'electrum.getStatus': () => s.electrum.status(),
     'electrum.reconnect': () => s.electrum.reconnect(),
     'electrum.trustNewCertificate': () => s.electrum.trustNewCertificate(),
@@ -76,6 +92,9 @@ export function createHandlers(s: ApiServices): Handlers {
     'send.cpfp': (input) => s.send.cpfp(input),
     'send.importPsbt': (input) => s.send.importPsbt(input),
     'send.exportPsbt': ({ draftId }) => ({ base64: s.send.exportPsbt(draftId).base64 }),
+    'send.exportPsbtUr': ({ draftId, maxFragmentLength }) => ({
+      parts: s.send.exportPsbtUr(draftId, maxFragmentLength),
+    }),
     'send.signMessage': (input) => ({ signature: s.send.signMessage(input) }),
     'send.verifyMessage': (input) => ({
       valid: s.send.verifyMessage({ ...input, network: s.settings.get().network }),
@@ -93,6 +112,32 @@ export function createHandlers(s: ApiServices): Handlers {
     'nostr.searchMessages': (input) => s.nostr.searchMessages(input),
     'nostr.sendMessage': (input) => s.nostr.sendMessage(input),
     'nostr.markRead': (input) => s.nostr.markRead(input),
+    'nostr.listChannels': () => s.nostr.listChannels(),
+    'nostr.createChannel': (input) => s.nostr.createChannel(input),
+    'nostr.updateChannel': (input) => s.nostr.updateChannel(input),
+    'nostr.joinChannel': (input) => s.nostr.joinChannel(input),
+    'nostr.leaveChannel': (input) => s.nostr.leaveChannel(input),
+    'nostr.getChannelPosts': (input) => s.nostr.getChannelPosts(input),
+    'nostr.postToChannel': (input) => s.nostr.postToChannel(input),
+    'nostr.listContacts': () => s.nostr.listContacts(),
+    'nostr.follow': (input) => s.nostr.follow(input),
+    'nostr.unfollow': (input) => s.nostr.unfollow(input),
+    'nostr.getPeople': (input) => s.nostr.getPeople(input),
+    'nostr.getMerchantProfile': () => s.nostr.getMerchantProfile(),
+    'nostr.setMerchantProfile': ({ profile }) => s.nostr.setMerchantProfile(profile),
+    'nostr.sendReceipt': (input) => s.nostr.sendReceipt(input),
+    'hardware.listDevices': () => s.hardware.listDevices(),
+    'hardware.connect': ({ deviceId }) => s.hardware.connect(deviceId),
+    'hardware.importAccount': (input) => s.hardware.importAccount(input),
+    'hardware.verifyAddress': ({ walletId, address }) => s.hardware.verifyAddress(walletId, address),
+    'hardware.signDraft': ({ draftId }) => s.hardware.signDraft(draftId),
+    'hardware.getPreferences': () => s.hardware.preferences(),
+    'hardware.setPreferences': (prefs) => s.hardware.setPreferences(prefs),
+    'hardware.simulatorSetApproval': ({ approve }) => s.hardware.simulatorSetApproval(approve),
+    'hardware.cancel': async () => {
+      await s.hardware.cancel();
+      return DONE;
+    },
   };
 }
 

@@ -22,4 +22,9 @@ export interface AppConfig {
   kdf: KdfParams;
   /** Relays a new NOSTR identity starts with (e.g. the local stack's); null = the built-in list. */
   nostrRelays?: string[] | null;
+  /**
+   * Test-only: list a simulated Ledger and Trezor (main/hardware/simulated). Set only by browser mode's
+   * --simulated-devices, which args.ts accepts with --network regtest alone.
+   */
+  simulatedDevices?: boolean;
 }

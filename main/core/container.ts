@@ -9,6 +9,7 @@ import { createCoinsService } from '../bitcoin/coins/service';
 import { createElectrumService } from '../bitcoin/electrum/service';
 import { createWalletService } from '../bitcoin/wallet/service';
 import { createSendService } from '../bitcoin/send/service';
+import { createHardwareForCore } from '../hardware/wire';
 import { createNostrService } from '../nostr/service';
 import { openDatabase, type Db } from '../store/database';
 import { createVaultService } from '../vault/service';
@@ -76,6 +77,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     bus,
     log: log.child('electrum'),
     initialServer: settings.electrumServer(settings.get().network),
+    fallbackServers: settings.get().electrumFallbacks[settings.get().network],
+    proxy: settings.get().electrumProxy,
   });
   const chain = createChainService({
     db,
@@ -94,6 +97,15 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     verifier: chain,
   });
   const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
+  const hardware = createHardwareForCore({
+    db,
+    log: log.child('hardware'),
+    network: () => settings.get().network,
+    wallet,
+    send,
+    simulatedDevices:
+      config.mode === 'browser' && config.simulatedDevices === true && config.defaultNetwork === 'regtest',
+  });
   const coins = createCoinsService({ db, bus, log: log.child('coins') });
   const nostr = createNostrService({
     db,
@@ -104,7 +116,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
   });
 
   const dispatcher = createDispatcher({
-    handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send, coins }),
+    handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send, coins, hardware }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
   });
@@ -130,7 +142,21 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       send.start();
       coins.start();
       nostr.start();
+      const initial = settings.get();
+      let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
+      let proxy = JSON.stringify(initial.electrumProxy);
       stopFollowingSettings = bus.on('settings.changed', (next) => {
+        // Fallbacks first: setServer rebuilds the pool from them.
+        const nextFallbacks = JSON.stringify(next.electrumFallbacks[next.network]);
+        if (nextFallbacks !== fallbacks) {
+          fallbacks = nextFallbacks;
+          electrum.setFallbackServers?.(next.electrumFallbacks[next.network]);
+        }
+        const nextProxy = JSON.stringify(next.electrumProxy);
+        if (nextProxy !== proxy) {
+          proxy = nextProxy;
+          electrum.setProxy?.(next.electrumProxy);
+        }
         const server = settings.electrumServer(next.network);
         const current = electrum.status().server;
         if (next.network !== network || !sameServer(server, current)) {
@@ -142,6 +168,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     },
     stop() {
       stopFollowingSettings?.();
+      void hardware.stop();
       nostr.stop();
       coins.stop();
       send.stop();

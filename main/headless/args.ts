@@ -9,12 +9,15 @@ export interface HeadlessArgs {
   port: number;
   /** Relays a new NOSTR identity starts with, e.g. the local stack's. */
   nostrRelays: string[] | null;
+  /** Test-only simulated hardware wallet; accepted with --network regtest only. */
+  simulatedDevices: boolean;
 }
 
 export class ArgsError extends Error {}
 
 export const USAGE = `Usage: npm run start:browser -- [--network mainnet|testnet|signet|regtest] [--data-dir DIR]
-       [--profile NAME] [--electrum HOST:PORT:t|s] [--port N] [--nostr-relays ws://A,ws://B]`;
+       [--profile NAME] [--electrum HOST:PORT:t|s] [--port N] [--nostr-relays ws://A,ws://B]
+       [--simulated-devices (tests only, with --network regtest)]`;
 
 /** `--electrum HOST:PORT:t|s` — `t` plain TCP (a local node), `s` TLS (pinned on first use). */
 export function parseElectrumSpec(spec: string): ElectrumServer {
@@ -38,6 +41,7 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
     electrum: null,
     port: 0,
     nostrRelays: null,
+    simulatedDevices: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -79,9 +83,16 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
         out.nostrRelays = urls;
         break;
       }
+      case '--simulated-devices':
+        out.simulatedDevices = true;
+        break;
       default:
         throw new ArgsError(`Unknown option ${String(flag)}`);
     }
+  }
+  // A simulated device signs with public test words: never on a chain where coins have value.
+  if (out.simulatedDevices && out.network !== 'regtest') {
+    throw new ArgsError('--simulated-devices is a test option and needs --network regtest');
   }
   return out;
 }

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       electrumOverride: args.electrum,
       kdf: DEFAULT_KDF,
       nostrRelays: args.nostrRelays,
+      simulatedDevices: args.simulatedDevices,
     },
     log,
   );

@@ -7,6 +7,7 @@ import { CertificateWarning } from '../components/CertificateWarning';
 import { StatusBar } from '../components/StatusBar';
 import { ToastProvider, useToast } from '../components/Toasts';
 import type { PlannedArea } from '../features/placeholder/NotAvailableYet';
+import { DevicesScreen } from '../features/devices/DevicesScreen';
 import { MessagesArea } from '../features/messages/MessagesArea';
 import { NotAvailableYet } from '../features/placeholder/NotAvailableYet';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
@@ -80,6 +81,13 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
           <WalletArea walletId={walletId} network={network} onWalletReady={onWalletReady} />
         ) : area === 'messages' ? (
           <MessagesArea network={network} />
+        ) : area === 'devices' ? (
+          <DevicesScreen
+            onOpenAccount={(account) => {
+              onWalletReady(account);
+              setArea('wallet');
+            }}
+          />
         ) : area === 'settings' ? (
           <SettingsScreen walletId={walletId} />
         ) : (

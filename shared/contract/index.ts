@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appMethods } from './app';
 import { coinsMethods } from './coins';
 import { electrumMethods } from './electrum';
+import { hardwareMethods } from './hardware';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
 import { sendMethods } from './send';
@@ -24,6 +25,7 @@ export const contract = {
   ...coinsMethods,
   ...sendMethods,
   ...nostrMethods,
+  ...hardwareMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
 // Compile-time proof that METHOD_NAMES lists every method and nothing else.
@@ -50,6 +52,7 @@ export * from './coins';
 export * from './common';
 export * from './electrum';
 export * from './events';
+export * from './hardware';
 export * from './nostr';
 export * from './send';
 export * from './settings';

@@ -53,8 +53,11 @@ export const test = base.extend<{
   launchFlash: (name: string) => Promise<FlashApp>;
   /** Bytes planted as the profile's database before the app starts, e.g. a damaged file. */
   plantedDatabase: string | null;
+  /** Extra browser-mode flags for the `flash` fixture, e.g. ['--simulated-devices']. */
+  extraArgs: string[];
 }>({
   plantedDatabase: [null, { option: true }],
+  extraArgs: [[], { option: true }],
   // Playwright requires a destructuring pattern here even when no fixture is used.
   // eslint-disable-next-line no-empty-pattern
   stack: async ({}, use) => {
@@ -62,7 +65,7 @@ export const test = base.extend<{
     await use(stack);
     await stack.stop();
   },
-  flash: async ({ stack, browser, plantedDatabase }, use, testInfo) => {
+  flash: async ({ stack, browser, plantedDatabase, extraArgs }, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-e2e-'));
     if (plantedDatabase !== null) {
       fs.mkdirSync(path.join(dataDir, 'profiles', 'default'), { recursive: true });
@@ -93,6 +96,7 @@ export const test = base.extend<{
         electrum,
         '--nostr-relays',
         stack.relays.join(','),
+        ...extraArgs,
       ]);
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
       page = await context.newPage();

@@ -6,6 +6,9 @@ import { chainMigration } from './004_chain';
 import { sendMigration } from './005_send';
 import { nostrMigration } from './006_nostr';
 import { coinsMigration } from './007_coins';
+import { nostrSocialMigration } from './008_nostr_social';
+import { hardwareMigration } from './009_hardware';
+import { accountsMigration } from './010_accounts';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,6 +19,9 @@ export const MIGRATIONS: readonly Migration[] = [
   sendMigration,
   nostrMigration,
   coinsMigration,
+  nostrSocialMigration,
+  hardwareMigration,
+  accountsMigration,
 ];
 
-export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
