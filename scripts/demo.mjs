@@ -41,6 +41,8 @@ try {
       electrum,
       '--nostr-relays',
       stack.relays.join(','),
+      // The demo is regtest on this machine only: the Devices screen offers simulated devices.
+      '--simulated-devices',
     ],
     'FLASH_READY ',
   );
@@ -53,6 +55,7 @@ Flash demo is running on regtest, with no internet needed.
   Stack control:     ${stack.controlUrl}
     pay an address:  curl -X POST ${stack.controlUrl}/send -d '{"address":"bcrt1...","sats":50000}'
     mine a block:    curl -X POST ${stack.controlUrl}/mine -d '{"blocks":1}'
+  Devices:           a simulated Ledger and Trezor (test words) appear on the Devices screen
   Data folder:       ${dataDir}
 
 Press Ctrl+C to stop.`);

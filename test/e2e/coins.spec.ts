@@ -1,11 +1,11 @@
 import type { Locator } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, qrText } from './steps';
 
 async function shownAddress(receive: Locator): Promise<string> {
   const qr = receive.getByRole('img', { name: /^QR code for bcrt1q/ });
   await expect(qr).toBeVisible();
-  return ((await qr.getAttribute('alt')) ?? '').replace('QR code for ', '');
+  return (await qrText(qr)).replace('QR code for ', '');
 }
 
 test('freeze a coin so a send cannot use it, label coins, and export labels and history', async ({

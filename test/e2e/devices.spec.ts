@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, qrText } from './steps';
 
 // The simulated Ledger exists only in browser mode on regtest with this flag (main/hardware/simulated).
 test.use({ extraArgs: ['--simulated-devices'] });
@@ -146,7 +146,7 @@ test('a Trezor taproot account next to a Ledger: verify, receive, send signed on
   const receive = page.getByRole('region', { name: 'Receive' });
   const qr = receive.getByRole('img', { name: /^QR code for bcrt1p/ });
   await expect(qr).toBeVisible();
-  const address = ((await qr.getAttribute('alt')) ?? '').replace('QR code for ', '');
+  const address = (await qrText(qr)).replace('QR code for ', '');
   await receive.getByRole('button', { name: 'Verify address on device' }).click();
   await expect(receive.getByText('Verified on the device.')).toBeVisible();
   await flash.snap('t02-taproot-verified');

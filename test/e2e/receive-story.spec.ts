@@ -3,7 +3,7 @@ import path from 'node:path';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { expect, test } from './fixtures';
-import { createWallet, PASSWORD } from './steps';
+import { PASSWORD, createWallet, qrText } from './steps';
 
 test('a new user creates a wallet, receives coins live, locks and unlocks', async ({ flash, stack }) => {
   const { page } = flash;
@@ -13,7 +13,7 @@ test('a new user creates a wallet, receives coins live, locks and unlocks', asyn
   const receive = page.getByRole('region', { name: 'Receive' });
   const qr = receive.getByRole('img', { name: /^QR code for bcrt1q/ });
   await expect(qr).toBeVisible();
-  const address = ((await qr.getAttribute('alt')) ?? '').replace('QR code for ', '');
+  const address = (await qrText(qr)).replace('QR code for ', '');
   expect(address).toMatch(/^bcrt1q[0-9a-z]{38}$/);
   await expect(receive.getByText(address)).toBeVisible();
   await expect(page.getByText(/Electrum: Connected/)).toBeVisible();

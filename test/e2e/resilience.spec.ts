@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, qrText } from './steps';
 
 test('an Electrum server that goes down or sends garbage shows why, retries, and recovers', async ({
   flash,
@@ -41,9 +41,10 @@ test('a server that lies about a merkle proof is caught, dropped, and the wallet
   const statusBar = page.getByRole('contentinfo', { name: 'Connection status' });
   await expect(statusBar).toContainText('Connected');
   const receive = page.getByRole('region', { name: 'Receive' });
-  const address = (
-    (await receive.getByRole('img', { name: /QR code for/ }).getAttribute('alt')) ?? ''
-  ).replace('QR code for ', '');
+  const address = (await qrText(receive.getByRole('img', { name: /QR code for/ }))).replace(
+    'QR code for ',
+    '',
+  );
 
   stack.setLie('bad-merkle');
   stack.chain.send(address, 70_000);

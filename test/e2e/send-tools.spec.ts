@@ -3,7 +3,7 @@ import { networks, payments } from 'bitcoinjs-lib';
 import type { Socks5Server } from '../stack/socks5';
 import { startSocks5Server } from '../stack/socks5';
 import { expect, test } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, qrText } from './steps';
 
 /** A second recipient the stack does not own (a fixed regtest P2WPKH address). */
 const FRIEND = payments.p2wpkh({ hash: new Uint8Array(20).fill(0x33), network: networks.regtest }).address!;
@@ -34,7 +34,7 @@ test('pay two recipients from hand-picked coins, show the PSBT as an animated QR
   const receive = page.getByRole('region', { name: 'Receive' });
   const qr = receive.getByRole('img', { name: /^QR code for bcrt1q/ });
   await expect(qr).toBeVisible();
-  const address = ((await qr.getAttribute('alt')) ?? '').replace('QR code for ', '');
+  const address = (await qrText(qr)).replace('QR code for ', '');
   stack.chain.send(address, 100_000);
   stack.chain.send(address, 60_000);
   stack.chain.send(address, 40_000);

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { enableReplaceByFee } from '../stack/replacement';
 import { expect, test } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, qrText } from './steps';
 
 /** A mainnet address (BIP173 test vector): the regtest wallet must refuse it, naming the network. */
 const MAINNET_ADDRESS = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4';
@@ -29,7 +29,7 @@ test('send on-chain with RBF, speed it up, confirm, and round-trip a PSBT', asyn
   const receive = page.getByRole('region', { name: 'Receive' });
   const qr = receive.getByRole('img', { name: /^QR code for bcrt1q/ });
   await expect(qr).toBeVisible();
-  const address = ((await qr.getAttribute('alt')) ?? '').replace('QR code for ', '');
+  const address = (await qrText(qr)).replace('QR code for ', '');
   stack.chain.send(address, 200_000);
   const activity = page.getByRole('region', { name: 'Activity' });
   await expect(activity.getByText('Unconfirmed')).toBeVisible();

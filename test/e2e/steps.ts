@@ -46,3 +46,12 @@ async function labelText(field: Locator): Promise<string> {
   const id = await field.getAttribute('id');
   return id ? ((await field.page().locator(`label[for="${id}"]`).textContent()) ?? '') : '';
 }
+
+/**
+ * The text behind a QR code, from its alt. The QR draws asynchronously: until then a placeholder
+ * carries the same accessible name but no alt, so wait for the drawn image first.
+ */
+export async function qrText(qr: Locator): Promise<string> {
+  await expect(qr).toHaveAttribute('alt', /^QR code for /);
+  return (await qr.getAttribute('alt')) ?? '';
+}
