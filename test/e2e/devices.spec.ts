@@ -1,4 +1,5 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import type { FlashApp } from './fixtures';
 import { expect, test } from './fixtures';
 import { createWallet, qrText } from './steps';
 
@@ -34,23 +35,50 @@ async function deviceApproves(page: Page, approve: boolean): Promise<void> {
   expect(answer).toContain('"ok":true');
 }
 
+/** A software wallet first (the app needs one), then the Devices page. */
+async function openDevicesWithWallet(flash: FlashApp): Promise<void> {
+  await createWallet(flash);
+  await expect(flash.page.getByRole('region', { name: 'Receive' })).toBeVisible();
+  await flash.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Devices' }).click();
+}
+
+/** Connects a device card; both simulated devices hold "abandon … about" (fingerprint 73c5da0a). */
+async function connect(card: Locator): Promise<void> {
+  await card.getByRole('button', { name: 'Connect' }).click();
+  await expect(card.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(card.getByText(/Fingerprint 73c5da0a/)).toBeVisible();
+}
+
+/** Fills the send form and asks for review; returns the "confirm on your device" region. */
+async function reviewPayment(page: Page, address: string, amount: string): Promise<Locator> {
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Send bitcoin' });
+  await form.getByLabel('Pay to').fill(address);
+  await form.getByLabel('Amount', { exact: true }).fill(amount);
+  await form.getByRole('button', { name: 'Review' }).click();
+  return page.getByRole('region', { name: 'Check, then confirm on your device' });
+}
+
+/** The payment's activity row shows one confirmation and a checked merkle proof. */
+async function expectConfirmedAndVerified(page: Page, activity: Locator, txid: string): Promise<void> {
+  const row = activity.getByRole('row').filter({ has: page.locator(`code[title="${txid}"]`) });
+  await expect(row.getByText('1 confirmation', { exact: true })).toBeVisible();
+  await expect(row.getByText('Verified', { exact: true })).toBeVisible();
+}
+
 test('a Ledger account: add it, verify the address, receive, send signed on the device, confirmed', async ({
   flash,
   stack,
 }) => {
   const { page } = flash;
-  await createWallet(flash);
-  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
+  await openDevicesWithWallet(flash);
 
   // 1. Devices: the simulated Ledger is listed; connect it and read its fingerprint.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Devices' }).click();
   await expect(page.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
   const card = page.getByRole('article', { name: 'Ledger Nano S Plus (simulated)' });
   await expect(card).toBeVisible();
   await expect(card.getByText('Simulated (test only)')).toBeVisible();
-  await card.getByRole('button', { name: 'Connect' }).click();
-  await expect(card.getByText('Connected', { exact: true })).toBeVisible();
-  await expect(card.getByText(/Fingerprint 73c5da0a/)).toBeVisible();
+  await connect(card);
   await page.getByLabel('Always verify receive addresses on the device before showing them').check();
   await flash.snap('01-device-connected');
 
@@ -84,12 +112,7 @@ test('a Ledger account: add it, verify the address, receive, send signed on the 
   await flash.snap('05-funded');
 
   // 4. Send: review, then "Confirm on your device".
-  await page.getByRole('button', { name: 'Send', exact: true }).click();
-  const form = page.getByRole('form', { name: 'Send bitcoin' });
-  await form.getByLabel('Pay to').fill(stack.chain.stackAddress);
-  await form.getByLabel('Amount', { exact: true }).fill('0.0005');
-  await form.getByRole('button', { name: 'Review' }).click();
-  const confirm = page.getByRole('region', { name: 'Check, then confirm on your device' });
+  const confirm = await reviewPayment(page, stack.chain.stackAddress, '0.0005');
   await expect(confirm).toBeVisible();
   await expect(confirm.getByText(stack.chain.stackAddress)).toBeVisible();
   await flash.snap('06-device-review');
@@ -112,9 +135,7 @@ test('a Ledger account: add it, verify the address, receive, send signed on the 
 
   // 5. Mined: the payment shows confirmed and verified.
   stack.chain.mine(1);
-  const row = activity.getByRole('row').filter({ has: page.locator(`code[title="${txid}"]`) });
-  await expect(row.getByText('1 confirmation', { exact: true })).toBeVisible();
-  await expect(row.getByText('Verified', { exact: true })).toBeVisible();
+  await expectConfirmedAndVerified(page, activity, txid);
   await flash.snap('09-confirmed');
 });
 
@@ -123,16 +144,12 @@ test('a Trezor taproot account next to a Ledger: verify, receive, send signed on
   stack,
 }) => {
   const { page } = flash;
-  await createWallet(flash);
-  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
+  await openDevicesWithWallet(flash);
 
   // Several devices at once: both simulated devices are listed; connect the Trezor.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Devices' }).click();
   await expect(page.getByRole('article', { name: 'Ledger Nano S Plus (simulated)' })).toBeVisible();
   const card = page.getByRole('article', { name: 'Trezor Safe 3 (simulated)' });
-  await card.getByRole('button', { name: 'Connect' }).click();
-  await expect(card.getByText('Connected', { exact: true })).toBeVisible();
-  await expect(card.getByText(/Fingerprint 73c5da0a/)).toBeVisible();
+  await connect(card);
 
   await card.getByLabel('Account type').selectOption('bip86');
   await expect(card.getByLabel('Account name')).toHaveValue('Trezor BIP86');
@@ -157,12 +174,7 @@ test('a Trezor taproot account next to a Ledger: verify, receive, send signed on
   stack.chain.mine(1);
   await expect(activity.getByText('1 confirmation', { exact: true })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Send', exact: true }).click();
-  const form = page.getByRole('form', { name: 'Send bitcoin' });
-  await form.getByLabel('Pay to').fill(stack.chain.stackAddress);
-  await form.getByLabel('Amount', { exact: true }).fill('0.0004');
-  await form.getByRole('button', { name: 'Review' }).click();
-  const confirm = page.getByRole('region', { name: 'Check, then confirm on your device' });
+  const confirm = await reviewPayment(page, stack.chain.stackAddress, '0.0004');
   await expect(confirm.getByText('Your Trezor signs this payment.', { exact: false })).toBeVisible();
   await confirm.getByRole('button', { name: 'Confirm on device' }).click();
   await expect(page.getByRole('heading', { name: 'Sent', exact: true })).toBeVisible();
@@ -171,8 +183,6 @@ test('a Trezor taproot account next to a Ledger: verify, receive, send signed on
   await page.getByRole('button', { name: 'Done' }).click();
 
   stack.chain.mine(1);
-  const row = activity.getByRole('row').filter({ has: page.locator(`code[title="${txid}"]`) });
-  await expect(row.getByText('1 confirmation', { exact: true })).toBeVisible();
-  await expect(row.getByText('Verified', { exact: true })).toBeVisible();
+  await expectConfirmedAndVerified(page, activity, txid);
   await flash.snap('t04-trezor-confirmed');
 });

@@ -1,126 +1,21 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { networks, payments } from 'bitcoinjs-lib';
-import { createEventBus } from '../../main/core/event-bus';
-import { silentLogger } from '../../main/core/logger';
-import { createSettingsService } from '../../main/core/settings';
-import { createElectrumService } from '../../main/bitcoin/electrum/service';
-import { createWalletService } from '../../main/bitcoin/wallet/service';
-import type { WalletService } from '../../main/bitcoin/wallet/types';
-import type { SendService } from '../../main/bitcoin/send/service';
-import { createSendService } from '../../main/bitcoin/send/service';
 import { SendError } from '../../main/bitcoin/send/errors';
-import type { CoinsService } from '../../main/bitcoin/coins/service';
-import { createCoinsService } from '../../main/bitcoin/coins/service';
 import { CoinsError } from '../../main/bitcoin/coins/errors';
-import { openDatabase } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { Stack } from '../stack';
-import { startStack } from '../stack';
+import { fundedWallet, startStackApp, useRegtestStack } from '../support/stack-app';
+import { until } from '../support/wait';
 
-const PASSWORD = 'correct horse battery';
 const OUTSIDE = payments.p2wpkh({ hash: new Uint8Array(20).fill(0x42), network: networks.regtest }).address!;
 
-interface App {
-  wallet: WalletService;
-  send: SendService;
-  coins: CoinsService;
-  close(): void;
-}
+const suite = useRegtestStack('flash-coins-it-');
 
-let stack: Stack;
-let dir: string;
-const apps: App[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-coins-it-'));
-});
-afterEach(() => {
-  for (const app of apps.splice(0)) app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function startApp(name = 'flash.db'): Promise<App> {
-  const db = openDatabase(path.join(dir, name));
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  if (vault.status().state === 'uninitialized') await vault.setup(PASSWORD);
-  else await vault.unlock(PASSWORD);
-  const settings = createSettingsService({
-    db,
-    bus,
-    defaultNetwork: 'regtest',
-    electrumOverride: stack.electrum,
+function startApp(dbName = 'flash.db') {
+  return startStackApp(suite.stack, suite.dir, {
+    dbName,
+    send: 'online',
+    coins: true,
+    cleanup: suite.cleanup,
   });
-  const electrum = createElectrumService({
-    db,
-    bus,
-    log: silentLogger,
-    initialServer: settings.electrumServer('regtest'),
-  });
-  const wallet = createWalletService({ db, vault, electrum, bus, settings, log: silentLogger });
-  const send = createSendService({ db, vault, electrum, bus, log: silentLogger });
-  const coins = createCoinsService({ db, bus, log: silentLogger });
-  electrum.start();
-  wallet.start();
-  send.start();
-  coins.start();
-  let closed = false;
-  const app: App = {
-    wallet,
-    send,
-    coins,
-    close() {
-      if (closed) return;
-      closed = true;
-      coins.stop();
-      send.stop();
-      wallet.stop();
-      electrum.stop();
-      vault.stop();
-      db.close();
-    },
-  };
-  apps.push(app);
-  return app;
-}
-
-async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function fundedWallet(app: App, amounts: number[]): Promise<{ id: string; words: string[] }> {
-  const d = app.wallet.createDraft(12);
-  const checks = d.confirmIndexes.map((index) => ({ index, word: d.words[index] ?? '' }));
-  const id = app.wallet.confirmDraft({
-    draftId: d.draftId,
-    checks,
-    name: 'Coins',
-    passphrase: '',
-    network: 'regtest',
-  }).id;
-  await until('first sync', () => app.wallet.overview(id).sync.phase === 'synced');
-  for (const sats of amounts) stack.chain.send(app.wallet.overview(id).receive.address, sats);
-  stack.chain.mine(1);
-  const total = amounts.reduce((a, b) => a + b, 0);
-  await until('funds confirmed', () => app.wallet.overview(id).balance.confirmed === total);
-  await app.wallet.idle();
-  return { id, words: d.words };
 }
 
 function reasonOf(fn: () => unknown): string | undefined {
@@ -135,7 +30,7 @@ function reasonOf(fn: () => unknown): string | undefined {
 describe('coin control and labels against the regtest stack', () => {
   it('frozen coins are skipped by selection, refused by hand, and usable again once unfrozen', async () => {
     const app = await startApp();
-    const { id } = await fundedWallet(app, [200_000, 150_000]);
+    const { id } = await fundedWallet(app, [200_000, 150_000], 'Coins');
 
     const utxos = app.coins.listUtxos(id);
     expect(utxos.map((u) => u.sats).sort()).toEqual([150_000, 200_000]);
@@ -207,7 +102,7 @@ describe('coin control and labels against the regtest stack', () => {
 
   it('exports labels and frozen state as BIP329 and restores them into a fresh database', async () => {
     const app = await startApp();
-    const { id, words } = await fundedWallet(app, [70_000, 30_000]);
+    const { id, words } = await fundedWallet(app, [70_000, 30_000], 'Coins');
     const [a, b] = app.coins.listUtxos(id);
     const addr = app.wallet.overview(id).receive.address;
     app.coins.setLabel({ walletId: id, type: 'output', ref: a!.outpoint, label: 'from Alice' });

@@ -1,13 +1,10 @@
-import path from 'node:path';
 import { payments, networks } from 'bitcoinjs-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../shared/contract';
 import type { FlashCore } from '../../main/core/container';
-import { createFlashCore } from '../../main/core/container';
-import { createLogger } from '../../main/core/logger';
 import type { Stack } from '../stack';
 import { startStack } from '../stack';
-import { tempDir } from '../support/core';
+import { startTestCore, tempDir } from '../support/core';
 
 const OUTSIDE = payments.p2wpkh({ hash: new Uint8Array(20).fill(0x42), network: networks.regtest }).address!;
 
@@ -27,21 +24,11 @@ afterEach(() => {
 
 /** A real core in browser mode on regtest with the test-only simulated devices, against the stack. */
 function startCore(): FlashCore {
-  const dataDir = tempDir('flash-hw-it-');
-  core = createFlashCore(
-    {
-      mode: 'browser',
-      version: '0.0.0-test',
-      dataDir,
-      profile: 'default',
-      defaultNetwork: 'regtest',
-      electrumOverride: stack.electrum,
-      kdf: { N: 2 ** 10, r: 8, p: 1 },
-      simulatedDevices: true,
-    },
-    createLogger({ file: path.join(dataDir, 'logs', 'main.log') }),
-  );
-  core.start();
+  core = startTestCore({
+    dataDir: tempDir('flash-hw-it-'),
+    electrum: stack.electrum,
+    simulatedDevices: true,
+  });
   return core;
 }
 

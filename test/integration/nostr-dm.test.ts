@@ -1,115 +1,22 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEventBus } from '../../main/core/event-bus';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/core/logger';
 import { createDm } from '../../main/nostr/dm';
-import { nsecEncode } from '../../main/nostr/identity';
 import { RelayPool } from '../../main/nostr/relay-pool';
-import type { NostrService } from '../../main/nostr/service';
-import { createNostrService } from '../../main/nostr/service';
-import type { Db } from '../../main/store/database';
-import { openDatabase } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { VaultService } from '../../main/vault/types';
 import type { NostrConversation, NostrMessage } from '../../shared/contract/nostr';
-import type { TestRelay } from '../stack/nostr-relays';
-import { startNostrRelay } from '../stack/nostr-relays';
+import type { NostrUser as User } from '../support/stack-app';
+import { PASSWORD, startNostrUser, untilRelays as until, useNostrSuite } from '../support/stack-app';
 
-const PASSWORD = 'correct horse battery';
+const suite = useNostrSuite('flash-nostr-it-');
+const relay = suite.relay;
 
-interface User {
-  name: string;
-  db: Db;
-  vault: VaultService;
-  nostr: NostrService;
-  pubkey: string;
-  events: { event: string; payload: unknown }[];
-  close(): void;
-}
-
-let dir: string;
-const users: User[] = [];
-const relays: TestRelay[] = [];
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-nostr-it-'));
-});
-
-afterEach(async () => {
-  // Clients first, then the relays (each: its clients, wss.close(), relay.destroy()).
-  for (const u of users.splice(0)) u.close();
-  for (const r of relays.splice(0)) await r.stop();
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function relay(opts: Parameters<typeof startNostrRelay>[0] = {}): Promise<TestRelay> {
-  const r = await startNostrRelay(opts);
-  relays.push(r);
-  return r;
-}
-
-async function user(
-  name: string,
-  relayUrls: string[],
-  opts: { nsec?: string; offline?: boolean } = {},
-): Promise<User> {
-  const db = openDatabase(path.join(dir, `${name}-${Math.random().toString(36).slice(2)}.db`));
-  const bus = createEventBus();
-  const events: User['events'] = [];
-  bus.onAny((event, payload) => events.push({ event, payload }));
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  await vault.setup(PASSWORD);
-  const nostr = createNostrService({
-    db,
-    vault,
-    bus,
-    log: silentLogger,
-    relay: {
-      backoff: { baseMs: 100, maxMs: 400 },
-      connectTimeoutMs: 2000,
-      publishTimeoutMs: 4000,
-      queryTimeoutMs: 2000,
-    },
-    ncryptsecLogN: 8,
+/** `offline`: its relays are unreachable, so publishing the relay list may fail. */
+const user = (name: string, relayUrls: string[], opts: { nsec?: string; offline?: boolean } = {}) =>
+  startNostrUser(suite.dir, name, relayUrls, {
+    cleanup: suite.cleanup,
+    nsec: opts.nsec,
+    setRelays: opts.offline ? 'try' : 'expect-ok',
+    service: { ncryptsecLogN: 8 },
   });
-  nostr.start();
-  const identity = opts.nsec
-    ? nostr.importIdentity({ kind: 'nsec', nsec: opts.nsec })
-    : nostr.createIdentity();
-  const set = await nostr.setRelays(relayUrls.map((url) => ({ url, read: true, write: true, dm: true })));
-  if (!opts.offline) expect(set.results.some((r) => r.ok)).toBe(true);
-  const u: User = {
-    name,
-    db,
-    vault,
-    nostr,
-    pubkey: identity.pubkey,
-    events,
-    close() {
-      nostr.stop();
-      vault.stop();
-      db.close();
-    },
-  };
-  users.push(u);
-  return u;
-}
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function conversationWith(u: User, members: string[]): NostrConversation | undefined {
   const want = [...members]
@@ -152,7 +59,7 @@ describe('NIP-17 DMs over real relays', () => {
     expect(conversationWith(alice, [bob.pubkey])?.unread).toBe(0);
 
     // Alice's second device, same key, fresh database: it recovers both sides from the relays.
-    const nsec = nsecEncode(alice.vault.getSecret(`nostr:${alice.nostr.getIdentity()!.id}:nsec`));
+    const nsec = alice.nsec();
     const alice2 = await user('alice2', [r1.url, r2.url], { nsec });
     const conv2 = await until('second device has both messages', () => {
       const c = conversationWith(alice2, [bob.pubkey]);

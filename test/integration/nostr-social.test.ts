@@ -1,118 +1,23 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { finalizeEvent } from 'nostr-tools/pure';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEventBus } from '../../main/core/event-bus';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/core/logger';
 import { channelMetadataTemplate, channelPostTemplate } from '../../main/nostr/channels';
-import { nsecEncode } from '../../main/nostr/identity';
 import { RelayPool } from '../../main/nostr/relay-pool';
-import type { NostrService } from '../../main/nostr/service';
-import { createNostrService } from '../../main/nostr/service';
-import type { Db } from '../../main/store/database';
-import { openDatabase } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { VaultService } from '../../main/vault/types';
-import type { TestRelay } from '../stack/nostr-relays';
-import { startNostrRelay } from '../stack/nostr-relays';
+import { startNostrUser, untilRelays as until, useNostrSuite } from '../support/stack-app';
 
-const PASSWORD = 'correct horse battery';
+const suite = useNostrSuite('flash-nostr-social-');
+const relay = suite.relay;
 
-interface User {
-  name: string;
-  db: Db;
-  vault: VaultService;
-  nostr: NostrService;
-  pubkey: string;
-  events: { event: string; payload: unknown }[];
-  nsec(): string;
-}
-
-let dir: string;
-const closers: (() => void | Promise<void>)[] = [];
-const relays: TestRelay[] = [];
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-nostr-social-'));
-});
-
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-  for (const r of relays.splice(0)) await r.stop();
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function relay(opts: Parameters<typeof startNostrRelay>[0] = {}): Promise<TestRelay> {
-  const r = await startNostrRelay(opts);
-  relays.push(r);
-  return r;
-}
-
-async function user(
-  name: string,
-  relayUrls: string[],
-  opts: { nsec?: string; publishRelays?: boolean } = {},
-): Promise<User> {
-  const db = openDatabase(path.join(dir, `${name}-${Math.random().toString(36).slice(2)}.db`));
-  const bus = createEventBus();
-  const events: User['events'] = [];
-  bus.onAny((event, payload) => events.push({ event, payload }));
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  await vault.setup(PASSWORD);
-  const nostr = createNostrService({
-    db,
-    vault,
-    bus,
-    log: silentLogger,
-    defaultRelays: relayUrls,
-    relay: {
-      backoff: { baseMs: 100, maxMs: 400 },
-      connectTimeoutMs: 2000,
-      publishTimeoutMs: 4000,
-      queryTimeoutMs: 2000,
-    },
-    nip05Scheme: 'http',
+/** `publishRelays: false`: a new machine that only reads what the relays hold. */
+const user = (name: string, relayUrls: string[], opts: { nsec?: string; publishRelays?: boolean } = {}) =>
+  startNostrUser(suite.dir, name, relayUrls, {
+    cleanup: suite.cleanup,
+    nsec: opts.nsec,
+    setRelays: opts.publishRelays === false ? 'skip' : 'expect-ok',
+    service: { defaultRelays: relayUrls, nip05Scheme: 'http' },
   });
-  nostr.start();
-  const identity = opts.nsec
-    ? nostr.importIdentity({ kind: 'nsec', nsec: opts.nsec })
-    : nostr.createIdentity();
-  if (opts.publishRelays !== false) {
-    const set = await nostr.setRelays(relayUrls.map((url) => ({ url, read: true, write: true, dm: true })));
-    expect(set.results.some((r) => r.ok)).toBe(true);
-  }
-  closers.push(() => {
-    nostr.stop();
-    vault.stop();
-    db.close();
-  });
-  return {
-    name,
-    db,
-    vault,
-    nostr,
-    pubkey: identity.pubkey,
-    events,
-    nsec: () => nsecEncode(vault.getSecret(`nostr:${identity.id}:nsec`)),
-  };
-}
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('NIP-28 public channels over real relays', () => {
   it('Alice creates a channel, Bob joins by nevent and posts, Alice sees it live', async () => {
@@ -287,7 +192,7 @@ describe('contacts, profiles and NIP-05 over real relays', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ names }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    suite.cleanup.add(() => new Promise<void>((r) => server.close(() => r())));
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const alice = await user('alice', [r1.url]);

@@ -1,147 +1,29 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { payments, networks } from 'bitcoinjs-lib';
-import type { EventName } from '../../shared/contract';
-import { FlashError } from '../../shared/errors';
-import { createEventBus } from '../../main/core/event-bus';
-import { silentLogger } from '../../main/core/logger';
-import { createSettingsService } from '../../main/core/settings';
-import { createElectrumService } from '../../main/bitcoin/electrum/service';
-import type { ElectrumService } from '../../main/bitcoin/electrum/types';
-import { createWalletService } from '../../main/bitcoin/wallet/service';
-import type { WalletService } from '../../main/bitcoin/wallet/types';
-import type { SendService } from '../../main/bitcoin/send/service';
-import { createSendService } from '../../main/bitcoin/send/service';
 import { SendError } from '../../main/bitcoin/send/errors';
-import type { Db } from '../../main/store/database';
-import { openDatabase } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { Stack } from '../stack';
-import { startStack } from '../stack';
 import { enableReplaceByFee } from '../stack/replacement';
+import { fundedWallet as fundWallet, startStackApp, useRegtestStack } from '../support/stack-app';
+import { until } from '../support/wait';
 
-const PASSWORD = 'correct horse battery';
 const OUTSIDE = payments.p2wpkh({ hash: new Uint8Array(20).fill(0x42), network: networks.regtest }).address!;
 
-interface App {
-  db: Db;
-  wallet: WalletService;
-  send: SendService;
-  electrum: ElectrumService;
-  events: EventName[];
-  close(): void;
-}
-
-let stack: Stack;
-let dir: string;
-const apps: App[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
+const suite = useRegtestStack('flash-send-it-', {
   // The stand-in mempool only learns BIP125 replacement when asked to (test/stack/replacement.ts).
-  enableReplaceByFee(stack.chain);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-send-it-'));
-});
-afterEach(() => {
-  for (const app of apps.splice(0)) app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  onStart: (stack) => enableReplaceByFee(stack.chain),
 });
 
 /** `offline`: the send service sees no server (as if the network died right before broadcast). */
-async function startApp(opts: { offline?: boolean } = {}): Promise<App> {
-  const db = openDatabase(path.join(dir, 'flash.db'));
-  const bus = createEventBus();
-  const events: EventName[] = [];
-  bus.onAny((e) => events.push(e));
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  if (vault.status().state === 'uninitialized') await vault.setup(PASSWORD);
-  else await vault.unlock(PASSWORD);
-  const settings = createSettingsService({
-    db,
-    bus,
-    defaultNetwork: 'regtest',
-    electrumOverride: stack.electrum,
+function startApp(opts: { offline?: boolean } = {}) {
+  return startStackApp(suite.stack, suite.dir, {
+    send: opts.offline ? 'offline' : 'online',
+    cleanup: suite.cleanup,
   });
-  const electrum = createElectrumService({
-    db,
-    bus,
-    log: silentLogger,
-    initialServer: settings.electrumServer('regtest'),
-  });
-  const wallet = createWalletService({ db, vault, electrum, bus, settings, log: silentLogger });
-  const sendElectrum: ElectrumService = opts.offline
-    ? {
-        ...electrum,
-        client: () => {
-          throw new FlashError('ELECTRUM_NOT_CONNECTED', 'offline');
-        },
-        onConnected: () => () => {},
-      }
-    : electrum;
-  const send = createSendService({ db, vault, electrum: sendElectrum, bus, log: silentLogger });
-  electrum.start();
-  wallet.start();
-  send.start();
-  let closed = false;
-  const app: App = {
-    db,
-    wallet,
-    send,
-    electrum,
-    events,
-    close() {
-      if (closed) return;
-      closed = true;
-      send.stop();
-      wallet.stop();
-      electrum.stop();
-      vault.stop();
-      db.close();
-    },
-  };
-  apps.push(app);
-  return app;
 }
 
-async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function createWallet(app: App): string {
-  const d = app.wallet.createDraft(12);
-  const checks = d.confirmIndexes.map((index) => ({ index, word: d.words[index] ?? '' }));
-  return app.wallet.confirmDraft({
-    draftId: d.draftId,
-    checks,
-    name: 'Send',
-    passphrase: '',
-    network: 'regtest',
-  }).id;
-}
+type App = Awaited<ReturnType<typeof startApp>>;
 
 async function fundedWallet(app: App, amounts: number[]): Promise<string> {
-  const id = createWallet(app);
-  await until('first sync', () => app.wallet.overview(id).sync.phase === 'synced');
-  for (const sats of amounts) stack.chain.send(app.wallet.overview(id).receive.address, sats);
-  stack.chain.mine(1);
-  const total = amounts.reduce((a, b) => a + b, 0);
-  await until('funds confirmed', () => app.wallet.overview(id).balance.confirmed === total);
-  await app.wallet.idle();
-  return id;
+  return (await fundWallet(app, amounts, 'Send')).id;
 }
 
 describe('send against the regtest stack', () => {
@@ -150,7 +32,7 @@ describe('send against the regtest stack', () => {
     const id = await fundedWallet(app, [200_000, 150_000]);
 
     const fees = await app.send.estimateFees();
-    expect(fees.fast).toBe(stack.chain.feeRate);
+    expect(fees.fast).toBe(suite.stack.chain.feeRate);
 
     const draft = app.send.prepare({
       walletId: id,
@@ -200,14 +82,14 @@ describe('send against the regtest stack', () => {
 
     const sent = await app.send.signAndBroadcast(draft.draftId);
     expect(sent.state).toBe('broadcast');
-    expect(stack.chain.mempoolTxids()).toContain(sent.txid);
+    expect(suite.stack.chain.mempoolTxids()).toContain(sent.txid);
     await until('wallet sees the send', () =>
       app.wallet.activity(id, 10, 0).items.find((t) => t.txid === sent.txid && t.direction === 'out'),
     );
     // Double spending the same draft is refused.
     await expect(app.send.signAndBroadcast(draft.draftId)).rejects.toThrow(SendError);
 
-    stack.chain.mine(1);
+    suite.stack.chain.mine(1);
     await until('journal confirmed', () => app.send.getDraft(draft.draftId).state === 'confirmed');
     await app.wallet.idle();
     const balance = app.wallet.overview(id).balance;
@@ -242,8 +124,8 @@ describe('send against the regtest stack', () => {
 
     const replaced = await app.send.signAndBroadcast(bump.draftId);
     expect(replaced.state).toBe('broadcast');
-    expect(stack.chain.mempoolTxids()).toContain(replaced.txid);
-    expect(stack.chain.mempoolTxids()).not.toContain(sent.txid);
+    expect(suite.stack.chain.mempoolTxids()).toContain(replaced.txid);
+    expect(suite.stack.chain.mempoolTxids()).not.toContain(sent.txid);
     expect(app.send.getDraft(draft.draftId).state).toBe('replaced');
     // The wallet drops the replaced tx and shows the replacement.
     await until('wallet shows the replacement only', () => {
@@ -254,7 +136,7 @@ describe('send against the regtest stack', () => {
     expect(() => app.send.bumpFee({ walletId: id, txid: replaced.txid, feeRate: 5 })).toThrow(/must beat/);
 
     // CPFP: a stranger pays us at 2 sat/vB; we lift the package to 10 sat/vB.
-    const deposit = stack.chain.send(app.wallet.overview(id).receive.address, 50_000);
+    const deposit = suite.stack.chain.send(app.wallet.overview(id).receive.address, 50_000);
     await until('deposit seen', () =>
       app.wallet.activity(id, 20, 0).items.find((t) => t.txid === deposit.txid),
     );
@@ -264,7 +146,7 @@ describe('send against the regtest stack', () => {
     expect(child.inputs.map((i) => i.txid)).toEqual([deposit.txid]);
     const childSent = await app.send.signAndBroadcast(child.draftId);
     expect(childSent.state).toBe('broadcast');
-    const hist = stack.chain.feeHistogram();
+    const hist = suite.stack.chain.feeHistogram();
     expect(hist[0]![0]).toBeGreaterThanOrEqual(10); // the child alone pays well above the target
   });
 
@@ -283,7 +165,7 @@ describe('send against the regtest stack', () => {
     });
     const res = await offline.send.signAndBroadcast(draft.draftId);
     expect(res.state).toBe('broadcasting');
-    expect(stack.chain.mempoolTxids()).not.toContain(res.txid);
+    expect(suite.stack.chain.mempoolTxids()).not.toContain(res.txid);
     // The signed tx is journaled, and its coins are reserved against a second spend.
     expect(() =>
       offline.send.prepare({ walletId: id, outputs: [{ address: OUTSIDE, sats: 40_000 }], feeRate: 3 }),
@@ -292,7 +174,7 @@ describe('send against the regtest stack', () => {
 
     const restarted = await startApp();
     await until('journal completed', () => restarted.send.getDraft(draft.draftId).state === 'broadcast');
-    expect(stack.chain.mempoolTxids()).toContain(res.txid);
+    expect(suite.stack.chain.mempoolTxids()).toContain(res.txid);
 
     // A tx the server already has (journal row still 'broadcasting') is recognised, not re-sent.
     restarted.close();
@@ -311,7 +193,7 @@ describe('send against the regtest stack', () => {
     const raw = offline2.db
       .prepare<[string], { raw_tx: Uint8Array }>(`SELECT raw_tx FROM send_payments WHERE id = ?`)
       .get(d2.draftId)!.raw_tx;
-    stack.chain.broadcast(Buffer.from(raw).toString('hex'));
+    suite.stack.chain.broadcast(Buffer.from(raw).toString('hex'));
     offline2.close();
     const again = await startApp();
     await until('known tx recognised', () => again.send.getDraft(d2.draftId).state === 'broadcast');

@@ -1,117 +1,25 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { networks, payments, Transaction } from 'bitcoinjs-lib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createElectrumService } from '../../main/bitcoin/electrum/service';
-import type { ElectrumService } from '../../main/bitcoin/electrum/types';
-import type { SendService } from '../../main/bitcoin/send/service';
-import { createSendService } from '../../main/bitcoin/send/service';
-import { createWalletService } from '../../main/bitcoin/wallet/service';
-import type { WalletService } from '../../main/bitcoin/wallet/types';
-import { createEventBus } from '../../main/core/event-bus';
-import { silentLogger } from '../../main/core/logger';
-import { createSettingsService } from '../../main/core/settings';
-import type { Db } from '../../main/store/database';
-import { openDatabase } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { Stack } from '../stack';
-import { startStack } from '../stack';
+import { describe, expect, it } from 'vitest';
+import { createWallet, startStackApp, useRegtestStack } from '../support/stack-app';
+import { until } from '../support/wait';
 
-const PASSWORD = 'correct horse battery';
 const outside = (fill: number) =>
   payments.p2wpkh({ hash: new Uint8Array(20).fill(fill), network: networks.regtest }).address!;
 
-interface App {
-  wallet: WalletService;
-  send: SendService;
-  electrum: ElectrumService;
-  close(): void;
-}
-
-let stack: Stack;
-let dir: string;
-const apps: App[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-txdetails-'));
-});
-afterEach(() => {
-  for (const app of apps.splice(0)) app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function startApp(): Promise<App> {
-  const db: Db = openDatabase(path.join(dir, 'flash.db'));
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  await vault.setup(PASSWORD);
-  const settings = createSettingsService({
-    db,
-    bus,
-    defaultNetwork: 'regtest',
-    electrumOverride: stack.electrum,
-  });
-  const electrum = createElectrumService({
-    db,
-    bus,
-    log: silentLogger,
-    initialServer: settings.electrumServer('regtest'),
-  });
-  const wallet = createWalletService({ db, vault, electrum, bus, settings, log: silentLogger });
-  const send = createSendService({ db, vault, electrum, bus, log: silentLogger });
-  electrum.start();
-  wallet.start();
-  send.start();
-  const app: App = {
-    wallet,
-    send,
-    electrum,
-    close() {
-      send.stop();
-      wallet.stop();
-      electrum.stop();
-      vault.stop();
-      db.close();
-    },
-  };
-  apps.push(app);
-  return app;
-}
-
-async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const suite = useRegtestStack('flash-txdetails-');
 
 describe('transaction details and activity fees against the regtest stack', () => {
   it('reports the exact fee and fee rate of a two-recipient send with hand-picked coins', async () => {
-    const app = await startApp();
-    const d = app.wallet.createDraft(12);
-    const id = app.wallet.confirmDraft({
-      draftId: d.draftId,
-      checks: d.confirmIndexes.map((index) => ({ index, word: d.words[index] ?? '' })),
-      name: 'Details',
-      passphrase: '',
-      network: 'regtest',
-    }).id;
+    const app = await startStackApp(suite.stack, suite.dir, { send: 'online', cleanup: suite.cleanup });
+    const { id } = createWallet(app, 'Details');
     await until('first sync', () => app.wallet.overview(id).sync.phase === 'synced');
     const receive = app.wallet.overview(id).receive.address;
-    const funding = [stack.chain.send(receive, 200_000).txid, stack.chain.send(receive, 90_000).txid];
-    stack.chain.send(receive, 70_000);
-    stack.chain.mine(1);
+    const funding = [
+      suite.stack.chain.send(receive, 200_000).txid,
+      suite.stack.chain.send(receive, 90_000).txid,
+    ];
+    suite.stack.chain.send(receive, 70_000);
+    suite.stack.chain.mine(1);
     await until('funds confirmed', () => app.wallet.overview(id).balance.confirmed === 360_000);
     await app.wallet.idle();
 
@@ -136,8 +44,8 @@ describe('transaction details and activity fees against the regtest stack', () =
       const fee =
         amounts.reduce<number>((s, v) => s + (v ?? 0), 0) - details.outputs.reduce((s, o) => s + o.sats, 0);
       expect(item.feeSats).toBe(fee);
-      expect(item.feeRate).toBeGreaterThanOrEqual(stack.chain.feeRate);
-      expect(item.feeRate).toBeLessThan(stack.chain.feeRate + 0.1);
+      expect(item.feeRate).toBeGreaterThanOrEqual(suite.stack.chain.feeRate);
+      expect(item.feeRate).toBeLessThan(suite.stack.chain.feeRate + 0.1);
       expect(details.inputs.every((i) => i.address !== null)).toBe(true);
     }
     expect(known).toBeGreaterThan(0);
@@ -210,9 +118,9 @@ describe('transaction details and activity fees against the regtest stack', () =
     expect(change).toEqual([expect.objectContaining({ change: true, sats: 290_000 - 200_000 - fee })]);
 
     // A block confirms it; the details follow.
-    stack.chain.mine(1);
+    suite.stack.chain.mine(1);
     await until('confirmed', () => app.wallet.transaction(id, sent.txid).confirmations === 1);
-    expect(app.wallet.transaction(id, sent.txid).height).toBe(stack.chain.tipHeight);
+    expect(app.wallet.transaction(id, sent.txid).height).toBe(suite.stack.chain.tipHeight);
 
     // The same draft's PSBT as animated-QR parts imports back to the same transaction.
     const again = app.send.prepare({

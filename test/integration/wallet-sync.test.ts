@@ -1,25 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload } from '../../shared/contract';
-import type { EventBus } from '../../main/core/event-bus';
-import { createEventBus } from '../../main/core/event-bus';
-import { silentLogger } from '../../main/core/logger';
-import { createSettingsService } from '../../main/core/settings';
-import { createElectrumService } from '../../main/bitcoin/electrum/service';
+import { describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../shared/contract';
 import type { ElectrumClient, ElectrumService } from '../../main/bitcoin/electrum/types';
-import { createWalletService } from '../../main/bitcoin/wallet/service';
-import type { WalletService } from '../../main/bitcoin/wallet/types';
-import type { Db } from '../../main/store/database';
-import { openDatabase } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { VaultService } from '../../main/vault/types';
-import type { Stack } from '../stack';
-import { startStack } from '../stack';
-
-const PASSWORD = 'correct horse battery';
-const WAIT_MS = 15_000;
+import { createWallet, startStackApp, useRegtestStack } from '../support/stack-app';
 
 /** Passes everything through to the real service, counting the methods the wallet sends. */
 function countingElectrum(inner: ElectrumService): ElectrumService & { count(method: string): number } {
@@ -75,125 +57,18 @@ function countingElectrum(inner: ElectrumService): ElectrumService & { count(met
   };
 }
 
-interface App {
-  db: Db;
-  bus: EventBus;
-  vault: VaultService;
-  electrum: ReturnType<typeof countingElectrum>;
-  wallet: WalletService;
-  events: { event: EventName; payload: unknown }[];
-  deposits(): EventPayload<'deposit.detected'>[];
-  /** Resolves with the first event (already seen or future) that matches. */
-  waitFor<E extends EventName>(event: E, match: (p: EventPayload<E>) => boolean): Promise<EventPayload<E>>;
-  close(): void;
+const suite = useRegtestStack('flash-wallet-it-');
+
+function startApp() {
+  return startStackApp(suite.stack, suite.dir, { wrapElectrum: countingElectrum, cleanup: suite.cleanup });
 }
 
-let stack: Stack;
-let dir: string;
-const apps: App[] = [];
+type App = Awaited<ReturnType<typeof startApp>>;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-wallet-it-'));
-});
-
-afterEach(() => {
-  for (const app of apps.splice(0)) app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function startApp(): Promise<App> {
-  const db = openDatabase(path.join(dir, 'flash.db'));
-  const bus = createEventBus();
-  const events: { event: EventName; payload: unknown }[] = [];
-  const waiters = new Set<{
-    event: EventName;
-    match: (p: unknown) => boolean;
-    resolve: (p: unknown) => void;
-  }>();
-  bus.onAny((event, payload) => {
-    events.push({ event, payload });
-    for (const w of [...waiters]) {
-      if (w.event === event && w.match(payload)) {
-        waiters.delete(w);
-        w.resolve(payload);
-      }
-    }
-  });
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  if (vault.status().state === 'uninitialized') await vault.setup(PASSWORD);
-  else await vault.unlock(PASSWORD);
-  const settings = createSettingsService({
-    db,
-    bus,
-    defaultNetwork: 'regtest',
-    electrumOverride: stack.electrum,
-  });
-  const electrum = countingElectrum(
-    createElectrumService({ db, bus, log: silentLogger, initialServer: settings.electrumServer('regtest') }),
-  );
-  const wallet = createWalletService({ db, vault, electrum, bus, settings, log: silentLogger });
-  electrum.start();
-  wallet.start();
-  let closed = false;
-  const app: App = {
-    db,
-    bus,
-    vault,
-    electrum,
-    wallet,
-    events,
-    deposits: () =>
-      events
-        .filter((e) => e.event === 'deposit.detected')
-        .map((e) => e.payload as EventPayload<'deposit.detected'>),
-    waitFor(event, match) {
-      const seen = events.find((e) => e.event === event && match(e.payload as never));
-      if (seen) return Promise.resolve(seen.payload as never);
-      return new Promise((resolve, reject) => {
-        const w = {
-          event,
-          match: match as (p: unknown) => boolean,
-          resolve: resolve as (p: unknown) => void,
-        };
-        waiters.add(w);
-        setTimeout(() => {
-          if (waiters.delete(w)) reject(new Error(`timed out waiting for ${event}`));
-        }, WAIT_MS).unref();
-      });
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      wallet.stop();
-      electrum.stop();
-      vault.stop();
-      db.close();
-    },
-  };
-  apps.push(app);
-  return app;
-}
-
-function createWallet(app: App): string {
-  const d = app.wallet.createDraft(12);
-  const checks = d.confirmIndexes.map((index) => ({ index, word: d.words[index] ?? '' }));
-  return app.wallet.confirmDraft({
-    draftId: d.draftId,
-    checks,
-    name: 'Regtest',
-    passphrase: '',
-    network: 'regtest',
-  }).id;
-}
+const deposits = (app: App) =>
+  app.events
+    .filter((e) => e.event === 'deposit.detected')
+    .map((e) => e.payload as EventPayload<'deposit.detected'>);
 
 const synced = (walletId: string) => (p: EventPayload<'sync.progress'>) =>
   p.walletId === walletId && p.sync.phase === 'synced';
@@ -201,14 +76,14 @@ const synced = (walletId: string) => (p: EventPayload<'sync.progress'>) =>
 describe('wallet against the regtest stack', () => {
   it('detects a deposit, its confirmation, and reopens without refetching history', async () => {
     const app = await startApp();
-    const id = createWallet(app);
+    const id = createWallet(app, 'Regtest').id;
     await app.waitFor('sync.progress', synced(id));
     expect(app.electrum.count('blockchain.scripthash.subscribe')).toBe(30);
     expect(app.electrum.count('blockchain.scripthash.get_history')).toBe(0);
 
     const receive = app.wallet.overview(id).receive;
     expect(receive.address.startsWith('bcrt1q')).toBe(true);
-    const { txid } = stack.chain.send(receive.address, 75_000);
+    const { txid } = suite.stack.chain.send(receive.address, 75_000);
     const unconfirmed = await app.waitFor('deposit.detected', (p) => p.txid === txid);
     expect(unconfirmed).toEqual({ walletId: id, txid, amountSats: 75_000, confirmed: false });
     await app.wallet.idle();
@@ -219,19 +94,19 @@ describe('wallet against the regtest stack', () => {
       expect.objectContaining({ txid, amountSats: 75_000, confirmations: 0, direction: 'in' }),
     ]);
 
-    stack.chain.mine(1);
+    suite.stack.chain.mine(1);
     const confirmed = await app.waitFor('deposit.detected', (p) => p.txid === txid && p.confirmed);
     expect(confirmed).toEqual({ walletId: id, txid, amountSats: 75_000, confirmed: true });
     await app.wallet.idle();
     overview = app.wallet.overview(id);
     expect(overview.balance).toEqual({ confirmed: 75_000, unconfirmed: 0 });
-    expect(overview.tipHeight).toBe(stack.chain.tipHeight);
+    expect(overview.tipHeight).toBe(suite.stack.chain.tipHeight);
     expect(app.wallet.activity(id, 10, 0).items[0]).toMatchObject({
       txid,
-      height: stack.chain.tipHeight,
+      height: suite.stack.chain.tipHeight,
       confirmations: 1,
     });
-    expect(app.deposits()).toHaveLength(2);
+    expect(deposits(app)).toHaveLength(2);
     app.close();
 
     // A fresh process on the same file: nothing changed, so subscriptions only.
@@ -241,19 +116,19 @@ describe('wallet against the regtest stack', () => {
     expect(reopened.electrum.count('blockchain.scripthash.subscribe')).toBe(31);
     expect(reopened.electrum.count('blockchain.scripthash.get_history')).toBe(0);
     expect(reopened.electrum.count('blockchain.transaction.get')).toBe(0);
-    expect(reopened.deposits()).toEqual([]);
+    expect(deposits(reopened)).toEqual([]);
     expect(reopened.wallet.overview(id).balance).toEqual({ confirmed: 75_000, unconfirmed: 0 });
   });
 
   it('catches up on what happened while closed, fetching only what changed', async () => {
     const app = await startApp();
-    const id = createWallet(app);
+    const id = createWallet(app, 'Regtest').id;
     await app.waitFor('sync.progress', synced(id));
     const first = app.wallet.overview(id).receive.address;
     app.close();
 
-    const { txid } = stack.chain.send(first, 20_000);
-    stack.chain.mine(1);
+    const { txid } = suite.stack.chain.send(first, 20_000);
+    suite.stack.chain.mine(1);
 
     const reopened = await startApp();
     const news = await reopened.waitFor('deposit.detected', (p) => p.txid === txid);

@@ -44,6 +44,25 @@ function otherDevice(overrides: Partial<Signer> = {}): HardwareDriver {
   };
 }
 
+/** The other device, paired for import, that never answers a signing request; counts cancels. */
+async function hangingOtherDevice() {
+  const other = createSoftwareSigner({
+    network: 'regtest',
+    getSecret: () => ({ mnemonic: OTHER_WORDS, passphrase: '' }),
+  });
+  const fingerprint = await other.fingerprint();
+  const xpub = await other.getXpub("m/84'/1'/0'", 'regtest');
+  let cancelled = 0;
+  const hanging = otherDevice({
+    signPsbt: () => new Promise<string>(() => undefined),
+    cancel: () => {
+      cancelled++;
+      return Promise.resolve();
+    },
+  });
+  return { hanging, fingerprint, xpub, cancelled: () => cancelled };
+}
+
 function setup(
   opts: { drivers?: HardwareDriver[]; account?: Partial<HardwareAccount>; timeouts?: { sign?: number } } = {},
 ) {
@@ -205,20 +224,7 @@ describe('hardware service', () => {
   });
 
   it('times out a device that never answers, cancels it, and nothing is imported', async () => {
-    const other = createSoftwareSigner({
-      network: 'regtest',
-      getSecret: () => ({ mnemonic: OTHER_WORDS, passphrase: '' }),
-    });
-    const fingerprint = await other.fingerprint();
-    const xpub = await other.getXpub("m/84'/1'/0'", 'regtest');
-    let cancelled = 0;
-    const hanging = otherDevice({
-      signPsbt: () => new Promise<string>(() => undefined),
-      cancel: () => {
-        cancelled++;
-        return Promise.resolve();
-      },
-    });
+    const { hanging, fingerprint, xpub, cancelled } = await hangingOtherDevice();
     const { service, signedDrafts } = setup({
       drivers: [hanging],
       account: { signer: 'trezor', fingerprint, xpub },
@@ -226,25 +232,12 @@ describe('hardware service', () => {
     });
     current = service;
     await expect(service.signDraft('d1')).rejects.toMatchObject({ code: 'HW_TIMEOUT' });
-    expect(cancelled).toBe(1);
+    expect(cancelled()).toBe(1);
     expect(signedDrafts).toHaveLength(0);
   });
 
   it('Cancel in Flash ends a request the device never answers, and a retry is possible', async () => {
-    const other = createSoftwareSigner({
-      network: 'regtest',
-      getSecret: () => ({ mnemonic: OTHER_WORDS, passphrase: '' }),
-    });
-    const fingerprint = await other.fingerprint();
-    const xpub = await other.getXpub("m/84'/1'/0'", 'regtest');
-    let cancelled = 0;
-    const hanging = otherDevice({
-      signPsbt: () => new Promise<string>(() => undefined),
-      cancel: () => {
-        cancelled++;
-        return Promise.resolve();
-      },
-    });
+    const { hanging, fingerprint, xpub, cancelled } = await hangingOtherDevice();
     const { service, signedDrafts } = setup({
       drivers: [hanging],
       account: { signer: 'trezor', fingerprint, xpub },
@@ -254,7 +247,7 @@ describe('hardware service', () => {
     await new Promise((r) => setTimeout(r, 50));
     await service.cancel();
     await expect(pending).rejects.toMatchObject({ code: 'HW_CANCELLED' });
-    expect(cancelled).toBe(1);
+    expect(cancelled()).toBe(1);
     expect(signedDrafts).toHaveLength(0);
     // The device is free again: the next request is not refused as busy.
     const again = service.signDraft('d1');

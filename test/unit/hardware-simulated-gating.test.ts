@@ -5,7 +5,7 @@ import { createFlashCore } from '../../main/core/container';
 import { silentLogger } from '../../main/core/logger';
 import { defaultDrivers } from '../../main/hardware/service';
 import { ArgsError, parseHeadlessArgs } from '../../main/headless/args';
-import { tempDir } from '../support/core';
+import { tempDir, testCoreConfig } from '../support/core';
 
 describe('--simulated-devices is a browser-mode, regtest-only test flag', () => {
   it('is off unless given', () => {
@@ -52,19 +52,7 @@ describe('the simulated device exists only in a core built for it', () => {
 
   function build(overrides: Partial<AppConfig>): FlashCore {
     const dataDir = tempDir('hw-gate-');
-    core = createFlashCore(
-      {
-        mode: 'browser',
-        version: '0.0.0-test',
-        dataDir,
-        profile: 'default',
-        defaultNetwork: 'regtest',
-        electrumOverride: { host: '127.0.0.1', port: 9, transport: 'tcp' },
-        kdf: { N: 2 ** 10, r: 8, p: 1 },
-        ...overrides,
-      },
-      silentLogger,
-    );
+    core = createFlashCore(testCoreConfig(dataDir, overrides), silentLogger);
     return core;
   }
 
