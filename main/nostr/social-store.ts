@@ -23,6 +23,25 @@ export interface ChannelPostRow {
   replyTo: string | null;
 }
 
+/** The columns of nostr_channel_posts that ChannelPostRow is made from. */
+interface PostDbRow {
+  id: string;
+  channel_id: string;
+  author: string;
+  created_at: number;
+  content: string;
+  reply_to: string | null;
+}
+
+const toPost = (r: PostDbRow): ChannelPostRow => ({
+  id: r.id,
+  channelId: r.channel_id,
+  author: r.author,
+  createdAt: r.created_at,
+  text: r.content,
+  replyTo: r.reply_to,
+});
+
 /** SQLite repository for the public social data (channels, posts, profile and NIP-05 caches). */
 export function createSocialStore(db: Db) {
   const toChannel = (r: {
@@ -141,44 +160,12 @@ export function createSocialStore(db: Db) {
           `SELECT * FROM (SELECT rowid AS rid, id, channel_id, author, created_at, content, reply_to FROM nostr_channel_posts
              WHERE channel_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?) ORDER BY created_at, rid`,
         )
-        .all(channelId, limit) as {
-        id: string;
-        channel_id: string;
-        author: string;
-        created_at: number;
-        content: string;
-        reply_to: string | null;
-      }[];
-      return rows.map((r) => ({
-        id: r.id,
-        channelId: r.channel_id,
-        author: r.author,
-        createdAt: r.created_at,
-        text: r.content,
-        replyTo: r.reply_to,
-      }));
+        .all(channelId, limit) as PostDbRow[];
+      return rows.map(toPost);
     },
     post(id: string): ChannelPostRow | null {
-      const r = db.prepare('SELECT * FROM nostr_channel_posts WHERE id = ?').get(id) as
-        | {
-            id: string;
-            channel_id: string;
-            author: string;
-            created_at: number;
-            content: string;
-            reply_to: string | null;
-          }
-        | undefined;
-      return r
-        ? {
-            id: r.id,
-            channelId: r.channel_id,
-            author: r.author,
-            createdAt: r.created_at,
-            text: r.content,
-            replyTo: r.reply_to,
-          }
-        : null;
+      const r = db.prepare('SELECT * FROM nostr_channel_posts WHERE id = ?').get(id) as PostDbRow | undefined;
+      return r ? toPost(r) : null;
     },
     newestPostAt(identityId: string): number | null {
       const r = db

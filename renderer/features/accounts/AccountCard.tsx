@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
 import { AccountExportView } from './AccountExportView';
+import { AccountNameField } from './AccountNameField';
 
 /** One account: what it is, and what can be done with it (export, gap limit, rename, remove). */
 export function AccountCard({ account, onChanged }: { account: WalletSummary; onChanged: () => void }) {
@@ -53,12 +54,7 @@ export function AccountCard({ account, onChanged }: { account: WalletSummary; on
             void rename.run().then((r) => r && onChanged());
           }}
         >
-          <Field
-            label={t('accounts.name')}
-            value={name}
-            maxLength={64}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <AccountNameField value={name} onChange={setName} />
           <button type="submit" className="button-small" disabled={rename.busy || name.trim() === ''}>
             {t('accounts.rename')}
           </button>

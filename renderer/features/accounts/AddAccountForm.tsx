@@ -5,8 +5,8 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
-
-export const ACCOUNT_TYPE_CHOICES: readonly AccountType[] = ['bip84', 'bip86', 'bip49', 'bip44'];
+import { AccountNameField } from './AccountNameField';
+import { accountTypeOptions } from './account-labels';
 
 /** Another account from recovery words Flash already holds: a type and an account number. */
 export function AddAccountForm(props: {
@@ -53,7 +53,7 @@ export function AddAccountForm(props: {
       <SelectField
         label={t('accounts.type')}
         value={type}
-        options={ACCOUNT_TYPE_CHOICES.map((v) => ({ value: v, label: t(`accounts.type.${v}`) }))}
+        options={accountTypeOptions(t)}
         onChange={(e) => setType(e.target.value as AccountType)}
       />
       <Field
@@ -64,12 +64,7 @@ export function AddAccountForm(props: {
         onChange={(e) => setIndex(e.target.value)}
       />
       {!indexValid && <p className="field-error">{t('accounts.add.indexInvalid')}</p>}
-      <Field
-        label={t('accounts.name')}
-        value={name}
-        maxLength={64}
-        onChange={(e) => setName(e.target.value)}
-      />
+      <AccountNameField value={name} onChange={setName} />
       <div className="actions">
         <button type="submit" className="button-primary" disabled={add.busy || !indexValid || !seedId}>
           {add.busy ? t('accounts.add.busy') : t('accounts.add.submit')}

@@ -5,7 +5,8 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
-import { ACCOUNT_TYPE_CHOICES } from './AddAccountForm';
+import { AccountNameField } from './AccountNameField';
+import { accountTypeOptions } from './account-labels';
 
 /**
  * A watch-only account from an extended public key or descriptor: Flash sees the balance and
@@ -57,10 +58,7 @@ export function ImportWatchOnlyForm({ onAdded }: { onAdded: (a: WalletSummary) =
         label={t('accounts.type')}
         hint={t('accounts.watch.typeHint')}
         value={type}
-        options={[
-          { value: 'auto', label: t('accounts.watch.typeAuto') },
-          ...ACCOUNT_TYPE_CHOICES.map((v) => ({ value: v, label: t(`accounts.type.${v}`) })),
-        ]}
+        options={[{ value: 'auto', label: t('accounts.watch.typeAuto') }, ...accountTypeOptions(t)]}
         onChange={(e) => setType(e.target.value as AccountType | 'auto')}
       />
       <details>
@@ -79,12 +77,7 @@ export function ImportWatchOnlyForm({ onAdded }: { onAdded: (a: WalletSummary) =
           onChange={(e) => setPath(e.target.value)}
         />
       </details>
-      <Field
-        label={t('accounts.name')}
-        value={name}
-        maxLength={64}
-        onChange={(e) => setName(e.target.value)}
-      />
+      <AccountNameField value={name} onChange={setName} />
       <div className="actions">
         <button
           type="submit"

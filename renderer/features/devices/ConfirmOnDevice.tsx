@@ -3,9 +3,9 @@ import type { SendDraft } from '../../../shared/contract/send';
 import { formatSats } from '../../../shared/money';
 import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
-import { Amount } from '../../components/Amount';
 import { ErrorAlert } from '../../components/Alert';
 import { useI18n } from '../../i18n';
+import { DraftSummary } from '../send/DraftSummary';
 import type { DeviceAccount } from './use-device-account';
 
 type Phase = 'review' | 'device' | 'broadcasting';
@@ -55,35 +55,7 @@ export function ConfirmOnDevice(props: {
       </h2>
       <p>{t('hardware.send.explain', { vendor })}</p>
       {phase === 'review' ? (
-        <dl className="send-summary">
-          {recipients.map((o, i) => (
-            <div className="send-summary-row" key={`${o.address ?? 'x'}-${i}`}>
-              <dt>{t('send.review.recipient')}</dt>
-              <dd>
-                <span className="mono send-address">{o.address ?? t('send.review.unknownAddress')}</span>
-                <Amount sats={o.sats} />
-              </dd>
-            </div>
-          ))}
-          <div className="send-summary-row">
-            <dt>{t('send.review.fee')}</dt>
-            <dd>
-              <Amount sats={draft.feeSats} />
-            </dd>
-          </div>
-          <div className="send-summary-row">
-            <dt>{t('send.review.total')}</dt>
-            <dd>
-              <Amount sats={draft.amountSats + draft.feeSats} />
-            </dd>
-          </div>
-          <div className="send-summary-row">
-            <dt>{t('send.review.change')}</dt>
-            <dd>
-              <Amount sats={draft.changeSats} />
-            </dd>
-          </div>
-        </dl>
+        <DraftSummary draft={draft} />
       ) : (
         <div className="device-checklist" role="status">
           <p>{phase === 'broadcasting' ? t('hardware.send.broadcasting') : t('hardware.send.waiting')}</p>

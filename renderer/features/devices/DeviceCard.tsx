@@ -6,6 +6,7 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
+import { accountTypeOptions } from '../accounts/account-labels';
 
 const TYPES: readonly HardwareAccountType[] = ['bip84', 'bip86', 'bip49', 'bip44'];
 const SHORT: Record<HardwareAccountType, string> = {
@@ -95,7 +96,7 @@ export function DeviceCard(props: {
               label={t('hardware.import.type')}
               value={type}
               onChange={(e) => setType(e.target.value as HardwareAccountType)}
-              options={TYPES.map((v) => ({ value: v, label: t(`accounts.type.${v}`) }))}
+              options={accountTypeOptions(t, TYPES)}
             />
             <Field
               label={t('hardware.import.index')}

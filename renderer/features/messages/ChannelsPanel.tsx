@@ -2,13 +2,16 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { NostrChannel, NostrChannelPost } from '../../../shared/contract/nostr';
 import { useFlash } from '../../app/flash-context';
-import { useAction, useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
+import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
+import { SubmitCancel } from '../../components/FormActions';
 import { useI18n, useT } from '../../i18n';
+import { Composer } from './Composer';
 import { PublishResults } from './IdentityPanel';
 import { displayName, usePeople } from './people';
+import { useInboxList } from './use-inbox-list';
 
 function upsertPost(list: NostrChannelPost[], post: NostrChannelPost): NostrChannelPost[] {
   const rest = list.filter((p) => p.id !== post.id);
@@ -20,10 +23,9 @@ export function ChannelsPanel() {
   const t = useT();
   const flash = useFlash();
   const load = useCallback(() => flash.nostr.listChannels(), [flash]);
-  const list = useQuery(load);
+  const list = useInboxList(load, 'nostr.channels');
   const { reload } = list;
-  useOnReconnect(reload);
-  useFlashEvent('nostr.channels', () => reload());
+  // Post counts in the list change with every post, not only when the list itself does.
   useFlashEvent('nostr.channelPost', () => reload());
   const [openId, setOpenId] = useState<string | null>(null);
   const [mode, setMode] = useState<'create' | 'join' | null>(null);
@@ -119,27 +121,13 @@ function CreateChannel({ onDone, onCancel }: { onDone: (id: string) => void; onC
       <form className="stack" onSubmit={onSubmit}>
         <h2 id="social-create-title">{t('social.channels.createTitle')}</h2>
         <p className="alert alert-warning">{t('social.channels.publicWarning')}</p>
-        <Field
-          label={t('social.channels.name')}
-          value={name}
-          maxLength={200}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <Field
-          label={t('social.channels.about')}
-          value={about}
-          maxLength={2000}
-          onChange={(e) => setAbout(e.target.value)}
-        />
+        <ChannelFields name={name} about={about} onName={setName} onAbout={setAbout} />
         <ErrorAlert error={create.error} />
-        <div className="actions">
-          <button type="submit" className="button-primary" disabled={create.busy || name.trim() === ''}>
-            {t('social.channels.createSubmit')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <SubmitCancel
+          label={t('social.channels.createSubmit')}
+          disabled={create.busy || name.trim() === ''}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );
@@ -169,14 +157,11 @@ function JoinChannel({ onDone, onCancel }: { onDone: (id: string) => void; onCan
           onChange={(e) => setRef(e.target.value)}
         />
         <ErrorAlert error={join.error} />
-        <div className="actions">
-          <button type="submit" className="button-primary" disabled={join.busy || ref.trim() === ''}>
-            {t('social.channels.joinSubmit')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <SubmitCancel
+          label={t('social.channels.joinSubmit')}
+          disabled={join.busy || ref.trim() === ''}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );
@@ -268,25 +253,16 @@ function ChannelView({ channel, onLeft }: { channel: NostrChannel; onLeft: () =>
           );
         })}
       </ol>
-      <form className="msg-composer" onSubmit={onSend}>
-        <label htmlFor={`social-post-${id}`}>{t('social.channels.postLabel')}</label>
-        <textarea
-          id={`social-post-${id}`}
-          rows={2}
-          value={text}
-          maxLength={16_000}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
-              e.preventDefault();
-              e.currentTarget.form?.requestSubmit();
-            }
-          }}
-        />
-        <button type="submit" className="button-primary" disabled={post.busy || text.trim() === ''}>
-          {t('social.channels.post')}
-        </button>
-      </form>
+      <Composer
+        inputId={`social-post-${id}`}
+        label={t('social.channels.postLabel')}
+        submitLabel={t('social.channels.post')}
+        value={text}
+        maxLength={16_000}
+        busy={post.busy}
+        onChange={setText}
+        onSubmit={onSend}
+      />
       <ErrorAlert error={post.error} />
       {results && results.results.some((r) => !r.ok) && <PublishResults results={results.results} />}
     </section>
@@ -331,27 +307,39 @@ function EditChannel({ channel }: { channel: NostrChannel }) {
         void save.run(name.trim(), about.trim()).then((out) => out && setOpen(false));
       }}
     >
+      <ChannelFields name={name} about={about} onName={setName} onAbout={setAbout} />
+      <ErrorAlert error={save.error} />
+      <SubmitCancel
+        label={t('social.channels.editSubmit')}
+        disabled={save.busy || name.trim() === ''}
+        onCancel={() => setOpen(false)}
+      />
+    </form>
+  );
+}
+
+/** Name and description: the same two fields when creating a channel (kind 40) and editing it (kind 41). */
+function ChannelFields(props: {
+  name: string;
+  about: string;
+  onName: (name: string) => void;
+  onAbout: (about: string) => void;
+}) {
+  const t = useT();
+  return (
+    <>
       <Field
         label={t('social.channels.name')}
-        value={name}
+        value={props.name}
         maxLength={200}
-        onChange={(e) => setName(e.target.value)}
+        onChange={(e) => props.onName(e.target.value)}
       />
       <Field
         label={t('social.channels.about')}
-        value={about}
+        value={props.about}
         maxLength={2000}
-        onChange={(e) => setAbout(e.target.value)}
+        onChange={(e) => props.onAbout(e.target.value)}
       />
-      <ErrorAlert error={save.error} />
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={save.busy || name.trim() === ''}>
-          {t('social.channels.editSubmit')}
-        </button>
-        <button type="button" onClick={() => setOpen(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    </>
   );
 }

@@ -6,6 +6,7 @@ import { useFlash } from '../../app/flash-context';
 import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { useI18n, useT } from '../../i18n';
+import { Composer } from './Composer';
 import { findBitcoinUri, shortNpub } from './keys';
 import { AddContactInline } from './ContactsPanel';
 import { PayCard } from './PayCard';
@@ -131,25 +132,16 @@ export function ConversationView({
           </button>
         </div>
       )}
-      <form className="msg-composer" onSubmit={onSend}>
-        <label htmlFor={`msg-compose-${id}`}>{t('messages.compose.label')}</label>
-        <textarea
-          id={`msg-compose-${id}`}
-          rows={2}
-          value={text}
-          maxLength={64_000}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
-              e.preventDefault();
-              e.currentTarget.form?.requestSubmit();
-            }
-          }}
-        />
-        <button type="submit" className="button-primary" disabled={send.busy || text.trim() === ''}>
-          {t('messages.compose.send')}
-        </button>
-      </form>
+      <Composer
+        inputId={`msg-compose-${id}`}
+        label={t('messages.compose.label')}
+        submitLabel={t('messages.compose.send')}
+        value={text}
+        maxLength={64_000}
+        busy={send.busy}
+        onChange={setText}
+        onSubmit={onSend}
+      />
       <ErrorAlert error={send.error} />
     </section>
   );

@@ -6,6 +6,7 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
+import { SubmitCancel } from '../../components/FormActions';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
 
@@ -228,18 +229,11 @@ function ExportKeyForm({ onClose }: { onClose: () => void }) {
             onChange={(e) => setRepeat(e.target.value)}
           />
           <ErrorAlert error={run.error} />
-          <div className="actions">
-            <button
-              type="submit"
-              className="button-primary"
-              disabled={run.busy || vaultPassword === '' || password === '' || password !== repeat}
-            >
-              {t('social.export.submit')}
-            </button>
-            <button type="button" onClick={onClose}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <SubmitCancel
+            label={t('social.export.submit')}
+            disabled={run.busy || vaultPassword === '' || password === '' || password !== repeat}
+            onCancel={onClose}
+          />
         </>
       )}
     </form>

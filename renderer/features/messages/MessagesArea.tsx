@@ -3,8 +3,9 @@ import type { FormEvent } from 'react';
 import type { Network } from '../../../shared/contract/common';
 import type { NostrConversation, NostrIdentity, NostrMessage } from '../../../shared/contract/nostr';
 import { useFlash } from '../../app/flash-context';
-import { useAction, useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
+import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
+import { SubmitCancel } from '../../components/FormActions';
 import { useT } from '../../i18n';
 import { ChannelsPanel } from './ChannelsPanel';
 import { ContactsPanel } from './ContactsPanel';
@@ -16,6 +17,7 @@ import { MerchantPanel } from './MerchantPanel';
 import type { People } from './people';
 import { Avatar, namesOf, usePeople } from './people';
 import { RelaysPanel } from './RelaysPanel';
+import { useInboxList } from './use-inbox-list';
 
 /** The Messages area: NOSTR identity, relays, conversations and the open thread. */
 export function MessagesArea({ network }: { network: Network }) {
@@ -56,10 +58,8 @@ function Inbox({ network }: { network: Network }) {
   const t = useT();
   const flash = useFlash();
   const load = useCallback(() => flash.nostr.listConversations(), [flash]);
-  const list = useQuery(load);
+  const list = useInboxList(load, 'nostr.message');
   const { reload } = list;
-  useOnReconnect(reload);
-  useFlashEvent('nostr.message', () => reload());
   const [openId, setOpenId] = useState<string | null>(null);
   const [composing, setComposing] = useState(false);
   const conversations = list.value ?? [];
@@ -312,18 +312,11 @@ function NewMessage({
           />
         </div>
         <ErrorAlert error={send.error} />
-        <div className="actions">
-          <button
-            type="submit"
-            className="button-primary"
-            disabled={send.busy || recipients.length === 0 || text.trim() === ''}
-          >
-            {t('messages.compose.send')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <SubmitCancel
+          label={t('messages.compose.send')}
+          disabled={send.busy || recipients.length === 0 || text.trim() === ''}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );

@@ -5,6 +5,8 @@ import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Amount } from '../../components/Amount';
+import { Field } from '../../components/Field';
+import { SubmitCancel } from '../../components/FormActions';
 import { useI18n, useT } from '../../i18n';
 
 /** A receipt received or sent in a chat, drawn from the message's machine-readable part. */
@@ -140,33 +142,25 @@ export function ReceiptForm({
       {items.map((item, n) => (
         <fieldset key={n} className="social-receipt-line">
           <legend>{t('social.receipt.line', { n: n + 1 })}</legend>
-          <div className="field">
-            <label htmlFor={`receipt-desc-${n}`}>{t('social.receipt.item')}</label>
-            <input
-              id={`receipt-desc-${n}`}
-              value={item.description}
-              maxLength={200}
-              onChange={(e) => setItem(n, { description: e.target.value })}
-            />
-          </div>
-          <div className="field social-receipt-qty">
-            <label htmlFor={`receipt-qty-${n}`}>{t('social.receipt.quantity')}</label>
-            <input
-              id={`receipt-qty-${n}`}
-              inputMode="numeric"
-              value={item.quantity}
-              onChange={(e) => setItem(n, { quantity: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`receipt-price-${n}`}>{t('social.receipt.unitSats')}</label>
-            <input
-              id={`receipt-price-${n}`}
-              inputMode="numeric"
-              value={item.unitSats}
-              onChange={(e) => setItem(n, { unitSats: e.target.value })}
-            />
-          </div>
+          <Field
+            label={t('social.receipt.item')}
+            value={item.description}
+            maxLength={200}
+            onChange={(e) => setItem(n, { description: e.target.value })}
+          />
+          <Field
+            label={t('social.receipt.quantity')}
+            className="social-receipt-qty"
+            inputMode="numeric"
+            value={item.quantity}
+            onChange={(e) => setItem(n, { quantity: e.target.value })}
+          />
+          <Field
+            label={t('social.receipt.unitSats')}
+            inputMode="numeric"
+            value={item.unitSats}
+            onChange={(e) => setItem(n, { unitSats: e.target.value })}
+          />
           {items.length > 1 && (
             <button
               type="button"
@@ -202,24 +196,23 @@ export function ReceiptForm({
           {refKind === 'bad' ? t('social.receipt.badReference') : t('social.receipt.referenceHint')}
         </p>
       </div>
-      <div className="field">
-        <label htmlFor="receipt-note">{t('social.receipt.note')}</label>
-        <input id="receipt-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
-      </div>
+      <Field
+        label={t('social.receipt.note')}
+        value={note}
+        maxLength={500}
+        onChange={(e) => setNote(e.target.value)}
+      />
       {total !== null && (
         <p role="status">
           {t('social.receipt.total')}: <Amount sats={total} />
         </p>
       )}
       <ErrorAlert error={send.error} />
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={send.busy || !parsed || refKind === 'bad'}>
-          {t('social.receipt.send')}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SubmitCancel
+        label={t('social.receipt.send')}
+        disabled={send.busy || !parsed || refKind === 'bad'}
+        onCancel={onClose}
+      />
     </form>
   );
 }

@@ -8,7 +8,7 @@ import { Alert, ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { NetworkNote } from '../../components/NetworkNote';
 import { useT } from '../../i18n';
-import { ACCOUNT_TYPE_CHOICES } from '../accounts/AddAccountForm';
+import { accountTypeOptions } from '../accounts/account-labels';
 import { PassphraseField } from './PassphraseField';
 import type { RestoreWordCount, WordState } from './recovery-words';
 import {
@@ -161,7 +161,7 @@ export function RestoreWalletForm({ network, onDone, onCancel }: Props) {
         label={t('accounts.type')}
         hint={t('accounts.restoreTypeHint')}
         value={accountType}
-        options={ACCOUNT_TYPE_CHOICES.map((v) => ({ value: v, label: t(`accounts.type.${v}`) }))}
+        options={accountTypeOptions(t)}
         onChange={(e) => setAccountType(e.target.value as AccountType)}
       />
       <PassphraseField value={passphrase} onChange={setPassphrase} />

@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { Amount } from '../../components/Amount';
 import { useT } from '../../i18n';
 import { shortTxid } from '../wallet/ActivityList';
+import { CoinCells } from '../wallet/CoinCells';
 import { selectedTotal } from './coin-choice';
 
 /**
@@ -63,27 +64,19 @@ export function CoinPicker(props: {
                       onChange={(e) => toggle(coin.outpoint, e.target.checked)}
                     />
                   </td>
-                  <td>
-                    <Amount sats={coin.sats} />
-                  </td>
-                  <td>
-                    <code title={coin.outpoint}>
-                      {shortTxid(coin.txid)}:{coin.vout}
-                    </code>
-                  </td>
-                  <td>
-                    {coin.confirmations === 0
-                      ? t('activity.unconfirmed')
-                      : t('coins.confirmations', { count: coin.confirmations })}
-                    {coin.frozen && (
-                      <>
-                        {' '}
-                        <span className="badge badge-pending" title={t('sendtools.coins.frozenHint')}>
-                          {t('coins.frozen')}
-                        </span>
-                      </>
-                    )}
-                  </td>
+                  <CoinCells
+                    coin={coin}
+                    status={
+                      coin.frozen && (
+                        <>
+                          {' '}
+                          <span className="badge badge-pending" title={t('sendtools.coins.frozenHint')}>
+                            {t('coins.frozen')}
+                          </span>
+                        </>
+                      )
+                    }
+                  />
                   <td>{label ?? ''}</td>
                 </tr>
               );

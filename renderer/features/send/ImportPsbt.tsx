@@ -3,8 +3,10 @@ import type { FormEvent } from 'react';
 import type { SendDraft } from '../../../shared/contract/send';
 import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
+import { SubmitCancel } from '../../components/FormActions';
 import { useT } from '../../i18n';
-import { bytesToBase64, useSendErrorText } from './send-text';
+import { bytesToBase64 } from './send-text';
+import { SendErrorAlert } from './SendErrorAlert';
 
 const PSBT_MAGIC = [0x70, 0x73, 0x62, 0x74, 0xff];
 
@@ -25,7 +27,6 @@ export function ImportPsbt(props: {
   const t = useT();
   const flash = useFlash();
   const id = useId();
-  const sendErrorText = useSendErrorText();
   const importPsbt = useAction(flash.send.importPsbt);
   const [text, setText] = useState('');
   const [fileError, setFileError] = useState(false);
@@ -66,19 +67,12 @@ export function ImportPsbt(props: {
         />
         {fileError && <p className="hint hint-error">{t('send.import.fileError')}</p>}
       </div>
-      {importPsbt.error && (
-        <p role="alert" className="alert alert-error">
-          {sendErrorText(importPsbt.error)}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={importPsbt.busy || text.trim() === ''}>
-          {t('send.form.review')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SendErrorAlert error={importPsbt.error} />
+      <SubmitCancel
+        label={t('send.form.review')}
+        disabled={importPsbt.busy || text.trim() === ''}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
 import { CopyButton } from '../../components/CopyButton';
 import { useT } from '../../i18n';
-import { useSendErrorText } from './send-text';
+import { SendErrorAlert } from './SendErrorAlert';
 
 /** Sign a message with one of this wallet's addresses, or check someone's signed message. */
 export function MessageTools(props: { walletId: string; defaultAddress: string; onClose: () => void }) {
@@ -26,7 +26,6 @@ function SignMessage({ walletId, defaultAddress }: { walletId: string; defaultAd
   const t = useT();
   const flash = useFlash();
   const id = useId();
-  const sendErrorText = useSendErrorText();
   const sign = useAction(flash.send.signMessage);
   const [address, setAddress] = useState(defaultAddress);
   const [message, setMessage] = useState('');
@@ -47,11 +46,7 @@ function SignMessage({ walletId, defaultAddress }: { walletId: string; defaultAd
         onAddress={setAddress}
         onMessage={setMessage}
       />
-      {sign.error && (
-        <p role="alert" className="alert alert-error">
-          {sendErrorText(sign.error)}
-        </p>
-      )}
+      <SendErrorAlert error={sign.error} />
       <div className="actions">
         <button type="submit" className="button-primary" disabled={sign.busy || message === ''}>
           {t('send.sign.submit')}
@@ -107,7 +102,6 @@ function VerifyMessage() {
   const t = useT();
   const flash = useFlash();
   const id = useId();
-  const sendErrorText = useSendErrorText();
   const verify = useAction(flash.send.verifyMessage);
   const [address, setAddress] = useState('');
   const [message, setMessage] = useState('');
@@ -139,11 +133,7 @@ function VerifyMessage() {
           onChange={(e) => setSignature(e.target.value)}
         />
       </div>
-      {verify.error && (
-        <p role="alert" className="alert alert-error">
-          {sendErrorText(verify.error)}
-        </p>
-      )}
+      <SendErrorAlert error={verify.error} />
       <div className="actions">
         <button
           type="submit"

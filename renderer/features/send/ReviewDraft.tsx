@@ -2,11 +2,12 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import type { SendDraft } from '../../../shared/contract/send';
 import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
-import { Amount } from '../../components/Amount';
 import { CopyButton } from '../../components/CopyButton';
 import { useI18n } from '../../i18n';
 import { AnimatedQr } from './AnimatedQr';
-import { base64ToBytes, formatFeeRate, rememberFeeRate, useSendErrorText } from './send-text';
+import { DraftSummary } from './DraftSummary';
+import { base64ToBytes, rememberFeeRate } from './send-text';
+import { SendErrorAlert } from './SendErrorAlert';
 
 export interface SentResult {
   txid: string;
@@ -20,10 +21,9 @@ export function ReviewDraft(props: {
   onSent: (result: SentResult) => void;
 }) {
   const { draft, onBack, onSent } = props;
-  const { t, separators } = useI18n();
+  const { t } = useI18n();
   const flash = useFlash();
   const id = useId();
-  const sendErrorText = useSendErrorText();
   const confirm = useAction(flash.send.confirm);
   const exportPsbt = useAction(flash.send.exportPsbt);
   const exportUr = useAction(flash.send.exportPsbtUr);
@@ -61,9 +61,6 @@ export function ReviewDraft(props: {
     }
   }, [exportPsbt, exportUr, draft.draftId]);
 
-  const recipients = draft.outputs.filter((o) => !o.change);
-  const changeOutputs = draft.outputs.filter((o) => o.change);
-  const rate = formatFeeRate(draft.feeRate, separators.decimal);
   return (
     <section className="card stack send-review" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('send.review.title')}</h2>
@@ -73,63 +70,8 @@ export function ReviewDraft(props: {
       {draft.kind === 'cpfp' && draft.parentTxid && (
         <p className="hint">{t('send.review.child', { txid: draft.parentTxid })}</p>
       )}
-      <dl className="send-summary">
-        {recipients.map((o, i) => (
-          <div className="send-summary-row" key={`${o.address ?? 'unknown'}-${i}`}>
-            <dt>{t('send.review.recipient')}</dt>
-            <dd>
-              <span className="mono send-address">{o.address ?? t('send.review.unknownAddress')}</span>
-              <Amount sats={o.sats} />
-            </dd>
-          </div>
-        ))}
-        {changeOutputs.map((o, i) => (
-          <div className="send-summary-row" key={`change-${o.address ?? 'unknown'}-${i}`}>
-            <dt>{t('sendtools.review.changeTo')}</dt>
-            <dd>
-              <span className="mono send-address">{o.address ?? t('send.review.unknownAddress')}</span>
-              <Amount sats={o.sats} />
-            </dd>
-          </div>
-        ))}
-        <div className="send-summary-row">
-          <dt>{t('send.review.amount')}</dt>
-          <dd>
-            <Amount sats={draft.amountSats} />
-          </dd>
-        </div>
-        <div className="send-summary-row">
-          <dt>{t('send.review.fee')}</dt>
-          <dd>
-            <Amount sats={draft.feeSats} /> <span className="hint">{t('send.fee.rate', { rate })}</span>
-          </dd>
-        </div>
-        <div className="send-summary-row">
-          <dt>{t('send.review.total')}</dt>
-          <dd>
-            <Amount sats={draft.amountSats + draft.feeSats} />
-          </dd>
-        </div>
-        <div className="send-summary-row">
-          <dt>{t('send.review.vsize')}</dt>
-          <dd>{t('send.review.vbytes', { vsize: draft.vsize })}</dd>
-        </div>
-        <div className="send-summary-row">
-          <dt>{t('send.review.change')}</dt>
-          <dd>
-            <Amount sats={draft.changeSats} />
-          </dd>
-        </div>
-        <div className="send-summary-row">
-          <dt>{t('send.review.rbf')}</dt>
-          <dd>{draft.replaceable ? t('send.review.yes') : t('send.review.no')}</dd>
-        </div>
-      </dl>
-      {confirm.error && (
-        <p role="alert" className="alert alert-error">
-          {sendErrorText(confirm.error)}
-        </p>
-      )}
+      <DraftSummary draft={draft} detailed />
+      <SendErrorAlert error={confirm.error} />
       <div className="actions">
         <button type="button" className="button-primary" onClick={sendNow} disabled={confirm.busy}>
           {confirm.busy ? t('send.review.sending') : t('send.review.sendNow')}
@@ -141,11 +83,7 @@ export function ReviewDraft(props: {
           {t('send.review.export')}
         </button>
       </div>
-      {(exportPsbt.error ?? exportUr.error) && (
-        <p role="alert" className="alert alert-error">
-          {sendErrorText(exportPsbt.error ?? exportUr.error)}
-        </p>
-      )}
+      <SendErrorAlert error={exportPsbt.error ?? exportUr.error} />
       {psbt !== null && (
         <div className="field send-psbt">
           <label htmlFor={`${id}-psbt`}>{t('send.review.psbtLabel')}</label>

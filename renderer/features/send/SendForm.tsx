@@ -5,6 +5,7 @@ import type { FeeEstimates, SendDraft } from '../../../shared/contract/send';
 import { formatBtc } from '../../../shared/money';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useQuery } from '../../app/hooks';
+import { SubmitCancel } from '../../components/FormActions';
 import { useI18n } from '../../i18n';
 import { selectedTotal } from './coin-choice';
 import { CoinPicker } from './CoinPicker';
@@ -12,6 +13,7 @@ import type { RecipientValues } from './recipients';
 import { checkRecipients, newRecipient } from './recipients';
 import { RecipientRow } from './RecipientRow';
 import { formatFeeRate, parseFeeRate, usableRate, useSendErrorText } from './send-text';
+import { SendErrorAlert } from './SendErrorAlert';
 
 export type FeeChoice = 'fast' | 'normal' | 'slow' | 'custom';
 const PRESETS = ['fast', 'normal', 'slow'] as const;
@@ -212,19 +214,8 @@ export function SendForm(props: {
         {fees.error && <p className="hint hint-error">{sendErrorText(fees.error)}</p>}
       </fieldset>
 
-      {prepare.error && (
-        <p role="alert" className="alert alert-error">
-          {sendErrorText(prepare.error)}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={prepare.busy}>
-          {t('send.form.review')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SendErrorAlert error={prepare.error} />
+      <SubmitCancel label={t('send.form.review')} disabled={prepare.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -3,9 +3,11 @@ import type { FormEvent } from 'react';
 import type { SendDraft } from '../../../shared/contract/send';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useQuery } from '../../app/hooks';
+import { SubmitCancel } from '../../components/FormActions';
 import { useI18n } from '../../i18n';
 import { shortTxid } from '../wallet/ActivityList';
-import { formatFeeRate, knownFeeRate, parseFeeRate, usableRate, useSendErrorText } from './send-text';
+import { formatFeeRate, knownFeeRate, parseFeeRate, usableRate } from './send-text';
+import { SendErrorAlert } from './SendErrorAlert';
 
 /**
  * "Speed up": a new fee rate for an unconfirmed payment, either replacing it (RBF, our outgoing
@@ -22,7 +24,6 @@ export function SpeedUp(props: {
   const { t, separators } = useI18n();
   const flash = useFlash();
   const id = useId();
-  const sendErrorText = useSendErrorText();
   const loadFees = useCallback(() => flash.send.estimateFees(), [flash]);
   const fees = useQuery(loadFees);
   const build = useAction(method === 'bump' ? flash.send.bumpFee : flash.send.cpfp);
@@ -90,19 +91,12 @@ export function SpeedUp(props: {
               : t('send.form.customRateHint')}
         </p>
       </div>
-      {build.error && (
-        <p role="alert" className="alert alert-error">
-          {sendErrorText(build.error)}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={build.busy || rate === null}>
-          {t('send.form.review')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SendErrorAlert error={build.error} />
+      <SubmitCancel
+        label={t('send.form.review')}
+        disabled={build.busy || rate === null}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

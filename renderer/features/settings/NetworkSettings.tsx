@@ -8,6 +8,8 @@ import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { SavedNote } from './SavedNote';
 import { FallbackServers, ProxySettings } from './ServerPoolSettings';
+import { TransportField } from './TransportField';
+import { useSave } from './use-save';
 
 /** The network, its Electrum server and fallbacks, and the SOCKS5 proxy for all of them. */
 export function NetworkSettings() {
@@ -58,25 +60,15 @@ function ElectrumServerForm(props: {
   const [port, setPort] = useState(String(props.initial.port));
   const [transport, setTransport] = useState<ElectrumServer['transport']>(props.initial.transport);
   const [invalid, setInvalid] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [savedAt, setSavedAt] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, savedAt, clearError } = useSave();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const server = parseElectrumServer({ host, port, transport });
-    setError(null);
+    clearError();
     if (!server) return setInvalid(true);
     setInvalid(false);
-    setBusy(true);
-    try {
-      await props.onSave(server);
-      setSavedAt(Date.now());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(() => props.onSave(server));
   };
 
   return (
@@ -91,15 +83,7 @@ function ElectrumServerForm(props: {
           value={port}
           onChange={(e) => setPort(e.target.value)}
         />
-        <SelectField
-          label={t('settings.electrumTransport')}
-          value={transport}
-          onChange={(e) => setTransport(e.target.value === 'tcp' ? 'tcp' : 'tls')}
-          options={[
-            { value: 'tls', label: t('settings.electrumTls') },
-            { value: 'tcp', label: t('settings.electrumTcp') },
-          ]}
-        />
+        <TransportField label={t('settings.electrumTransport')} value={transport} onChange={setTransport} />
       </div>
       {transport === 'tcp' && <p className="hint">{t('settings.electrumTcpWarning')}</p>}
       {invalid && <Alert>{t('settings.electrumInvalid')}</Alert>}

@@ -1,12 +1,13 @@
 import { useId, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { ComponentPropsWithRef, FormEvent } from 'react';
 import type { ElectrumServer, Socks5ProxySetting } from '../../../shared/contract/electrum';
 import { MAX_FALLBACK_SERVERS } from '../../../shared/contract/electrum';
-import { ErrorAlert } from '../../components/Alert';
-import { SelectField } from '../../components/Field';
+import { Alert, ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
 import { SavedNote } from './SavedNote';
 import { checkServer, fallbackConflict, formatProxy, formatServer, parseProxy } from './server-input';
+import { TransportField } from './TransportField';
+import { useSave } from './use-save';
 
 /** Fallback servers of one network: each add or remove is saved at once. */
 export function FallbackServers(props: {
@@ -26,24 +27,8 @@ export function FallbackServers(props: {
     port: null,
     list: null,
   });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [savedAt, setSavedAt] = useState<number | null>(null);
-
-  const save = async (next: ElectrumServer[]): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onSave(next);
-      setSavedAt(Date.now());
-      return true;
-    } catch (err) {
-      setError(err);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run, busy, error, savedAt } = useSave();
+  const save = (next: ElectrumServer[]) => run(() => onSave(next));
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -96,50 +81,29 @@ export function FallbackServers(props: {
         </ol>
       )}
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-host`}>{t('sendtools.settings.fallbackHost')}</label>
-          <input
-            id={`${id}-host`}
-            value={host}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={errors.host ? true : undefined}
-            aria-describedby={`${id}-host-hint`}
-            onChange={(e) => setHost(e.target.value)}
-          />
-          <p id={`${id}-host-hint`} className={errors.host ? 'hint hint-error' : 'hint'}>
-            {errors.host ?? '\u00a0'}
-          </p>
-        </div>
-        <div className="field field-narrow">
-          <label htmlFor={`${id}-port`}>{t('sendtools.settings.fallbackPort')}</label>
-          <input
-            id={`${id}-port`}
-            inputMode="numeric"
-            value={port}
-            aria-invalid={errors.port ? true : undefined}
-            aria-describedby={`${id}-port-hint`}
-            onChange={(e) => setPort(e.target.value)}
-          />
-          <p id={`${id}-port-hint`} className={errors.port ? 'hint hint-error' : 'hint'}>
-            {errors.port ?? '\u00a0'}
-          </p>
-        </div>
-        <SelectField
+        <ServerPartField
+          label={t('sendtools.settings.fallbackHost')}
+          error={errors.host}
+          value={host}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setHost(e.target.value)}
+        />
+        <ServerPartField
+          label={t('sendtools.settings.fallbackPort')}
+          error={errors.port}
+          className="field-narrow"
+          inputMode="numeric"
+          value={port}
+          onChange={(e) => setPort(e.target.value)}
+        />
+        <TransportField
           label={t('sendtools.settings.fallbackTransport')}
           value={transport}
-          onChange={(e) => setTransport(e.target.value === 'tcp' ? 'tcp' : 'tls')}
-          options={[
-            { value: 'tls', label: t('settings.electrumTls') },
-            { value: 'tcp', label: t('settings.electrumTcp') },
-          ]}
+          onChange={setTransport}
         />
       </div>
-      {errors.list && (
-        <p role="alert" className="alert alert-error">
-          {errors.list}
-        </p>
-      )}
+      {errors.list && <Alert>{errors.list}</Alert>}
       <ErrorAlert error={error} />
       <div className="actions">
         <button type="submit" disabled={busy}>
@@ -148,6 +112,28 @@ export function FallbackServers(props: {
         <SavedNote savedAt={savedAt} />
       </div>
     </form>
+  );
+}
+
+/**
+ * Host or port of a fallback: its hint line holds the field's own error. A no-break space keeps that
+ * line's height when there is no error, so the row does not jump as errors come and go.
+ */
+function ServerPartField({
+  label,
+  error,
+  className,
+  ...input
+}: { label: string; error: string | null } & Omit<ComponentPropsWithRef<'input'>, 'id'>) {
+  const id = useId();
+  return (
+    <div className={className ? `field ${className}` : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={`${id}-hint`} {...input} />
+      <p id={`${id}-hint`} className={error ? 'hint hint-error' : 'hint'}>
+        {error ?? '\u00a0'}
+      </p>
+    </div>
   );
 }
 
@@ -161,25 +147,14 @@ export function ProxySettings(props: {
   const [on, setOn] = useState(props.proxy !== null);
   const [text, setText] = useState(props.proxy ? formatProxy(props.proxy) : '127.0.0.1:9050');
   const [invalid, setInvalid] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [savedAt, setSavedAt] = useState<number | null>(null);
+  const { run, busy, error, savedAt } = useSave();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const parsed = on ? parseProxy(text) : null;
     if (on && !parsed) return setInvalid(true);
     setInvalid(false);
-    setError(null);
-    setBusy(true);
-    try {
-      await props.onSave(parsed);
-      setSavedAt(Date.now());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(() => props.onSave(parsed));
   };
 
   return (

@@ -3,9 +3,9 @@ import type { Utxo } from '../../../shared/contract/coins';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
-import { Amount } from '../../components/Amount';
 import { useT } from '../../i18n';
 import { shortTxid } from './ActivityList';
+import { CoinCells } from './CoinCells';
 
 /** A text file offered for download from memory (no network: blob: URLs never reach connect-src). */
 function useDownload(text: string | null, type: string): string | null {
@@ -31,19 +31,7 @@ function CoinRow({ coin, walletId, onChanged }: { coin: Utxo; walletId: string; 
   );
   return (
     <tr>
-      <td>
-        <Amount sats={coin.sats} />
-      </td>
-      <td>
-        <code title={coin.outpoint}>
-          {shortTxid(coin.txid)}:{coin.vout}
-        </code>
-      </td>
-      <td>
-        {coin.confirmations === 0
-          ? t('activity.unconfirmed')
-          : t('coins.confirmations', { count: coin.confirmations })}
-      </td>
+      <CoinCells coin={coin} />
       <td>
         <input
           aria-label={t('coins.labelFor', { outpoint: shortTxid(coin.txid) })}
