@@ -152,7 +152,10 @@ test('send on-chain with RBF, speed it up, confirm, and round-trip a PSBT', asyn
   await expect(incomingRow).toContainText('Unconfirmed');
   await incomingRow.getByRole('button', { name: 'Speed up (CPFP)' }).click();
   const cpfp = page.getByRole('dialog', { name: 'Speed up (CPFP)' });
-  await cpfp.getByLabel('New fee rate (sat/vB)').fill('20');
+  const cpfpRate = cpfp.getByLabel('New fee rate (sat/vB)');
+  // The suggested rate arrives asynchronously; typing before it lands would append to it.
+  await expect(cpfpRate).not.toHaveValue('');
+  await cpfpRate.fill('20');
   await cpfp.getByRole('button', { name: 'Review' }).click();
   await expect(review).toContainText(`Pays extra fee so transaction ${incoming} confirms sooner.`);
   await review.getByRole('button', { name: 'Send now' }).click();
