@@ -1,7 +1,8 @@
 import type { Network } from '../../shared/contract';
+import { createWalletReader } from '../bitcoin/send/wallet-reader';
 import type { Db } from '../store/database';
 
-/** What the hardware service needs to know about an account (read-only view of `wallets`). */
+/** What the hardware service needs to know about an account. */
 export interface HardwareAccount {
   id: string;
   network: Network;
@@ -18,40 +19,24 @@ export interface WalletLookup {
   addressPosition(walletId: string, address: string): { chain: 0 | 1; index: number } | null;
 }
 
-/** Reads the wallet tables owned by main/bitcoin/wallet; never writes them. */
+/** The wallet tables (owned by main/bitcoin/wallet) through the same read-only view sends use. */
 export function createWalletLookup(db: Db): WalletLookup {
-  const account = db.prepare<
-    [string],
-    {
-      id: string;
-      network: Network;
-      xpub: string;
-      fingerprint: string | null;
-      account_path: string | null;
-      account_type: HardwareAccount['accountType'];
-      signer: HardwareAccount['signer'];
-    }
-  >(`SELECT id, network, xpub, fingerprint, account_path, account_type, signer FROM wallets WHERE id = ?`);
-  const position = db.prepare<[string, string], { chain: 0 | 1; idx: number }>(
-    `SELECT chain, idx FROM wallet_addresses WHERE wallet_id = ? AND address = ?`,
-  );
+  const reader = createWalletReader(db);
   return {
     account(walletId) {
-      const row = account.get(walletId);
-      if (!row) return null;
-      return {
-        id: row.id,
-        network: row.network,
-        xpub: row.xpub,
-        fingerprint: row.fingerprint,
-        accountPath: row.account_path,
-        accountType: row.account_type,
-        signer: row.signer,
-      };
+      const w = reader.wallet(walletId);
+      return w
+        ? {
+            id: w.id,
+            network: w.network,
+            xpub: w.xpub,
+            fingerprint: w.fingerprint,
+            accountPath: w.accountPath,
+            accountType: w.accountType,
+            signer: w.signer,
+          }
+        : null;
     },
-    addressPosition(walletId, address) {
-      const row = position.get(walletId, address);
-      return row ? { chain: row.chain, index: row.idx } : null;
-    },
+    addressPosition: (walletId, address) => reader.addressIndex(walletId, address),
   };
 }

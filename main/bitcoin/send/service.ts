@@ -12,6 +12,7 @@ import type { Db } from '../../store/database';
 import type { VaultService } from '../../vault/types';
 import type { ElectrumService } from '../electrum/types';
 import { networkParams } from '../wallet/networks';
+import { readWords, type StoredWords } from '../wallet/stored-words';
 import type { Selection } from './coin-select';
 import { selectCoins, sendMax, useCoins } from './coin-select';
 import { SendError } from './errors';
@@ -240,7 +241,7 @@ export function createSendService(deps: SendDeps): SendService {
     return toDraft(requireRow(id));
   }
 
-  function readMnemonic(walletId: string): { mnemonic: string; passphrase: string } {
+  function readMnemonic(walletId: string): StoredWords {
     const seedWalletId = account(walletId).seedWalletId;
     if (seedWalletId === null) {
       throw new FlashError(
@@ -251,12 +252,7 @@ export function createSendService(deps: SendDeps): SendService {
     }
     if (vault.status().state !== 'unlocked')
       throw new FlashError('VAULT_LOCKED', 'Unlock the vault to sign.');
-    const bytes = vault.getSecret(`wallet:${seedWalletId}:mnemonic`);
-    try {
-      return JSON.parse(new TextDecoder().decode(bytes)) as { mnemonic: string; passphrase: string };
-    } finally {
-      bytes.fill(0);
-    }
+    return readWords(vault, seedWalletId);
   }
 
   async function broadcastRow(row: PaymentRow): Promise<BroadcastResult> {

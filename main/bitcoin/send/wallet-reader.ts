@@ -23,6 +23,7 @@ export interface WalletInfo {
   xpub: string;
   fingerprint: string | null;
   accountPath: string | null;
+  accountType: AccountType;
   scriptType: ScriptType;
   signer: 'seed' | 'watch' | 'ledger' | 'trezor';
   /** The account whose vault secret holds the words; null for watch-only and device accounts. */
@@ -140,6 +141,7 @@ export function createWalletReader(db: Db) {
             xpub: r.xpub,
             fingerprint: r.fingerprint,
             accountPath: r.account_path,
+            accountType: r.account_type,
             scriptType: ACCOUNT_TYPE_INFO[r.account_type].scriptType,
             signer: r.signer,
             seedWalletId: r.seed_wallet_id,

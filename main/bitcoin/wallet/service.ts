@@ -18,6 +18,7 @@ import { CHAINS, RECEIVE_CHAIN } from './constants';
 import type { AddressDeriver, DerivedAddress } from './derivation';
 import { addressPath } from './derivation';
 import { createDraftStore } from './drafts';
+import { readWords, sealWords } from './stored-words';
 import { parseMnemonic } from './mnemonic';
 import type { WalletRepository, WalletRow } from './repository';
 import { createWalletRepository } from './repository';
@@ -39,12 +40,7 @@ export interface WalletDeps {
   verifier?: TxVerifier;
 }
 
-export const mnemonicSecretName = (walletId: string): string => `wallet:${walletId}:mnemonic`;
-
-interface StoredMnemonic {
-  mnemonic: string;
-  passphrase: string;
-}
+export { mnemonicSecretName } from './stored-words';
 
 /**
  * BIP84 single-key wallets: onboarding (new words or a restore), watch-only address derivation
@@ -142,19 +138,6 @@ export function createWalletService(deps: WalletDeps): WalletService {
     return summary(wallet);
   }
 
-  function readWords(seedWalletId: string): StoredMnemonic {
-    const bytes = vault.getSecret(mnemonicSecretName(seedWalletId));
-    let stored: unknown;
-    try {
-      stored = JSON.parse(new TextDecoder().decode(bytes));
-    } finally {
-      bytes.fill(0);
-    }
-    if (!isStoredMnemonic(stored))
-      throw new FlashError('INTERNAL', 'The stored recovery words are unreadable.');
-    return stored;
-  }
-
   function seedRootOf(wallet: WalletRow): string {
     if (wallet.signer !== 'seed' || wallet.seedWalletId === null) {
       throw new FlashError(
@@ -195,14 +178,9 @@ export function createWalletService(deps: WalletDeps): WalletService {
       // Fresh words have no past: anything that arrives is news. A restore first imports history.
       announceDeposits: !input.restored,
     };
-    const secret = new TextEncoder().encode(
-      JSON.stringify({ mnemonic: input.mnemonic, passphrase: input.passphrase } satisfies StoredMnemonic),
+    return insertAccount(wallet, () =>
+      sealWords(vault, wallet.id, { mnemonic: input.mnemonic, passphrase: input.passphrase }),
     );
-    try {
-      return insertAccount(wallet, () => vault.putSecret(mnemonicSecretName(wallet.id), secret));
-    } finally {
-      secret.fill(0);
-    }
   }
 
   return {
@@ -219,7 +197,7 @@ export function createWalletService(deps: WalletDeps): WalletService {
       requireUnlocked();
       const seed = requireWallet(input.seedWalletId);
       const rootId = seedRootOf(seed);
-      const words = readWords(rootId);
+      const words = readWords(vault, rootId);
       const keys = deriveAccountKeys(
         words.mnemonic,
         words.passphrase,
@@ -392,7 +370,7 @@ export function createWalletService(deps: WalletDeps): WalletService {
       return txDetailsFor(deps.db).get(walletId, txid, sync.tipHeight(wallet.network));
     },
     recoveryWords(walletId): RecoveryWords {
-      const stored = readWords(seedRootOf(requireWallet(walletId)));
+      const stored = readWords(vault, seedRootOf(requireWallet(walletId)));
       return RecoveryWordsSchema.parse({
         words: stored.mnemonic.split(' '),
         hasPassphrase: stored.passphrase.length > 0,
@@ -413,15 +391,6 @@ export function createWalletService(deps: WalletDeps): WalletService {
       return sync.idle();
     },
   };
-}
-
-function isStoredMnemonic(v: unknown): v is StoredMnemonic {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as { mnemonic?: unknown }).mnemonic === 'string' &&
-    typeof (v as { passphrase?: unknown }).passphrase === 'string'
-  );
 }
 
 function isUniqueViolation(err: unknown): boolean {
