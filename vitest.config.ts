@@ -22,6 +22,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // Property-based fuzzers (fast-check): a fixed seed and modest counts here, long runs
+          // with FUZZ_RUNS through `npm run fuzz` (their own per-test limits apply then).
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: process.env.FUZZ_RUNS ? 12 * 3_600_000 : 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -141,7 +141,16 @@ export function parseBitcoinUri(input: string, network: Network): PaymentUri {
         `The link requires "${key.slice(4)}", which this wallet does not support.`,
         { param: key },
       );
-    } else out.unknownParams[key] = value;
+    } else {
+      // defineProperty, not assignment: a "__proto__" param would otherwise hit the prototype setter
+      // and vanish instead of being kept like any other unknown param.
+      Object.defineProperty(out.unknownParams, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   if (
     !out.address &&
@@ -164,8 +173,18 @@ export function buildBitcoinUri(opts: {
 }): string {
   const params: string[] = [];
   if (opts.amountSats !== undefined) params.push(`amount=${formatBtcAmount(opts.amountSats)}`);
-  if (opts.label) params.push(`label=${encodeURIComponent(opts.label)}`);
-  if (opts.message) params.push(`message=${encodeURIComponent(opts.message)}`);
-  if (opts.lightning) params.push(`lightning=${encodeURIComponent(opts.lightning)}`);
+  if (opts.label) params.push(`label=${encodeText(opts.label)}`);
+  if (opts.message) params.push(`message=${encodeText(opts.message)}`);
+  if (opts.lightning) params.push(`lightning=${encodeText(opts.lightning)}`);
   return `bitcoin:${opts.address}${params.length ? `?${params.join('&')}` : ''}`;
+}
+
+/**
+ * Percent-encodes text as UTF-8. A lone surrogate (half of an emoji, e.g. from a cut label) has no
+ * UTF-8 form and would make encodeURIComponent throw, so it becomes U+FFFD first.
+ */
+function encodeText(text: string): string {
+  return encodeURIComponent(
+    text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+  );
 }
