@@ -17,16 +17,34 @@ import { hash256, toDisplayHex } from './merkle';
  * - 'fake-history': every script hash with history gains a confirmed transaction the chain does not
  *   have (status, balance and listunspent agree with it; transaction.get serves bytes that hash to
  *   its id), but no merkle proof can exist for it;
- * - 'wrong-tx': transaction.get serves bytes that do not hash to the txid asked for.
+ * - 'wrong-tx': transaction.get serves bytes that do not hash to the txid asked for;
+ * - 'old-timestamp': the tip header's time is set to the median time of the 11 blocks before it
+ *   (BIP113 wants it strictly later), then mined again: real proof of work, same merkle root;
+ * - 'future-timestamp': the same with a time three hours ahead of the stack's clock (Core refuses
+ *   more than two).
  */
-export type LieMode = 'none' | 'bad-merkle' | 'bad-pow-header' | 'fake-history' | 'wrong-tx';
+export type LieMode =
+  | 'none'
+  | 'bad-merkle'
+  | 'bad-pow-header'
+  | 'fake-history'
+  | 'wrong-tx'
+  | 'old-timestamp'
+  | 'future-timestamp';
 export const LIE_MODES: readonly LieMode[] = [
   'none',
   'bad-merkle',
   'bad-pow-header',
   'fake-history',
   'wrong-tx',
+  'old-timestamp',
+  'future-timestamp',
 ];
+
+/** Modes that change the tip header (subscribe, notifications, block.header(s)). */
+const HEADER_LIES: ReadonlySet<LieMode> = new Set(['bad-pow-header', 'old-timestamp', 'future-timestamp']);
+/** How far ahead of the clock 'future-timestamp' puts the tip, seconds: past Core's two-hour limit. */
+const FUTURE_BY = 3 * 60 * 60;
 
 export interface LyingBackend extends ElectrumBackend {
   readonly lie: LieMode;
@@ -38,10 +56,17 @@ export interface LyingBackend extends ElectrumBackend {
 const FAKE_VALUE = 1_000_000;
 const REGTEST_TARGET = BigInt(REGTEST_BITS & 0xffffff) << BigInt(8 * ((REGTEST_BITS >>> 24) - 3));
 
-/** Wraps the chain; with mode 'none' every answer is the chain's own. */
-export function createLyingBackend(chain: RegtestChain): LyingBackend {
+/**
+ * Wraps the chain; with mode 'none' every answer is the chain's own. `clock` (seconds since the
+ * epoch, default the wall clock) is what 'future-timestamp' runs ahead of.
+ */
+export function createLyingBackend(
+  chain: RegtestChain,
+  clock: () => number = () => Math.floor(Date.now() / 1000),
+): LyingBackend {
   let mode: LieMode = 'none';
   const badHeaders = new Map<string, StoredBlock>();
+  const retimed = new Map<string, StoredBlock>();
   const fakes = new Map<string, bitcoin.Transaction>();
 
   /** The same block with its header's nonce moved until the hash is above the target. */
@@ -61,6 +86,45 @@ export function createLyingBackend(chain: RegtestChain): LyingBackend {
         return bad;
       }
     }
+  };
+
+  /** Median time of the 11 blocks before `height` (fewer near genesis), as Core's GetMedianTimePast. */
+  const medianTimeBefore = (height: number): number => {
+    const times: number[] = [];
+    for (let h = height - 1; h >= Math.max(0, height - 11); h--)
+      times.push(chain.blockAt(h)?.block.timestamp ?? 0);
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)] ?? 0;
+  };
+
+  /**
+   * The same block with its header's time moved to break a time rule, then mined again (the nonce
+   * searched until the hash meets the target): valid proof of work, only the time is wrong.
+   */
+  const retime = (block: StoredBlock, how: 'old-timestamp' | 'future-timestamp'): StoredBlock => {
+    const key = `${how}:${block.hash}`;
+    const cached = retimed.get(key);
+    if (cached) return cached;
+    const header = Uint8Array.from(block.header);
+    const view = new DataView(header.buffer);
+    const time = how === 'old-timestamp' ? medianTimeBefore(block.height) : clock() + FUTURE_BY;
+    view.setUint32(68, time, true);
+    for (let nonce = 0; ; nonce++) {
+      view.setUint32(76, nonce, true);
+      const hash = toDisplayHex(hash256(header));
+      if (BigInt(`0x${hash}`) <= REGTEST_TARGET) {
+        const lie = { ...block, header, headerHex: bytesToHex(header), hash };
+        retimed.set(key, lie);
+        return lie;
+      }
+    }
+  };
+
+  /** The tip as the current mode serves it. */
+  const lyingTip = (block: StoredBlock): StoredBlock => {
+    if (mode === 'bad-pow-header') return failPow(block);
+    if (mode === 'old-timestamp' || mode === 'future-timestamp') return retime(block, mode);
+    return block;
   };
 
   const fakeTx = (scriptHash: string): bitcoin.Transaction => {
@@ -117,12 +181,11 @@ export function createLyingBackend(chain: RegtestChain): LyingBackend {
     },
     fakeTxid: (sh) => fakeTx(sh).getId(),
     tip() {
-      const tip = chain.tip();
-      return mode === 'bad-pow-header' ? failPow(tip) : tip;
+      return lyingTip(chain.tip());
     },
     blockAt(height) {
       const block = chain.blockAt(height);
-      return block && mode === 'bad-pow-header' && height === chain.tipHeight ? failPow(block) : block;
+      return block && HEADER_LIES.has(mode) && height === chain.tipHeight ? lyingTip(block) : block;
     },
     headerProof: (height, cpHeight) => chain.headerProof(height, cpHeight),
     history,

@@ -1,7 +1,7 @@
 import type { BlockHeader } from './header';
 import { checkProofOfWork, workFromBits } from './header';
 import type { Anchor, ChainParams } from './params';
-import { anchorOf, RETARGET_INTERVAL, ZERO_HASH } from './params';
+import { anchorOf, MAX_FUTURE_BLOCK_TIME, MEDIAN_TIME_SPAN, RETARGET_INTERVAL, ZERO_HASH } from './params';
 import type { HeaderLite } from './pow';
 import { nextWorkRequired } from './pow';
 
@@ -28,7 +28,17 @@ export interface HeaderStore {
   putIsolated(height: number, header: BlockHeader): void;
 }
 
-export type HeaderFault = 'bad-pow' | 'bad-bits' | 'bad-link' | 'bad-genesis' | 'checkpoint' | 'timewarp';
+export type HeaderFault =
+  | 'bad-pow'
+  | 'bad-bits'
+  | 'bad-link'
+  | 'bad-genesis'
+  | 'checkpoint'
+  | 'timewarp'
+  /** At or below the median time of the previous 11 blocks (BIP113; Core's "time-too-old"). */
+  | 'time-too-old'
+  /** More than MAX_FUTURE_BLOCK_TIME ahead of the local clock (Core's "time-too-new"). */
+  | 'time-too-new';
 
 /** A header that breaks a consensus rule or a checkpoint: whoever sent it is lying. */
 export class HeaderError extends Error {
@@ -63,6 +73,26 @@ export type ConnectResult =
   /** A valid branch with no more work than ours: ignored (first seen wins, as in Core). */
   | { kind: 'less-work'; forkHeight: number };
 
+/**
+ * Core's GetMedianTimePast for the block before `height`: the median time of the previous 11
+ * blocks (fewer only near genesis). Null when any of them is unknown.
+ */
+export function medianTimePast(
+  height: number,
+  ancestor: (height: number) => HeaderLite | undefined,
+): number | null {
+  const span = Math.min(MEDIAN_TIME_SPAN, height);
+  if (span <= 0) return null;
+  const times: number[] = [];
+  for (let h = height - 1; h >= height - span; h--) {
+    const a = ancestor(h);
+    if (!a) return null;
+    times.push(a.timestamp);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? null;
+}
+
 /** Height of the last checkpointed block, or -1. */
 export function lastCheckpointHeight(params: ChainParams): number {
   return params.checkpoints.length * RETARGET_INTERVAL - 1;
@@ -77,7 +107,8 @@ const lite = (height: number, h: BlockHeader): HeaderLite => ({
 /**
  * Checks one header against its parent and the rules: prev-hash link, genesis, the bits the
  * difficulty rules demand (checkpointed period targets first, then Core's GetNextWorkRequired),
- * proof of work, BIP94's timewarp rule, and the checkpoint hash at a period's last block.
+ * proof of work, the time rules (above the median time past, at most two hours ahead of `nowMs`),
+ * BIP94's timewarp rule, and the checkpoint hash at a period's last block.
  */
 export function validateHeader(
   params: ChainParams,
@@ -85,6 +116,7 @@ export function validateHeader(
   header: BlockHeader,
   prevHash: string,
   ancestor: (height: number) => HeaderLite | undefined,
+  nowMs: number = Date.now(),
 ): void {
   if (header.prevHash !== prevHash) {
     throw new HeaderError('bad-link', height, `header ${height} does not link to its parent`);
@@ -115,6 +147,7 @@ export function validateHeader(
   if (!checkProofOfWork(header, params.powLimit)) {
     throw new HeaderError('bad-pow', height, `header ${height} fails proof of work`);
   }
+  checkTime(height, header, ancestor, nowMs);
   if (params.bip94 && height % RETARGET_INTERVAL === 0 && height > 0) {
     const prev = ancestor(height - 1);
     if (prev && header.timestamp < prev.timestamp - 600) {
@@ -129,6 +162,37 @@ export function validateHeader(
   }
 }
 
+/** Core's ContextualCheckBlockHeader time rules: "time-too-old" and "time-too-new". */
+function checkTime(
+  height: number,
+  header: BlockHeader,
+  ancestor: (height: number) => HeaderLite | undefined,
+  nowMs: number,
+): void {
+  // WHY only with all previous headers known: sync may start at a checkpoint anchor, and the
+  // first headers above it have fewer than 11 validated ancestors. A median over fewer blocks is
+  // not the consensus rule (it could refuse an honest header), so those few are checked by the
+  // other rules alone; every header from the 11th above the anchor on gets the full BIP113 check.
+  const mtp = medianTimePast(height, ancestor);
+  if (mtp !== null && header.timestamp <= mtp) {
+    throw new HeaderError(
+      'time-too-old',
+      height,
+      `header ${height} has time ${header.timestamp}, not after ${mtp}, the median time of the 11 blocks before it`,
+    );
+  }
+  const limit = Math.floor(nowMs / 1000) + MAX_FUTURE_BLOCK_TIME;
+  if (header.timestamp > limit) {
+    const ahead = Math.round((header.timestamp - Math.floor(nowMs / 1000)) / 60);
+    throw new HeaderError(
+      'time-too-new',
+      height,
+      `header ${height} has a time ${ahead} minutes ahead of this computer's clock (at most 120 allowed): ` +
+        'the server is lying, or this clock is wrong',
+    );
+  }
+}
+
 /**
  * Validates a whole checkpointed period (2016 headers) without any header before it: it must
  * start from the previous checkpoint (or genesis) and end on this period's checkpoint.
@@ -137,6 +201,7 @@ export function validateCheckpointedPeriod(
   params: ChainParams,
   period: number,
   headers: readonly BlockHeader[],
+  nowMs: number = Date.now(),
 ): void {
   const cps = params.checkpoints;
   if (period < 0 || period >= cps.length) throw new RangeError(`period ${period} is not checkpointed`);
@@ -150,7 +215,7 @@ export function validateCheckpointedPeriod(
     return hdr && h >= start ? lite(h, hdr) : undefined;
   };
   headers.forEach((header, i) => {
-    validateHeader(params, start + i, header, prevHash, ancestor);
+    validateHeader(params, start + i, header, prevHash, ancestor, nowMs);
     prevHash = header.hash;
   });
 }
@@ -159,16 +224,25 @@ export function validateCheckpointedPeriod(
  * The best header chain, kept in a HeaderStore: connects batches of headers, validating each, and
  * switches to a competing branch only when it has more work (a reorg).
  */
+export interface HeaderChainOptions {
+  /** Where sync starts (default: after the checkpoints, see anchorOf). */
+  anchor?: Anchor;
+  /** The local clock, ms since the epoch: headers more than two hours ahead of it are refused. */
+  now?: () => number;
+}
+
 export class HeaderChain {
   readonly anchor: Anchor;
   readonly lastCheckpoint: number;
+  private readonly now: () => number;
 
   constructor(
     readonly params: ChainParams,
     readonly store: HeaderStore,
-    anchor?: Anchor,
+    options: HeaderChainOptions = {},
   ) {
-    this.anchor = anchor ?? anchorOf(params);
+    this.anchor = options.anchor ?? anchorOf(params);
+    this.now = options.now ?? Date.now;
     this.lastCheckpoint = lastCheckpointHeight(params);
   }
 
@@ -230,10 +304,11 @@ export class HeaderChain {
     const baseWork = work;
     let prev = below?.header.hash ?? this.anchor.prevHash;
     const rows: StoredHeader[] = [];
+    const nowMs = this.now();
     for (let j = i; j < headers.length; j++) {
       const header = headers[j] as BlockHeader;
       const height = start + j;
-      validateHeader(this.params, height, header, prev, ancestor);
+      validateHeader(this.params, height, header, prev, ancestor, nowMs);
       work += workFromBits(header.bits);
       rows.push({ height, header, chainwork: work });
       prev = header.hash;
@@ -255,7 +330,7 @@ export class HeaderChain {
 
   /** Stores one header of a checkpointed period below the anchor, after checking the whole period. */
   connectCheckpointedPeriod(period: number, headers: readonly BlockHeader[], keep: readonly number[]): void {
-    validateCheckpointedPeriod(this.params, period, headers);
+    validateCheckpointedPeriod(this.params, period, headers, this.now());
     const start = period * RETARGET_INTERVAL;
     for (const height of keep) {
       const header = headers[height - start];

@@ -10,6 +10,10 @@ export const RETARGET_INTERVAL = 2016;
 /** Two weeks, in seconds. */
 export const TARGET_TIMESPAN = 14 * 24 * 60 * 60;
 export const TARGET_SPACING = 10 * 60;
+/** Blocks whose median time a new header must exceed (BIP113; Core's nMedianTimeSpan). */
+export const MEDIAN_TIME_SPAN = 11;
+/** How far a header's time may run ahead of the local clock, in seconds (Core's MAX_FUTURE_BLOCK_TIME). */
+export const MAX_FUTURE_BLOCK_TIME = 2 * 60 * 60;
 
 /** The last block of a period, and the compact target of the period after it (null: unknown). */
 export interface Checkpoint {
