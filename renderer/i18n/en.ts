@@ -551,6 +551,8 @@ export const en = {
   'error.ELECTRUM_TIMEOUT': 'The Electrum server took too long to answer.',
   'error.ELECTRUM_PROTOCOL': 'The Electrum server sent an answer Flash does not understand.',
   'error.ELECTRUM_CERT_CHANGED': 'The Electrum server’s certificate has changed.',
+  'error.ELECTRUM_CERT_INVALID':
+    'The Electrum server’s certificate is no longer valid for its name. It was signed by a certificate authority before, so Flash refuses it.',
   'error.ELECTRUM_NOT_CONNECTED': 'Not connected to an Electrum server.',
   'error.NOSTR_NO_IDENTITY': 'No NOSTR identity has been set up yet.',
   'error.NOSTR_IDENTITY_EXISTS': 'A NOSTR identity already exists.',

@@ -4,10 +4,36 @@ import { SocksClient } from 'socks';
 import type { ElectrumServer } from '../../../shared/contract';
 import { FlashError } from '../../../shared/errors';
 
+/**
+ * Why a TLS server is trusted, as Electrum decides it: a certificate valid for the host name under
+ * the trusted CAs is checked that way from then on (a renewal needs nothing from the user); only
+ * a certificate that is not (self-signed, usually) is pinned by its fingerprint on first use.
+ */
+export type TlsTrust = { kind: 'ca' } | { kind: 'pinned'; fingerprint: string };
+
+/** How the certificate of an opened TLS connection was accepted. */
+export type CertificateTrust =
+  /** Valid for the host name under the trusted CAs. */
+  | 'ca'
+  /** Matched the pinned fingerprint. */
+  | 'pinned'
+  /** Not CA-valid and nothing known about the server yet: pin it now (trust on first use). */
+  | 'first-use';
+
 export interface OpenSocketOptions {
   timeoutMs: number;
-  /** SHA-256 fingerprint the TLS certificate must have; null or absent means "pin on first use". */
+  /**
+   * What this server was trusted for before (see TlsTrust); null or absent: first use. A server
+   * once found CA-valid must stay CA-valid: it never falls back to trust on first use.
+   */
+  trust?: TlsTrust | null;
+  /** Same as `trust: { kind: 'pinned', fingerprint }`, when `trust` is absent. */
   pinnedFingerprint?: string | null;
+  /**
+   * The CA certificates (PEM) a certificate must chain to; default Node's bundled Mozilla roots,
+   * the same list Electrum ships (certifi). Tests pass their own CA, never touching the real roots.
+   */
+  trustedCa?: readonly string[];
   signal?: AbortSignal;
   /** Connect through a SOCKS5 proxy (e.g. Tor at 127.0.0.1:9050); TLS then runs inside the tunnel. */
   proxy?: Socks5Proxy | null;
@@ -24,6 +50,8 @@ export interface OpenedSocket {
   socket: net.Socket;
   /** SHA-256 of the TLS certificate the server showed (null over plain TCP). */
   certificateFingerprint: string | null;
+  /** How that certificate was accepted (null over plain TCP). */
+  certificateTrust: CertificateTrust | null;
 }
 
 /** Canonical form, `AB:CD:...` upper case, so pins compare equal whatever way they were typed. */
@@ -39,8 +67,9 @@ export function serverKey(server: ElectrumServer): string {
 }
 
 /**
- * Opens a TCP or TLS connection. TLS certificates are not checked against any CA: Electrum
- * servers are mostly self-signed, so trust comes from the pinned fingerprint instead.
+ * Opens a TCP or TLS connection. A TLS server already known as CA-valid gets Node's normal
+ * verification (chain and host name); a pinned one must show its pinned certificate; on first use
+ * the handshake tells which of the two the server is (see TlsTrust).
  */
 export async function openSocket(server: ElectrumServer, opts: OpenSocketOptions): Promise<OpenedSocket> {
   if (!opts.proxy) return openOver(server, opts, null, opts.timeoutMs);
@@ -111,13 +140,21 @@ function openOver(
       reject(cancelled(where));
       return;
     }
+    const trust = trustOf(opts);
     const socket =
       server.transport === 'tls'
         ? tls.connect({
             ...(tunnel ? { socket: tunnel } : { host, port: server.port }),
-            rejectUnauthorized: false,
+            // A CA-valid server is verified as any TLS client would, and the connection fails
+            // in the handshake when it no longer is. Otherwise Node still verifies (the result is
+            // socket.authorized) but leaves the decision to the pin check below.
+            rejectUnauthorized: trust?.kind === 'ca',
             // SNI may not carry an IP address (RFC 6066).
             ...(net.isIP(host) ? {} : { servername: host }),
+            // The name to check is the server's, also through a proxy tunnel (where Node would
+            // otherwise check the tunnel's end, or "localhost").
+            checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host, cert),
+            ...(opts.trustedCa ? { ca: [...opts.trustedCa] } : {}),
           })
         : (tunnel ?? net.connect({ host, port: server.port }));
     // A late error after we hand the socket over must never become an uncaught exception.
@@ -125,7 +162,11 @@ function openOver(
     tunnel?.on('error', () => {});
 
     let settled = false;
-    const finish = (err: FlashError | null, fingerprint: string | null = null): void => {
+    const finish = (
+      err: FlashError | null,
+      fingerprint: string | null = null,
+      accepted: CertificateTrust | null = null,
+    ): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -138,11 +179,15 @@ function openOver(
         reject(err);
       } else {
         socket.setNoDelay(true);
-        resolve({ socket, certificateFingerprint: fingerprint });
+        resolve({ socket, certificateFingerprint: fingerprint, certificateTrust: accepted });
       }
     };
     const onError = (err: Error): void =>
-      finish(new FlashError('ELECTRUM_UNREACHABLE', `Cannot reach ${where}: ${err.message}`));
+      finish(
+        trust?.kind === 'ca' && isCertificateError(err)
+          ? noLongerCaValid(where, err)
+          : new FlashError('ELECTRUM_UNREACHABLE', `Cannot reach ${where}: ${err.message}`),
+      );
     const onClose = (): void =>
       finish(new FlashError('ELECTRUM_UNREACHABLE', `${where} closed the connection while connecting`));
     const onAbort = (): void => finish(cancelled(where));
@@ -169,18 +214,30 @@ function openOver(
           return;
         }
         const actual = normalizeFingerprint(cert.fingerprint256);
-        const pinned = opts.pinnedFingerprint ? normalizeFingerprint(opts.pinnedFingerprint) : null;
-        if (pinned && pinned !== actual) {
-          finish(
-            new FlashError(
-              'ELECTRUM_CERT_CHANGED',
-              `The TLS certificate of ${where} changed: pinned ${pinned}, offered ${actual}`,
-              { server: where, pinned, offered: actual },
-            ),
-          );
+        // Node verified the chain and the host name in the handshake either way.
+        if (trust?.kind === 'ca') {
+          // rejectUnauthorized already refused anything else; this only guards that promise.
+          if (socket.authorized) finish(null, actual, 'ca');
+          else finish(noLongerCaValid(where, new Error(String(socket.authorizationError))));
           return;
         }
-        finish(null, actual);
+        if (trust?.kind === 'pinned') {
+          const pinned = normalizeFingerprint(trust.fingerprint);
+          if (pinned !== actual) {
+            finish(
+              new FlashError(
+                'ELECTRUM_CERT_CHANGED',
+                `The TLS certificate of ${where} changed: pinned ${pinned}, offered ${actual}`,
+                { server: where, pinned, offered: actual },
+              ),
+            );
+            return;
+          }
+          finish(null, actual, 'pinned');
+          return;
+        }
+        // First use: one handshake answers both questions, and nothing has been sent yet.
+        finish(null, actual, socket.authorized ? 'ca' : 'first-use');
       });
     } else if (tunnel) {
       // Already connected through the proxy.
@@ -189,6 +246,36 @@ function openOver(
       socket.once('connect', () => finish(null));
     }
   });
+}
+
+function trustOf(opts: OpenSocketOptions): TlsTrust | null {
+  if (opts.trust) return opts.trust;
+  return opts.pinnedFingerprint ? { kind: 'pinned', fingerprint: opts.pinnedFingerprint } : null;
+}
+
+/**
+ * OpenSSL's certificate verification failures (node reports their X509 names as the code) and
+ * Node's host-name mismatch, as opposed to a connection that failed for any other reason.
+ */
+function isCertificateError(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return (
+    code === 'ERR_TLS_CERT_ALTNAME_INVALID' ||
+    /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT|DECODE)|CHAIN|ISSUER|SIGNATURE|PATH_LENGTH|INVALID_CA|INVALID_PURPOSE/.test(
+      code,
+    )
+  );
+}
+
+/** A server once CA-valid now shows a certificate that is not: refused, never pinned instead. */
+function noLongerCaValid(where: string, err: Error): FlashError {
+  const reason = (err as NodeJS.ErrnoException).code ?? err.message;
+  return new FlashError(
+    'ELECTRUM_CERT_INVALID',
+    `The TLS certificate of ${where} is not valid for it (${reason}). Its certificate was signed by a ` +
+      'certificate authority before, so Flash refuses this one rather than trust it on first use.',
+    { server: where, reason },
+  );
 }
 
 function cancelled(where: string): FlashError {
