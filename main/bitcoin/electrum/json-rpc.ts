@@ -36,8 +36,7 @@ export function parseLine(line: string): IncomingMessage[] {
 }
 
 function parseMessage(value: JsonValue): IncomingMessage {
-  if (!isObject(value))
-    throw new ProtocolViolation(`not a JSON-RPC message: ${preview(JSON.stringify(value))}`);
+  if (!isObject(value)) throw new ProtocolViolation(`not a JSON-RPC message: ${preview(stringify(value))}`);
   const id = value.id;
   const hasId = typeof id === 'number' || typeof id === 'string';
 
@@ -54,7 +53,7 @@ function parseMessage(value: JsonValue): IncomingMessage {
     return { kind: 'error', id: hasId ? id : null, ...describeError(error) };
   }
   if (hasId && 'result' in value) return { kind: 'result', id, result: value.result ?? null };
-  throw new ProtocolViolation(`not a JSON-RPC message: ${preview(JSON.stringify(value))}`);
+  throw new ProtocolViolation(`not a JSON-RPC message: ${preview(stringify(value))}`);
 }
 
 function describeError(error: JsonValue): { code: number | null; message: string } {
@@ -62,10 +61,22 @@ function describeError(error: JsonValue): { code: number | null; message: string
   if (typeof error === 'string') return { code: null, message: error };
   if (isObject(error)) {
     const code = typeof error.code === 'number' ? error.code : null;
-    const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+    const message = typeof error.message === 'string' ? error.message : stringify(error);
     return { code, message };
   }
-  return { code: null, message: JSON.stringify(error) };
+  return { code: null, message: stringify(error) };
+}
+
+/**
+ * JSON.parse accepts nesting thousands of levels deep, but JSON.stringify recurses and throws a
+ * RangeError on it: a hostile server could turn its own garbage into an untyped crash here.
+ */
+function stringify(value: JsonValue): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '(a value nested too deeply to print)';
+  }
 }
 
 function preview(text: string): string {

@@ -53,7 +53,14 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
 ): Promise<void> {
   const details = await fc.check(property as fc.IAsyncProperty<Ts>, params);
   if (details.failed) {
-    throw new Error(`${name}: ${fc.defaultReportMessage(details) ?? 'property failed'}`);
+    const cause = details.errorInstance;
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    throw new Error(
+      `${name}: ${fc.defaultReportMessage(details) ?? 'property failed'}\nGot: ${why.slice(0, 2000)}`,
+      {
+        cause,
+      },
+    );
   }
   runCounts.set(name, details.numRuns);
   if (LONG_RUN) console.warn(`[fuzz] ${name}: ${details.numRuns} runs passed`);

@@ -107,8 +107,9 @@ export function mutatedString(samples: () => readonly string[], alphabet = ''): 
           }
           continue;
         }
-        // Byte ops act on code units here: a "byte" becomes a code unit of the same value.
-        data = applyOp(data, op, all);
+        // Byte ops act on code units here. With an alphabet, three in four new units come from it
+        // (so a mutation mostly stays in the format's character set); the rest keep the raw value.
+        data = applyOp(data, alphabet === '' ? op : inAlphabet(op, alphabet), all);
       }
       return fromUnits(data);
     });
@@ -119,6 +120,13 @@ export function fromUnits(units: readonly number[]): string {
   let out = '';
   for (let i = 0; i < units.length; i += 4096) out += String.fromCharCode(...units.slice(i, i + 4096));
   return out;
+}
+
+function inAlphabet(op: Op, alphabet: string): Op {
+  const pick = (b: number) => (b < 192 ? alphabet.charCodeAt(b % alphabet.length) : b);
+  if (op.kind === 'set') return { ...op, byte: pick(op.byte) };
+  if (op.kind === 'insert') return { ...op, bytes: op.bytes.map(pick) };
+  return op;
 }
 
 function toUnits(s: string): number[] {
