@@ -95,6 +95,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     settings,
     log: log.child('wallet'),
     verifier: chain,
+    chain,
   });
   const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
   const hardware = createHardwareForCore({

@@ -293,6 +293,9 @@ export const en = {
   'balance.title': 'Balance',
   'balance.confirmed': 'Confirmed',
   'balance.unconfirmed': 'Unconfirmed',
+  'balance.confirming': 'Confirming, not verified yet',
+  'balance.confirming.hint':
+    'In a block, says the server. Flash counts it as confirmed once its merkle proof checks out against block headers it validated itself.',
 
   'receive.title': 'Receive',
   'receive.addressLabel': 'Your bitcoin address',
@@ -338,8 +341,9 @@ export const en = {
   'activity.verification.verified': 'Verified',
   'activity.verification.verified.hint':
     "Flash checked this transaction's merkle proof against block headers it validated itself.",
-  'activity.verification.unverified': 'Not verified yet',
-  'activity.verification.unverified.hint': "Flash has not checked this transaction's merkle proof yet.",
+  'activity.verification.unverified': 'Confirming, not verified yet',
+  'activity.verification.unverified.hint':
+    'The server says this transaction is in a block. Flash counts it as confirmed once its merkle proof checks out against block headers it validated itself.',
   'activity.verification.failed': 'Proof failed',
   'activity.verification.failed.hint':
     "The server's proof for this transaction was wrong; Flash stopped using that server.",

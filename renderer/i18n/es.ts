@@ -291,6 +291,9 @@ export const es: Messages = {
   'balance.title': 'Saldo',
   'balance.confirmed': 'Confirmado',
   'balance.unconfirmed': 'Sin confirmar',
+  'balance.confirming': 'Confirmando, aún sin verificar',
+  'balance.confirming.hint':
+    'En un bloque, según el servidor. Flash lo cuenta como confirmado cuando su prueba de Merkle cuadra con cabeceras de bloque que validó por sí mismo.',
 
   'receive.title': 'Recibir',
   'receive.addressLabel': 'Tu dirección de bitcoin',
@@ -336,9 +339,9 @@ export const es: Messages = {
   'activity.verification.verified': 'Verificada',
   'activity.verification.verified.hint':
     'Flash comprobó la prueba de Merkle de esta transacción con cabeceras de bloque que validó por sí mismo.',
-  'activity.verification.unverified': 'Sin verificar',
+  'activity.verification.unverified': 'Confirmando, aún sin verificar',
   'activity.verification.unverified.hint':
-    'Flash aún no ha comprobado la prueba de Merkle de esta transacción.',
+    'El servidor dice que esta transacción está en un bloque. Flash la cuenta como confirmada cuando su prueba de Merkle cuadra con cabeceras de bloque que validó por sí mismo.',
   'activity.verification.failed': 'Prueba fallida',
   'activity.verification.failed.hint':
     'La prueba del servidor para esta transacción era falsa; Flash dejó de usar ese servidor.',

@@ -53,8 +53,14 @@ export const ReceiveAddress = z.object({
 });
 export type ReceiveAddress = z.infer<typeof ReceiveAddress>;
 
+/**
+ * Unspent sats. `confirmed`: in a block and verified against headers Flash validated itself (its
+ * merkle proof checked out); `confirming`: in a block says the server, not verified yet;
+ * `unconfirmed`: in the mempool.
+ */
 export const Balance = z.object({
   confirmed: Sats,
+  confirming: Sats,
   unconfirmed: Sats,
 });
 export type Balance = z.infer<typeof Balance>;
@@ -73,6 +79,7 @@ export const WalletOverview = z.object({
   balance: Balance,
   receive: ReceiveAddress,
   sync: SyncState,
+  /** Our own validated header tip (what confirmations count up to), not the server's. */
   tipHeight: z.number().int().nullable(),
 });
 export type WalletOverview = z.infer<typeof WalletOverview>;
@@ -82,6 +89,7 @@ export const ActivityItem = z.object({
   /** Net effect on the wallet: positive for money in, negative for money out. */
   amountSats: Sats,
   height: z.number().int(),
+  /** 0 until the transaction is verified (see `verification`), then counted up to our validated tip. */
   confirmations: z.number().int().min(0),
   /** When this wallet first saw the transaction, in milliseconds since the Unix epoch. */
   firstSeenAt: z.number().int(),

@@ -60,3 +60,37 @@ it('refuses a confirmed transaction whose merkle branch is wrong, and takes it o
     .toBe('verified');
   expect(wallet.overview(id).balance.confirmed).toBe(45_000);
 });
+
+it('counts confirmations from headers it validated: a lying server’s new tip adds none', async () => {
+  const { wallet, electrum, id } = await startWallet();
+  await expect.poll(() => wallet.overview(id).sync.phase, { timeout: 15_000 }).toBe('synced');
+  const { txid } = suite.stack.chain.send(wallet.overview(id).receive.address, 21_000);
+  suite.stack.chain.mine(1);
+  const height = suite.stack.chain.tipHeight;
+  await expect
+    .poll(() => wallet.activity(id, 10, 0).items.find((i) => i.txid === txid)?.confirmations, {
+      timeout: 15_000,
+    })
+    .toBe(1);
+  expect(wallet.overview(id).tipHeight).toBe(height);
+
+  // The server announces a next block whose header fails proof of work: it is dropped, and the
+  // block it claimed counts for nothing here.
+  suite.stack.setLie('bad-pow-header');
+  suite.stack.chain.mine(1);
+  await expect.poll(() => electrum.status().warning?.code, { timeout: 15_000 }).toBe('SERVER_MARKED_BAD');
+  await wallet.idle();
+  expect(wallet.overview(id).tipHeight).toBe(height);
+  expect(wallet.activity(id, 10, 0).items.find((i) => i.txid === txid)?.confirmations).toBe(1);
+  expect(wallet.transaction(id, txid).confirmations).toBe(1);
+  expect(wallet.overview(id).balance).toEqual({ confirmed: 21_000, confirming: 0, unconfirmed: 0 });
+
+  // Honest again: the real block is validated and counted.
+  suite.stack.setLie('none');
+  electrum.reconnect();
+  await expect
+    .poll(() => wallet.activity(id, 10, 0).items.find((i) => i.txid === txid)?.confirmations, {
+      timeout: 15_000,
+    })
+    .toBe(2);
+});

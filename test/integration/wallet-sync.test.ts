@@ -3,11 +3,20 @@ import type { EventPayload } from '../../shared/contract';
 import type { ElectrumClient, ElectrumService } from '../../main/bitcoin/electrum/types';
 import { createWallet, startStackApp, useRegtestStack } from '../support/stack-app';
 
-/** Passes everything through to the real service, counting the methods the wallet sends. */
-function countingElectrum(inner: ElectrumService): ElectrumService & { count(method: string): number } {
+/**
+ * Passes everything through to the real service, counting the methods sent (by the wallet and by
+ * the SPV layer beside it), also per first parameter.
+ */
+function countingElectrum(
+  inner: ElectrumService,
+): ElectrumService & { count(method: string, firstParam?: string): number } {
   const counts = new Map<string, number>();
   const wrapped = new WeakMap<ElectrumClient, ElectrumClient>();
-  const add = (method: string) => counts.set(method, (counts.get(method) ?? 0) + 1);
+  const bump = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const add = (method: string, params: readonly unknown[]) => {
+    bump(method);
+    bump(`${method} ${String(params[0])}`);
+  };
   // One wrapper per client, so the wallet still recognises a connection it already has.
   const wrap = (client: ElectrumClient): ElectrumClient => {
     let w = wrapped.get(client);
@@ -29,11 +38,11 @@ function countingElectrum(inner: ElectrumService): ElectrumService & { count(met
           return client.isOpen;
         },
         request(method, params) {
-          add(method);
+          add(method, params);
           return client.request(method, params);
         },
         batch(calls) {
-          for (const c of calls) add(c.method);
+          for (const c of calls) add(c.method, c.params);
           return client.batch(calls);
         },
         onNotification: (l) => client.onNotification(l),
@@ -53,7 +62,8 @@ function countingElectrum(inner: ElectrumService): ElectrumService & { count(met
     trustNewCertificate: () => inner.trustNewCertificate(),
     start: () => inner.start(),
     stop: () => inner.stop(),
-    count: (method) => counts.get(method) ?? 0,
+    count: (method, firstParam) =>
+      counts.get(firstParam === undefined ? method : `${method} ${firstParam}`) ?? 0,
   };
 }
 
@@ -88,7 +98,7 @@ describe('wallet against the regtest stack', () => {
     expect(unconfirmed).toEqual({ walletId: id, txid, amountSats: 75_000, confirmed: false });
     await app.wallet.idle();
     let overview = app.wallet.overview(id);
-    expect(overview.balance).toEqual({ confirmed: 0, unconfirmed: 75_000 });
+    expect(overview.balance).toEqual({ confirmed: 0, confirming: 0, unconfirmed: 75_000 });
     expect(overview.receive.index).toBe(1);
     expect(app.wallet.activity(id, 10, 0).items).toEqual([
       expect.objectContaining({ txid, amountSats: 75_000, confirmations: 0, direction: 'in' }),
@@ -99,7 +109,7 @@ describe('wallet against the regtest stack', () => {
     expect(confirmed).toEqual({ walletId: id, txid, amountSats: 75_000, confirmed: true });
     await app.wallet.idle();
     overview = app.wallet.overview(id);
-    expect(overview.balance).toEqual({ confirmed: 75_000, unconfirmed: 0 });
+    expect(overview.balance).toEqual({ confirmed: 75_000, confirming: 0, unconfirmed: 0 });
     expect(overview.tipHeight).toBe(suite.stack.chain.tipHeight);
     expect(app.wallet.activity(id, 10, 0).items[0]).toMatchObject({
       txid,
@@ -117,7 +127,11 @@ describe('wallet against the regtest stack', () => {
     expect(reopened.electrum.count('blockchain.scripthash.get_history')).toBe(0);
     expect(reopened.electrum.count('blockchain.transaction.get')).toBe(0);
     expect(deposits(reopened)).toEqual([]);
-    expect(reopened.wallet.overview(id).balance).toEqual({ confirmed: 75_000, unconfirmed: 0 });
+    expect(reopened.wallet.overview(id).balance).toEqual({
+      confirmed: 75_000,
+      confirming: 0,
+      unconfirmed: 0,
+    });
   });
 
   it('catches up on what happened while closed, fetching only what changed', async () => {
@@ -135,7 +149,12 @@ describe('wallet against the regtest stack', () => {
     expect(news).toEqual({ walletId: id, txid, amountSats: 20_000, confirmed: true });
     await reopened.wallet.idle();
     expect(reopened.electrum.count('blockchain.scripthash.get_history')).toBe(1);
-    expect(reopened.electrum.count('blockchain.transaction.get')).toBe(1);
-    expect(reopened.wallet.overview(id).balance).toEqual({ confirmed: 20_000, unconfirmed: 0 });
+    // The payment once; the SPV check also fetches its block's coinbase (for the tree depth).
+    expect(reopened.electrum.count('blockchain.transaction.get', txid)).toBe(1);
+    expect(reopened.wallet.overview(id).balance).toEqual({
+      confirmed: 20_000,
+      confirming: 0,
+      unconfirmed: 0,
+    });
   });
 });

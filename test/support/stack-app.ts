@@ -50,7 +50,10 @@ export interface StackAppOptions {
   send?: 'online' | 'offline';
   /** Build the coin-control service. */
   coins?: true;
-  /** Build the SPV chain service and make it the wallet's verifier, as the container does. */
+  /**
+   * Tunes the SPV chain service. It is always built and made the wallet's verifier, as the
+   * container does: without it no payment would ever count as confirmed.
+   */
   spv?: { lieCooldownMs: number };
   /** Reconnect timing for the Electrum service (default: the service's own). */
   backoff?: BackoffPolicy;
@@ -66,6 +69,8 @@ export interface StackApp<E extends ElectrumService = ElectrumService> {
   bus: EventBus;
   vault: VaultService;
   electrum: E;
+  /** The SPV layer: validated headers and merkle proofs. */
+  chain: ChainService;
   wallet: WalletService;
   /** Every bus event since the app started. */
   events: { event: EventName; payload: unknown }[];
@@ -85,8 +90,7 @@ type ElectrumOf<O extends StackAppOptions> = O extends {
 /** The optional services appear in the type only when the options asked for them. */
 export type StackAppWith<O extends StackAppOptions> = StackApp<ElectrumOf<O>> &
   (O['send'] extends 'online' | 'offline' ? { send: SendService } : unknown) &
-  (O['coins'] extends true ? { coins: CoinsService } : unknown) &
-  (O['spv'] extends object ? { chain: ChainService } : unknown);
+  (O['coins'] extends true ? { coins: CoinsService } : unknown);
 
 type Waiter = { event: EventName; match: (p: unknown) => boolean; resolve: (p: unknown) => void };
 
@@ -128,17 +132,23 @@ export async function startStackApp<const O extends StackAppOptions>(
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
   });
   const electrum = opts.wrapElectrum ? opts.wrapElectrum(inner) : inner;
-  const chain = opts.spv
-    ? createChainService({
-        db,
-        electrum,
-        log: silentLogger,
-        network: 'regtest',
-        lieCooldownMs: opts.spv.lieCooldownMs,
-      })
-    : null;
-  const walletDeps = { db, vault, electrum, bus, settings, log: silentLogger };
-  const wallet = createWalletService(chain ? { ...walletDeps, verifier: chain } : walletDeps);
+  const chain = createChainService({
+    db,
+    electrum,
+    log: silentLogger,
+    network: 'regtest',
+    ...(opts.spv ? { lieCooldownMs: opts.spv.lieCooldownMs } : {}),
+  });
+  const wallet = createWalletService({
+    db,
+    vault,
+    electrum,
+    bus,
+    settings,
+    log: silentLogger,
+    verifier: chain,
+    chain,
+  });
   const send = opts.send
     ? createSendService({
         db,
@@ -150,12 +160,12 @@ export async function startStackApp<const O extends StackAppOptions>(
     : null;
   const coins = opts.coins ? createCoinsService({ db, bus, log: silentLogger }) : null;
   electrum.start();
-  chain?.start();
+  chain.start();
   wallet.start();
   send?.start();
   coins?.start();
   let closed = false;
-  const app: StackApp & { send?: SendService; coins?: CoinsService; chain?: ChainService } = {
+  const app: StackApp & { send?: SendService; coins?: CoinsService } = {
     stack,
     db,
     bus,
@@ -185,14 +195,14 @@ export async function startStackApp<const O extends StackAppOptions>(
       coins?.stop();
       send?.stop();
       wallet.stop();
-      chain?.stop();
+      chain.stop();
       electrum.stop();
       vault.stop();
       db.close();
     },
     ...(send ? { send } : {}),
     ...(coins ? { coins } : {}),
-    ...(chain ? { chain } : {}),
+    chain,
   };
   opts.cleanup?.add(() => app.close());
   // The optional fields were set exactly when the options asked for them (see StackAppWith).

@@ -2,7 +2,7 @@ import { HDKey } from '@scure/bip32';
 import { address as btcAddress, networks, payments } from 'bitcoinjs-lib';
 import { describe, expect, it } from 'vitest';
 import { FlashError } from '../../shared/errors';
-import { confirmations, direction } from '../../main/bitcoin/wallet/balance';
+import { direction } from '../../main/bitcoin/wallet/balance';
 import { CHANGE_CHAIN, DRAFT_TTL_MS, RECEIVE_CHAIN } from '../../main/bitcoin/wallet/constants';
 import {
   addressPath,
@@ -198,14 +198,5 @@ describe('amount helpers', () => {
     expect(direction({ received: 1000, sent: 0, ownedOutputs: 1, outputCount: 2 })).toBe('in');
     expect(direction({ received: 300, sent: 1000, ownedOutputs: 1, outputCount: 2 })).toBe('out');
     expect(direction({ received: 900, sent: 1000, ownedOutputs: 2, outputCount: 2 })).toBe('self');
-  });
-
-  it('counts confirmations from the tip', () => {
-    expect(confirmations(0, 100)).toBe(0);
-    expect(confirmations(-1, 100)).toBe(0);
-    expect(confirmations(100, 100)).toBe(1);
-    expect(confirmations(95, 100)).toBe(6);
-    expect(confirmations(101, 100)).toBe(1);
-    expect(confirmations(50, null)).toBe(1);
   });
 });

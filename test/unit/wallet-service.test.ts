@@ -12,7 +12,12 @@ import type { EventBus } from '../../main/core/event-bus';
 import { createEventBus } from '../../main/core/event-bus';
 import { silentLogger } from '../../main/core/logger';
 import { createSettingsService } from '../../main/core/settings';
+import { parseHeader, serializeHeader } from '../../main/bitcoin/chain/header';
+import type { ChainRepository, ProofState } from '../../main/bitcoin/chain/repository';
+import { createChainRepository } from '../../main/bitcoin/chain/repository';
 import type { ElectrumClient, ElectrumService, JsonValue } from '../../main/bitcoin/electrum/types';
+import type { ValidatedTipEvents } from '../../main/bitcoin/wallet/confirmation';
+import type { TxVerifier } from '../../main/bitcoin/wallet/sync';
 import { CHANGE_CHAIN, GAP_LIMIT, RECEIVE_CHAIN } from '../../main/bitcoin/wallet/constants';
 import { createAddressDeriver, deriveAccount, scriptHashOf } from '../../main/bitcoin/wallet/derivation';
 import { createWalletRepository } from '../../main/bitcoin/wallet/repository';
@@ -219,6 +224,75 @@ class FakeElectrum implements ElectrumService {
   }
 }
 
+// --- the SPV layer, as far as the wallet sees it -------------------------------------------------
+
+/**
+ * Stands in for main/bitcoin/chain (tested on its own against real headers): it records proof
+ * states and validated headers in the same tables, so the wallet reads them as it reads the real
+ * ones. Every proof checks out unless its txid is `withheld`; our validated tip follows the fake
+ * chain's, `lag` blocks behind.
+ */
+class FakeSpv implements TxVerifier, ValidatedTipEvents {
+  /** Txids whose proof cannot be checked yet (as when our headers lag behind the server). */
+  readonly withheld = new Set<string>();
+  lag = 0;
+  readonly requests: { txid: string; height: number }[] = [];
+  private readonly repo: ChainRepository;
+  private readonly tipListeners = new Set<(tip: { height: number; hash: string }) => void>();
+
+  constructor(
+    db: Db,
+    private readonly chain: FakeChain,
+  ) {
+    this.repo = createChainRepository(db, 'regtest');
+  }
+
+  /** Stores headers up to the chain's tip (less the lag) and announces a new validated tip. */
+  follow(): void {
+    const target = this.chain.tip - this.lag;
+    const from = (this.repo.tip()?.height ?? -1) + 1;
+    if (target < from) return;
+    const rows = [];
+    for (let height = from; height <= target; height++) {
+      const header = parseHeader(
+        serializeHeader({
+          version: 1,
+          prevHash: '00'.repeat(32),
+          merkleRoot: height.toString(16).padStart(64, '0'),
+          timestamp: 1_700_000_000 + height,
+          bits: 0x207fffff,
+          nonce: 0,
+        }),
+      );
+      rows.push({ height, header, chainwork: BigInt(height + 1) });
+    }
+    this.repo.replaceFrom(from, rows);
+    const tip = rows[rows.length - 1];
+    for (const l of this.tipListeners) l({ height: target, hash: tip?.header.hash ?? '' });
+  }
+
+  proof(txid: string): { state: ProofState; height: number } | null {
+    return this.repo.getProof(txid);
+  }
+
+  async verifyTransactions(requests: readonly { txid: string; height: number }[]) {
+    await Promise.resolve();
+    this.follow();
+    return requests.map(({ txid, height }) => {
+      this.requests.push({ txid, height });
+      const state: ProofState = height > 0 && !this.withheld.has(txid) ? 'verified' : 'unverified';
+      const reason = state === 'verified' ? null : height > 0 ? 'header-unavailable' : 'unconfirmed';
+      this.repo.setProof({ txid, height, state, reason, blockHash: null, pos: 0, checkedAt: Date.now() });
+      return { txid, state, reason };
+    });
+  }
+
+  onTip(listener: (tip: { height: number; hash: string }) => void): () => void {
+    this.tipListeners.add(listener);
+    return () => this.tipListeners.delete(listener);
+  }
+}
+
 // --- transactions built by hand -------------------------------------------------------------------
 
 const REGTEST = networks.regtest;
@@ -259,6 +333,7 @@ interface Harness {
   bus: EventBus;
   vault: VaultService;
   electrum: FakeElectrum;
+  spv: FakeSpv;
   wallet: WalletService;
   events: { event: EventName; payload: unknown }[];
   deposits(): EventPayload<'deposit.detected'>[];
@@ -299,6 +374,7 @@ async function harness(
     electrumOverride: null,
   });
   const electrum = new FakeElectrum(chain);
+  const spv = new FakeSpv(db, chain);
   const wallet = createWalletService({
     db,
     vault,
@@ -306,6 +382,8 @@ async function harness(
     bus,
     settings,
     log: silentLogger,
+    verifier: spv,
+    chain: spv,
     ...(opts.now ? { now: opts.now } : {}),
   });
   wallet.start();
@@ -315,6 +393,7 @@ async function harness(
     bus,
     vault,
     electrum,
+    spv,
     wallet,
     events,
     deposits: () =>
@@ -339,6 +418,7 @@ async function settle(h: Harness): Promise<FakeClient> {
   const client = h.electrum.current ?? h.electrum.connect();
   client.announce();
   await h.wallet.idle();
+  h.spv.follow();
   return client;
 }
 
@@ -519,7 +599,7 @@ describe('onboarding', () => {
     expect(o.receive.derivationPath).toBe("m/84'/1'/0'/0/0");
     expect(o.receive.address.startsWith('bcrt1q')).toBe(true);
     expect(o.receive.uri).toBe(`bitcoin:${o.receive.address}`);
-    expect(o.balance).toEqual({ confirmed: 0, unconfirmed: 0 });
+    expect(o.balance).toEqual({ confirmed: 0, confirming: 0, unconfirmed: 0 });
     expect(o.sync.phase).toBe('offline');
     expect(o.tipHeight).toBeNull();
     expect(codeOf(() => h.wallet.overview('nope'))).toBe('WALLET_NOT_FOUND');
@@ -564,7 +644,7 @@ describe('sync', () => {
 
     expect(h.deposits()).toEqual([{ walletId: id, txid, amountSats: 50_000, confirmed: false }]);
     let o = h.wallet.overview(id);
-    expect(o.balance).toEqual({ confirmed: 0, unconfirmed: 50_000 });
+    expect(o.balance).toEqual({ confirmed: 0, confirming: 0, unconfirmed: 50_000 });
     expect(o.receive.index).toBe(1);
     expect(h.wallet.activity(id, 10, 0)).toEqual({
       items: [
@@ -592,7 +672,7 @@ describe('sync', () => {
       { walletId: id, txid, amountSats: 50_000, confirmed: true },
     ]);
     o = h.wallet.overview(id);
-    expect(o.balance).toEqual({ confirmed: 50_000, unconfirmed: 0 });
+    expect(o.balance).toEqual({ confirmed: 50_000, confirming: 0, unconfirmed: 0 });
     expect(o.tipHeight).toBe(101);
     chain.mine();
     await settle(h);
@@ -646,14 +726,14 @@ describe('sync', () => {
     const txid = chain.add(incoming([{ script: receiveScript(h, id), value: 4_000 }]));
     client.fakeTxs.set(txid, incoming([{ script: receiveScript(h, id), value: 999_999 }]).toHex());
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, unconfirmed: 0 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, confirming: 0, unconfirmed: 0 });
     expect(h.wallet.overview(id).sync.phase).toBe('idle');
     expect(h.deposits()).toEqual([]);
 
     // An honest answer on the next connection stores it.
     h.electrum.connect();
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, unconfirmed: 4_000 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, confirming: 0, unconfirmed: 4_000 });
     expect(h.deposits()).toEqual([{ walletId: id, txid, amountSats: 4_000, confirmed: false }]);
   });
 
@@ -694,7 +774,11 @@ describe('sync', () => {
     const restored = await restoreAbandon(h);
     await settle(h);
     expect(h.deposits()).toEqual([]);
-    expect(h.wallet.overview(restored).balance).toEqual({ confirmed: 1_000, unconfirmed: 2_000 });
+    expect(h.wallet.overview(restored).balance).toEqual({
+      confirmed: 1_000,
+      confirming: 0,
+      unconfirmed: 2_000,
+    });
     // The one still waiting for a block is news when it gets one.
     chain.mine();
     await settle(h);
@@ -721,7 +805,7 @@ describe('sync', () => {
       { chain: 1, n: 10, used: 0 },
     ]);
     expect(client.count('blockchain.scripthash.subscribe')).toBe(66);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 300, unconfirmed: 0 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 300, confirming: 0, unconfirmed: 0 });
     expect(h.wallet.overview(id).receive.index).toBe(0);
     expect(h.wallet.overview(id).sync).toMatchObject({ phase: 'synced', done: 66, total: 66 });
   });
@@ -741,7 +825,7 @@ describe('sync', () => {
     );
     chain.mine(); // height 102
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 140_000, unconfirmed: 0 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 140_000, confirming: 0, unconfirmed: 0 });
 
     // Send 30,000 out of A, 69,000 change back, 1,000 fee.
     const send = chain.add(
@@ -754,7 +838,7 @@ describe('sync', () => {
       ),
     );
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 40_000, unconfirmed: 69_000 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 40_000, confirming: 0, unconfirmed: 69_000 });
     // Consolidate B and the unconfirmed change to ourselves, paying 500.
     const self = chain.add(
       spending(
@@ -766,7 +850,7 @@ describe('sync', () => {
       ),
     );
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, unconfirmed: 108_500 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, confirming: 0, unconfirmed: 108_500 });
 
     const page = h.wallet.activity(id, 10, 0);
     expect(page.total).toBe(4);
@@ -795,7 +879,7 @@ describe('sync', () => {
 
     chain.mine();
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 108_500, unconfirmed: 0 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 108_500, confirming: 0, unconfirmed: 0 });
   });
 
   it('drops a transaction the server forgets (replaced or evicted) and restores the coins it spent', async () => {
@@ -806,12 +890,12 @@ describe('sync', () => {
     await settle(h);
     const send = chain.add(spending([{ txid: a, vout: 0 }], [{ script: FOREIGN, value: 9_000 }]));
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, unconfirmed: 0 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, confirming: 0, unconfirmed: 0 });
     expect(h.wallet.activity(id, 10, 0).total).toBe(2);
 
     chain.drop(send);
     await settle(h);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 10_000, unconfirmed: 0 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 10_000, confirming: 0, unconfirmed: 0 });
     expect(h.wallet.activity(id, 10, 0).items.map((i) => i.txid)).toEqual([a]);
   });
 
@@ -825,14 +909,14 @@ describe('sync', () => {
     await h.wallet.idle();
     const offline = h.wallet.overview(id);
     expect(offline.sync.phase).toBe('offline');
-    expect(offline.balance).toEqual({ confirmed: 5_000, unconfirmed: 0 });
+    expect(offline.balance).toEqual({ confirmed: 5_000, confirming: 0, unconfirmed: 0 });
     expect(offline.tipHeight).toBe(100);
     expect(h.wallet.activity(id, 10, 0).items[0]?.confirmations).toBe(1);
 
     chain.add(incoming([{ script: receiveScript(h, id), value: 6_000 }]));
     const client = await settle(h);
     expect(client.count('blockchain.scripthash.get_history')).toBe(1);
-    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 5_000, unconfirmed: 6_000 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 5_000, confirming: 0, unconfirmed: 6_000 });
     expect(h.wallet.overview(id).sync.phase).toBe('synced');
   });
 
@@ -847,6 +931,78 @@ describe('sync', () => {
     await h.wallet.idle();
     expect(client.count('blockchain.scripthash.subscribe')).toBe(30);
     expect(h.wallet.overview(id).sync.phase).toBe('synced');
+  });
+});
+
+describe('confirmed means verified', () => {
+  it('counts a mined payment as confirmed only once its merkle proof checks out; until then it is confirming', async () => {
+    const h = await harness();
+    const id = createFromDraft(h);
+    await settle(h);
+    const txid = chain.add(incoming([{ script: receiveScript(h, id), value: 50_000 }]));
+    await settle(h);
+    expect(h.deposits()).toEqual([{ walletId: id, txid, amountSats: 50_000, confirmed: false }]);
+
+    // The server says it is in block 101, but the proof cannot be checked yet.
+    h.spv.withheld.add(txid);
+    chain.mine();
+    await settle(h);
+    expect(h.spv.requests).toContainEqual({ txid, height: 101 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 0, confirming: 50_000, unconfirmed: 0 });
+    expect(h.wallet.activity(id, 10, 0).items[0]).toMatchObject({
+      txid,
+      height: 101,
+      confirmations: 0,
+      verification: 'unverified',
+    });
+    expect(h.wallet.transaction(id, txid)).toMatchObject({ confirmations: 0, verification: 'unverified' });
+    // No "Deposit confirmed" on the server's word.
+    expect(h.deposits()).toHaveLength(1);
+
+    // Its address's status was not cached: the next connection fetches it again and checks the proof.
+    h.spv.withheld.clear();
+    const checks = h.spv.requests.length;
+    h.electrum.connect();
+    await settle(h);
+    expect(h.spv.requests.slice(checks)).toContainEqual({ txid, height: 101 });
+    expect(h.wallet.overview(id).balance).toEqual({ confirmed: 50_000, confirming: 0, unconfirmed: 0 });
+    expect(h.wallet.activity(id, 10, 0).items[0]).toMatchObject({
+      confirmations: 1,
+      verification: 'verified',
+    });
+    expect(h.deposits()).toEqual([
+      { walletId: id, txid, amountSats: 50_000, confirmed: false },
+      { walletId: id, txid, amountSats: 50_000, confirmed: true },
+    ]);
+    // Once verified, the status is cached: a reconnect costs no history.
+    const client = h.electrum.connect();
+    await settle(h);
+    expect(client.count('blockchain.scripthash.get_history')).toBe(0);
+  });
+
+  it('counts confirmations from our own validated tip, not the tip the server announces', async () => {
+    const h = await harness();
+    const id = createFromDraft(h);
+    await settle(h);
+    const txid = chain.add(incoming([{ script: receiveScript(h, id), value: 8_000 }]));
+    await settle(h);
+    // Our headers stop three blocks short of what the server claims.
+    h.spv.lag = 3;
+    for (let i = 0; i < 5; i++) chain.mine();
+    await settle(h);
+    expect(h.electrum.status().tipHeight).toBe(105);
+    expect(h.wallet.overview(id).tipHeight).toBe(102);
+    expect(h.wallet.activity(id, 10, 0).items[0]).toMatchObject({ txid, height: 101, confirmations: 2 });
+    expect(h.wallet.transaction(id, txid).confirmations).toBe(2);
+
+    // Our tip catching up is enough to refresh the screen, without any news from the server.
+    const updates = () => h.events.filter((e) => e.event === 'wallet.updated').length;
+    const before = updates();
+    h.spv.lag = 0;
+    h.spv.follow();
+    expect(updates()).toBeGreaterThan(before);
+    expect(h.wallet.activity(id, 10, 0).items[0]?.confirmations).toBe(5);
+    expect(h.wallet.overview(id).tipHeight).toBe(105);
   });
 });
 

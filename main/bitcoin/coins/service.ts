@@ -3,7 +3,8 @@ import { FlashError } from '../../../shared/errors';
 import type { EventBus } from '../../core/event-bus';
 import type { Logger } from '../../core/logger';
 import type { Db } from '../../store/database';
-import { confirmations } from '../wallet/balance';
+import type { ProofState } from '../chain/repository';
+import { confirmationsOf, proofJoinSql, validatedTipSql, verificationOf } from '../wallet/confirmation';
 import type { Bip329Record, LabelType, LineIssue } from './bip329';
 import {
   formatBip329,
@@ -117,6 +118,7 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
         idx: number;
         address: string;
         height: number;
+        proofState: ProofState | null;
         tip: number | null;
         frozen: number;
         label: string | null;
@@ -125,14 +127,15 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
       }
     >(
       // Every join is on a primary key; the spent check uses wallet_tx_inputs_by_prevout.
-      `SELECT o.txid, o.vout, o.value_sats, o.chain, o.idx, a.address, t.height,
-              (SELECT height FROM wallet_chain_tips WHERE network = w.network) AS tip,
+      `SELECT o.txid, o.vout, o.value_sats, o.chain, o.idx, a.address, t.height, p.state AS proofState,
+              ${validatedTipSql('w.network')} AS tip,
               (f.txid IS NOT NULL) AS frozen,
               lo.label AS label, la.label AS addr_label, lt.label AS tx_label
        FROM wallet_tx_outputs o
        JOIN wallets w ON w.id = o.wallet_id
        JOIN wallet_txs t ON t.wallet_id = o.wallet_id AND t.txid = o.txid
        JOIN wallet_addresses a ON a.wallet_id = o.wallet_id AND a.chain = o.chain AND a.idx = o.idx
+       ${proofJoinSql('t', 'w.network')}
        LEFT JOIN wallet_frozen_outputs f ON f.wallet_id = o.wallet_id AND f.txid = o.txid AND f.vout = o.vout
        LEFT JOIN wallet_labels lo ON lo.wallet_id = o.wallet_id AND lo.type = 'output' AND lo.ref = o.txid || ':' || o.vout
        LEFT JOIN wallet_labels la ON la.wallet_id = o.wallet_id AND la.type = 'addr' AND la.ref = a.address
@@ -182,11 +185,11 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
       }
     >(
       `SELECT t.txid, t.net_sats, t.height, t.first_seen_at, t.direction, p.state AS proof_state,
-              (SELECT height FROM wallet_chain_tips WHERE network = w.network) AS tip,
+              ${validatedTipSql('w.network')} AS tip,
               h.header, b.raw, l.label
        FROM wallet_txs t
        JOIN wallets w ON w.id = t.wallet_id
-       LEFT JOIN chain_tx_proofs p ON p.network = w.network AND p.txid = t.txid AND p.height = t.height
+       ${proofJoinSql('t', 'w.network')}
        LEFT JOIN chain_headers h ON h.network = w.network AND h.height = t.height
        LEFT JOIN bitcoin_txs b ON b.txid = t.txid
        LEFT JOIN wallet_labels l ON l.wallet_id = t.wallet_id AND l.type = 'tx' AND l.ref = t.txid
@@ -224,7 +227,7 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
         chain: r.chain,
         index: r.idx,
         height: r.height,
-        confirmations: confirmations(r.height, r.tip),
+        confirmations: confirmationsOf(r, r.tip),
         frozen: r.frozen === 1,
         label: r.label,
         addressLabel: r.addr_label,
@@ -366,8 +369,8 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
           r.net_sats,
           fee?.feeSats ?? null,
           fee?.feeRate ?? null,
-          confirmations(r.height, r.tip),
-          r.height <= 0 ? 'mempool' : (r.proof_state ?? 'unverified'),
+          confirmationsOf({ height: r.height, proofState: r.proof_state }, r.tip),
+          verificationOf({ height: r.height, proofState: r.proof_state }),
           r.label,
         ]);
       }

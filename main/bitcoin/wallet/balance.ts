@@ -24,13 +24,3 @@ export function direction(e: TxEffect): Direction {
   if (e.sent > 0 && e.outputCount > 0 && e.ownedOutputs === e.outputCount) return 'self';
   return netAmount(e) >= 0 ? 'in' : 'out';
 }
-
-/**
- * Blocks on top of and including the tx's block. A tip older than the tx (the header subscription
- * lagging a scripthash notification) still counts a mined tx as confirmed once.
- */
-export function confirmations(height: number, tipHeight: number | null): number {
-  if (height <= 0) return 0;
-  if (tipHeight === null) return 1;
-  return Math.max(1, tipHeight - height + 1);
-}

@@ -1,3 +1,4 @@
+import { isConfirmed } from './confirmation';
 import type { DepositState, WalletRepository } from './repository';
 
 export interface DepositNews {
@@ -9,7 +10,8 @@ export interface DepositNews {
 /**
  * Decides which payments to announce and records that they were, so a restart never repeats one.
  * Each incoming tx is announced at most twice: when first seen (confirmed or not) and, if it was
- * first seen unconfirmed, at its first confirmation. With `announce` false (a restored wallet
+ * first seen unconfirmed, at its first confirmation. Confirmed means verified (confirmation.ts): a
+ * block the server names is not announced until the merkle proof checked out. With `announce` false (a restored wallet
  * importing its past) the states advance silently; an import still waiting for a block is then
  * announced when it confirms.
  */
@@ -17,7 +19,7 @@ export function settleDeposits(repo: WalletRepository, walletId: string, announc
   const news: DepositNews[] = [];
   const states: { txid: string; state: DepositState }[] = [];
   for (const row of repo.openDeposits(walletId)) {
-    const confirmed = row.height > 0;
+    const confirmed = isConfirmed(row);
     if (row.depositState === 0) {
       if (row.netSats <= 0) {
         states.push({ txid: row.txid, state: 2 });

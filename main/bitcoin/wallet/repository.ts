@@ -2,8 +2,11 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Network } from '../../../shared/contract';
 import type { AccountType } from '../accounts/types';
 import type { Db } from '../../store/database';
+import type { ProofState } from '../chain/repository';
 import type { Direction } from './balance';
 import { direction, netAmount } from './balance';
+import type { ChainPosition } from './confirmation';
+import { isConfirmed, isInBlock, proofJoinSql, standingOf } from './confirmation';
 import type { Chain } from './constants';
 import type { DerivedAddress } from './derivation';
 import type { HistoryItem } from './protocol';
@@ -72,11 +75,18 @@ export interface ActivityRow {
   proofState: 'verified' | 'unverified' | 'failed' | null;
 }
 
-export interface OpenDepositRow {
+export interface OpenDepositRow extends ChainPosition {
   txid: string;
   netSats: number;
-  height: number;
   depositState: 0 | 1;
+}
+
+/** Unspent sats by standing (see confirmation.ts): only 'confirmed' is verified against our headers. */
+export interface BalanceRow {
+  confirmed: number;
+  /** In a block says the server; its merkle proof not checked yet. */
+  confirming: number;
+  unconfirmed: number;
 }
 
 export type DepositState = 0 | 1 | 2;
@@ -149,7 +159,7 @@ export interface WalletRepository {
     rawTxs: ReadonlyMap<string, Uint8Array>,
     now: number,
   ): ApplyResult;
-  balance(walletId: string): { confirmed: number; unconfirmed: number };
+  balance(walletId: string): BalanceRow;
   activity(walletId: string, limit: number, offset: number): ActivityRow[];
   txCount(walletId: string): number;
   openDeposits(walletId: string): OpenDepositRow[];
@@ -224,6 +234,10 @@ export function createWalletRepository(db: Db): WalletRepository {
     status: db.prepare<[string, string], { status: string | null }>(
       `SELECT status FROM wallet_addresses WHERE wallet_id = ? AND script_hash = ?`,
     ),
+    proofState: db.prepare<[string, string, number], { state: ProofState }>(
+      `SELECT p.state FROM chain_tx_proofs p
+       WHERE p.network = (SELECT network FROM wallets WHERE id = ?) AND p.txid = ? AND p.height = ?`,
+    ),
     setStatus: db.prepare<[string | null, number, string, string]>(
       `UPDATE wallet_addresses SET status = ?, used = MAX(used, ?) WHERE wallet_id = ? AND script_hash = ?`,
     ),
@@ -285,15 +299,18 @@ export function createWalletRepository(db: Db): WalletRepository {
       `UPDATE wallet_txs SET received_sats = ?, sent_sats = ?, net_sats = ?, direction = ? WHERE wallet_id = ? AND txid = ?`,
     ),
 
-    // Unspent = an owned output no wallet transaction spends; split by its own tx's confirmation.
-    balance: db.prepare<[string], { confirmed: number; unconfirmed: number }>(
-      `SELECT COALESCE(SUM(CASE WHEN t.height > 0 THEN o.value_sats END), 0) AS confirmed,
-              COALESCE(SUM(CASE WHEN t.height <= 0 THEN o.value_sats END), 0) AS unconfirmed
+    // Unspent = an owned output no wallet transaction spends; summed per height and proof state,
+    // which confirmation.ts then sorts into confirmed, confirming and unconfirmed.
+    balance: db.prepare<[string], ChainPosition & { sats: number }>(
+      `SELECT t.height, p.state AS proofState, SUM(o.value_sats) AS sats
        FROM wallet_tx_outputs o
        JOIN wallet_txs t ON t.wallet_id = o.wallet_id AND t.txid = o.txid
+       JOIN wallets w ON w.id = o.wallet_id
+       ${proofJoinSql('t', 'w.network')}
        WHERE o.wallet_id = ?
          AND NOT EXISTS (SELECT 1 FROM wallet_tx_inputs i
-                         WHERE i.wallet_id = o.wallet_id AND i.prev_txid = o.txid AND i.prev_vout = o.vout)`,
+                         WHERE i.wallet_id = o.wallet_id AND i.prev_txid = o.txid AND i.prev_vout = o.vout)
+       GROUP BY t.height, p.state`,
     ),
     activity: db.prepare<[string, number, number], ActivityRow>(
       // The proof state comes from the SPV layer's table; it counts only for the height it was checked at.
@@ -301,7 +318,7 @@ export function createWalletRepository(db: Db): WalletRepository {
               p.state AS proofState
        FROM wallet_txs t
        JOIN wallets w ON w.id = t.wallet_id
-       LEFT JOIN chain_tx_proofs p ON p.network = w.network AND p.txid = t.txid AND p.height = t.height
+       ${proofJoinSql('t', 'w.network')}
        WHERE t.wallet_id = ?
        ORDER BY t.sort_height DESC, t.first_seen_at DESC, t.txid DESC
        LIMIT ? OFFSET ?`,
@@ -309,11 +326,14 @@ export function createWalletRepository(db: Db): WalletRepository {
     txCount: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM wallet_txs WHERE wallet_id = ?`),
     openDeposits: db.prepare<
       [string],
-      { txid: string; net_sats: number; height: number; deposit_state: 0 | 1 }
+      { txid: string; net_sats: number; height: number; deposit_state: 0 | 1; proof_state: ProofState | null }
     >(
       // Forced onto the partial index: without statistics SQLite would walk every tx of the wallet.
-      `SELECT txid, net_sats, height, deposit_state FROM wallet_txs INDEXED BY wallet_txs_open_deposits
-       WHERE wallet_id = ? AND deposit_state < 2`,
+      `SELECT t.txid, t.net_sats, t.height, t.deposit_state, p.state AS proof_state
+       FROM wallet_txs t INDEXED BY wallet_txs_open_deposits
+       JOIN wallets w ON w.id = t.wallet_id
+       ${proofJoinSql('t', 'w.network')}
+       WHERE t.wallet_id = ? AND t.deposit_state < 2`,
     ),
     setDepositState: db.prepare<[number, string, string]>(
       `UPDATE wallet_txs SET deposit_state = ? WHERE wallet_id = ? AND txid = ?`,
@@ -459,6 +479,8 @@ export function createWalletRepository(db: Db): WalletRepository {
           return p;
         };
 
+        const proofOf = (txid: string, height: number): ProofState | null =>
+          q.proofState.get(walletId, txid, height)?.state ?? null;
         const affected = new Set<string>();
         const added: string[] = [];
         const maybeRemoved = new Set<string>();
@@ -499,7 +521,13 @@ export function createWalletRepository(db: Db): WalletRepository {
             q.deleteLink.run(walletId, u.scriptHash, txid);
             maybeRemoved.add(txid);
           }
-          q.setStatus.run(u.status, u.history.length > 0 ? 1 : 0, walletId, u.scriptHash);
+          // The status is cached only once every mined tx of this history is confirmed (verified
+          // against our headers): otherwise the next subscription (a reconnect) differs from the
+          // cache and fetches the history again, and the sync checks the proofs it still owes.
+          const owesProof = u.history.some(
+            (h) => isInBlock(h) && !isConfirmed({ height: h.height, proofState: proofOf(h.txid, h.height) }),
+          );
+          q.setStatus.run(owesProof ? null : u.status, u.history.length > 0 ? 1 : 0, walletId, u.scriptHash);
         }
 
         const removed: string[] = [];
@@ -521,8 +549,14 @@ export function createWalletRepository(db: Db): WalletRepository {
       })();
     },
 
-    balance(walletId: string): { confirmed: number; unconfirmed: number } {
-      return q.balance.get(walletId) ?? { confirmed: 0, unconfirmed: 0 };
+    balance(walletId: string): BalanceRow {
+      const out: BalanceRow = { confirmed: 0, confirming: 0, unconfirmed: 0 };
+      for (const row of q.balance.all(walletId)) {
+        const standing = standingOf(row);
+        if (standing === 'mempool') out.unconfirmed += row.sats;
+        else out[standing] += row.sats;
+      }
+      return out;
     },
     activity(walletId: string, limit: number, offset: number): ActivityRow[] {
       return q.activity.all(walletId, limit, offset);
@@ -535,11 +569,12 @@ export function createWalletRepository(db: Db): WalletRepository {
         txid: r.txid,
         netSats: r.net_sats,
         height: r.height,
+        proofState: r.proof_state,
         depositState: r.deposit_state,
       }));
       // Chain order, so several payments found at once are announced oldest first.
-      const key = (h: number) => (h > 0 ? h : Number.MAX_SAFE_INTEGER);
-      return rows.sort((a, b) => key(a.height) - key(b.height) || a.txid.localeCompare(b.txid));
+      const key = (r: ChainPosition) => (isInBlock(r) ? r.height : Number.MAX_SAFE_INTEGER);
+      return rows.sort((a, b) => key(a) - key(b) || a.txid.localeCompare(b.txid));
     },
     setDepositStates(walletId: string, states: readonly { txid: string; state: DepositState }[]): void {
       db.transaction(() => {

@@ -13,7 +13,8 @@ import { createAccountAddressDeriver } from '../accounts/addresses';
 import { DEFAULT_GAP_LIMITS } from '../accounts/gap-limits';
 import { parsePath, formatPath } from '../accounts/paths';
 import { ACCOUNT_TYPE_INFO, DEFAULT_ACCOUNT_TYPE, type AccountType } from '../accounts/types';
-import { confirmations } from './balance';
+import type { ValidatedTipEvents } from './confirmation';
+import { confirmationsOf, validatedTip, verificationOf } from './confirmation';
 import { CHAINS, RECEIVE_CHAIN } from './constants';
 import type { AddressDeriver, DerivedAddress } from './derivation';
 import { addressPath } from './derivation';
@@ -38,6 +39,8 @@ export interface WalletDeps {
   now?: () => number;
   /** The SPV layer: when given, every confirmed transaction's merkle proof is checked before it counts. */
   verifier?: TxVerifier;
+  /** The SPV layer's tip: confirmations count from it, so every new validated tip refreshes them. */
+  chain?: ValidatedTipEvents;
 }
 
 export { mnemonicSecretName } from './stored-words';
@@ -77,6 +80,17 @@ export function createWalletService(deps: WalletDeps): WalletService {
     ...(deps.verifier ? { verifier: deps.verifier } : {}),
   });
   let unsubscribeLock: (() => void) | null = null;
+  let unsubscribeTip: (() => void) | null = null;
+
+  /** Confirmation counts moved for every wallet of the active network that has transactions. */
+  function onValidatedTip(): void {
+    const network = deps.settings.get().network;
+    for (const wallet of repo.listWallets()) {
+      if (wallet.network === network && repo.txCount(wallet.id) > 0) {
+        bus.emit('wallet.updated', { walletId: wallet.id });
+      }
+    }
+  }
 
   function requireUnlocked(): void {
     if (vault.status().state !== 'unlocked') {
@@ -339,12 +353,12 @@ export function createWalletService(deps: WalletDeps): WalletService {
           uri: `bitcoin:${receive.address}`,
         },
         sync: sync.state(walletId),
-        tipHeight: sync.tipHeight(wallet.network),
+        tipHeight: validatedTip(deps.db, wallet.network),
       };
     },
     activity(walletId, limit, offset) {
       const wallet = requireWallet(walletId);
-      const tip = sync.tipHeight(wallet.network);
+      const tip = validatedTip(deps.db, wallet.network);
       const safeLimit = Math.max(1, Math.min(500, Math.trunc(limit)));
       const safeOffset = Math.max(0, Math.trunc(offset));
       const rows = repo.activity(walletId, safeLimit, safeOffset);
@@ -356,10 +370,10 @@ export function createWalletService(deps: WalletDeps): WalletService {
         txid: r.txid,
         amountSats: r.amountSats,
         height: r.height,
-        confirmations: confirmations(r.height, tip),
+        confirmations: confirmationsOf(r, tip),
         firstSeenAt: r.firstSeenAt,
         direction: r.direction,
-        verification: r.height <= 0 ? ('mempool' as const) : (r.proofState ?? 'unverified'),
+        verification: verificationOf(r),
         feeSats: fees.get(r.txid)?.feeSats ?? null,
         feeRate: fees.get(r.txid)?.feeRate ?? null,
       }));
@@ -367,7 +381,7 @@ export function createWalletService(deps: WalletDeps): WalletService {
     },
     transaction(walletId, txid) {
       const wallet = requireWallet(walletId);
-      return txDetailsFor(deps.db).get(walletId, txid, sync.tipHeight(wallet.network));
+      return txDetailsFor(deps.db).get(walletId, txid, validatedTip(deps.db, wallet.network));
     },
     recoveryWords(walletId): RecoveryWords {
       const stored = readWords(vault, seedRootOf(requireWallet(walletId)));
@@ -379,10 +393,13 @@ export function createWalletService(deps: WalletDeps): WalletService {
     start() {
       // Drafts hold plain words: they go when the vault locks, like every other secret in memory.
       unsubscribeLock = vault.onLock(() => drafts.clear());
+      unsubscribeTip = deps.chain?.onTip(onValidatedTip) ?? null;
       sync.start();
     },
     stop() {
       sync.stop();
+      unsubscribeTip?.();
+      unsubscribeTip = null;
       unsubscribeLock?.();
       unsubscribeLock = null;
       drafts.clear();

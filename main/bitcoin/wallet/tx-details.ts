@@ -4,7 +4,7 @@ import type { Network, TransactionDetails } from '../../../shared/contract';
 import { scriptToAddress } from '../../../shared/bitcoin/address';
 import { FlashError } from '../../../shared/errors';
 import type { Db } from '../../store/database';
-import { confirmations } from './balance';
+import { confirmationsOf, isInBlock, proofJoinSql, verificationOf } from './confirmation';
 
 /** What a transaction cost, when every input's amount is known. */
 export interface TxFee {
@@ -17,8 +17,8 @@ export interface TxFee {
 export interface TxDetailsReader {
   /** Fee and rate per txid; null where an input amount is unknown or the raw tx is missing. */
   fees(walletId: string, txids: readonly string[]): Map<string, TxFee | null>;
-  /** Everything Flash knows about one wallet transaction; `tipHeight` counts confirmations. */
-  get(walletId: string, txid: string, tipHeight: number | null): TransactionDetails;
+  /** Everything Flash knows about one wallet transaction; confirmations count up to `validatedTip`. */
+  get(walletId: string, txid: string, validatedTip: number | null): TransactionDetails;
 }
 
 interface TxRow {
@@ -51,7 +51,7 @@ export function createTxDetailsReader(db: Db): TxDetailsReader {
             w.network, p.state AS proofState, p.block_hash AS blockHash
        FROM wallet_txs t
        JOIN wallets w ON w.id = t.wallet_id
-       LEFT JOIN chain_tx_proofs p ON p.network = w.network AND p.txid = t.txid AND p.height = t.height
+       ${proofJoinSql('t', 'w.network')}
       WHERE t.wallet_id = ? AND t.txid = ?`,
   );
   const labelStmt = db.prepare<[string, string, string], { label: string }>(
@@ -129,7 +129,7 @@ export function createTxDetailsReader(db: Db): TxDetailsReader {
       return result;
     },
 
-    get(walletId, txid, tipHeight) {
+    get(walletId, txid, validatedTip) {
       const row = txStmt.get(walletId, txid);
       if (!row)
         throw new FlashError('BAD_INPUT', 'This transaction is not in the wallet.', {
@@ -178,12 +178,12 @@ export function createTxDetailsReader(db: Db): TxDetailsReader {
       return {
         txid,
         height: row.height,
-        confirmations: confirmations(row.height, tipHeight),
+        confirmations: confirmationsOf(row, validatedTip),
         firstSeenAt: row.firstSeenAt,
         direction: row.direction,
         amountSats: row.netSats,
-        verification: row.height <= 0 ? 'mempool' : (row.proofState ?? 'unverified'),
-        blockHash: row.height > 0 ? row.blockHash : null,
+        verification: verificationOf(row),
+        blockHash: isInBlock(row) ? row.blockHash : null,
         feeSats: fee?.feeSats ?? null,
         feeRate: fee?.feeRate ?? null,
         vsize: tx.virtualSize(),

@@ -11,10 +11,16 @@ export function shortTxid(txid: string): string {
   return txid.length > 20 ? `${txid.slice(0, 8)}…${txid.slice(-8)}` : txid;
 }
 
+/**
+ * In the mempool: "Unconfirmed". In a block but not verified yet (or its proof failed): only the
+ * verification badge, since main counts no confirmation before the proof checks out. Verified: the
+ * count, from our own validated tip, and the badge.
+ */
 function ConfirmationStatus({ item }: { item: ActivityItem }) {
   const t = useT();
-  if (item.confirmations === 0)
+  if (item.verification === 'mempool')
     return <span className="badge badge-pending">{t('activity.unconfirmed')}</span>;
+  if (item.confirmations === 0) return <VerificationBadge item={item} />;
   return (
     <>
       <span className="badge">
@@ -44,9 +50,12 @@ function VerificationBadge({ item }: { item: ActivityItem }) {
   );
 }
 
-/** What "Speed up" can do for a row: replace our own payment (RBF) or pay for an incoming one (CPFP). */
+/**
+ * What "Speed up" can do for a row: replace our own payment (RBF) or pay for an incoming one
+ * (CPFP). Only in the mempool: a transaction in a block cannot be replaced, verified or not.
+ */
 function speedUpMethod(item: ActivityItem): 'bump' | 'cpfp' | null {
-  if (item.confirmations > 0) return null;
+  if (item.height > 0) return null;
   return item.direction === 'in' ? 'cpfp' : 'bump';
 }
 

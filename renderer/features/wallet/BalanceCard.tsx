@@ -14,6 +14,14 @@ export function BalanceCard({ balance }: { balance: Balance }) {
             <Amount sats={balance.confirmed} />
           </dd>
         </div>
+        {balance.confirming > 0 && (
+          <div className="balance-row balance-confirming" title={t('balance.confirming.hint')}>
+            <dt>{t('balance.confirming')}</dt>
+            <dd>
+              <Amount sats={balance.confirming} />
+            </dd>
+          </div>
+        )}
         <div className="balance-row">
           <dt>{t('balance.unconfirmed')}</dt>
           <dd>

@@ -9,13 +9,16 @@ import { CopyButton } from '../../components/CopyButton';
 import { useFormatDateTime, useI18n } from '../../i18n';
 import { formatFeeRate } from '../send/send-text';
 
-/** What "Speed up" can do: replace our own payment (RBF) or pay for an incoming one (CPFP). */
+/**
+ * What "Speed up" can do: replace our own payment (RBF) or pay for an incoming one (CPFP). Only in
+ * the mempool: a transaction in a block cannot be replaced, verified or not.
+ */
 export function speedUpFor(tx: {
-  confirmations: number;
+  height: number;
   direction: 'in' | 'out' | 'self';
   rbf?: boolean;
 }): 'bump' | 'cpfp' | null {
-  if (tx.confirmations > 0) return null;
+  if (tx.height > 0) return null;
   if (tx.direction === 'in') return 'cpfp';
   return tx.rbf === false ? 'cpfp' : 'bump';
 }
@@ -68,12 +71,20 @@ export function TransactionDetails(props: {
             <div className="send-summary-row">
               <dt>{t('sendtools.tx.status')}</dt>
               <dd>
-                {tx.confirmations === 0
-                  ? t('activity.unconfirmed')
-                  : tx.confirmations === 1
-                    ? t('activity.confirmations.one')
-                    : t('activity.confirmations.other', { count: tx.confirmations })}
-                {tx.verification !== 'mempool' && <> · {t(`activity.verification.${tx.verification}`)}</>}
+                {tx.verification === 'mempool' ? (
+                  t('activity.unconfirmed')
+                ) : tx.confirmations === 0 ? (
+                  <span title={t(`activity.verification.${tx.verification}.hint`)}>
+                    {t(`activity.verification.${tx.verification}`)}
+                  </span>
+                ) : (
+                  <>
+                    {tx.confirmations === 1
+                      ? t('activity.confirmations.one')
+                      : t('activity.confirmations.other', { count: tx.confirmations })}{' '}
+                    · {t(`activity.verification.${tx.verification}`)}
+                  </>
+                )}
               </dd>
             </div>
             <div className="send-summary-row">
