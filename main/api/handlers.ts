@@ -88,6 +88,8 @@ export function createHandlers(s: ApiServices): Handlers {
     'send.estimateFees': () => s.send.estimateFees(),
     'send.prepare': (input) => s.send.prepare(input),
     'send.confirm': ({ draftId }) => s.send.signAndBroadcast(draftId),
+    'send.acceptFee': (input) => s.send.acceptFee(input),
+    'send.pending': ({ walletId }) => s.send.pending(walletId),
     'send.bumpFee': (input) => s.send.bumpFee(input),
     'send.cpfp': (input) => s.send.cpfp(input),
     'send.importPsbt': (input) => s.send.importPsbt(input),

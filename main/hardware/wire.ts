@@ -16,7 +16,7 @@ export function createHardwareForCore(deps: {
   log: Logger;
   network: () => Network;
   wallet: Pick<WalletService, 'importWatchOnly'>;
-  send: Pick<SendService, 'getDraft' | 'importPsbt'>;
+  send: Pick<SendService, 'draftForSigning' | 'importPsbt'>;
   simulatedDevices: boolean;
 }): HardwareService {
   const { wallet, send } = deps;
@@ -36,10 +36,8 @@ export function createHardwareForCore(deps: {
         signer: input.signer,
       }),
     drafts: {
-      psbt(draftId) {
-        const draft = send.getDraft(draftId);
-        return { walletId: draft.walletId, psbtBase64: draft.psbtBase64, state: draft.state };
-      },
+      // The same checks as software signing (proven amounts, absurd fee, coins in use) before a device sees it.
+      psbt: (draftId) => send.draftForSigning(draftId),
       importSigned: (walletId, psbtBase64) => send.importPsbt({ walletId, data: psbtBase64 }),
     },
     simulated: deps.simulatedDevices ? { approve: true } : null,

@@ -42,6 +42,8 @@ export const METHOD_NAMES = [
   'send.estimateFees',
   'send.prepare',
   'send.confirm',
+  'send.acceptFee',
+  'send.pending',
   'send.bumpFee',
   'send.cpfp',
   'send.importPsbt',

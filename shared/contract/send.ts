@@ -43,8 +43,40 @@ export const SendDraft = z.object({
   replacesTxid: Txid.nullable(),
   parentTxid: Txid.nullable(),
   psbtBase64: z.string(),
+  /**
+   * The fee looks like a mistake: above 1,000 sat/vB ('rate'), or above both 100,000 sats and a
+   * quarter of what leaves the wallet ('share'). Not signed until the user types the fee back.
+   */
+  feeWarning: z
+    .object({
+      reason: z.enum(['rate', 'share']),
+      limitRate: z.number(),
+      limitSats: Sats,
+      accepted: z.boolean(),
+    })
+    .nullable(),
+  /** For a fee bump: the user's later payments it cancels (they spend the change it replaces). */
+  evicts: z.array(
+    z.object({ txid: Txid, amountSats: Sats, address: z.string().nullable(), label: z.string().nullable() }),
+  ),
 });
 export type SendDraft = z.infer<typeof SendDraft>;
+
+/** A signed payment the network has not taken yet: kept, coins reserved, retried with backoff. */
+export const PendingPayment = z.object({
+  draftId: Id,
+  walletId: Id,
+  txid: Txid,
+  kind: z.enum(['send', 'bump', 'cpfp', 'import']),
+  amountSats: Sats,
+  feeSats: Sats,
+  /** The node's reason for the last refusal, or what went wrong reaching it. */
+  lastError: z.string().nullable(),
+  attempts: z.number().int().min(0),
+  /** ms since the epoch; null while no server is connected. */
+  nextRetryAt: z.number().nullable(),
+});
+export type PendingPayment = z.infer<typeof PendingPayment>;
 
 const SendOutput = z.union([
   z.object({ address: Address, sats: Sats.positive() }).strict(),
@@ -72,6 +104,16 @@ export const sendMethods = {
   'send.confirm': {
     input: z.object({ draftId: Id }).strict(),
     output: z.object({ draftId: Id, txid: Txid, state: z.enum(['broadcast', 'broadcasting']) }),
+  },
+  /** The user typed back the exact fee of a draft whose fee looks like a mistake: it may be signed. */
+  'send.acceptFee': {
+    input: z.object({ draftId: Id, feeSats: Sats }).strict(),
+    output: SendDraft,
+  },
+  /** Signed payments not yet taken by the network, with the reason and the next retry. */
+  'send.pending': {
+    input: z.object({ walletId: Id }).strict(),
+    output: z.array(PendingPayment),
   },
   'send.bumpFee': {
     input: z.object({ walletId: Id, txid: Txid, feeRate: FeeRate }).strict(),

@@ -90,6 +90,61 @@ describe('send journal', () => {
     expect(reader.utxos('w1')).toEqual([]);
   });
 
+  it('writes a signed transaction with synchronous=FULL, and only that write', () => {
+    const j = createJournal(db);
+    // A trigger records the connection's synchronous level at the moment each write lands.
+    db.exec(`CREATE TABLE sync_seen (state TEXT, level INTEGER);
+      CREATE TRIGGER sync_probe AFTER UPDATE ON send_payments BEGIN
+        INSERT INTO sync_seen SELECT NEW.state, synchronous FROM pragma_synchronous;
+      END;`);
+    j.insertDraft(draft('p1'), 1);
+    j.recordSigned(
+      'p1',
+      'drafted',
+      'broadcasting',
+      { psbt: new Uint8Array([9]), txid: 'bb'.repeat(32), rawTx: new Uint8Array([7]), feeSats: 141 },
+      2,
+    );
+    j.markBroadcast('p1', 3);
+    // 2 = FULL (the fsync before broadcast), 1 = NORMAL (the store's default) again afterwards.
+    expect(db.prepare(`SELECT state, level FROM sync_seen`).all()).toEqual([
+      { state: 'broadcasting', level: 2 },
+      { state: 'broadcast', level: 1 },
+    ]);
+  });
+
+  it('lets a dropped payment wait again, and fails the payments a bump evicts', () => {
+    const j = createJournal(db);
+    const signed = (id: string, txid: string) =>
+      j.recordSigned(
+        id,
+        'drafted',
+        'broadcasting',
+        { psbt: new Uint8Array([1]), txid, rawTx: new Uint8Array([1]), feeSats: 141 },
+        2,
+      );
+    j.insertDraft(draft('orig'), 1);
+    signed('orig', 'cc'.repeat(32));
+    j.markBroadcast('orig', 3);
+    // Dropped from the mempool and refused for a passing reason: pending again, coins still reserved.
+    j.transition('orig', 'broadcast', 'broadcasting', 4, 'mempool min fee not met');
+    j.note('orig', 'broadcasting', 'mempool min fee not met, 141 < 500', 5);
+    expect(j.get('orig')).toMatchObject({
+      state: 'broadcasting',
+      error: 'mempool min fee not met, 141 < 500',
+    });
+    // A later payment spending the change of 'orig', then a bump of 'orig'.
+    j.insertDraft({ ...draft('later'), inputs: [{ txid: 'cc'.repeat(32), vout: 1 }] }, 6);
+    signed('later', 'ee'.repeat(32));
+    j.insertDraft({ ...draft('bump'), kind: 'bump', replacesTxid: 'cc'.repeat(32) }, 7);
+    signed('bump', 'dd'.repeat(32));
+    expect(j.liveSpending('cc'.repeat(32)).map((r) => r.id)).toEqual(['later']);
+    j.markBroadcast('bump', 8);
+    expect(j.get('orig')?.state).toBe('replaced');
+    expect(j.get('later')).toMatchObject({ state: 'failed' });
+    expect(j.get('later')?.error).toMatch(/fee bump/);
+  });
+
   it('prunes stale drafts only', () => {
     const j = createJournal(db);
     j.insertDraft(draft('old'), 1);

@@ -11,11 +11,15 @@ import {
   exportPsbt,
   finalizeAndExtract,
   importPsbt,
-  psbtFee,
   RBF_SEQUENCE,
   signPsbtWithMnemonic,
 } from '../../main/bitcoin/send/psbt';
+import { ABSURD_FEE_RATE } from '../../main/bitcoin/send/fee-guard';
+import { feeFromAmounts, knownAmounts } from '../../main/bitcoin/send/input-amounts';
 import { estimateVsize } from '../../main/bitcoin/send/size';
+
+/** bitcoinjs's extraction limit as the send flow sets it (see fee-guard.ts). */
+const LIMIT = ABSURD_FEE_RATE + 1;
 import { createAddressDeriver, deriveAccount } from '../../main/bitcoin/wallet/derivation';
 
 initEccLib(ecc);
@@ -64,14 +68,17 @@ describe('PSBT for a BIP84 account', () => {
     expect(Buffer.from(der!.masterFingerprint).toString('hex')).toBe(acct.fingerprint);
     expect(psbt.data.outputs[1]?.bip32Derivation?.[0]?.path).toBe("m/84'/1'/0'/1/0");
     expect(psbt.txInputs.every((i) => i.sequence === RBF_SEQUENCE)).toBe(true);
-    expect(psbtFee(psbt)).toBe(1_000);
+    // Amounts as our own UTXO table would give them.
+    const table = { ownedOutput: () => null, rawTx: () => null };
+    expect(knownAmounts(psbt, table)).toEqual([null, null]);
+    expect(feeFromAmounts(psbt, [60_000n, 50_000n])).toBe(1_000);
   });
 
   it('signs with the mnemonic, finalizes, and the estimate bounds the real vsize', () => {
     const { acct, psbt } = draft();
     const { signedInputs } = signPsbtWithMnemonic(psbt, { mnemonic: ABANDON, passphrase: '' }, acct);
     expect(signedInputs).toBe(2);
-    const done = finalizeAndExtract(psbt);
+    const done = finalizeAndExtract(psbt, LIMIT);
     const tx = Transaction.fromBuffer(done.raw);
     expect(tx.getId()).toBe(done.txid);
     expect(tx.ins[0]?.witness).toHaveLength(2);
@@ -83,7 +90,7 @@ describe('PSBT for a BIP84 account', () => {
     const { acct, psbt } = draft();
     const other = 'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong';
     expect(() => signPsbtWithMnemonic(psbt, { mnemonic: other, passphrase: '' }, acct)).toThrow(SendError);
-    expect(() => finalizeAndExtract(psbt)).toThrow(/cannot be finalized/);
+    expect(() => finalizeAndExtract(psbt, LIMIT)).toThrow(/cannot be finalized/);
   });
 
   it('round-trips through base64, hex and binary and rejects garbage precisely', () => {
@@ -160,10 +167,10 @@ describe('signed PSBT import', () => {
     const { acct, psbt } = draft();
     signPsbtWithMnemonic(psbt, { mnemonic: ABANDON, passphrase: '' }, acct);
     const imported = importPsbt(exportPsbt(psbt).base64, 'regtest');
-    const done = finalizeAndExtract(imported);
+    const done = finalizeAndExtract(imported, LIMIT);
     expect(Transaction.fromBuffer(done.raw).ins[1]?.witness).toHaveLength(2);
     // Already-final inputs are left alone.
     const again = importPsbt(imported.toBase64(), 'regtest');
-    expect(finalizeAndExtract(again).txid).toBe(done.txid);
+    expect(finalizeAndExtract(again, LIMIT).txid).toBe(done.txid);
   });
 });

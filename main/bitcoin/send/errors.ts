@@ -24,7 +24,11 @@ export type SendErrorReason =
   | 'UNSUPPORTED_ADDRESS'
   | 'BAD_UR'
   | 'UR_UNKNOWN_TYPE'
-  | 'UR_INCOMPLETE';
+  | 'UR_INCOMPLETE'
+  | 'INPUT_AMOUNT_UNKNOWN'
+  | 'INPUT_AMOUNT_MISMATCH'
+  | 'FEE_ABSURD'
+  | 'FEE_CONFIRMATION_MISMATCH';
 
 export class SendError extends FlashError {
   readonly reason: SendErrorReason;

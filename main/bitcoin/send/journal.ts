@@ -67,16 +67,47 @@ const toRow = (r: DbRow): PaymentRow => ({
   updatedAt: r.updated_at,
 });
 
-/** Allowed transitions; anything else is a bug and throws. */
+/**
+ * Allowed transitions; anything else is a bug and throws.
+ *
+ *   drafted ──sign, raw tx written durably──> broadcasting ──server took it──> broadcast ──mined──> confirmed
+ *                                               │  ▲                             │
+ *                                               │  └── dropped from the mempool, └──> replaced (a bump of it
+ *                                               │      re-send refused for now        was broadcast)
+ *                                               ├──> failed: refused for good, or our view of the chain and
+ *                                               │    mempool shows its inputs spent by another transaction
+ *                                               └──> replaced: a bump of it was broadcast first
+ *
+ * A row in 'broadcasting' keeps its coins reserved and is retried with backoff for as long as it
+ * can still confirm.
+ */
 const NEXT: Readonly<Record<PaymentState, readonly PaymentState[]>> = {
   drafted: ['signed', 'broadcasting', 'failed'],
   signed: ['broadcasting', 'failed'],
-  broadcasting: ['broadcast', 'failed'],
-  broadcast: ['confirmed', 'replaced', 'failed'],
+  broadcasting: ['broadcast', 'failed', 'replaced'],
+  broadcast: ['confirmed', 'replaced', 'failed', 'broadcasting'],
   confirmed: [],
   failed: [],
   replaced: [],
 };
+
+/** States whose coins stay reserved: the payment may still confirm. */
+export const LIVE_STATES: readonly PaymentState[] = ['signed', 'broadcasting', 'broadcast'];
+
+/**
+ * Runs `write` as one transaction that reaches the disk before it returns. The store runs WAL
+ * with synchronous=NORMAL, which may lose the last commits on power loss; a signed transaction
+ * must survive that, since the network may already have it.
+ */
+function durably(db: Db, write: () => void): void {
+  const previous = db.pragma('synchronous', { simple: true });
+  db.pragma('synchronous = FULL');
+  try {
+    db.transaction(write)();
+  } finally {
+    db.pragma(`synchronous = ${Number(previous)}`);
+  }
+}
 
 export interface NewPayment {
   id: string;
@@ -118,6 +149,16 @@ export function createJournal(db: Db) {
     ),
     setState: db.prepare<[PaymentState, string | null, number, string, PaymentState]>(
       `UPDATE send_payments SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state = ?`,
+    ),
+    setNote: db.prepare<[string | null, number, string, PaymentState]>(
+      `UPDATE send_payments SET error = ?, updated_at = ? WHERE id = ? AND state = ?`,
+    ),
+    liveByTxid: db.prepare<[string], DbRow>(
+      `SELECT * FROM send_payments WHERE txid = ? AND state IN ('signed', 'broadcasting', 'broadcast')`,
+    ),
+    liveSpending: db.prepare<[string], DbRow>(
+      `SELECT DISTINCT p.* FROM send_payment_inputs i JOIN send_payments p ON p.id = i.payment_id
+       WHERE i.prev_txid = ? AND p.state IN ('signed', 'broadcasting', 'broadcast')`,
     ),
     setSigned: db.prepare<
       [PaymentState, Uint8Array, string, Uint8Array, number, number, string, PaymentState]
@@ -174,7 +215,10 @@ export function createJournal(db: Db) {
     inputs(id: string): { txid: string; vout: number }[] {
       return q.inputs.all(id).map((r) => ({ txid: r.prev_txid, vout: r.prev_vout }));
     },
-    /** Stores the signed tx (and the signed PSBT) atomically with the state change. */
+    /**
+     * Stores the signed tx (and the signed PSBT) with the state change, durably: after this
+     * returns, the payment survives a crash or power loss and start-up completes it.
+     */
     recordSigned(
       id: string,
       from: PaymentState,
@@ -184,20 +228,62 @@ export function createJournal(db: Db) {
     ): void {
       if (!NEXT[from].includes(to))
         throw new Error(`payment ${id}: ${from} -> ${to} is not a valid transition`);
-      const res = q.setSigned.run(to, signed.psbt, signed.txid, signed.rawTx, signed.feeSats, now, id, from);
-      if (res.changes !== 1) throw new Error(`payment ${id} was not in state ${from}`);
+      durably(db, () => {
+        const res = q.setSigned.run(
+          to,
+          signed.psbt,
+          signed.txid,
+          signed.rawTx,
+          signed.feeSats,
+          now,
+          id,
+          from,
+        );
+        if (res.changes !== 1) throw new Error(`payment ${id} was not in state ${from}`);
+      });
     },
     transition,
-    /** Marks a broadcast bump and the payment it replaced in one transaction. */
+    /** Keeps the state and records why the last attempt did not go through (shown to the user). */
+    note(id: string, state: PaymentState, note: string | null, now: number): void {
+      q.setNote.run(note, now, id, state);
+    },
+    /**
+     * Marks a payment broadcast and, in the same transaction, what its broadcast ended: the
+     * payment a bump replaced becomes 'replaced', and our later payments that spent from it (its
+     * descendants, which the network evicted with it) become 'failed'.
+     */
     markBroadcast(id: string, now: number): void {
       db.transaction(() => {
         transition(id, 'broadcasting', 'broadcast', now);
         const row = get(id);
-        if (row?.replacesTxid) {
-          const old = q.byTxid.get(row.replacesTxid);
-          if (old && old.state === 'broadcast') transition(old.id, 'broadcast', 'replaced', now);
+        if (!row?.replacesTxid) return;
+        for (const old of q.liveByTxid.all(row.replacesTxid)) {
+          if (old.id === id) continue;
+          transition(old.id, old.state, 'replaced', now);
+          const queue = [row.replacesTxid];
+          for (let txid = queue.shift(); txid !== undefined; txid = queue.shift()) {
+            for (const child of q.liveSpending.all(txid)) {
+              if (child.id === id) continue;
+              transition(
+                child.id,
+                child.state,
+                'failed',
+                now,
+                `cancelled: the fee bump ${row.txid} replaced ${txid}`,
+              );
+              if (child.txid) queue.push(child.txid);
+            }
+          }
         }
       })();
+    },
+    /** Live payments (coins reserved) with this txid. */
+    liveByTxid(txid: string): PaymentRow[] {
+      return q.liveByTxid.all(txid).map(toRow);
+    },
+    /** Live payments (coins reserved) that spend an output of `txid`. */
+    liveSpending(txid: string): PaymentRow[] {
+      return q.liveSpending.all(txid).map(toRow);
     },
     pruneDrafts(olderThan: number): void {
       q.deleteDrafts.run(olderThan);

@@ -139,42 +139,6 @@ export function buildPsbt(
   return psbt;
 }
 
-/** Whether an output carries our key origin: how change is told apart from payments. */
-export function isChangeOutput(psbt: Psbt, index: number): boolean {
-  const o = psbt.data.outputs[index];
-  return (o?.bip32Derivation?.length ?? 0) > 0 || (o?.tapBip32Derivation?.length ?? 0) > 0;
-}
-
-/** The amount an input spends: witnessUtxo, else the output of the previous tx it names. */
-export function inputValue(psbt: Psbt, index: number): bigint | null {
-  const input = psbt.data.inputs[index];
-  if (input?.witnessUtxo) return input.witnessUtxo.value;
-  const txIn = psbt.txInputs[index];
-  if (input?.nonWitnessUtxo && txIn) {
-    const prev = Transaction.fromBuffer(input.nonWitnessUtxo);
-    return prev.outs[txIn.index]?.value ?? null;
-  }
-  return null;
-}
-
-/** Sum of input values (witnessUtxo or the previous tx) minus outputs. */
-export function psbtFee(psbt: Psbt): number {
-  let inSum = 0n;
-  for (let i = 0; i < psbt.data.inputs.length; i++) {
-    const value = inputValue(psbt, i);
-    if (value === null) {
-      throw new SendError(
-        'PSBT_INCOMPLETE',
-        `Input ${i} has no amount (no witnessUtxo or previous transaction).`,
-      );
-    }
-    inSum += value;
-  }
-  const outSum = psbt.txOutputs.reduce((s, o) => s + o.value, 0n);
-  if (outSum > inSum) throw new SendError('BAD_PSBT', 'The outputs spend more than the inputs.');
-  return Number(inSum - outSum);
-}
-
 export interface SignResult {
   psbt: Psbt;
   signedInputs: number;
@@ -271,8 +235,15 @@ export function validateSignatures(psbt: Psbt): boolean {
   return psbt.validateSignaturesOfAllInputs(verifySignature);
 }
 
-/** Finalizes and extracts; throws PSBT_INCOMPLETE when an input is unsigned. */
-export function finalizeAndExtract(psbt: Psbt): {
+/**
+ * Finalizes and extracts; throws PSBT_INCOMPLETE when an input is unsigned. bitcoinjs checks the
+ * fee rate on extraction: `maxFeeRate` (sat/vB, see fee-guard.ts) is that limit, stated here
+ * rather than left to the library's default or switched off, as a last line behind our own check.
+ */
+export function finalizeAndExtract(
+  psbt: Psbt,
+  maxFeeRate: number,
+): {
   tx: Transaction;
   txid: string;
   raw: Uint8Array;
@@ -291,7 +262,21 @@ export function finalizeAndExtract(psbt: Psbt): {
       `The PSBT cannot be finalized: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const tx = psbt.extractTransaction(true);
+  psbt.setMaximumFeeRate(maxFeeRate);
+  let tx: Transaction;
+  try {
+    tx = psbt.extractTransaction();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/paying around/i.test(message)) {
+      throw new SendError(
+        'FEE_ABSURD',
+        `The signed transaction pays ${maxFeeRate} sat/vB or more; Flash will not extract it.`,
+        { concern: 'rate' },
+      );
+    }
+    throw new SendError('PSBT_INCOMPLETE', `The transaction cannot be extracted: ${message}`);
+  }
   return { tx, txid: tx.getId(), raw: tx.toBuffer(), vsize: tx.virtualSize() };
 }
 

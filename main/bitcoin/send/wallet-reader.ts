@@ -125,6 +125,17 @@ export function createWalletReader(db: Db) {
     frozen: db.prepare<[string, string, number], { one: number }>(
       `SELECT 1 AS one FROM wallet_frozen_outputs WHERE wallet_id = ? AND txid = ? AND vout = ?`,
     ),
+    spenders: db.prepare<[string, string, number], { txid: string }>(
+      `SELECT i.txid FROM wallet_tx_inputs i JOIN wallet_txs t ON t.wallet_id = i.wallet_id AND t.txid = i.txid
+       WHERE i.wallet_id = ? AND i.prev_txid = ? AND i.prev_vout = ?`,
+    ),
+    children: db.prepare<[string, string], { txid: string }>(
+      `SELECT DISTINCT i.txid FROM wallet_tx_inputs i JOIN wallet_txs t ON t.wallet_id = i.wallet_id AND t.txid = i.txid
+       WHERE i.wallet_id = ? AND i.prev_txid = ?`,
+    ),
+    label: db.prepare<[string, string, string], { label: string }>(
+      `SELECT label FROM wallet_labels WHERE wallet_id = ? AND type = ? AND ref = ?`,
+    ),
     reserved: db.prepare<[string], { prev_txid: string; prev_vout: number }>(
       `SELECT i.prev_txid, i.prev_vout FROM send_payment_inputs i
        JOIN send_payments p ON p.id = i.payment_id
@@ -211,6 +222,18 @@ export function createWalletReader(db: Db) {
     rawTx(txid: string): Uint8Array | null {
       const r = q.raw.get(txid);
       return r ? Uint8Array.from(r.raw) : null;
+    },
+    /** Wallet transactions (chain or mempool, as last synced) that spend this outpoint. */
+    spenders(walletId: string, txid: string, vout: number): string[] {
+      return q.spenders.all(walletId, txid, vout).map((r) => r.txid);
+    },
+    /** Wallet transactions that spend an output of `txid`. */
+    children(walletId: string, txid: string): string[] {
+      return q.children.all(walletId, txid).map((r) => r.txid);
+    },
+    /** The user's BIP329 label of a transaction ('tx') or an address ('addr'), if any. */
+    label(walletId: string, type: 'tx' | 'addr', ref: string): string | null {
+      return q.label.get(walletId, type, ref)?.label ?? null;
     },
     firstUnusedChange(walletId: string): { index: number; address: string; scriptPubKey: Uint8Array } | null {
       const r = q.firstUnusedChange.get(walletId);
