@@ -10,7 +10,7 @@ import { I18nProvider } from '../../renderer/i18n';
 
 /** The markup a component renders in a language, tags dropped: what the user reads. */
 function textOf(language: Language, element: ReturnType<typeof createElement>): string {
-  const html = renderToStaticMarkup(createElement(I18nProvider, { language }, element));
+  const html = renderToStaticMarkup(createElement(I18nProvider, { language, children: element }));
   return html
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ')
