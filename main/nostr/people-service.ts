@@ -148,20 +148,23 @@ export function createPeopleService(ctx: SocialContext, deps: PeopleDeps) {
   /**
    * Reads our own kind 0, 3, 10002, 10050 and merchant app data back from the relays. Local
    * copies win where they exist; what is missing here (new machine, imported key) is taken.
+   * Returns how many relays were asked and how many answered: only an answer from every one
+   * shows what the relays hold.
    */
-  const syncOwn = async (): Promise<void> => {
+  const syncOwn = async (): Promise<{ asked: number; answered: number }> => {
     const id = ctx.identity();
     const pool = ctx.poolOrNull();
-    if (!id || !pool) return;
+    if (!id || !pool) return { asked: 0, answered: 0 };
+    const relays = [...new Set(ctx.allRelays())];
     const self = id.pubkey;
     const hadRelayLists =
       store.replaceable(self, KIND_RELAY_LIST) !== null || store.replaceable(self, KIND_DM_RELAYS) !== null;
-    const found = await pool.query(
+    const { events: found, answered } = await pool.queryReport(
       [
         { kinds: [0, KIND_CONTACTS, KIND_RELAY_LIST, KIND_DM_RELAYS], authors: [self] },
         { kinds: [KIND_APP_DATA], authors: [self], '#d': [MERCHANT_D_TAG] },
       ],
-      ctx.allRelays(),
+      relays,
       ctx.queryTimeoutMs,
     );
     let changed = false;
@@ -207,6 +210,7 @@ export function createPeopleService(ctx: SocialContext, deps: PeopleDeps) {
     // The pool listener may have stored some of these before the query resolved, so anything
     // found counts as a possible change.
     if (changed || found.length > 0) ctx.emit('nostr.people', { pubkeys: [self] });
+    return { asked: relays.length, answered: answered.length };
   };
 
   const publishContacts = async (change: ContactChange) => {

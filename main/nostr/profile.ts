@@ -1,4 +1,5 @@
 import { FlashError } from '../../shared/errors';
+import type { Nip05Fetcher } from './nip05-fetch';
 import type { NostrEvent } from './verify';
 
 export const PROFILE_FIELDS = [
@@ -46,49 +47,31 @@ export function profileTemplate(profile: Profile, createdAt: number) {
   return { kind: 0, created_at: createdAt, tags: [] as string[][], content: JSON.stringify(clean) };
 }
 
-export type FetchLike = (
-  url: string,
-  init?: { redirect?: 'manual' | 'error' | 'follow'; signal?: AbortSignal; headers?: Record<string, string> },
-) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
-
 const NIP05 = /^([a-z0-9._-]+)@([a-z0-9.-]+\.[a-z]{2,}|localhost|127\.0\.0\.1(?::\d+)?|[a-z0-9.-]+:\d+)$/i;
 
 /**
- * NIP-05: fetches https://<domain>/.well-known/nostr.json?name=<local> (redirects refused, as the
- * NIP requires) and checks that names[local] equals `pubkey`. Returns the relays it lists for the
- * key. Throws NOSTR_NIP05_FAILED for an unreachable host, bad JSON or a mismatch.
+ * NIP-05: fetches <scheme>://<domain>/.well-known/nostr.json?name=<local> with `fetchJson`
+ * (which refuses redirects, caps the size and times out: see nip05-fetch.ts) and checks that
+ * names[local] equals `pubkey`. Returns the relays it lists for the key. Throws
+ * NOSTR_NIP05_FAILED for a bad identifier, an unreachable or refused host, bad JSON or a mismatch.
  */
 export async function verifyNip05(
   identifier: string,
   pubkey: string,
-  fetchImpl: FetchLike,
-  opts: { timeoutMs?: number; scheme?: 'https' | 'http' } = {},
+  fetchJson: Nip05Fetcher,
+  opts: { scheme?: 'https' | 'http' } = {},
 ): Promise<{ relays: string[] }> {
   const m = NIP05.exec(identifier.trim());
   if (!m) throw new FlashError('NOSTR_NIP05_FAILED', 'Not a NIP-05 identifier.', { reason: 'format' });
   const local = (m[1] ?? '').toLowerCase();
   const domain = (m[2] ?? '').toLowerCase();
   const url = `${opts.scheme ?? 'https'}://${domain}/.well-known/nostr.json?name=${encodeURIComponent(local)}`;
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), opts.timeoutMs ?? 5000);
   let body: unknown;
   try {
-    const res = await fetchImpl(url, {
-      redirect: 'error',
-      signal: ctl.signal,
-      headers: { accept: 'application/json' },
-    });
-    if (!res.ok)
-      throw new FlashError('NOSTR_NIP05_FAILED', `HTTP ${res.status}`, {
-        reason: 'http',
-        status: res.status,
-      });
-    body = await res.json();
+    body = await fetchJson(url);
   } catch (err) {
     if (err instanceof FlashError) throw err;
     throw new FlashError('NOSTR_NIP05_FAILED', 'Could not reach the NIP-05 host.', { reason: 'unreachable' });
-  } finally {
-    clearTimeout(timer);
   }
   const names = (body as { names?: unknown } | null)?.names;
   if (typeof names !== 'object' || names === null) {

@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../core/logger';
+import { DialRefusedError, describeRefusal } from './dial-policy';
+import type { DialOptions, DialPlan } from './dialer';
 import type { NostrEvent, Rejection } from './verify';
 import { checkEvent, MAX_CONTENT_BYTES } from './verify';
 
@@ -47,6 +49,11 @@ export interface RelayConnectionOptions {
   onEose?(subId: string, url: string): void;
   signAuth?: AuthSigner;
   webSocket?: WebSocketCtor;
+  /**
+   * How to open the socket (proxy, checked address) or why not to, asked at every attempt.
+   * Without it the relay is dialled directly.
+   */
+  dial?: (url: string) => DialPlan;
   now?: () => number;
   backoff?: { baseMs: number; maxMs: number };
   connectTimeoutMs?: number;
@@ -81,6 +88,8 @@ export class RelayConnection {
   private attempts = 0;
   private nextRetryAt: number | null = null;
   private lastError: string | null = null;
+  /** Set when the dial policy refused this relay: it is not retried until asked again. */
+  private refused = false;
   private rejected: Record<Rejection, number> = { malformed: 0, oversized: 0, forged: 0 };
   private received = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -158,11 +167,11 @@ export class RelayConnection {
     const timeoutMs = this.opts.publishTimeoutMs ?? 8000;
     if (this.state !== 'open') {
       if (!this.wanted) this.connect();
-      if (this.state === 'backoff' && this.attempts > 0) {
+      if (this.refused || (this.state === 'backoff' && this.attempts > 0)) {
         return { url: this.url, ok: false, message: `not connected: ${this.lastError ?? 'unreachable'}` };
       }
       await this.waitOpen(this.opts.connectTimeoutMs ?? 5000);
-      if ((this.state as RelayState) !== 'open') {
+      if ((this.state as RelayState) !== 'open' || this.refused) {
         return { url: this.url, ok: false, message: `not connected: ${this.lastError ?? 'unreachable'}` };
       }
     }
@@ -202,19 +211,39 @@ export class RelayConnection {
     });
   }
 
+  /** Drops the socket and dials again now (e.g. the proxy setting changed). */
+  restart(): void {
+    if (!this.wanted) return;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+    }
+    this.failPending('reconnecting');
+    this.open();
+  }
+
   private open(): void {
     this.clearTimers();
     this.nextRetryAt = null;
     this.auth = 'none';
     this.authEventId = null;
+    this.refused = false;
+    const plan = this.opts.dial ? this.opts.dial(this.url) : ({ ok: true, options: {} } as const);
+    if (!plan.ok) return this.refuse(describeRefusal(plan.refusal));
     this.setState('connecting');
     const Ctor: WebSocketCtor = this.opts.webSocket ?? WebSocket;
     let ws: WebSocket;
     try {
-      ws = new Ctor(this.url, {
+      // `ws` hands `lookup` on to net/tls.connect; its types just do not list it.
+      const options: WebSocket.ClientOptions & DialOptions = {
         maxPayload: MAX_FRAME_BYTES,
         handshakeTimeout: this.opts.connectTimeoutMs ?? 5000,
-      });
+        ...plan.options,
+      };
+      ws = new Ctor(this.url, options);
     } catch (err) {
       this.scheduleRetry(describe(err));
       return;
@@ -241,16 +270,30 @@ export class RelayConnection {
       this.onMessage(data.toString());
     });
     ws.on('error', (err) => {
-      if (this.ws === ws) this.lastError = describe(err);
+      if (this.ws !== ws) return;
+      this.lastError = describe(err);
+      if (err instanceof DialRefusedError) this.refused = true;
     });
     ws.on('close', (code) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (this.refused) return this.refuse(this.lastError ?? 'refused');
       if (!this.lastError && this.state === 'open') this.lastError = `closed (${code})`;
       this.failPending(`connection lost: ${this.lastError ?? code}`);
       if (this.wanted) this.scheduleRetry(this.lastError ?? `closed (${code})`);
       else this.setState('closed');
     });
+  }
+
+  /** The policy said no (after DNS, or before dialling): no retries, pending publishes fail. */
+  private refuse(reason: string): void {
+    this.refused = true;
+    this.wanted = false;
+    this.lastError = reason;
+    this.opts.log.warn('nostr relay refused by the dial policy', { relay: this.url, reason });
+    this.failPending(`not connected: ${reason}`);
+    this.setState('closed');
+    for (const w of [...this.openWaiters]) w();
   }
 
   private scheduleRetry(reason: string): void {

@@ -14,6 +14,8 @@ export interface RelayPoolOptions {
   log: Logger;
   signAuth?: AuthSigner;
   webSocket?: WebSocketCtor;
+  /** Proxy and dial policy for every connection (see dialer.ts). */
+  dial?: RelayConnectionOptions['dial'];
   now?: () => number;
   backoff?: RelayConnectionOptions['backoff'];
   connectTimeoutMs?: number;
@@ -86,6 +88,7 @@ export class RelayPool {
         },
         ...(this.opts.signAuth ? { signAuth: this.opts.signAuth } : {}),
         ...(this.opts.webSocket ? { webSocket: this.opts.webSocket } : {}),
+        ...(this.opts.dial ? { dial: this.opts.dial } : {}),
         ...(this.opts.now ? { now: this.opts.now } : {}),
         ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
         ...(this.opts.connectTimeoutMs ? { connectTimeoutMs: this.opts.connectTimeoutMs } : {}),
@@ -132,6 +135,11 @@ export class RelayPool {
     for (const c of this.conns.values()) c.reconnectNow();
   }
 
+  /** Every live connection drops its socket and dials again (the proxy setting changed). */
+  restartAll(): void {
+    for (const c of this.conns.values()) c.restart();
+  }
+
   close(): void {
     this.closed = true;
     for (const c of this.conns.values()) c.close();
@@ -142,11 +150,20 @@ export class RelayPool {
    * One-shot query: subscribes on `urls`, collects verified events until every relay that is
    * open has sent EOSE (or refused), or `timeoutMs` passes, then closes the subscription.
    */
-  query(filters: Filter[], urls: Iterable<string>, timeoutMs = 3000): Promise<NostrEvent[]> {
+  async query(filters: Filter[], urls: Iterable<string>, timeoutMs = 3000): Promise<NostrEvent[]> {
+    return (await this.queryReport(filters, urls, timeoutMs)).events;
+  }
+
+  /** `query`, also saying which relays answered (EOSE): an empty answer from nobody means "unknown". */
+  queryReport(
+    filters: Filter[],
+    urls: Iterable<string>,
+    timeoutMs = 3000,
+  ): Promise<{ events: NostrEvent[]; answered: string[] }> {
     const list = [...new Set([...urls].map(normalizeRelayUrl))];
     const subId = `q${++this.queryCounter}`;
     const found = new Map<string, NostrEvent>();
-    if (list.length === 0) return Promise.resolve([]);
+    if (list.length === 0) return Promise.resolve({ events: [], answered: [] });
     return new Promise((resolve) => {
       const done = new Set<string>();
       const offEvent = this.onEvent((event, _url, _dup, sid) => {
@@ -158,10 +175,14 @@ export class RelayPool {
         offEvent();
         this.eoseListeners.delete(onEose);
         for (const url of list) this.conns.get(url)?.unsubscribe(subId);
-        resolve([...found.values()]);
+        resolve({ events: [...found.values()], answered: [...done] });
       };
       const check = (): void => {
-        const waiting = list.filter((u) => !done.has(u) && this.conns.get(u)?.status().state !== 'backoff');
+        const waiting = list.filter((u) => {
+          const state = this.conns.get(u)?.status().state;
+          // Down (backoff) or refused by the dial policy (closed): nothing will come.
+          return !done.has(u) && state !== 'backoff' && state !== 'closed';
+        });
         if (waiting.length === 0) finish();
       };
       const onEose = (sid: string, url: string): void => {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { finalizeEvent } from 'nostr-tools/pure';
+import type { Socks5ProxySetting } from '../../shared/contract';
 import type {
   NostrConversation,
   NostrIdentity,
@@ -44,7 +45,19 @@ import {
 } from './identity';
 import type { ConversationRow, RelayRole, StoredMessage } from './message-store';
 import { createMessageStore, MESSAGES_KEY_SECRET } from './message-store';
-import type { FetchLike, Profile } from './profile';
+import type { Resolver } from './dial-policy';
+import { checkDialUrl, describeRefusal } from './dial-policy';
+import { createNostrDialer } from './dialer';
+import { fetchNip05Json } from './nip05-fetch';
+import {
+  announceMissing,
+  dmRelayListTemplate,
+  KIND_DM_RELAYS,
+  KIND_RELAY_LIST,
+  nextCreatedAt,
+  relayListTemplate,
+} from './own-lists';
+import type { Profile } from './profile';
 import { profileFromEvent, profileTemplate, verifyNip05 } from './profile';
 import type { RelayConnectionOptions, WebSocketCtor } from './relay-connection';
 import { normalizeRelayUrl, RelayPool } from './relay-pool';
@@ -55,8 +68,7 @@ import { buildReceipt, formatReceipt, parseReceipt } from './receipt';
 import type { SocialContext } from './social-context';
 import { createSocialStore } from './social-store';
 
-export const KIND_RELAY_LIST = 10002;
-export const KIND_DM_RELAYS = 10050;
+export { KIND_DM_RELAYS, KIND_RELAY_LIST };
 /** A copy is offered to a relay at most this many times (first send + retries on reconnect). */
 export const MAX_DELIVERY_ATTEMPTS = 6;
 
@@ -66,10 +78,16 @@ export interface NostrServiceDeps {
   bus: EventBus;
   log: Logger;
   now?: () => number;
-  fetch?: FetchLike;
   webSocket?: WebSocketCtor;
-  /** Relays used until the user sets a list (a new identity starts with these). */
+  /**
+   * Relays used until the user sets a list (a new identity starts with these); given by the
+   * user (--nostr-relays), so trusted like their own list: a local port is fine for them.
+   */
   defaultRelays?: string[];
+  /** SOCKS5 proxy for every relay socket and NIP-05 fetch (the Electrum proxy setting). */
+  proxy?: Socks5ProxySetting | null;
+  /** DNS look-ups for the dial policy (tests play a lying DNS server through it). */
+  resolve?: Resolver;
   /** Tuning for tests. */
   relay?: {
     backoff?: RelayConnectionOptions['backoff'];
@@ -138,6 +156,8 @@ export interface NostrService {
   dmRelaysOf(pubkey: string): Promise<string[]>;
   /** Reprocesses events received while the vault was locked; returns how many became messages. */
   processPending(): number;
+  /** New proxy setting (null: direct): every relay socket is dialled again through it. */
+  setProxy(proxy: Socks5ProxySetting | null): void;
   start(): void;
   stop(): void;
 }
@@ -157,6 +177,28 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   let undecryptable = 0;
 
   const unlocked = (): boolean => vault.status().state === 'unlocked';
+
+  let proxy: Socks5ProxySetting | null = deps.proxy ?? null;
+  const cliRelays = new Set<string>();
+  for (const url of deps.defaultRelays ?? []) {
+    try {
+      cliRelays.add(normalizeRelayUrl(url));
+    } catch {
+      // not a relay URL: never dialled anyway
+    }
+  }
+  /** Relays the user chose (their list, --nostr-relays); everything else comes from strangers. */
+  const isTrustedRelay = (url: string): boolean => {
+    if (cliRelays.has(url)) return true;
+    const id = store.identity();
+    return id ? store.relays(id.id).some((r) => r.url === url) : false;
+  };
+  const dialer = createNostrDialer({
+    proxy: () => proxy,
+    isTrustedRelay,
+    ...(deps.resolve ? { resolve: deps.resolve } : {}),
+  });
+  const fetchNip05 = (url: string) => fetchNip05Json(url, dialer);
 
   const requireIdentity = () => {
     const id = store.identity();
@@ -236,8 +278,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   const channels = createChannelService(socialCtx);
   const people = createPeopleService(socialCtx, {
     checkNip05: async (nip05, pubkey) => {
-      const fetchImpl = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
-      await verifyNip05(nip05, pubkey, fetchImpl, deps.nip05Scheme ? { scheme: deps.nip05Scheme } : {});
+      await verifyNip05(nip05, pubkey, fetchNip05, deps.nip05Scheme ? { scheme: deps.nip05Scheme } : {});
     },
     adoptRelays: (list) => {
       const id = requireIdentity();
@@ -245,14 +286,55 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       subscribeAll();
     },
   });
-  const syncOwn = async (): Promise<void> => {
+  /** Set while our lists could not be checked against our relays; retried when one opens. */
+  let announcePending = false;
+  /** Keys made on this machine in this session: nobody else can have published for them. */
+  const generatedHere = new Set<string>();
+  let syncing: Promise<void> | null = null;
+  const syncOnce = async (): Promise<void> => {
     try {
-      await people.syncOwn();
+      const { asked, answered } = await people.syncOwn();
+      const id = store.identity();
+      const p = pool;
+      if (!id || !p) return;
+      // A relay that did not answer may hold lists or a profile this key published elsewhere;
+      // ours, being newer, would bury them. So an imported key waits for every relay, and even
+      // a new one needs a relay to publish to. Tried again when a relay opens.
+      const known = answered > 0 && (answered >= asked || generatedHere.has(id.pubkey));
+      if (!known) {
+        announcePending = true;
+        return;
+      }
+      announcePending = false;
+      if (!unlocked()) return;
+      const { kinds, results } = await announceMissing({
+        store,
+        pool: p,
+        self: id.pubkey,
+        profile: id.profile as Profile,
+        relays: store.relays(id.id),
+        dmRelays: myDmRelays(),
+        targets: [...new Set([...writeRelays(), ...myDmRelays()])],
+        nowSec: Math.floor(now() / 1000),
+        sign: (t) => sign(t),
+      });
+      if (kinds.length > 0)
+        log.info('nostr: published our missing public events', {
+          kinds: kinds.join(','),
+          accepted: results.filter((r) => r.ok).length,
+        });
     } catch (err) {
       log.warn('nostr: reading our own events back failed', {
         error: err instanceof Error ? err.message : String(err),
       });
     }
+  };
+  const syncOwn = (): Promise<void> => {
+    // One at a time: start, unlock and a relay coming up may all ask at once.
+    syncing ??= syncOnce().finally(() => {
+      syncing = null;
+    });
+    return syncing;
   };
 
   // ---- incoming
@@ -453,6 +535,30 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     return store.relays(id.id).map((r) => ({ ...r, status: statuses.get(r.url) ?? null }));
   };
 
+  /**
+   * Someone's relay URLs that we may dial: normalized, deduped, and without the ones the dial
+   * policy refuses (so no delivery is journaled to a relay we will never open).
+   */
+  const dialable = (urls: string[], owner: string): string[] => {
+    const out = new Set<string>();
+    for (const raw of urls) {
+      let url: string;
+      try {
+        url = normalizeRelayUrl(raw);
+      } catch {
+        continue;
+      }
+      const decision = checkDialUrl(url, { trusted: isTrustedRelay(url) });
+      if (decision.ok) out.add(url);
+      else
+        log.info('nostr: a relay from someone’s list is refused', {
+          owner,
+          why: describeRefusal(decision.refusal),
+        });
+    }
+    return [...out];
+  };
+
   const dmRelaysOf = async (pubkey: string): Promise<string[]> => {
     const id = requireIdentity();
     if (pubkey === id.pubkey) return myDmRelays();
@@ -467,21 +573,19 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       for (const e of found) if (e.pubkey === pubkey) store.putReplaceable(e);
       ev = store.replaceable(pubkey, KIND_DM_RELAYS);
     }
-    const list: string[] = [];
-    for (const t of ev?.tags ?? []) {
-      if (t[0] !== 'relay' || !t[1]) continue;
-      try {
-        list.push(normalizeRelayUrl(t[1]));
-      } catch {
-        // skip bad URLs
-      }
-    }
-    if (list.length > 0) return [...new Set(list)].slice(0, 10);
-    // No kind 10050: fall back to the inbox (read) relays of their NIP-65 list, then to ours.
+    const list = dialable(
+      (ev?.tags ?? []).filter((t) => t[0] === 'relay' && t[1]).map((t) => t[1] as string),
+      pubkey,
+    );
+    if (list.length > 0) return list.slice(0, 10);
+    // No usable kind 10050: fall back to the inbox (read) relays of their NIP-65 list, then to ours.
     const nip65 = store.replaceable(pubkey, KIND_RELAY_LIST);
-    const inbox = (nip65?.tags ?? [])
-      .filter((t) => t[0] === 'r' && t[1] && (t[2] === undefined || t[2] === 'read'))
-      .map((t) => t[1] as string);
+    const inbox = dialable(
+      (nip65?.tags ?? [])
+        .filter((t) => t[0] === 'r' && t[1] && (t[2] === undefined || t[2] === 'read'))
+        .map((t) => t[1] as string),
+      pubkey,
+    );
     return inbox.length > 0 ? inbox.slice(0, 10) : myDmRelays();
   };
 
@@ -491,7 +595,9 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       return row ? toIdentity(row) : null;
     },
     createIdentity() {
-      return adopt(generateKeyPair());
+      const kp = generateKeyPair();
+      generatedHere.add(kp.pubkey);
+      return adopt(kp);
     },
     importIdentity(input) {
       return adopt(importSecret(input));
@@ -502,15 +608,16 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     },
     async updateProfile(profile) {
       const id = requireIdentity();
-      const event = sign(profileTemplate(profile, Math.floor(now() / 1000)));
+      const previous = store.replaceable(id.pubkey, 0);
+      const event = sign(profileTemplate(profile, nextCreatedAt(Math.floor(now() / 1000), previous)));
       store.setProfile(id.id, profileFromEvent(event) as Record<string, string>);
+      store.putReplaceable(event);
       const results = await getPool().publish(event, writeRelays());
       return { identity: toIdentity(requireIdentity()), results };
     },
     async verifyNip05(pubkeyInput, nip05) {
       const pubkey = parsePubkey(pubkeyInput);
-      const fetchImpl = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
-      await verifyNip05(nip05, pubkey, fetchImpl, {
+      await verifyNip05(nip05, pubkey, fetchNip05, {
         ...(deps.nip05Scheme ? { scheme: deps.nip05Scheme } : {}),
       });
       store.setNip05Verified(pubkey, now());
@@ -542,21 +649,16 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       const list = [...clean.values()];
       store.setRelays(id.id, list);
       subscribeAll();
-      const created = Math.floor(now() / 1000);
-      const nip65 = sign({
-        kind: KIND_RELAY_LIST,
-        created_at: created,
-        content: '',
-        tags: list
-          .filter((r) => r.read || r.write)
-          .map((r) => (r.read && r.write ? ['r', r.url] : ['r', r.url, r.read ? 'read' : 'write'])),
-      });
-      const dmList = sign({
-        kind: KIND_DM_RELAYS,
-        created_at: created,
-        content: '',
-        tags: list.filter((r) => r.dm).map((r) => ['relay', r.url]),
-      });
+      const nowSec = Math.floor(now() / 1000);
+      const nip65 = sign(
+        relayListTemplate(list, nextCreatedAt(nowSec, store.replaceable(id.pubkey, KIND_RELAY_LIST))),
+      );
+      const dmList = sign(
+        dmRelayListTemplate(
+          list.filter((r) => r.dm).map((r) => r.url),
+          nextCreatedAt(nowSec, store.replaceable(id.pubkey, KIND_DM_RELAYS)),
+        ),
+      );
       store.putReplaceable(nip65);
       store.putReplaceable(dmList);
       const targets = [...new Set([...writeRelays(), ...myDmRelays()])];
@@ -695,6 +797,11 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     syncOwn,
     dmRelaysOf,
     processPending,
+    setProxy(next) {
+      if (JSON.stringify(next) === JSON.stringify(proxy)) return;
+      proxy = next;
+      pool?.restartAll();
+    },
     start() {
       if (pool) return;
       pool = new RelayPool({
@@ -704,6 +811,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
           return sign(template);
         },
         ...(deps.webSocket ? { webSocket: deps.webSocket } : {}),
+        dial: (url) => dialer.relay(url),
         now,
         ...(deps.relay?.backoff ? { backoff: deps.relay.backoff } : {}),
         ...(deps.relay?.connectTimeoutMs ? { connectTimeoutMs: deps.relay.connectTimeoutMs } : {}),
@@ -715,7 +823,10 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
           emit('nostr.relayStatus', s);
           const before = lastState.get(s.url);
           lastState.set(s.url, s.state);
-          if (s.state === 'open' && before !== 'open') void retryDeliveries(s.url);
+          if (s.state === 'open' && before !== 'open') {
+            void retryDeliveries(s.url);
+            if (announcePending && isTrustedRelay(s.url)) void syncOwn();
+          }
         }),
       );
       unsubs.push(

@@ -27,7 +27,10 @@ export const Settings = z.object({
     signet: Fallbacks,
     regtest: Fallbacks,
   }),
-  /** SOCKS5 proxy (Tor) for every Electrum connection; null connects directly. */
+  /**
+   * SOCKS5 proxy (Tor) for every Electrum connection and every NOSTR socket (relays, NIP-05);
+   * null connects directly. The name predates NOSTR using it.
+   */
   electrumProxy: Socks5ProxySetting.nullable(),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -5,18 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/core/logger';
 import { channelMetadataTemplate, channelPostTemplate } from '../../main/nostr/channels';
 import { RelayPool } from '../../main/nostr/relay-pool';
+import { startSocks5Server } from '../stack/socks5';
 import { startNostrUser, untilRelays as until, useNostrSuite } from '../support/stack-app';
 
 const suite = useNostrSuite('flash-nostr-social-');
 const relay = suite.relay;
 
 /** `publishRelays: false`: a new machine that only reads what the relays hold. */
-const user = (name: string, relayUrls: string[], opts: { nsec?: string; publishRelays?: boolean } = {}) =>
+const user = (
+  name: string,
+  relayUrls: string[],
+  opts: { nsec?: string; publishRelays?: boolean; proxy?: { host: string; port: number } } = {},
+) =>
   startNostrUser(suite.dir, name, relayUrls, {
     cleanup: suite.cleanup,
     nsec: opts.nsec,
     setRelays: opts.publishRelays === false ? 'skip' : 'expect-ok',
-    service: { defaultRelays: relayUrls, nip05Scheme: 'http' },
+    service: { defaultRelays: relayUrls, nip05Scheme: 'http', ...(opts.proxy ? { proxy: opts.proxy } : {}) },
   });
 
 describe('NIP-28 public channels over real relays', () => {
@@ -183,8 +188,10 @@ describe('contacts, profiles and NIP-05 over real relays', () => {
   it('others’ kind 0 is fetched and cached; NIP-05 shows verified or unverified', async () => {
     const r1 = await relay();
     const names: Record<string, string> = {};
+    const asked: string[] = [];
     const server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
+      asked.push(url.searchParams.get('name') ?? '');
       if (url.pathname !== '/.well-known/nostr.json') {
         res.writeHead(404).end();
         return;
@@ -193,17 +200,26 @@ describe('contacts, profiles and NIP-05 over real relays', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     suite.cleanup.add(() => new Promise<void>((r) => server.close(() => r())));
-    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const local = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // A stranger's NIP-05 domain may not be this machine, so the names server is reached the way
+    // a real one would be: by name, through the proxy, which resolves it (as Tor does).
+    const host = 'names.example';
+    const proxy = await startSocks5Server({ names: { [`${host}:80`]: local } });
+    suite.cleanup.add(() => proxy.close());
 
-    const alice = await user('alice', [r1.url]);
+    const alice = await user('alice', [r1.url], { proxy });
     const bob = await user('bob', [r1.url]);
     const carol = await user('carol', [r1.url]);
     const dave = await user('dave', [r1.url]);
+    const eve = await user('eve', [r1.url]);
     await dave.nostr.updateProfile({ name: 'Dave' });
     names.bob = bob.pubkey;
     names.carol = alice.pubkey; // Carol claims a name that points to someone else
+    names.eve = eve.pubkey;
     await bob.nostr.updateProfile({ name: 'Bob', nip05: `bob@${host}` });
     await carol.nostr.updateProfile({ display_name: 'Carol C', nip05: `carol@${host}` });
+    // Right name, but on a local port: never fetched, so never verified.
+    await eve.nostr.updateProfile({ name: 'Eve', nip05: `eve@${local}` });
 
     const before = alice.nostr.getPeople({ pubkeys: [bob.pubkey, carol.pubkey] });
     expect(before.map((p) => p.name)).toEqual([null, null]);
@@ -214,6 +230,11 @@ describe('contacts, profiles and NIP-05 over real relays', () => {
     const [b, c] = alice.nostr.getPeople({ pubkeys: [bob.pubkey, carol.pubkey] });
     expect(b).toMatchObject({ name: 'Bob', nip05: `bob@${host}`, petname: null, isContact: false });
     expect(c).toMatchObject({ name: 'Carol C', nip05Status: 'unverified' });
+    expect(proxy.targets).toContain(`${host}:80`);
+    await until('Eve’s local NIP-05 refused', () =>
+      alice.nostr.getPeople({ pubkeys: [eve.pubkey] }).find((p) => p.nip05Status === 'unverified'),
+    );
+    expect(asked).not.toContain('eve');
     // Someone without NIP-05: the fetched name alone is announced, so the UI redraws.
     expect(alice.nostr.getPeople({ pubkeys: [dave.pubkey] })[0]).toMatchObject({
       name: null,

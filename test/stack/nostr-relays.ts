@@ -7,6 +7,7 @@ import type {
 import { NostrRelay } from '@nostr-relay/core';
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite';
 import { Validator } from '@nostr-relay/validator';
+import type { IncomingMessage as HttpRequest } from 'node:http';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
@@ -31,6 +32,11 @@ export interface TestRelay {
   forge: ForgeMode | null;
   /** Connected clients right now. */
   clientCount(): number;
+  /**
+   * Source ports of every WebSocket client accepted since start, in order: with the client and a
+   * proxy on one machine, they tell which connections came through the proxy.
+   */
+  readonly peerPorts: readonly number[];
   /** Events stored (the repository survives pause/resume). */
   eventCount(): Promise<number>;
   /** Drops every client and stops listening; stored events are kept. */
@@ -98,6 +104,7 @@ export async function startNostrRelay(opts: NostrRelayOptions = {}): Promise<Tes
   if (opts.requireAuth) relay.register(new RequireAuthPlugin());
   const validator = new Validator();
   const clients = new Set<WebSocket>();
+  const peerPorts: number[] = [];
   let wss: WebSocketServer | null = null;
   let port = opts.port ?? 0;
 
@@ -111,6 +118,7 @@ export async function startNostrRelay(opts: NostrRelayOptions = {}): Promise<Tes
     requireAuth: opts.requireAuth ?? false,
     forge: opts.forge ?? null,
     clientCount: () => clients.size,
+    peerPorts,
     async eventCount() {
       return (await repo.find({ limit: 100_000 })).length;
     },
@@ -122,8 +130,9 @@ export async function startNostrRelay(opts: NostrRelayOptions = {}): Promise<Tes
     },
   };
 
-  function onConnection(ws: WebSocket): void {
+  function onConnection(ws: WebSocket, req: HttpRequest): void {
     clients.add(ws);
+    if (req.socket.remotePort !== undefined) peerPorts.push(req.socket.remotePort);
     const client = {
       send(data: string, cb?: (err?: Error) => void) {
         ws.send(handle.forge ? tamper(data, handle.forge) : data, cb);

@@ -14,6 +14,11 @@ export interface Socks5Server {
   readonly targets: readonly string[];
   /** Auth failures and refused requests. */
   readonly refused: number;
+  /**
+   * Local ports of the proxy's own connections to destinations: a destination server that sees
+   * a client from one of these ports was reached through the proxy.
+   */
+  readonly upstreamPorts: ReadonlySet<number>;
   close(): Promise<void>;
 }
 
@@ -21,6 +26,11 @@ export interface Socks5Options {
   /** Require RFC 1929 username/password; otherwise no authentication. */
   auth?: { username: string; password: string };
   port?: number;
+  /**
+   * Names this proxy resolves itself, as a Tor exit or any SOCKS5 server does for a CONNECT by
+   * domain name (ATYP 3): "name:port" -> "127.0.0.1:port". The result must still be loopback.
+   */
+  names?: Record<string, string>;
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.']);
@@ -69,6 +79,7 @@ export async function startSocks5Server(opts: Socks5Options = {}): Promise<Socks
   let connections = 0;
   let refused = 0;
   const targets: string[] = [];
+  const upstreamPorts = new Set<number>();
   const sockets = new Set<net.Socket>();
 
   const handle = async (client: net.Socket): Promise<void> => {
@@ -113,12 +124,16 @@ export async function startSocks5Server(opts: Socks5Options = {}): Promise<Socks
       client.end(reply(0x07)); // command not supported
       return;
     }
-    if (!isLoopback(host)) {
+    const named = opts.names?.[`${host.toLowerCase()}:${port}`];
+    const [destHost, destPort] = named
+      ? [named.slice(0, named.lastIndexOf(':')), Number(named.slice(named.lastIndexOf(':') + 1))]
+      : [host, port];
+    if (!isLoopback(destHost)) {
       refused++;
       client.end(reply(0x02)); // not allowed by ruleset
       return;
     }
-    const upstream = net.connect({ host: host === 'localhost' ? '127.0.0.1' : host, port });
+    const upstream = net.connect({ host: destHost === 'localhost' ? '127.0.0.1' : destHost, port: destPort });
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
     upstream.on('error', () => {
@@ -127,6 +142,7 @@ export async function startSocks5Server(opts: Socks5Options = {}): Promise<Socks
     });
     upstream.once('connect', () => {
       targets.push(`${host}:${port}`);
+      if (upstream.localPort !== undefined) upstreamPorts.add(upstream.localPort);
       client.write(reply(0x00));
       const early = r.detach();
       if (early.length > 0) upstream.write(early);
@@ -162,6 +178,7 @@ export async function startSocks5Server(opts: Socks5Options = {}): Promise<Socks
     get refused() {
       return refused;
     },
+    upstreamPorts,
     close() {
       for (const s of sockets) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -365,7 +365,7 @@ export async function startNostrUser(
     nsec?: string | undefined;
     /** 'expect-ok': publish the list and require one relay to take it; 'try': publish, any outcome; 'skip': don't. */
     setRelays: 'expect-ok' | 'try' | 'skip';
-    service?: Pick<NostrServiceDeps, 'defaultRelays' | 'ncryptsecLogN' | 'nip05Scheme'>;
+    service?: Pick<NostrServiceDeps, 'defaultRelays' | 'ncryptsecLogN' | 'nip05Scheme' | 'proxy' | 'resolve'>;
   },
 ): Promise<NostrUser> {
   const db = openDatabase(path.join(dir, `${name}-${Math.random().toString(36).slice(2)}.db`));

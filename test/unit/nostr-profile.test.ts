@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../main/nostr/identity';
-import type { FetchLike } from '../../main/nostr/profile';
+import type { Nip05Fetcher } from '../../main/nostr/nip05-fetch';
 import { parseProfile, profileTemplate, verifyNip05 } from '../../main/nostr/profile';
+import { FlashError } from '../../shared/errors';
 
+/** Answers like fetchNip05Json: parsed JSON, or its typed failures. */
 function fakeFetch(
   routes: Record<string, { status?: number; body: unknown } | Error>,
-): FetchLike & { urls: string[] } {
+): Nip05Fetcher & { urls: string[] } {
   const urls: string[] = [];
   const f = (async (url: string) => {
     urls.push(url);
     const r = routes[url];
-    if (!r) return { ok: false, status: 404, json: async () => ({}) };
+    if (!r) throw new FlashError('NOSTR_NIP05_FAILED', 'HTTP 404', { reason: 'http', status: 404 });
     if (r instanceof Error) throw r;
-    return { ok: (r.status ?? 200) < 300, status: r.status ?? 200, json: async () => r.body };
-  }) as FetchLike & { urls: string[] };
+    if ((r.status ?? 200) >= 300)
+      throw new FlashError('NOSTR_NIP05_FAILED', `HTTP ${r.status}`, {
+        reason: 'http',
+        status: r.status ?? 0,
+      });
+    return r.body;
+  }) as Nip05Fetcher & { urls: string[] };
   f.urls = urls;
   return f;
 }
@@ -46,7 +53,7 @@ describe('nostr profile', () => {
     });
     expect(ok.urls).toEqual([url]);
 
-    const cases: [FetchLike, string][] = [
+    const cases: [Nip05Fetcher, string][] = [
       [fakeFetch({ [url]: { body: { names: { bob: other } } } }), 'mismatch'],
       [fakeFetch({ [url]: { body: { nope: 1 } } }), 'format'],
       [fakeFetch({ [url]: { status: 500, body: {} } }), 'http'],

@@ -86,7 +86,7 @@ export const sendtoolsEn = {
   'sendtools.settings.tooMany': 'At most {max} fallback servers.',
   'sendtools.settings.proxyTitle': 'SOCKS5 proxy (Tor)',
   'sendtools.settings.proxyHint':
-    'Send every Electrum connection, on every network, through a SOCKS5 proxy such as Tor.',
+    'Send every Electrum connection, on every network, and every NOSTR relay connection and NIP-05 check through a SOCKS5 proxy such as Tor.',
   'sendtools.settings.proxyOn': 'Use a SOCKS5 proxy',
   'sendtools.settings.proxyAddress': 'Proxy address (host:port)',
   'sendtools.settings.proxyAddressHint':
@@ -182,7 +182,7 @@ export const sendtoolsEs: Record<keyof typeof sendtoolsEn, string> = {
   'sendtools.settings.tooMany': 'Como máximo {max} servidores de respaldo.',
   'sendtools.settings.proxyTitle': 'Proxy SOCKS5 (Tor)',
   'sendtools.settings.proxyHint':
-    'Envía todas las conexiones Electrum, en todas las redes, a través de un proxy SOCKS5 como Tor.',
+    'Envía todas las conexiones Electrum, en todas las redes, y todas las conexiones a relays NOSTR y comprobaciones NIP-05 a través de un proxy SOCKS5 como Tor.',
   'sendtools.settings.proxyOn': 'Usar un proxy SOCKS5',
   'sendtools.settings.proxyAddress': 'Dirección del proxy (host:puerto)',
   'sendtools.settings.proxyAddressHint':
