@@ -114,10 +114,10 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     bus,
     log: log.child('nostr'),
     ...(config.nostrRelays ? { defaultRelays: config.nostrRelays } : {}),
-  });
-
     // One proxy setting for the whole app: relays and NIP-05 would otherwise leak the IP.
     proxy: settings.get().electrumProxy,
+  });
+
   const dispatcher = createDispatcher({
     handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send, coins, hardware }),
     log: log.child('api'),
@@ -159,10 +159,10 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
         if (nextProxy !== proxy) {
           proxy = nextProxy;
           electrum.setProxy?.(next.electrumProxy);
+          nostr.setProxy(next.electrumProxy);
         }
         const server = settings.electrumServer(next.network);
         const current = electrum.status().server;
-          nostr.setProxy(next.electrumProxy);
         if (next.network !== network || !sameServer(server, current)) {
           network = next.network;
           electrum.setServer(server);
