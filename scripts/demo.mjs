@@ -1,35 +1,42 @@
 // `npm run demo`: the local regtest stack plus the app pointed at it, for a newcomer with no internet.
-import { spawn } from 'node:child_process';
+// If either one ends, the demo stops the other and exits with its status, saying which and how.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
+import { createSupervisor, describeExit, exitStatusFor } from './supervise.mjs';
+
+const STACK = 'the regtest stack (test/stack/cli.ts)';
+const APP = 'the app (browser mode, out/main/headless.js)';
 
 const dataDir = path.resolve(process.env.FLASH_DEMO_DIR ?? '.data/demo');
 mkdirSync(dataDir, { recursive: true });
-const children = [];
+const supervisor = createSupervisor();
 
-function start(command, args, readyPrefix) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    const lines = readline.createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      if (line.startsWith(readyPrefix)) resolve(JSON.parse(line.slice(readyPrefix.length)));
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
+let leaving = false;
+async function leave(status, message) {
+  if (leaving) return;
+  leaving = true;
+  if (message) console.error(message);
+  await supervisor.stopAll();
+  process.exit(status);
 }
+// Ctrl+C: a normal way to end the demo, not an error of a child.
+process.on('SIGINT', () => void leave(130));
+process.on('SIGTERM', () => void leave(143));
 
-function stopAll() {
-  for (const child of children) child.kill('SIGTERM');
-}
-process.on('SIGINT', stopAll);
-process.on('SIGTERM', stopAll);
+void supervisor.firstExit.then((exit) =>
+  leave(exitStatusFor(exit), `Demo stopped: ${describeExit(exit)}. The other part was stopped too.`),
+);
 
 try {
-  const stack = await start(process.execPath, ['--import', 'tsx', 'test/stack/cli.ts'], 'STACK_READY ');
+  const stack = await supervisor.start(
+    STACK,
+    process.execPath,
+    ['--import', 'tsx', 'test/stack/cli.ts'],
+    'STACK_READY ',
+  );
   const electrum = `${stack.electrum.host}:${stack.electrum.port}:t`;
-  const app = await start(
+  const app = await supervisor.start(
+    APP,
     process.execPath,
     [
       'out/main/headless.js',
@@ -60,7 +67,5 @@ Flash demo is running on regtest, with no internet needed.
 
 Press Ctrl+C to stop.`);
 } catch (err) {
-  console.error(`Demo could not start: ${err.message}`);
-  stopAll();
-  process.exit(1);
+  await leave(err.exit ? exitStatusFor(err.exit) : 1, `Demo could not start: ${err.message}`);
 }

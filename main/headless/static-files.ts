@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
+import type { RequestTarget } from './request-guard';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,20 +30,24 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** Serves the built renderer; unknown paths get index.html so reloads on any screen work. */
-export function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+export function serveStatic(
+  root: string,
+  target: RequestTarget,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    res.writeHead(405, { Allow: 'GET, HEAD', Connection: 'close' }).end();
     return;
   }
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const resolvedRoot = path.resolve(root);
-  let file = path.resolve(resolvedRoot, '.' + decodeURIComponent(url.pathname));
-  if (!file.startsWith(resolvedRoot + path.sep) && file !== resolvedRoot) {
-    res.writeHead(403).end();
+  const requested = path.resolve(resolvedRoot, '.' + target.path);
+  if (!requested.startsWith(resolvedRoot + path.sep) && requested !== resolvedRoot) {
+    res.writeHead(403, { Connection: 'close' }).end();
     return;
   }
-  if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(resolvedRoot, 'index.html');
-  if (!fs.existsSync(file)) {
+  const file = isFile(requested) ? requested : path.join(resolvedRoot, 'index.html');
+  if (!isFile(file)) {
     res.writeHead(500, { 'Content-Type': 'text/plain' }).end('Renderer not built: run `npm run build`.');
     return;
   }
@@ -58,5 +63,16 @@ export function serveStatic(root: string, req: http.IncomingMessage, res: http.S
     res.end();
     return;
   }
-  fs.createReadStream(file).pipe(res);
+  // A file that vanishes or can't be read after the check must end this response, not the process.
+  const stream = fs.createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
