@@ -5,6 +5,7 @@ import { PASSIVE_METHODS } from '../../shared/contract/names';
 import type { BridgeError, Result } from '../../shared/errors';
 import { FlashError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
+import { needsUnlockedVault } from './lock-policy';
 
 export type Handlers = {
   [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
@@ -23,6 +24,8 @@ export function createDispatcher(deps: {
   log: Logger;
   /** Called before every non-passive call, so the vault's idle timer counts real use. */
   onActivity?: (method: MethodName) => void;
+  /** True while the vault is set up and locked: LOCK_POLICY's guarded calls are refused then. */
+  isVaultLocked?: () => boolean;
 }): Dispatcher {
   const { handlers, log } = deps;
   return {
@@ -33,6 +36,14 @@ export function createDispatcher(deps: {
       const def = contract[method];
       const parsed = parseInput(def.input, rawInput);
       if (!parsed.ok) return parsed;
+      // Checked before onActivity: a call refused for the lock is not use of an open wallet.
+      if (needsUnlockedVault(method, parsed.value) && deps.isVaultLocked?.()) {
+        return fail({
+          code: 'VAULT_LOCKED',
+          message: 'Flash is locked. Unlock it to change this.',
+          details: { method },
+        });
+      }
       if (!PASSIVE_METHODS.has(method)) deps.onActivity?.(method);
       try {
         const handler = handlers[method] as (input: unknown) => unknown;

@@ -122,6 +122,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send, coins, hardware }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
+    isVaultLocked: () => vault.status().state === 'locked',
   });
 
   let network: Network = settings.get().network;

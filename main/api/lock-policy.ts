@@ -1,0 +1,156 @@
+import type { MethodName, SettingsPatch } from '../../shared/contract';
+
+/**
+ * What each bridge method may do while the vault is locked. Someone at a locked computer (or a
+ * page holding the browser-mode token) must not be able to change where money is sent or seen,
+ * or delete anything: the password is what stands between them and the wallet's configuration.
+ *
+ * - `open`: allowed while locked. Reads, unlocking itself, and actions that change nothing stored
+ *   (cancel a device prompt, reconnect).
+ * - `unlocked`: refused with VAULT_LOCKED while locked.
+ * - `fields`: refused while locked when the input sets any of `guarded`; the other fields are
+ *   listed in `open` so that a new field has to be classified too.
+ *
+ * One table, enforced in one place (the dispatcher). `Record<MethodName, …>` makes a new
+ * contract method fail to compile until it is classified here.
+ */
+export type LockRule =
+  | { whileLocked: 'open' }
+  | { whileLocked: 'unlocked' }
+  | { whileLocked: 'fields'; guarded: readonly string[]; open: readonly string[] };
+
+const OPEN = { whileLocked: 'open' } as const;
+const UNLOCKED = { whileLocked: 'unlocked' } as const;
+
+/** Settings that decide which servers we trust and how we reach them: where money is seen. */
+const SETTINGS_GUARDED = [
+  'network',
+  'electrumServer',
+  'electrumFallbacks',
+  'electrumProxy',
+] as const satisfies readonly (keyof SettingsPatch)[];
+/** Look and language only: the lock screen may follow the user's language. */
+const SETTINGS_OPEN = ['language', 'theme'] as const satisfies readonly (keyof SettingsPatch)[];
+
+export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
+  'app.getInfo': OPEN,
+  'app.getState': OPEN,
+
+  'vault.getStatus': OPEN,
+  // Setup refuses itself once a vault exists; unlock and lock are how the lock is operated.
+  'vault.setup': OPEN,
+  'vault.unlock': OPEN,
+  'vault.lock': OPEN,
+  // Touching a locked vault does nothing; it is how the UI reports activity.
+  'vault.touch': OPEN,
+  // Proves the current password itself, which is exactly what unlocking asks for.
+  'vault.changePassword': OPEN,
+  'vault.setAutoLock': UNLOCKED,
+  // Asks the password again and needs the unsealed words: the vault answers VAULT_LOCKED itself.
+  'vault.revealRecoveryWords': OPEN,
+
+  'settings.get': OPEN,
+  'settings.update': { whileLocked: 'fields', guarded: SETTINGS_GUARDED, open: SETTINGS_OPEN },
+
+  'wallet.list': OPEN,
+  'wallet.getOverview': OPEN,
+  'wallet.listActivity': OPEN,
+  'wallet.getTransaction': OPEN,
+  'wallet.exportAccount': OPEN,
+  'wallet.createDraft': UNLOCKED,
+  'wallet.confirmDraft': UNLOCKED,
+  'wallet.restore': UNLOCKED,
+  'wallet.addAccount': UNLOCKED,
+  'wallet.importWatchOnly': UNLOCKED,
+  'wallet.setActive': UNLOCKED,
+  'wallet.rename': UNLOCKED,
+  'wallet.setGapLimit': UNLOCKED,
+  'wallet.remove': UNLOCKED,
+
+  'electrum.getStatus': OPEN,
+  // Reconnects to the configured server; changes no setting.
+  'electrum.reconnect': OPEN,
+  // Trusting a new certificate decides which server's word we take about our coins.
+  'electrum.trustNewCertificate': UNLOCKED,
+
+  'coins.list': OPEN,
+  'coins.labels': OPEN,
+  'coins.exportLabels': OPEN,
+  'coins.exportHistoryCsv': OPEN,
+  'coins.setFrozen': UNLOCKED,
+  'coins.setLabel': UNLOCKED,
+  'coins.importLabels': UNLOCKED,
+
+  'send.estimateFees': OPEN,
+  'send.exportPsbt': OPEN,
+  'send.exportPsbtUr': OPEN,
+  'send.verifyMessage': OPEN,
+  'send.prepare': UNLOCKED,
+  'send.confirm': UNLOCKED,
+  // Lets a draft with a fee that looks like a mistake be signed.
+  'send.acceptFee': UNLOCKED,
+  'send.pending': OPEN,
+  'send.bumpFee': UNLOCKED,
+  'send.cpfp': UNLOCKED,
+  'send.importPsbt': UNLOCKED,
+  'send.signMessage': UNLOCKED,
+
+  'nostr.getIdentity': OPEN,
+  'nostr.listRelays': OPEN,
+  'nostr.listConversations': OPEN,
+  'nostr.getMessages': OPEN,
+  'nostr.searchMessages': OPEN,
+  'nostr.listChannels': OPEN,
+  'nostr.getChannelPosts': OPEN,
+  'nostr.listContacts': OPEN,
+  'nostr.getPeople': OPEN,
+  'nostr.getMerchantProfile': OPEN,
+  'nostr.verifyNip05': OPEN,
+  // Asks the vault password again; the vault answers VAULT_LOCKED itself while locked.
+  'nostr.exportNcryptsec': OPEN,
+  'nostr.createIdentity': UNLOCKED,
+  'nostr.importIdentity': UNLOCKED,
+  'nostr.updateProfile': UNLOCKED,
+  'nostr.setRelays': UNLOCKED,
+  'nostr.sendMessage': UNLOCKED,
+  'nostr.markRead': UNLOCKED,
+  'nostr.createChannel': UNLOCKED,
+  'nostr.updateChannel': UNLOCKED,
+  'nostr.joinChannel': UNLOCKED,
+  'nostr.leaveChannel': UNLOCKED,
+  'nostr.postToChannel': UNLOCKED,
+  'nostr.follow': UNLOCKED,
+  'nostr.unfollow': UNLOCKED,
+  // The merchant profile tells customers how to pay: where money is sent.
+  'nostr.setMerchantProfile': UNLOCKED,
+  'nostr.sendReceipt': UNLOCKED,
+
+  'hardware.listDevices': OPEN,
+  'hardware.getPreferences': OPEN,
+  // Reads a device's fingerprint, or shows an address on its screen; nothing stored changes.
+  'hardware.connect': OPEN,
+  'hardware.verifyAddress': OPEN,
+  'hardware.cancel': OPEN,
+  // Test-only switch of the simulated device (regtest with --simulated-devices); no wallet data.
+  'hardware.simulatorSetApproval': OPEN,
+  'hardware.importAccount': UNLOCKED,
+  'hardware.signDraft': UNLOCKED,
+  // "Always verify on device" is a safety setting; turning it off must take the password.
+  'hardware.setPreferences': UNLOCKED,
+};
+
+/** Whether `method`, called with this (already validated) input, must wait for the vault to unlock. */
+export function needsUnlockedVault(method: MethodName, input: unknown): boolean {
+  const rule = LOCK_POLICY[method];
+  switch (rule.whileLocked) {
+    case 'open':
+      return false;
+    case 'unlocked':
+      return true;
+    case 'fields': {
+      if (typeof input !== 'object' || input === null) return true;
+      const fields = input as Record<string, unknown>;
+      return rule.guarded.some((field) => fields[field] !== undefined);
+    }
+  }
+}

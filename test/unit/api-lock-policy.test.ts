@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { contract, METHOD_NAMES, SettingsPatch, type MethodName } from '../../shared/contract';
+import { createDispatcher, type Handlers } from '../../main/api/dispatcher';
+import { LOCK_POLICY, needsUnlockedVault } from '../../main/api/lock-policy';
+import { silentLogger } from '../../main/core/logger';
+
+const ID = 'w1';
+const TXID = 'ab'.repeat(32);
+const PUBKEY = 'cd'.repeat(32);
+const ADDRESS = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
+
+/**
+ * One valid input per method, so the dispatcher gets past validation and the lock rule is what
+ * answers. `Record<MethodName, …>`: a new method needs a sample here too.
+ */
+const SAMPLE_INPUTS: Record<MethodName, unknown> = {
+  'app.getInfo': {},
+  'app.getState': {},
+  'vault.getStatus': {},
+  'vault.setup': { password: 'correct horse battery' },
+  'vault.unlock': { password: 'x' },
+  'vault.lock': {},
+  'vault.touch': {},
+  'vault.changePassword': { current: 'x', next: 'correct horse battery' },
+  'vault.setAutoLock': { minutes: 0 },
+  'vault.revealRecoveryWords': { walletId: ID, password: 'x' },
+  'settings.get': {},
+  'settings.update': { electrumServer: { host: 'evil.example', port: 50002, transport: 'tls' } },
+  'wallet.list': {},
+  'wallet.createDraft': { wordCount: 12 },
+  'wallet.confirmDraft': { draftId: 'd1', checks: [], name: 'Main' },
+  'wallet.restore': { words: ['abandon'], name: 'Main' },
+  'wallet.getOverview': { walletId: ID },
+  'wallet.listActivity': { walletId: ID },
+  'wallet.getTransaction': { walletId: ID, txid: TXID },
+  'wallet.addAccount': { seedWalletId: ID, accountType: 'bip86', accountIndex: 1, name: 'Taproot' },
+  'wallet.importWatchOnly': { name: 'Cold', key: 'vpub...' },
+  'wallet.setActive': { walletId: ID },
+  'wallet.rename': { walletId: ID, name: 'Renamed' },
+  'wallet.setGapLimit': { walletId: ID, gapLimit: { receive: 1, change: 1 } },
+  'wallet.remove': { walletId: ID },
+  'wallet.exportAccount': { walletId: ID },
+  'electrum.getStatus': {},
+  'electrum.reconnect': {},
+  'electrum.trustNewCertificate': {},
+  'coins.list': { walletId: ID },
+  'coins.setFrozen': { walletId: ID, outpoints: [`${TXID}:0`], frozen: true },
+  'coins.setLabel': { walletId: ID, type: 'tx', ref: TXID, label: 'x' },
+  'coins.labels': { walletId: ID },
+  'coins.exportLabels': { walletId: ID },
+  'coins.importLabels': { walletId: ID, jsonl: '' },
+  'coins.exportHistoryCsv': { walletId: ID },
+  'send.estimateFees': {},
+  'send.prepare': { walletId: ID, outputs: [{ address: ADDRESS, sats: 1000 }], feeRate: 2 },
+  'send.confirm': { draftId: 'd1' },
+  'send.acceptFee': { draftId: 'd1', feeSats: 150_000 },
+  'send.pending': { walletId: ID },
+  'send.bumpFee': { walletId: ID, txid: TXID, feeRate: 5 },
+  'send.cpfp': { walletId: ID, txid: TXID, feeRate: 5 },
+  'send.importPsbt': { walletId: ID, data: 'cHNidP8=' },
+  'send.exportPsbt': { draftId: 'd1' },
+  'send.exportPsbtUr': { draftId: 'd1' },
+  'send.signMessage': { walletId: ID, address: ADDRESS, message: 'hi' },
+  'send.verifyMessage': { address: ADDRESS, message: 'hi', signature: 'sig' },
+  'nostr.getIdentity': {},
+  'nostr.createIdentity': {},
+  'nostr.importIdentity': { kind: 'words', words: 'abandon' },
+  'nostr.exportNcryptsec': { vaultPassword: 'x', exportPassword: 'y' },
+  'nostr.updateProfile': { profile: { name: 'me' } },
+  'nostr.verifyNip05': { pubkey: PUBKEY, nip05: 'me@example.com' },
+  'nostr.listRelays': {},
+  'nostr.setRelays': { relays: [] },
+  'nostr.listConversations': {},
+  'nostr.getMessages': { conversationId: PUBKEY },
+  'nostr.searchMessages': { query: 'hi' },
+  'nostr.sendMessage': { to: [PUBKEY], text: 'hi' },
+  'nostr.markRead': { conversationId: PUBKEY },
+  'nostr.listChannels': {},
+  'nostr.createChannel': { name: 'c' },
+  'nostr.updateChannel': { channelId: PUBKEY, name: 'c' },
+  'nostr.joinChannel': { ref: PUBKEY },
+  'nostr.leaveChannel': { channelId: PUBKEY },
+  'nostr.getChannelPosts': { channelId: PUBKEY },
+  'nostr.postToChannel': { channelId: PUBKEY, text: 'hi' },
+  'nostr.listContacts': {},
+  'nostr.follow': { pubkey: PUBKEY },
+  'nostr.unfollow': { pubkey: PUBKEY },
+  'nostr.getPeople': { pubkeys: [PUBKEY] },
+  'nostr.getMerchantProfile': {},
+  'nostr.setMerchantProfile': { profile: { businessName: 'Shop' } },
+  'nostr.sendReceipt': {
+    to: [PUBKEY],
+    receipt: { items: [{ description: 'Coffee', quantity: 1, unitSats: 1000 }] },
+  },
+  'hardware.listDevices': {},
+  'hardware.connect': { deviceId: 'dev' },
+  'hardware.importAccount': { deviceId: 'dev', name: 'Ledger' },
+  'hardware.verifyAddress': { walletId: ID, address: ADDRESS },
+  'hardware.signDraft': { draftId: 'd1' },
+  'hardware.getPreferences': {},
+  'hardware.setPreferences': { alwaysVerify: false },
+  'hardware.simulatorSetApproval': { approve: true },
+  'hardware.cancel': {},
+};
+
+/** Handlers that only record that they ran (their answers may fail the output schema: irrelevant). */
+function recordingDispatcher(locked: boolean) {
+  const called: string[] = [];
+  const handlers = Object.fromEntries(
+    METHOD_NAMES.map((m) => [
+      m,
+      () => {
+        called.push(m);
+        return { done: true };
+      },
+    ]),
+  ) as unknown as Handlers;
+  const dispatcher = createDispatcher({ handlers, log: silentLogger, isVaultLocked: () => locked });
+  return { dispatcher, called };
+}
+
+const guarded = METHOD_NAMES.filter((m) => LOCK_POLICY[m].whileLocked === 'unlocked');
+const open = METHOD_NAMES.filter((m) => LOCK_POLICY[m].whileLocked === 'open');
+
+describe('lock policy', () => {
+  it('classifies every contract method, and only those', () => {
+    expect(Object.keys(LOCK_POLICY).sort()).toEqual([...METHOD_NAMES].sort());
+    for (const m of METHOD_NAMES)
+      expect(['open', 'unlocked', 'fields'], m).toContain(LOCK_POLICY[m].whileLocked);
+  });
+
+  it('guards at least what issue 10 names: servers, proxy, removal, watch-only and device import, gap limits', () => {
+    for (const m of [
+      'wallet.remove',
+      'wallet.importWatchOnly',
+      'hardware.importAccount',
+      'wallet.setGapLimit',
+      'electrum.trustNewCertificate',
+      'nostr.setRelays',
+      'nostr.unfollow',
+      'nostr.leaveChannel',
+    ] as const) {
+      expect(LOCK_POLICY[m].whileLocked, m).toBe('unlocked');
+    }
+    const rule = LOCK_POLICY['settings.update'];
+    expect(rule.whileLocked === 'fields' && [...rule.guarded].sort()).toEqual(
+      ['electrumFallbacks', 'electrumProxy', 'electrumServer', 'network'].sort(),
+    );
+  });
+
+  it('classifies every settings field, so a new one must be decided', () => {
+    const rule = LOCK_POLICY['settings.update'];
+    if (rule.whileLocked !== 'fields') throw new Error('settings.update must be field-based');
+    expect([...rule.guarded, ...rule.open].sort()).toEqual(Object.keys(SettingsPatch.shape).sort());
+    expect(rule.guarded.filter((f) => rule.open.includes(f))).toEqual([]);
+  });
+
+  it('has a valid sample input for every method', () => {
+    for (const m of METHOD_NAMES) {
+      const parsed = contract[m].input.safeParse(SAMPLE_INPUTS[m]);
+      expect(parsed.success, `${m}: ${parsed.error?.issues[0]?.message}`).toBe(true);
+    }
+  });
+
+  it.each(guarded)('%s answers VAULT_LOCKED while locked, without running', async (method) => {
+    const { dispatcher, called } = recordingDispatcher(true);
+    const result = await dispatcher.dispatch(method, SAMPLE_INPUTS[method]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'VAULT_LOCKED' } });
+    expect(called).toEqual([]);
+  });
+
+  it.each(open)('%s still runs while locked', async (method) => {
+    const { dispatcher, called } = recordingDispatcher(true);
+    await dispatcher.dispatch(method, SAMPLE_INPUTS[method]);
+    expect(called).toEqual([method]);
+  });
+
+  it.each(METHOD_NAMES)('%s runs when the vault is not locked', async (method) => {
+    const { dispatcher, called } = recordingDispatcher(false);
+    await dispatcher.dispatch(method, SAMPLE_INPUTS[method]);
+    expect(called).toEqual([method]);
+  });
+
+  it.each([
+    [{ electrumServer: { host: 'evil.example', port: 50002, transport: 'tls' } }, true],
+    [{ electrumFallbacks: [] }, true],
+    [{ electrumProxy: null }, true],
+    [{ electrumProxy: { host: '127.0.0.1', port: 9050 } }, true],
+    [{ network: 'mainnet' }, true],
+    [{ language: 'es', network: 'mainnet' }, true],
+    [{ language: 'es' }, false],
+    [{ theme: 'dark', language: 'en' }, false],
+    [{}, false],
+  ])('settings.update %j while locked: refused = %s', async (patch, refused) => {
+    expect(needsUnlockedVault('settings.update', SettingsPatch.parse(patch))).toBe(refused);
+    const { dispatcher, called } = recordingDispatcher(true);
+    const result = await dispatcher.dispatch('settings.update', patch);
+    if (refused) {
+      expect(result).toMatchObject({ ok: false, error: { code: 'VAULT_LOCKED' } });
+      expect(called).toEqual([]);
+    } else {
+      expect(called).toEqual(['settings.update']);
+    }
+  });
+
+  it('validates input before the lock: malformed input is still BAD_INPUT', async () => {
+    const { dispatcher } = recordingDispatcher(true);
+    expect(await dispatcher.dispatch('wallet.remove', { walletId: 42 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+  });
+});
