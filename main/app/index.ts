@@ -1,31 +1,81 @@
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor } from 'electron';
 import { DEFAULT_KDF } from '../core/config';
 import { createFlashCore, type FlashCore } from '../core/container';
 import { createLogger } from '../core/logger';
+import {
+  acquireProfileLock,
+  EXIT_PROFILE_IN_USE,
+  PROFILE_IN_USE_MESSAGE,
+  ProfileInUseError,
+  profileLockPath,
+  type ProfileLock,
+} from '../core/profile-lock';
 import { parseElectrumSpec } from '../headless/args';
 import { createFrameCheck, registerIpcBridge } from './ipc-bridge';
-import { createMainWindow, hardenSession, rendererUrlFor } from './window';
+import { rendererUrlFor } from './renderer-url';
+import { createMainWindow, hardenSession } from './window';
 
 /** The Electron shell: window, security settings, IPC transport. All wallet logic lives in core. */
 let core: FlashCore | null = null;
 let unregister: (() => void) | null = null;
+let profileLock: ProfileLock | null = null;
 
 // --data-dir lets tests and power users keep a profile outside the default userData folder.
 const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='));
 if (dataDirArg) app.setPath('userData', path.resolve(dataDirArg.slice('--data-dir='.length)));
 
 if (!app.requestSingleInstanceLock()) {
-  // Two processes on one SQLite profile would race on the same journal.
-  app.quit();
+  // Electron's lock covers one userData folder. The first instance brings its window forward; this
+  // one leaves now, before it registers anything or opens the database (app.quit would wait for
+  // 'ready' and run the rest of this file first).
+  process.stderr.write(`${PROFILE_IN_USE_MESSAGE}.\n`);
+  app.exit(EXIT_PROFILE_IN_USE);
+} else {
+  startShell();
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+function startShell(): void {
+  // The profile lock also keeps out a browser-mode process on the same folder, which Electron's
+  // own lock knows nothing about.
+  try {
+    profileLock = acquireProfileLock(
+      profileLockPath({ dataDir: app.getPath('userData'), profile: 'default' }),
+    );
+  } catch (err) {
+    if (!(err instanceof ProfileInUseError)) throw err;
+    dialog.showErrorBox('Flash', `${err.message}\nClose it first, then open Flash again.`);
+    app.exit(EXIT_PROFILE_IN_USE);
+    return;
+  }
+  process.on('exit', () => profileLock?.release());
 
-app.whenReady().then(() => {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  app.whenReady().then(onReady);
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('will-quit', () => {
+    unregister?.();
+    core?.stop();
+    profileLock?.release();
+  });
+}
+
+function onReady(): void {
   hardenSession();
   Menu.setApplicationMenu(null);
   const dataDir = app.getPath('userData');
@@ -49,7 +99,11 @@ app.whenReady().then(() => {
   );
   core.start();
 
-  const rendererUrl = rendererUrlFor(import.meta.dirname);
+  const rendererUrl = rendererUrlFor({
+    appDir: import.meta.dirname,
+    packaged: app.isPackaged,
+    devUrl: process.env['ELECTRON_RENDERER_URL'],
+  });
   unregister = registerIpcBridge({
     ipcMain,
     dispatcher: core.dispatcher,
@@ -76,13 +130,4 @@ app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) open();
   });
-});
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-
-app.on('will-quit', () => {
-  unregister?.();
-  core?.stop();
-});
+}

@@ -6,6 +6,7 @@ import type { Result } from '../../shared/errors';
 import type { Dispatcher } from '../api/dispatcher';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
+import { isAppPage } from './renderer-url';
 
 export type IpcRegistrar = Pick<IpcMain, 'handle' | 'removeHandler'>;
 export type EventTarget = Pick<WebContents, 'send' | 'isDestroyed'>;
@@ -52,19 +53,5 @@ export function registerIpcBridge(deps: {
 
 /** A frame is trusted when it is a top-level frame showing our own renderer. */
 export function createFrameCheck(rendererUrl: string): (frame: WebFrameMain | null) => boolean {
-  const expected = new URL(rendererUrl);
-  return (frame) => {
-    if (!frame || frame.parent !== null) return false;
-    let actual: URL;
-    try {
-      actual = new URL(frame.url);
-    } catch {
-      return false;
-    }
-    return (
-      actual.protocol === expected.protocol &&
-      actual.host === expected.host &&
-      actual.pathname === expected.pathname
-    );
-  };
+  return (frame) => frame !== null && frame.parent === null && isAppPage(frame.url, rendererUrl);
 }

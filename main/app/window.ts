@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { BrowserWindow, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../headless/static-files';
+import { isAppPage } from './renderer-url';
 
 /**
  * The one window. Every setting here is a security decision: the page can reach main only
@@ -33,11 +33,10 @@ export function createMainWindow(opts: { preloadPath: string; rendererUrl: strin
   });
   win.once('ready-to-show', () => win.show());
 
-  const appOrigin = new URL(opts.rendererUrl);
+  // Scheme, host and path must all be ours: a dev server URL on another host, or a file:// page
+  // elsewhere on disk, would otherwise inherit the preload's bridge to the wallet.
   win.webContents.on('will-navigate', (event, url) => {
-    const target = new URL(url);
-    if (target.protocol !== appOrigin.protocol || target.pathname !== appOrigin.pathname)
-      event.preventDefault();
+    if (!isAppPage(url, opts.rendererUrl)) event.preventDefault();
   });
   win.webContents.on('will-redirect', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
@@ -62,11 +61,4 @@ export function hardenSession(): void {
       },
     });
   });
-}
-
-export function rendererUrlFor(appDir: string): string {
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) return devUrl;
-  const file = path.join(appDir, '../renderer/index.html');
-  return new URL(`file://${file}`).toString();
 }

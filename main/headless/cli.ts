@@ -4,8 +4,16 @@ import { DEFAULT_KDF } from '../core/config';
 import { createFlashCore } from '../core/container';
 import { createLogger } from '../core/logger';
 import { defaultDataDir } from '../core/paths';
+import {
+  acquireProfileLock,
+  EXIT_PROFILE_IN_USE,
+  PROFILE_IN_USE_MESSAGE,
+  ProfileInUseError,
+  profileLockPath,
+  type ProfileLock,
+} from '../core/profile-lock';
 import { ArgsError, parseHeadlessArgs, USAGE } from './args';
-import { startWsBridge } from './ws-bridge';
+import { startWsBridge, type WsBridgeServer } from './ws-bridge';
 
 /** Browser mode: the same main services in plain Node, with the renderer served on loopback. */
 async function main(): Promise<void> {
@@ -20,6 +28,24 @@ async function main(): Promise<void> {
     throw err;
   }
   const dataDir = path.resolve(args.dataDir ?? defaultDataDir());
+  const lock = takeProfileLock(dataDir, args.profile);
+  process.on('exit', () => lock.release());
+
+  // Signal handlers go in before anything is announced: a supervisor may stop us the moment it
+  // reads FLASH_READY, and without a handler SIGTERM would end the process on the spot.
+  let bridge: WsBridgeServer | null = null;
+  let stopping = false;
+  const shutdown = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await bridge?.close();
+    core.stop();
+    lock.release();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+
   const log = createLogger({ file: path.join(dataDir, 'logs', 'main.log') });
   const core = createFlashCore(
     {
@@ -36,7 +62,7 @@ async function main(): Promise<void> {
     log,
   );
   core.start();
-  const bridge = await startWsBridge({
+  bridge = await startWsBridge({
     dispatcher: core.dispatcher,
     bus: core.bus,
     log: log.child('bridge'),
@@ -56,17 +82,20 @@ async function main(): Promise<void> {
       .filter((l) => l !== null)
       .join('\n'),
   );
+}
 
-  let stopping = false;
-  const shutdown = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await bridge.close();
-    core.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+/** A second process on the profile says so and leaves before it opens the database. */
+function takeProfileLock(dataDir: string, profile: string): ProfileLock {
+  try {
+    return acquireProfileLock(profileLockPath({ dataDir, profile }));
+  } catch (err) {
+    if (!(err instanceof ProfileInUseError)) throw err;
+    process.stderr.write(
+      `${PROFILE_IN_USE_MESSAGE} (process ${err.pid}, data folder ${dataDir}, profile "${profile}").\n` +
+        `Close it first, or start this one with another --data-dir or --profile.\n`,
+    );
+    process.exit(EXIT_PROFILE_IN_USE);
+  }
 }
 
 main().catch((err: unknown) => {
