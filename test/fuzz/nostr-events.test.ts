@@ -227,7 +227,7 @@ describe('fuzz: NIP-17 gift wraps', () => {
         const mine = wraps.find((w) => w.recipient === ME_PUB)!;
         expect(unwrapDm(mine.wrap, ME).content).toBe(text);
       }),
-      fuzzParams(25),
+      fuzzParams(25, 0.1),
     );
   });
 

@@ -266,7 +266,7 @@ describe('fuzz: UR crypto-psbt parts', () => {
           expect(hex.encode(decodePsbtUr(text))).toBe(hex.encode(psbt));
         },
       ),
-      fuzzParams(60),
+      fuzzParams(60, 0.25),
     );
   });
 

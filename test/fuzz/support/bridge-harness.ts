@@ -215,6 +215,32 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
   pool.conversationIds.push(sent.message.conversationId);
 
   const baseline = new Set(pool.walletIds);
+  /** How to bring back each fixture account of pool.walletIds (same order) after a fuzzed removal. */
+  const recreate: (() => Promise<string>)[] = [
+    async () => seed.id, // holds the words: cannot be removed
+    async () =>
+      (
+        await must<{ id: string }>(h, 'wallet.addAccount', {
+          seedWalletId: seed.id,
+          accountType: 'bip86',
+          accountIndex: 0,
+          name: 'Fuzz taproot',
+        })
+      ).id,
+    async () =>
+      (await must<{ id: string }>(h, 'wallet.importWatchOnly', { name: 'Fuzz watch', key: watchKey })).id,
+    async () => {
+      await must(h, 'hardware.connect', { deviceId: ledger });
+      return (
+        await must<{ id: string }>(h, 'hardware.importAccount', {
+          deviceId: ledger,
+          accountType: 'bip84',
+          accountIndex: 0,
+          name: 'Fuzz ledger',
+        })
+      ).id;
+    },
+  ];
   const autoLock = (await must<{ autoLockMinutes: number }>(h, 'vault.getStatus')).autoLockMinutes;
 
   const relaysChanged = new Set<MethodName>([
@@ -237,9 +263,15 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
     setLocked,
     async restore(method, input, result) {
       if (result.ok && method === 'vault.changePassword') password = (input as { next: string }).next;
-      // A successful unlock also clears any wrong-password count the call left, so runs never hit the rate limit.
       await setLocked(false);
-      const status = await must<{ autoLockMinutes: number }>(h, 'vault.getStatus');
+      let status = await must<{ autoLockMinutes: number; failedAttempts: number }>(h, 'vault.getStatus');
+      if (status.failedAttempts > 0) {
+        // A right password clears the wrong-password count the call left, so later runs never
+        // meet the rate limit (each run adds at most one failure, three are free).
+        await must(h, 'vault.lock');
+        await must(h, 'vault.unlock', { password });
+        status = await must<{ autoLockMinutes: number; failedAttempts: number }>(h, 'vault.getStatus');
+      }
       if (status.autoLockMinutes !== autoLock) await must(h, 'vault.setAutoLock', { minutes: autoLock });
       const settings = await must<{
         network: string;
@@ -261,8 +293,15 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
         if (!removed.ok && removed.error.code === 'ACCOUNT_HOLDS_WORDS') baseline.add(w.id);
         else if (!removed.ok) throw new Error(`restore: wallet.remove ${removed.error.code}`);
       }
+      // A removed fixture account comes back (under a new id), so later runs still reach it.
       const present = new Set(wallets.map((w) => w.id));
-      pool.walletIds = pool.walletIds.filter((id) => present.has(id));
+      for (const [i, id] of pool.walletIds.entries()) {
+        if (present.has(id)) continue;
+        const again = await recreate[i]?.();
+        if (!again) continue;
+        baseline.add(again);
+        pool.walletIds[i] = again;
+      }
       if (!result.ok) return;
       if (method === 'send.confirm' || method === 'hardware.signDraft') {
         stack.chain.mine(1);
