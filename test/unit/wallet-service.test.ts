@@ -21,6 +21,7 @@ import type { TxVerifier } from '../../main/bitcoin/wallet/sync';
 import { CHANGE_CHAIN, GAP_LIMIT, RECEIVE_CHAIN } from '../../main/bitcoin/wallet/constants';
 import { createAddressDeriver, deriveAccount, scriptHashOf } from '../../main/bitcoin/wallet/derivation';
 import { createWalletRepository } from '../../main/bitcoin/wallet/repository';
+import { createSendService } from '../../main/bitcoin/send/service';
 import { createWalletService, mnemonicSecretName } from '../../main/bitcoin/wallet/service';
 import type { WalletService } from '../../main/bitcoin/wallet/types';
 import type { Db } from '../../main/store/database';
@@ -978,6 +979,42 @@ describe('confirmed means verified', () => {
     const client = h.electrum.connect();
     await settle(h);
     expect(client.count('blockchain.scripthash.get_history')).toBe(0);
+  });
+
+  it('spends a stranger’s payment only once it is confirmed, verified', async () => {
+    const h = await harness();
+    const id = createFromDraft(h);
+    await settle(h);
+    const txid = chain.add(incoming([{ script: receiveScript(h, id), value: 90_000 }]));
+    h.spv.withheld.add(txid);
+    chain.mine();
+    await settle(h);
+    expect(h.wallet.overview(id).balance.confirming).toBe(90_000);
+    const send = createSendService({
+      db: h.db,
+      vault: h.vault,
+      electrum: h.electrum,
+      bus: h.bus,
+      log: silentLogger,
+    });
+    const pay = () =>
+      send.prepare({
+        walletId: id,
+        outputs: [{ address: btcAddress.fromOutputScript(FOREIGN, REGTEST), sats: 20_000 }],
+        feeRate: 2,
+      });
+    expect(() => pay()).toThrow(
+      expect.objectContaining({
+        reason: 'INSUFFICIENT_FUNDS',
+        details: expect.objectContaining({ availableSats: 0 }),
+      }),
+    );
+
+    h.spv.withheld.clear();
+    h.electrum.connect();
+    await settle(h);
+    expect(h.wallet.overview(id).balance.confirmed).toBe(90_000);
+    expect(pay().inputs.map((i) => i.txid)).toEqual([txid]);
   });
 
   it('counts confirmations from our own validated tip, not the tip the server announces', async () => {

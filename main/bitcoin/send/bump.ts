@@ -1,6 +1,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Transaction } from 'bitcoinjs-lib';
 import { computeFee } from '../coins/fee';
+import { isConfirmed } from '../wallet/confirmation';
 import type { SendContext } from './context';
 import { rateOf } from './context';
 import type { Draft, DraftView } from './draft-view';
@@ -118,9 +119,10 @@ export function bumpFee(
   }
   const pay = recipients.reduce((s, o) => s + o.value, 0);
   // Rule 2: only confirmed coins join (never an output of the replaced tx or its descendants).
+  // Verified ones (wallet/confirmation.ts): stricter than the node's rule, so never against it.
   const extras = ctx
     .defaultCoins(walletId)
-    .filter((u) => u.height > 0)
+    .filter((u) => isConfirmed(u))
     .sort((a, b) => b.value - a.value);
   const chosen = [...inputs];
   const lens = recipients.map((o) => o.script.length);

@@ -5,6 +5,7 @@ import type { Db } from '../../store/database';
 import type { VaultService } from '../../vault/types';
 import type { ScriptType } from '../accounts/types';
 import type { ElectrumService } from '../electrum/types';
+import { isConfirmed } from '../wallet/confirmation';
 import { readWords, type StoredWords } from '../wallet/stored-words';
 import { SendError } from './errors';
 import type { AmountSources } from './input-amounts';
@@ -99,9 +100,12 @@ export function createSendContext(deps: SendDeps) {
     return c;
   }
 
-  /** Spendable by default: confirmed coins and our own unconfirmed change (never a stranger's). */
+  /**
+   * Spendable by default: confirmed coins (verified: wallet/confirmation.ts) and our own change not
+   * confirmed yet; never a stranger's payment before its proof checks out.
+   */
   function defaultCoins(walletId: string): WalletUtxo[] {
-    return reader.utxos(walletId).filter((u) => u.height > 0 || u.direction !== 'in');
+    return reader.utxos(walletId).filter((u) => isConfirmed(u) || u.direction !== 'in');
   }
 
   function readMnemonic(walletId: string): StoredWords {

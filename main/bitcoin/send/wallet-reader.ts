@@ -1,5 +1,7 @@
 import type { Db } from '../../store/database';
 import type { Network } from '../../../shared/contract';
+import type { ProofState } from '../chain/repository';
+import { proofJoinSql } from '../wallet/confirmation';
 import { ACCOUNT_TYPE_INFO, type AccountType, type ScriptType } from '../accounts/types';
 
 /** One unspent output of a wallet, read straight from the wallet tables (read-only). */
@@ -9,8 +11,10 @@ export interface WalletUtxo {
   value: number;
   chain: 0 | 1;
   index: number;
-  /** > 0 confirmed at that height; 0 / -1 unconfirmed (Electrum convention). */
+  /** > 0 in a block at that height, says the server; 0 / -1 in the mempool (Electrum convention). */
   height: number;
+  /** Our SPV check of the funding tx at that height: with `height`, whether it is confirmed (wallet/confirmation.ts). */
+  proofState: ProofState | null;
   scriptPubKey: Uint8Array;
   address: string;
   /** Direction of the funding tx: unconfirmed 'in' coins come from strangers and may never confirm. */
@@ -70,16 +74,19 @@ export function createWalletReader(db: Db) {
         chain: 0 | 1;
         idx: number;
         height: number;
+        proof_state: ProofState | null;
         script_pubkey: Uint8Array;
         address: string;
         direction: 'in' | 'out' | 'self';
         frozen: number;
       }
     >(
-      `SELECT o.txid, o.vout, o.value_sats, o.chain, o.idx, t.height, t.direction, a.script_pubkey, a.address,
-              (f.txid IS NOT NULL) AS frozen
+      `SELECT o.txid, o.vout, o.value_sats, o.chain, o.idx, t.height, p.state AS proof_state, t.direction,
+              a.script_pubkey, a.address, (f.txid IS NOT NULL) AS frozen
        FROM wallet_tx_outputs o
        JOIN wallet_txs t ON t.wallet_id = o.wallet_id AND t.txid = o.txid
+       JOIN wallets w ON w.id = o.wallet_id
+       ${proofJoinSql('t', 'w.network')}
        JOIN wallet_addresses a ON a.wallet_id = o.wallet_id AND a.chain = o.chain AND a.idx = o.idx
        LEFT JOIN wallet_frozen_outputs f ON f.wallet_id = o.wallet_id AND f.txid = o.txid AND f.vout = o.vout
        WHERE o.wallet_id = ?
@@ -178,6 +185,7 @@ export function createWalletReader(db: Db) {
           chain: r.chain,
           index: r.idx,
           height: r.height,
+          proofState: r.proof_state,
           scriptPubKey: Uint8Array.from(r.script_pubkey),
           address: r.address,
           direction: r.direction,
