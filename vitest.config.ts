@@ -1,5 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+const integration = {
+  environment: 'node' as const,
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  // Integration suites start servers on loopback; one file at a time keeps ports and CPU calm.
+  fileParallelism: false,
+};
+
+/** Everything that talks to the stack's Electrum server: run once per protocol version. */
+const ELECTRUM_SUITES = 'test/integration/{accounts,chain,coins,electrum,hardware,send,wallet}-*.test.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -12,14 +23,16 @@ export default defineConfig({
         },
       },
       {
+        // The stack offers 1.4-1.6 as Fulcrum 2 does, so the wallet speaks 1.6 here.
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...integration },
+      },
+      {
+        // The same suites against a server that stops at 1.4.2 (ElectrumX before 1.18, electrs).
         test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          // Integration suites start servers on loopback; one file at a time keeps ports and CPU calm.
-          fileParallelism: false,
+          name: 'integration (electrum 1.4)',
+          include: [ELECTRUM_SUITES],
+          env: { FLASH_STACK_ELECTRUM_PROTOCOL: '1.4' },
+          ...integration,
         },
       },
       {

@@ -4,6 +4,7 @@ import { FlashError } from '../../shared/errors';
 import type { Dispatcher } from '../api/dispatcher';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers, createStoreProblemHandlers } from '../api/handlers';
+import { chainParams } from '../bitcoin/chain/params';
 import { createChainService } from '../bitcoin/chain/service';
 import { createCoinsService } from '../bitcoin/coins/service';
 import { createElectrumService } from '../bitcoin/electrum/service';
@@ -79,6 +80,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     initialServer: settings.electrumServer(settings.get().network),
     fallbackServers: settings.get().electrumFallbacks[settings.get().network],
     proxy: settings.get().electrumProxy,
+    expectedGenesis: () => chainParams(settings.get().network).genesisHash,
   });
   const chain = createChainService({
     db,

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../shared/errors';
 import { accountsEn } from './areas/accounts';
+import { networkEn } from './areas/network';
 import { hardwareEn } from './areas/hardware';
 import { sendtoolsEn } from './areas/sendtools';
 import { socialEn } from './areas/social';
@@ -555,6 +556,7 @@ export const en = {
   'error.ELECTRUM_TIMEOUT': 'The Electrum server took too long to answer.',
   'error.ELECTRUM_PROTOCOL': 'The Electrum server sent an answer Flash does not understand.',
   'error.ELECTRUM_CERT_CHANGED': 'The Electrum server’s certificate has changed.',
+  'error.ELECTRUM_WRONG_NETWORK': 'The Electrum server serves another Bitcoin network than this wallet.',
   'error.ELECTRUM_CERT_INVALID':
     'The Electrum server’s certificate is no longer valid for its name. It was signed by a certificate authority before, so Flash refuses it.',
   'error.ELECTRUM_NOT_CONNECTED': 'Not connected to an Electrum server.',
@@ -588,6 +590,7 @@ export const en = {
     'Flash does not support this kind of account. Use a single-key Legacy, Nested SegWit, Native SegWit or Taproot account.',
   'error.MULTISIG_UNSUPPORTED': 'Multisig accounts are not supported yet. Import a single-signature account.',
   ...accountsEn,
+  ...networkEn,
   ...hardwareEn,
   ...sendtoolsEn,
   ...socialEn,

@@ -32,11 +32,28 @@ export type Socks5ProxySetting = z.infer<typeof Socks5ProxySetting>;
 /** Fallback servers per network: tried in order when the primary fails. */
 export const MAX_FALLBACK_SERVERS = 10;
 
+/** What a server says of itself in `server.version` and `server.features`. */
+export const ElectrumServerFeatures = z.object({
+  /** `server_version`, e.g. "Fulcrum 2.1.1". */
+  software: z.string().nullable(),
+  protocolMin: z.string().nullable(),
+  protocolMax: z.string().nullable(),
+  /** Pruning limit in blocks; null when it keeps everything. */
+  pruning: z.number().int().nullable(),
+  /** Advertises `blockchain.transaction.broadcast_package` (Fulcrum says so; others may not). */
+  broadcastPackage: z.boolean().nullable(),
+});
+export type ElectrumServerFeatures = z.infer<typeof ElectrumServerFeatures>;
+
 export const ElectrumStatus = z.object({
   state: z.enum(['idle', 'connecting', 'connected', 'backoff']),
   server: ElectrumServer,
   tipHeight: z.number().int().nullable(),
   serverVersion: z.string().nullable(),
+  /** The Electrum protocol version agreed in server.version, e.g. "1.6" or "1.4.2". Absent on old events. */
+  protocolVersion: z.string().nullable().optional(),
+  /** From server.features once connected; null when the server did not say. Absent on old events. */
+  features: ElectrumServerFeatures.nullable().optional(),
   /** Why the last attempt failed, while reconnecting. */
   lastError: z
     .object({
@@ -45,6 +62,7 @@ export const ElectrumStatus = z.object({
         'ELECTRUM_TIMEOUT',
         'ELECTRUM_PROTOCOL',
         'ELECTRUM_CERT_CHANGED',
+        'ELECTRUM_WRONG_NETWORK',
       ]),
       message: z.string(),
     })

@@ -13,6 +13,10 @@ export const FeeEstimates = z.object({
   minimum: z.number(),
   targets: z.object({ fast: z.number().int(), normal: z.number().int(), slow: z.number().int() }),
   source: z.enum(['estimatefee', 'histogram', 'fallback']),
+  /** Presets cut down because the server's estimate was above what the mempool justifies. */
+  inflated: z
+    .array(z.object({ preset: z.enum(['fast', 'normal', 'slow']), suggested: z.number(), cap: z.number() }))
+    .default([]),
 });
 export type FeeEstimates = z.infer<typeof FeeEstimates>;
 

@@ -1,3 +1,5 @@
+import { dialectOf, parseHeadersReply, parseRelayFee } from '../../main/bitcoin/electrum/dialect';
+import { negotiatedVersion } from '../support/protocol';
 import * as bitcoin from 'bitcoinjs-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectElectrum } from '../../main/bitcoin/electrum/client';
@@ -61,7 +63,7 @@ afterAll(async () => {
 describe('Electrum client against the regtest stack', () => {
   it('negotiates the version and reads the tip over TCP', async () => {
     const client = await connect();
-    expect(client.protocolVersion).toBe('1.4');
+    expect(client.protocolVersion).toBe(negotiatedVersion());
     expect(client.serverSoftware).toMatch(/flash-stack/);
     expect(client.certificateFingerprint).toBeNull();
     const tip = (await client.request('blockchain.headers.subscribe', [])) as { height: number; hex: string };
@@ -76,7 +78,7 @@ describe('Electrum client against the regtest stack', () => {
     expect(first.certificateFingerprint).toBe(stack.electrumTlsFingerprint);
     expect(await first.request('server.ping', [])).toBeNull();
     const pinned = await connect('tls', { pinnedFingerprint: stack.electrumTlsFingerprint.toLowerCase() });
-    expect(pinned.protocolVersion).toBe('1.4');
+    expect(pinned.protocolVersion).toBe(negotiatedVersion());
   });
 
   it('fails with ELECTRUM_CERT_CHANGED when the certificate no longer matches the pin', async () => {
@@ -109,19 +111,20 @@ describe('Electrum client against the regtest stack', () => {
       { method: 'blockchain.block.header', params: [1] },
       { method: 'blockchain.scripthash.get_balance', params: [ALICE_SH] },
       { method: 'blockchain.scripthash.get_history', params: [ALICE_SH] },
-      { method: 'blockchain.relayfee', params: [] },
+      { method: dialectOf(client).relayFee, params: [] },
     ]);
     expect(header).toBe(stack.chain.blockAt(1)!.headerHex);
     expect(balance).toEqual(stack.chain.balance(ALICE_SH));
     expect(history).toEqual(stack.chain.history(ALICE_SH));
-    expect(fee).toBe(0.00001);
+    expect(parseRelayFee(fee ?? null, dialectOf(client))).toBe(0.00001);
   });
 
   it('rejects a failing call with the server message and keeps the connection', async () => {
     const client = await connect();
     const err = await failure(client.request('no.such.method', []));
     expect(err.code).toBe('ELECTRUM_PROTOCOL');
-    expect(err.message).toContain('unknown method');
+    expect(err.message).toMatch(/unknown method/i);
+    expect(err.details?.rpcKind).toBe('unsupported');
     const bad = await failure(client.request('blockchain.transaction.broadcast', ['00']));
     expect(bad.message).toContain('TX decode failed');
     expect(client.isOpen).toBe(true);
@@ -180,14 +183,13 @@ describe('Electrum client against the regtest stack', () => {
 
   it('serves header chunks with count and max', async () => {
     const client = await connect();
-    const chunk = (await client.request('blockchain.block.headers', [0, 5000])) as {
-      count: number;
-      hex: string;
-      max: number;
-    };
+    const chunk = parseHeadersReply(
+      await client.request('blockchain.block.headers', [0, 5000]),
+      dialectOf(client),
+    );
     expect(chunk.max).toBe(2016);
     expect(chunk.count).toBe(stack.chain.tipHeight + 1);
-    expect(chunk.hex.slice(0, 160)).toBe(stack.chain.blockAt(0)!.headerHex);
+    expect(chunk.headers[0]).toBe(stack.chain.blockAt(0)!.headerHex);
   });
 
   it('fails with ELECTRUM_PROTOCOL on garbage, ELECTRUM_TIMEOUT on silence, ELECTRUM_UNREACHABLE when down', async () => {
@@ -199,7 +201,7 @@ describe('Electrum client against the regtest stack', () => {
     expect((await failure(connect('tcp', { timeoutMs: 1_000 }))).code).toBe('ELECTRUM_UNREACHABLE');
     expect((await failure(connect('tls', { timeoutMs: 1_000 }))).code).toBe('ELECTRUM_UNREACHABLE');
     stack.setFault('none');
-    expect((await connect()).protocolVersion).toBe('1.4');
+    expect((await connect()).protocolVersion).toBe(negotiatedVersion());
   });
 
   it('closes a live connection when the server turns to garbage', async () => {

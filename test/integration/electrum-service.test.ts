@@ -1,3 +1,4 @@
+import { negotiatedVersion } from '../support/protocol';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,11 +76,12 @@ describe('Electrum service against the regtest stack', () => {
     await waitFor(connected(service), 'connected');
     expect(service.status()).toMatchObject({
       tipHeight: stack.chain.tipHeight,
-      serverVersion: 'flash-stack 0.1',
+      serverVersion: 'flash-stack 0.2',
+      protocolVersion: negotiatedVersion(),
       attempt: 0,
       lastError: null,
     });
-    expect(service.client().protocolVersion).toBe('1.4');
+    expect(service.client().protocolVersion).toBe(negotiatedVersion());
     stack.chain.mine(2);
     await waitFor(() => service.status().tipHeight === stack.chain.tipHeight, 'tip update');
     expect(events.length).toBeGreaterThanOrEqual(3);

@@ -6,6 +6,8 @@ import { enableReplaceByFee } from './replacement';
 import type { Route } from './control-api';
 import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import { createElectrumServer, FAULT_MODES } from './electrum-server';
+import type { DialectQuirk, ProtocolOffer } from './electrum-methods';
+import { DEFAULT_PROTOCOL_OFFER, DIALECT_QUIRKS, PROTOCOL_OFFERS } from './electrum-methods';
 import type { LieMode } from './lying';
 import { LIE_MODES } from './lying';
 import type { TlsCredentials } from './tls';
@@ -19,6 +21,23 @@ export interface BitcoinStackOptions {
   tls?: TlsCredentials;
   /** BIP125 replacement in the mempool (default on, as in Bitcoin Core). */
   rbf?: boolean;
+  /**
+   * Electrum protocol versions offered. Default: FLASH_STACK_ELECTRUM_PROTOCOL when set (so one
+   * test suite runs once per version), else 1.4-1.6 as Fulcrum 2 offers.
+   */
+  electrumProtocol?: ProtocolOffer;
+  /** Dialect faults of real servers (see electrum-methods.ts). */
+  electrumQuirks?: DialectQuirk[];
+}
+
+/** The protocol offer a stack gets when its options name none. */
+export function defaultProtocolOffer(): ProtocolOffer {
+  const fromEnv = process.env['FLASH_STACK_ELECTRUM_PROTOCOL'];
+  if (fromEnv === undefined || fromEnv === '') return DEFAULT_PROTOCOL_OFFER;
+  if (!(PROTOCOL_OFFERS as readonly string[]).includes(fromEnv)) {
+    throw new Error(`FLASH_STACK_ELECTRUM_PROTOCOL must be one of ${PROTOCOL_OFFERS.join(', ')}`);
+  }
+  return fromEnv as ProtocolOffer;
 }
 
 export interface BitcoinStack {
@@ -37,7 +56,11 @@ export async function startBitcoinStack(opts: BitcoinStackOptions = {}): Promise
   // Like Bitcoin Core's default mempool policy, so "Speed up" works on the demo stack.
   if (opts.rbf !== false) enableReplaceByFee(chain);
   const credentials = opts.tls ?? (await generateTlsCredentials());
-  const server = createElectrumServer({ chain });
+  const server = createElectrumServer({
+    chain,
+    protocol: opts.electrumProtocol ?? defaultProtocolOffer(),
+    quirks: opts.electrumQuirks ?? [],
+  });
   try {
     const tcp = await server.listen({ transport: 'tcp', port: opts.electrumPort ?? 0 });
     const tlsEnd = await server.listen({
@@ -72,6 +95,12 @@ const SendBody = z.object({ address: z.string().min(1), sats: z.number().int().p
 const FaultBody = z.object({ mode: z.enum(FAULT_MODES as [FaultMode, ...FaultMode[]]) }).strict();
 const BroadcastBody = z.object({ hex: z.string().min(2) }).strict();
 const LieBody = z.object({ mode: z.enum(LIE_MODES as [LieMode, ...LieMode[]]) }).strict();
+const ElectrumBody = z
+  .object({
+    protocol: z.enum(PROTOCOL_OFFERS as [ProtocolOffer, ...ProtocolOffer[]]).optional(),
+    quirks: z.array(z.enum(DIALECT_QUIRKS as [DialectQuirk, ...DialectQuirk[]])).optional(),
+  })
+  .strict();
 const ReorgBody = z
   .object({
     depth: z.number().int().min(1).max(1000),
@@ -98,6 +127,8 @@ function bitcoinRoutes(
     electrumTlsFingerprint: credentials.fingerprint256,
     fault: server.fault,
     lie: server.lie,
+    electrumProtocol: server.protocol,
+    electrumQuirks: server.quirks,
     mempool: chain.mempoolTxids().length,
   });
   return [
@@ -140,6 +171,16 @@ function bitcoinRoutes(
         const { mode } = LieBody.parse(body);
         server.setLie(mode);
         return { mode };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/electrum',
+      handler: (body) => {
+        const { protocol, quirks } = ElectrumBody.parse(body ?? {});
+        if (protocol) server.setProtocol(protocol);
+        if (quirks) server.setQuirks(quirks);
+        return { protocol: server.protocol, quirks: server.quirks };
       },
     },
     {

@@ -440,6 +440,18 @@ export class RegtestChain {
 
   /** Accepts a raw transaction into the mempool after the checks a node makes (signatures when `checkScripts`). */
   broadcast(rawHex: string): string {
+    return this.admit(rawHex, true);
+  }
+
+  /**
+   * A parent below the relay floor, admitted because its package's child pays for both (see
+   * package-relay.ts, which checks the package rate first). Every other rule still applies.
+   */
+  admitPackageParent(rawHex: string): string {
+    return this.admit(rawHex, false);
+  }
+
+  private admit(rawHex: string, relayFeeFloor: boolean): string {
     let tx: bitcoin.Transaction;
     try {
       if (!/^([0-9a-fA-F]{2})+$/.test(rawHex)) throw new Error('not hex');
@@ -447,12 +459,12 @@ export class RegtestChain {
     } catch {
       throw new ChainRejection('TX decode failed');
     }
-    const { txid, touched } = this.accept(tx);
+    const { txid, touched } = this.accept(tx, relayFeeFloor);
     this.emit({ newTip: false, touched });
     return txid;
   }
 
-  private accept(tx: bitcoin.Transaction): { txid: string; touched: Set<string> } {
+  private accept(tx: bitcoin.Transaction, relayFeeFloor = true): { txid: string; touched: Set<string> } {
     const txid = tx.getId();
     if (tx.isCoinbase()) throw new ChainRejection('coinbase');
     if (tx.ins.length === 0) throw new ChainRejection('bad-txns-vin-empty');
@@ -496,7 +508,7 @@ export class RegtestChain {
     }
     const fee = inValue - outValue;
     const vsize = tx.virtualSize();
-    if (fee < vsize * MIN_RELAY_SAT_PER_VB) throw new ChainRejection('min relay fee not met');
+    if (relayFeeFloor && fee < vsize * MIN_RELAY_SAT_PER_VB) throw new ChainRejection('min relay fee not met');
 
     const touched = new Set<string>(prevouts.map((c) => c.scriptHash));
     const rec: TxRecord = {

@@ -1,3 +1,5 @@
+import type { DialectQuirk, ProtocolOffer } from './electrum-methods';
+import { DIALECT_QUIRKS, PROTOCOL_OFFERS } from './electrum-methods';
 import { startStack } from './index';
 
 /** `npm run stack [-- --electrum-port N --electrum-tls-port N --control-port N]` */
@@ -13,7 +15,13 @@ function parsePort(args: string[], flag: string): number | undefined {
 }
 
 const args = process.argv.slice(2);
-const known = new Set(['--electrum-port', '--electrum-tls-port', '--control-port']);
+const known = new Set([
+  '--electrum-port',
+  '--electrum-tls-port',
+  '--control-port',
+  '--electrum-protocol',
+  '--electrum-quirks',
+]);
 for (let i = 0; i < args.length; i += 2) {
   if (!known.has(args[i] ?? '')) {
     console.error(`unknown option ${args[i]}; use ${[...known].join(', ')}`);
@@ -24,21 +32,44 @@ for (let i = 0; i < args.length; i += 2) {
 const electrumPort = parsePort(args, '--electrum-port');
 const electrumTlsPort = parsePort(args, '--electrum-tls-port');
 const controlPort = parsePort(args, '--control-port');
+const protocolArg = args[args.indexOf('--electrum-protocol') + 1];
+const electrumProtocol = args.includes('--electrum-protocol') ? protocolArg : undefined;
+if (electrumProtocol !== undefined && !(PROTOCOL_OFFERS as readonly string[]).includes(electrumProtocol)) {
+  console.error(`--electrum-protocol takes one of ${PROTOCOL_OFFERS.join(', ')}`);
+  process.exit(2);
+}
+const quirksArg = args.includes('--electrum-quirks')
+  ? (args[args.indexOf('--electrum-quirks') + 1] ?? '')
+  : '';
+const electrumQuirks = quirksArg === '' ? [] : quirksArg.split(',');
+for (const q of electrumQuirks) {
+  if (!(DIALECT_QUIRKS as readonly string[]).includes(q)) {
+    console.error(`--electrum-quirks takes a comma list of ${DIALECT_QUIRKS.join(', ')}`);
+    process.exit(2);
+  }
+}
 
 const stack = await startStack({
   ...(electrumPort !== undefined ? { electrumPort } : {}),
   ...(electrumTlsPort !== undefined ? { electrumTlsPort } : {}),
   ...(controlPort !== undefined ? { controlPort } : {}),
+  ...(electrumProtocol !== undefined ? { electrumProtocol: electrumProtocol as ProtocolOffer } : {}),
+  electrumQuirks: electrumQuirks as DialectQuirk[],
 });
 
 const { chain } = stack;
 console.log('Flash Desktop regtest stack is running (Ctrl+C stops it)');
 console.log(`  Electrum (tcp)   ${stack.electrum.host}:${stack.electrum.port}`);
 console.log(`  Electrum (tls)   ${stack.electrumTls.host}:${stack.electrumTls.port}`);
+console.log(
+  `  Electrum dialect protocol ${stack.electrumServer.protocol}${
+    stack.electrumServer.quirks.length > 0 ? `, quirks ${stack.electrumServer.quirks.join(',')}` : ''
+  }`,
+);
 console.log(`  TLS fingerprint  ${stack.electrumTlsFingerprint}`);
 for (const url of stack.relays) console.log(`  NOSTR relay      ${url}`);
 console.log(
-  `  Control API      ${stack.controlUrl}  (GET /info /nostr, POST /mine /send /broadcast /fault /lie /reorg /nostr/forge)`,
+  `  Control API      ${stack.controlUrl}  (GET /info /nostr, POST /mine /send /broadcast /fault /lie /electrum /reorg /nostr/forge)`,
 );
 console.log(`  Chain            regtest, tip height ${chain.tipHeight}, stack address ${chain.stackAddress}`);
 console.log(

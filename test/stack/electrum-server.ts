@@ -2,8 +2,20 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { JsonValue } from '../../main/bitcoin/electrum/types';
 import type { ChainChange, RegtestChain } from './chain';
-import type { ElectrumBackend, ServerInfo, SessionState } from './electrum-methods';
-import { createElectrumMethods, RPC, RpcError } from './electrum-methods';
+import type {
+  DialectQuirk,
+  ElectrumBackend,
+  ProtocolOffer,
+  ServerInfo,
+  SessionState,
+} from './electrum-methods';
+import {
+  createElectrumMethods,
+  DEFAULT_PROTOCOL_OFFER,
+  newSessionState,
+  RPC,
+  RpcError,
+} from './electrum-methods';
 import type { LieMode } from './lying';
 import { createLyingBackend } from './lying';
 
@@ -30,6 +42,12 @@ export interface ElectrumTestServer {
   /** Makes the server lie to SPV clients (see lying.ts); 'none' tells the truth again. */
   setLie(mode: LieMode): void;
   readonly lie: LieMode;
+  /** The protocol versions offered to connections made from now on. */
+  setProtocol(offer: ProtocolOffer): void;
+  readonly protocol: ProtocolOffer;
+  /** Dialect faults (see electrum-methods.ts), replacing the current set; [] for none. */
+  setQuirks(quirks: readonly DialectQuirk[]): void;
+  readonly quirks: readonly DialectQuirk[];
   /** Open client connections (for tests that check clean-up). */
   readonly connectionCount: number;
   close(): Promise<void>;
@@ -41,13 +59,24 @@ interface Session {
   socket: net.Socket;
   state: SessionState;
   buffer: string;
+  /** For the 'rate-limit' quirk: requests still allowed in the current second. */
+  budget: number;
+  budgetAt: number;
 }
 
-/** An Electrum protocol server (1.4) over a regtest chain, on TCP and/or TLS listeners. */
+/** Requests per second a 'rate-limit' server answers before it says "excessive resource usage". */
+export const RATE_LIMIT_PER_SECOND = 150;
+
+/**
+ * An Electrum protocol server (1.4, 1.5 and 1.6, see electrum-methods.ts) over a regtest chain,
+ * on TCP and/or TLS listeners.
+ */
 export function createElectrumServer(opts: {
   chain: RegtestChain;
   /** Defaults to the chain behind a lying wrapper (truthful until setLie). */
   backend?: ElectrumBackend;
+  protocol?: ProtocolOffer;
+  quirks?: readonly DialectQuirk[];
 }): ElectrumTestServer {
   const lying = opts.backend ? null : createLyingBackend(opts.chain);
   const backend = opts.backend ?? (lying as ElectrumBackend);
@@ -56,13 +85,33 @@ export function createElectrumServer(opts: {
   const sessions = new Set<Session>();
   let fault: FaultMode = 'none';
   let closed = false;
+  let offer: ProtocolOffer = opts.protocol ?? DEFAULT_PROTOCOL_OFFER;
+  let quirks = new Set<DialectQuirk>(opts.quirks ?? []);
+  const quirk = (q: DialectQuirk): boolean => quirks.has(q);
 
   const info = (): ServerInfo => ({
     host: listeners[0]?.host ?? '127.0.0.1',
     tcpPort: listeners.find((l) => l.transport === 'tcp')?.port ?? null,
     tlsPort: listeners.find((l) => l.transport === 'tls')?.port ?? null,
   });
-  const call = createElectrumMethods(backend, info);
+  const methods = createElectrumMethods(backend, info, {
+    offer: () => offer,
+    quirks: () => quirks,
+    chain: opts.chain,
+  });
+
+  /** 'rate-limit': a budget per second per connection; false when this request is over it. */
+  const withinBudget = (session: Session): boolean => {
+    if (!quirk('rate-limit')) return true;
+    const now = Date.now();
+    if (now - session.budgetAt >= 1000) {
+      session.budgetAt = now;
+      session.budget = RATE_LIMIT_PER_SECOND;
+    }
+    if (session.budget <= 0) return false;
+    session.budget -= 1;
+    return true;
+  };
 
   const write = (session: Session, payload: JsonValue | string): void => {
     if (session.socket.destroyed) return;
@@ -82,8 +131,14 @@ export function createElectrumServer(opts: {
     if (!Array.isArray(params)) {
       return { reply: errorReply(id, RPC.INVALID_PARAMS, 'params must be a list'), close: false };
     }
+    if (!withinBudget(session)) {
+      return {
+        reply: errorReply(id, RPC.EXCESSIVE_RESOURCE_USAGE, 'excessive resource usage'),
+        close: false,
+      };
+    }
     try {
-      const result = call(request.method, params, session.state);
+      const result = methods.call(request.method, params, session.state);
       return { reply: isNotification ? null : { jsonrpc: '2.0', id, result }, close: false };
     } catch (err) {
       if (err instanceof RpcError)
@@ -106,8 +161,13 @@ export function createElectrumServer(opts: {
       return;
     }
     if (Array.isArray(parsed)) {
-      if (parsed.length === 0) {
-        write(session, errorReply(null, RPC.INVALID_REQUEST, 'empty batch'));
+      if (parsed.length === 0 || quirk('no-batch')) {
+        // Fulcrum with batching off answers an array as it would any request it cannot take.
+        write(
+          session,
+          errorReply(null, RPC.INVALID_REQUEST, parsed.length === 0 ? 'empty batch' : 'Invalid request'),
+        );
+        if (quirk('close-on-error')) session.socket.end();
         return;
       }
       const replies: JsonValue[] = [];
@@ -115,7 +175,7 @@ export function createElectrumServer(opts: {
       for (const request of parsed) {
         const out = answer(request, session);
         if (out.reply !== null) replies.push(out.reply);
-        close ||= out.close;
+        close ||= out.close || (quirk('close-on-error') && isError(out.reply));
       }
       if (replies.length > 0) write(session, replies);
       if (close) session.socket.end();
@@ -123,14 +183,16 @@ export function createElectrumServer(opts: {
     }
     const out = answer(parsed, session);
     if (out.reply !== null) write(session, out.reply);
-    if (out.close) session.socket.end();
+    if (out.close || (quirk('close-on-error') && isError(out.reply))) session.socket.end();
   };
 
   const startSession = (socket: net.Socket): void => {
     const session: Session = {
       socket,
-      state: { versionNegotiated: false, headersSubscribed: false, scriptHashes: new Map() },
+      state: newSessionState(),
       buffer: '',
+      budget: RATE_LIMIT_PER_SECOND,
+      budgetAt: Date.now(),
     };
     sessions.add(session);
     socket.setEncoding('utf8');
@@ -160,7 +222,7 @@ export function createElectrumServer(opts: {
       }
       for (const sh of change.touched) {
         if (!session.state.scriptHashes.has(sh)) continue;
-        const status = backend.status(sh);
+        const status = methods.statusFor(sh, session.state);
         if (status === session.state.scriptHashes.get(sh)) continue;
         session.state.scriptHashes.set(sh, status);
         write(session, { jsonrpc: '2.0', method: 'blockchain.scripthash.subscribe', params: [sh, status] });
@@ -231,6 +293,18 @@ export function createElectrumServer(opts: {
     get lie() {
       return lying?.lie ?? 'none';
     },
+    setProtocol(next) {
+      offer = next;
+    },
+    get protocol() {
+      return offer;
+    },
+    setQuirks(next) {
+      quirks = new Set(next);
+    },
+    get quirks() {
+      return [...quirks];
+    },
     get connectionCount() {
       return rawSockets.size;
     },
@@ -244,6 +318,10 @@ export function createElectrumServer(opts: {
       );
     },
   };
+}
+
+function isError(reply: JsonValue | null): boolean {
+  return typeof reply === 'object' && reply !== null && !Array.isArray(reply) && 'error' in reply;
 }
 
 function errorReply(id: number | string | null, code: number, message: string): JsonValue {

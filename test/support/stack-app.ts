@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import type { EventName, EventPayload } from '../../shared/contract';
+import type { ElectrumServer, EventName, EventPayload } from '../../shared/contract';
 import { FlashError } from '../../shared/errors';
 import type { EventBus } from '../../main/core/event-bus';
 import { createEventBus } from '../../main/core/event-bus';
@@ -31,7 +31,7 @@ import type { Db } from '../../main/store/database';
 import { openDatabase } from '../../main/store/database';
 import { createVaultService } from '../../main/vault/service';
 import type { VaultService } from '../../main/vault/types';
-import type { Stack } from '../stack';
+import type { Stack, StackOptions } from '../stack';
 import { startStack } from '../stack';
 import type { TestRelay } from '../stack/nostr-relays';
 import { startNostrRelay } from '../stack/nostr-relays';
@@ -57,6 +57,8 @@ export interface StackAppOptions {
   spv?: { lieCooldownMs: number };
   /** Reconnect timing for the Electrum service (default: the service's own). */
   backoff?: BackoffPolicy;
+  /** Servers the Electrum service fails over to, in order (default: none). */
+  fallbackServers?: ElectrumServer[];
   /** Wraps the Electrum service before anything uses it (e.g. to count requests). */
   wrapElectrum?: (inner: ElectrumService) => ElectrumService;
   /** Where `close()` is registered so the test's teardown closes what it forgot. */
@@ -130,6 +132,7 @@ export async function startStackApp<const O extends StackAppOptions>(
     log: silentLogger,
     initialServer: settings.electrumServer('regtest'),
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    ...(opts.fallbackServers ? { fallbackServers: opts.fallbackServers, crossCheck: false } : {}),
   });
   const electrum = opts.wrapElectrum ? opts.wrapElectrum(inner) : inner;
   const chain = createChainService({
@@ -227,13 +230,13 @@ function offlineElectrum(electrum: ElectrumService): ElectrumService {
  */
 export function useRegtestStack(
   prefix: string,
-  opts: { perTest?: boolean; onStart?: (stack: Stack) => void } = {},
+  opts: { perTest?: boolean; onStart?: (stack: Stack) => void; stack?: StackOptions } = {},
 ): { readonly stack: Stack; readonly dir: string; readonly cleanup: Cleanup } {
   let stack: Stack | undefined;
   let dir = '';
   const cleanup = createCleanup();
   const start = async () => {
-    stack = await startStack();
+    stack = await startStack(opts.stack ?? {});
     opts.onStart?.(stack);
   };
   if (opts.perTest) beforeEach(start);

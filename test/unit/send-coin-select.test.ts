@@ -118,9 +118,10 @@ describe('fee estimates', () => {
   });
 
   it('builds monotone presets and falls back when the server cannot estimate', () => {
-    const p = feePresets({ 1: 30, 3: 12, 6: 8, 12: 3 }, [], 1);
+    const p = feePresets({ 1: 30, 3: 12, 6: 8, 12: 3 }, [[40, 500_000]], 1);
     expect([p.fast, p.normal, p.slow]).toEqual([30, 8, 3]);
     expect(p.source).toBe('estimatefee');
+    expect(p.inflated).toEqual([]);
     const h = feePresets(
       { 1: null, 3: null, 6: null, 12: null },
       [

@@ -1,70 +1,12 @@
-import net from 'node:net';
 import * as bitcoin from 'bitcoinjs-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RegtestChain } from '../../test/stack/chain';
 import type { ElectrumTestServer } from '../../test/stack/electrum-server';
+import { SERVER_SOFTWARE } from '../../test/stack/electrum-methods';
+import type { Json } from '../support/raw-electrum-client';
+import { RawClient } from '../support/raw-electrum-client';
 import { createElectrumServer } from '../../test/stack/electrum-server';
 import { fromDisplayHex, hash256, rootFromBranch, toDisplayHex } from '../../test/stack/merkle';
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** A deliberately dumb line client, independent of the wallet's own Electrum client. */
-class RawClient {
-  private buffer = '';
-  private readonly lines: string[] = [];
-  private waiters: (() => void)[] = [];
-  closed = false;
-  constructor(readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let nl: number;
-      while ((nl = this.buffer.indexOf('\n')) !== -1) {
-        this.lines.push(this.buffer.slice(0, nl));
-        this.buffer = this.buffer.slice(nl + 1);
-      }
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => {});
-  }
-  static connect(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
-      s.once('error', reject);
-    });
-  }
-  send(payload: Json | string): void {
-    this.socket.write((typeof payload === 'string' ? payload : JSON.stringify(payload)) + '\n');
-  }
-  async nextLine(timeoutMs = 1000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    while (this.lines.length === 0) {
-      if (this.closed) throw new Error('closed');
-      if (Date.now() > end) throw new Error('no line');
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 20);
-      });
-    }
-    return this.lines.shift() as string;
-  }
-  async next(): Promise<Json> {
-    return JSON.parse(await this.nextLine()) as Json;
-  }
-  async call(method: string, params: Json[] = []): Promise<Json> {
-    this.send({ jsonrpc: '2.0', id: 1, method, params });
-    const reply = (await this.next()) as { result?: Json; error?: { message: string } };
-    if (reply.error) throw new Error(reply.error.message);
-    return reply.result ?? null;
-  }
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-}
 
 const ALICE = 'bcrt1qn7d2x7272lznt5hhk9s07q3cqnrqljnwladrd3';
 
@@ -73,9 +15,11 @@ let server: ElectrumTestServer;
 let port: number;
 const clients: RawClient[] = [];
 
-async function client(): Promise<RawClient> {
+/** A connection that has negotiated `version` (1.4's shapes unless a test asks for another). */
+async function client(version: string | null = '1.4'): Promise<RawClient> {
   const c = await RawClient.connect(port);
   clients.push(c);
+  if (version !== null) await c.call('server.version', ['test', [version, version]]);
   return c;
 }
 
@@ -92,11 +36,11 @@ afterEach(async () => {
 
 describe('stack Electrum server', () => {
   it('negotiates versions as the docs describe', async () => {
-    const c = await client();
-    expect(await c.call('server.version', ['test', ['1.2', '1.6']])).toEqual(['flash-stack 0.1', '1.4']);
+    const c = await client(null);
+    expect(await c.call('server.version', ['test', ['1.2', '1.6']])).toEqual([SERVER_SOFTWARE, '1.6']);
     await expect(c.call('server.version', ['test', '1.4'])).rejects.toThrow(/already/);
 
-    const old = await client();
+    const old = await client(null);
     old.send({ jsonrpc: '2.0', id: 7, method: 'server.version', params: ['old', '1.2'] });
     expect(await old.next()).toMatchObject({
       id: 7,
@@ -201,6 +145,7 @@ describe('stack Electrum server', () => {
     server.setFault('down');
     await expect(c.nextLine(500)).rejects.toThrow('closed');
     const refused = await RawClient.connect(port).catch(() => null);
+    // (no server.version: the connection is refused before anything is said)
     if (refused) {
       clients.push(refused);
       await expect(refused.nextLine(500)).rejects.toThrow('closed');

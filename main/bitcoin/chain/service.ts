@@ -2,14 +2,24 @@ import { hexToBytes } from '@noble/hashes/utils.js';
 import { followConnections } from '../electrum/follow';
 import { Transaction } from 'bitcoinjs-lib';
 import { z } from 'zod';
-import { isFlashError } from '../../../shared/errors';
+import type { FlashError } from '../../../shared/errors';
 import type { EventBus } from '../../core/event-bus';
 import type { Logger } from '../../core/logger';
 import type { Db } from '../../store/database';
+import {
+  dialectOf,
+  dropForProtocolFault,
+  isMalformedReply,
+  malformedReply,
+  parseHeadersReply,
+} from '../electrum/dialect';
+import { isRefusal } from '../electrum/rpc-errors';
+import type { Settled } from '../electrum/settled';
+import { settledBatch } from '../electrum/settled';
 import { serverKey } from '../electrum/socket';
 import type { ElectrumClient, ElectrumService, JsonValue } from '../electrum/types';
 import type { BlockHeader } from './header';
-import { parseHeaderHex, parseHeaders } from './header';
+import { parseHeaderHex } from './header';
 import type { ConnectResult, RemovedHeader, StoredHeader } from './header-chain';
 import { HeaderChain, HeaderError } from './header-chain';
 import { checkTxSize, verifyMerkleProof } from './merkle';
@@ -61,6 +71,8 @@ export type VerifyReason =
   | 'header-unavailable'
   | 'reorg'
   | 'server-distrusted'
+  /** The server's answer did not fit the protocol (a fault, not a lie): asked again later. */
+  | 'protocol-error'
   | 'tx-64-bytes'
   | LieReason;
 
@@ -127,7 +139,6 @@ const MAX_WALK_BACK = 4 * RETARGET_INTERVAL;
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/i);
 const HeaderNote = z.object({ height: z.number().int().min(0), hex: z.string() });
-const HeadersReply = z.object({ count: z.number().int().min(0), hex: z.string() });
 const MerkleReply = z.object({
   block_height: z.number().int().min(0),
   merkle: z.array(Hex64),
@@ -149,8 +160,13 @@ interface Session {
   closed: boolean;
   /** Caught lying: nothing more it says is used. */
   tainted: boolean;
+  /** Replies in a shape the negotiated protocol does not allow, since the last well-formed one. */
+  protocolFaults: number;
   dispose: (() => void)[];
 }
+
+/** A reply that does not fit the protocol is asked for again once; the second drops the server. */
+const PROTOCOL_FAULTS_BEFORE_DROP = 2;
 
 /**
  * SPV for the Electrum connection: downloads and validates headers (from the last checkpoint),
@@ -211,6 +227,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       serverTip: null,
       closed: false,
       tainted: false,
+      protocolFaults: 0,
       dispose: [],
     };
     session = s;
@@ -248,7 +265,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
 
   // ---- headers -------------------------------------------------------------------------------
 
-  async function onTipNote(s: Session, value: JsonValue): Promise<void> {
+  async function onTipNote(s: Session, value: JsonValue, retried = false): Promise<void> {
     if (s.closed || s.tainted) return;
     const note = HeaderNote.safeParse(value);
     let header: BlockHeader;
@@ -256,7 +273,16 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       if (!note.success) throw new Error('malformed tip');
       header = parseHeaderHex(note.data.hex);
     } catch {
-      lie(s, 'bad-header', 'malformed blockchain.headers.subscribe tip');
+      const err = malformedReply(
+        'blockchain.headers.subscribe',
+        dialectOf(s.client).version,
+        'the tip is not {height, hex} with an 80-byte header',
+      );
+      if (protocolFault(s, err) && !retried) {
+        // Ask for the tip again; a second malformed answer drops the server.
+        const again = await s.client.request('blockchain.headers.subscribe', []).catch(() => null);
+        if (again !== null) await onTipNote(s, again, true);
+      }
       return;
     }
     const height = note.data.height;
@@ -288,19 +314,8 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       }
       let start = chain.anchor.height;
       if (tip) start = Math.max(chain.anchor.height, chain.lastCheckpoint + 1, tip.height + 1 - back);
-      const reply = HeadersReply.safeParse(
-        await s.client.request('blockchain.block.headers', [start, HEADER_CHUNK]),
-      );
-      if (s.closed || s.tainted) return;
-      let headers: BlockHeader[];
-      try {
-        if (!reply.success) throw new Error('malformed');
-        headers = parseHeaders(reply.data.hex);
-        if (headers.length !== reply.data.count || headers.length > HEADER_CHUNK) throw new Error('count');
-      } catch {
-        lie(s, 'bad-header', `malformed blockchain.block.headers reply at ${start}`);
-        return;
-      }
+      const headers = await fetchHeaders(s, start, HEADER_CHUNK);
+      if (headers === null || s.closed || s.tainted) return;
       if (headers.length === 0) return;
       const result = chain.connect(start, headers);
       if (result.kind === 'no-link') {
@@ -345,6 +360,51 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       });
     }
     notify(tipListeners, newTip);
+  }
+
+  /**
+   * `count` headers from `start`, parsed by the negotiated protocol version. A reply in the wrong
+   * shape is asked for again once, then the server is dropped for breaking the protocol (it fails
+   * over; it is not marked as lying: nothing it said was proven false). Null when given up.
+   */
+  async function fetchHeaders(s: Session, start: number, count: number): Promise<BlockHeader[] | null> {
+    for (;;) {
+      const reply = await s.client.request('blockchain.block.headers', [start, count]);
+      if (s.closed || s.tainted) return null;
+      try {
+        const parsed = parseHeadersReply(reply, dialectOf(s.client));
+        if (parsed.count > count) {
+          throw malformedReply(
+            'blockchain.block.headers',
+            dialectOf(s.client).version,
+            `more than ${count} headers`,
+          );
+        }
+        s.protocolFaults = 0;
+        return parsed.headers.map(parseHeaderHex);
+      } catch (err) {
+        if (!isMalformedReply(err)) throw err;
+        if (!protocolFault(s, err as FlashError)) return null;
+      }
+    }
+  }
+
+  /**
+   * Counts a reply that broke the protocol. Returns true while it is worth asking again; at the
+   * limit the connection is closed with the reason, and the Electrum service fails over.
+   */
+  function protocolFault(s: Session, err: FlashError): boolean {
+    if (s.closed) return false;
+    s.protocolFaults += 1;
+    const server = serverKey(s.client.server);
+    if (s.protocolFaults < PROTOCOL_FAULTS_BEFORE_DROP) {
+      log.warn('reply broke the protocol; asking again', { server, error: err.message });
+      return true;
+    }
+    log.warn('server keeps breaking the protocol; dropping the connection', { server, error: err.message });
+    endSession();
+    dropForProtocolFault(s.client, err);
+    return false;
   }
 
   function handleHeaderError(s: Session, err: unknown): void {
@@ -490,12 +550,10 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       }
     }
     for (const [period, heights] of belowAnchor) {
-      const reply = HeadersReply.safeParse(
-        await client.request('blockchain.block.headers', [period * RETARGET_INTERVAL, RETARGET_INTERVAL]),
-      );
+      const headers = await fetchHeaders(s, period * RETARGET_INTERVAL, RETARGET_INTERVAL);
+      if (headers === null) return;
       try {
-        if (!reply.success) throw new Error('malformed headers reply');
-        chain.connectCheckpointedPeriod(period, parseHeaders(reply.data.hex), heights);
+        chain.connectCheckpointedPeriod(period, headers, heights);
       } catch (err) {
         if (err instanceof HeaderError) handleHeaderError(s, err);
         else lie(s, 'bad-header', `bad checkpointed period ${period}: ${describe(err)}`);
@@ -535,24 +593,39 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
 
     // The tree depth of each block, from its coinbase: a real coinbase (fetched and checked) whose
     // branch leads to the root. A depth learnt any other way could come from an inner node.
-    const coinbaseRaw = await settledBatch(
+    const coinbaseIds = coinbases.map((c) => {
+      const parsed = c.ok ? IdFromPosReply.safeParse(c.value) : null;
+      return parsed?.success ? parsed.data.tx_hash : null;
+    });
+    const fetched = await settledBatch(
       client,
-      coinbases.map((c) => {
-        const parsed = c.ok ? IdFromPosReply.safeParse(c.value) : null;
-        return {
-          method: 'blockchain.transaction.get',
-          params: [parsed?.success ? parsed.data.tx_hash : '00'.repeat(32)],
-        };
-      }),
+      coinbaseIds
+        .filter((id): id is string => id !== null)
+        .map((id) => ({ method: 'blockchain.transaction.get', params: [id] })),
     );
     if (s.closed) return;
+    let next = 0;
+    const coinbaseRaw = coinbaseIds.map((id) => (id === null ? null : (fetched[next++] ?? null)));
     const blockFault = new Map<string, LieReason>();
     blockList.forEach((b, k) => {
       const c = coinbases[k];
       const parsed = c?.ok ? IdFromPosReply.safeParse(c.value) : null;
+      // No coinbase proof (unsupported, busy, or a malformed reply): the tree depth stays unknown and
+      // proofs are checked without it; the 64-byte rule below still guards against inner nodes.
+      if (parsed && !parsed.success) {
+        protocolFault(
+          s,
+          malformedReply(
+            'blockchain.transaction.id_from_pos',
+            dialectOf(client).version,
+            'not {tx_hash, merkle}',
+          ),
+        );
+      }
       if (!parsed?.success) return;
       const proof = verifyMerkleProof(parsed.data.tx_hash, parsed.data.merkle, 0, b.header.merkleRoot);
       const raw = coinbaseRaw[k];
+      if (raw && !raw.ok && !isRefusal(raw.error)) return;
       const tx = raw?.ok ? decodeTx(raw.value) : null;
       if (!proof.ok) {
         blockFault.set(b.header.hash, 'bad-merkle');
@@ -593,7 +666,18 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       }
       const merkle = MerkleReply.safeParse(m.value);
       if (!merkle.success || merkle.data.block_height !== r.height) {
-        fail('bad-merkle', `malformed proof for ${r.txid}`);
+        // A shape fault, not a false proof: asked again on a later pass (or of the next server).
+        protocolFault(
+          s,
+          malformedReply(
+            'blockchain.transaction.get_merkle',
+            dialectOf(client).version,
+            merkle.success
+              ? `block_height ${merkle.data.block_height}, asked ${r.height}`
+              : 'not {block_height, merkle, pos}',
+          ),
+        );
+        out[i] = record(ctx, make(r, 'unverified', 'protocol-error', null), null, true);
         return;
       }
       let raw: unknown = r.rawTx;
@@ -622,14 +706,17 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
         fail(fault, `the proofs for block ${r.height} were false`);
         return;
       }
-      if (depth === undefined) {
-        if (s.tainted) out[i] = record(ctx, make(r, 'unverified', 'server-distrusted', null), null, true);
-        else fail('bad-merkle', `no usable coinbase proof for block ${r.height}`);
+      if (s.tainted) {
+        out[i] = record(ctx, make(r, 'unverified', 'server-distrusted', null), null, true);
         return;
       }
-      const check = verifyMerkleProof(r.txid, merkle.data.merkle, merkle.data.pos, header.merkleRoot, {
-        depth,
-      });
+      const check = verifyMerkleProof(
+        r.txid,
+        merkle.data.merkle,
+        merkle.data.pos,
+        header.merkleRoot,
+        depth !== undefined ? { depth } : {},
+      );
       if (!check.ok) {
         fail('bad-merkle', `${r.txid} at ${r.height}: ${check.fault}: ${check.message}`);
         return;
@@ -697,37 +784,6 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       return () => lieListeners.delete(listener);
     },
   };
-}
-
-type Settled = { ok: true; value: JsonValue } | { ok: false; error: unknown };
-
-/** An error reply from the server (as opposed to a timeout or a closed connection). */
-function isRefusal(err: unknown): boolean {
-  return isFlashError(err) && err.code === 'ELECTRUM_PROTOCOL' && typeof err.details?.rpcCode === 'number';
-}
-
-/**
- * One batch when every call succeeds; otherwise (a batch fails as a whole on any error reply)
- * the calls again one by one, so each gets its own outcome.
- */
-async function settledBatch(
-  client: ElectrumClient,
-  calls: { method: string; params: JsonValue[] }[],
-): Promise<Settled[]> {
-  if (calls.length === 0) return [];
-  try {
-    return (await client.batch(calls)).map((value) => ({ ok: true, value }));
-  } catch {
-    if (!client.isOpen) return calls.map(() => ({ ok: false, error: new Error('connection closed') }));
-    return Promise.all(
-      calls.map((c) =>
-        client.request(c.method, c.params).then(
-          (value): Settled => ({ ok: true, value }),
-          (error: unknown): Settled => ({ ok: false, error }),
-        ),
-      ),
-    );
-  }
 }
 
 interface DecodedTx {

@@ -14,12 +14,16 @@ import type { Socks5Proxy } from './socket';
 import { openSocket } from './socket';
 import type { ClientStats, ElectrumClient, JsonValue } from './types';
 import { negotiateVersion } from './version';
+import { classifyRpcError } from './rpc-errors';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_KEEPALIVE_MS = 60_000;
 /** Large enough for a big get_history or a 2016-header chunk, small enough to stop a runaway server. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_PROTOCOL_RANGE: readonly [string, string] = ['1.4', '1.6'];
+/** Tries after a "rate limited" reply before giving up on a request, and the first pause. */
+const RATE_LIMIT_RETRIES = 4;
+const RATE_LIMIT_PAUSE_MS = 250;
 
 export interface ClientOptions {
   server: ElectrumServer;
@@ -230,8 +234,9 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
         // One error for a whole batch: the server refuses batches (or this size). Not fatal.
         frames.shift();
         const refusal = new BatchRefused(
-          // An unexplained error for the whole array: assume the size, shrink, and see.
-          classifyBatchRefusal(msg.message) ?? 'too-large',
+          // "Invalid request" for a well-formed array is how servers with batching off say no
+          // (Fulcrum). Any other unexplained error for the whole array: assume the size, shrink, see.
+          classifyBatchRefusal(msg.message) ?? (msg.code === -32600 ? 'unsupported' : 'too-large'),
           `${where} refused a batch of ${frame.ids.length}: ${msg.message}`,
         );
         for (const id of frame.ids) {
@@ -259,6 +264,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
         new FlashError('ELECTRUM_PROTOCOL', `${entry.method} failed: ${msg.message}`, {
           method: entry.method,
           rpcCode: msg.code,
+          rpcKind: classifyRpcError(msg.code, msg.message),
         }),
       );
   };
@@ -397,6 +403,31 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     throw (failures.find((_, i) => kinds[i] === null)?.reason ?? first) as Error;
   };
 
+  /**
+   * One request on its own. A server that says "slow down" (an error reply, not a lie and not a
+   * failure of the request) is asked again after a growing pause; the limiter's rate drops too, so
+   * the requests after it do not hit the same wall.
+   */
+  const sendOne = async (call: Call): Promise<JsonValue> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [value] = await send([call], false);
+        return value ?? null;
+      } catch (err) {
+        const limited =
+          isFlashError(err) && err.code === 'ELECTRUM_PROTOCOL' && err.details?.rpcKind === 'rate-limited';
+        if (!limited || attempt >= RATE_LIMIT_RETRIES || !open) throw err;
+        limiter?.slowDown();
+        log.info('rate-limited by the server; waiting', { server: where, method: call.method, attempt });
+        await pause(RATE_LIMIT_PAUSE_MS * 2 ** attempt);
+      }
+    }
+  };
+
+  // Not tracked in `timers`: a pause cut short by a shutdown would leave its caller waiting forever;
+  // this one just ends, and the next send fails with "not connected".
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
   /** Single requests, pipelined with bounded concurrency; results in call order. */
   const singles = async (calls: Call[]): Promise<JsonValue[]> => {
     const out = new Array<JsonValue>(calls.length);
@@ -405,8 +436,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
       while (next < calls.length) {
         const i = next++;
         const call = calls[i] as Call;
-        const [value] = await send([call], false);
-        out[i] = value ?? null;
+        out[i] = await sendOne(call);
       }
     };
     const n = Math.max(1, Math.min(profile.policy.singleConcurrency, calls.length));
@@ -498,8 +528,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
       protocolVersion = version;
     },
     async request(method, params) {
-      const [result] = await send([{ method, params }], false);
-      return result ?? null;
+      return sendOne({ method, params });
     },
     async batch(calls) {
       if (calls.length === 0) return [];
@@ -525,6 +554,9 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
     },
     close() {
       shutdown(null);
+    },
+    abort(err) {
+      shutdown(err);
     },
   };
 }

@@ -26,6 +26,8 @@ export interface RateLimiter {
   release(n: number): void;
   /** Rejects every waiter (the connection closed). */
   abort(err: Error): void;
+  /** The server asked us to slow down: halve the sustained rate (never below a floor). */
+  slowDown(): void;
   readonly inFlight: number;
 }
 
@@ -39,7 +41,7 @@ export function createRateLimiter(
   limit: RateLimit,
   now: () => number = () => performance.now(),
 ): RateLimiter {
-  const rate =
+  let rate =
     limit.requestsPerSecond > 0 && Number.isFinite(limit.requestsPerSecond) ? limit.requestsPerSecond : 0;
   const burst = Math.max(1, limit.burst);
   const maxInFlight = Math.max(1, limit.maxInFlight);
@@ -114,8 +116,15 @@ export function createRateLimiter(
       timer = null;
       for (const w of waiters.splice(0)) w.reject(err);
     },
+    slowDown() {
+      refill();
+      rate = rate > 0 ? Math.max(SLOWEST_RATE, rate / 2) : SLOWEST_RATE * 4;
+    },
     get inFlight() {
       return inFlight;
     },
   };
 }
+
+/** Requests per second a slowed-down connection never goes below: a sync still finishes. */
+const SLOWEST_RATE = 10;

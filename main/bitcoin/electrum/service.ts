@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
-import type { ElectrumServer, ElectrumStatus } from '../../../shared/contract';
+import type { ElectrumServer, ElectrumServerFeatures, ElectrumStatus } from '../../../shared/contract';
 import { FlashError, isFlashError } from '../../../shared/errors';
 import type { EventBus } from '../../core/event-bus';
 import type { Logger } from '../../core/logger';
@@ -45,6 +45,11 @@ export interface ElectrumServiceDeps {
   proxy?: Socks5Proxy | null;
   /** Compare the tip with a second server after connecting (default: on when there is one). */
   crossCheck?: boolean;
+  /**
+   * The genesis block hash (display hex) of the network this wallet is on. A server whose
+   * `server.features` names another genesis serves another network: refused, not trusted.
+   */
+  expectedGenesis?: () => string | null;
 }
 
 type StatusError = NonNullable<ElectrumStatus['lastError']>;
@@ -54,6 +59,18 @@ type Warning = NonNullable<ElectrumStatus['warning']>;
 export const TIP_TOLERANCE = 2;
 
 const HeaderNotification = z.object({ height: z.number().int().min(0), hex: z.string() });
+const FeaturesReply = z.object({
+  server_version: z.string().max(200).optional(),
+  protocol_min: z.string().max(20).optional(),
+  protocol_max: z.string().max(20).optional(),
+  genesis_hash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .optional(),
+  pruning: z.number().int().nullable().optional(),
+  hash_function: z.string().optional(),
+  broadcast_package: z.boolean().optional(),
+});
 
 interface PoolEntry {
   server: ElectrumServer;
@@ -229,13 +246,13 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       certificateFingerprint: pinned,
     });
     establish(attemptTarget, pinned, controller.signal, gen).then(
-      ({ client, tipHeight }) => {
+      ({ client, tipHeight, features }) => {
         if (gen !== generation) {
           client.close();
           return;
         }
         attemptAbort = null;
-        onEstablished(attemptTarget, client, tipHeight, pinned);
+        onEstablished(attemptTarget, client, tipHeight, pinned, features);
       },
       (err: unknown) => {
         if (gen !== generation) return;
@@ -250,7 +267,7 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     pinned: string | null,
     signal: AbortSignal,
     gen: number,
-  ): Promise<{ client: ElectrumClient; tipHeight: number }> {
+  ): Promise<{ client: ElectrumClient; tipHeight: number; features: ElectrumServerFeatures | null }> {
     const client = await connect(target, connectOptions(target, pinned, signal));
     track(client);
     try {
@@ -261,8 +278,18 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
         if (header.success) update({ tipHeight: header.data.height });
         else log.warn('malformed header notification ignored', { server: serverKey(target) });
       });
-      const tip = parseTip(await client.request('blockchain.headers.subscribe', []));
-      return { client, tipHeight: tip.height };
+      const [tipReply, featuresReply] = await Promise.all([
+        client.request('blockchain.headers.subscribe', []),
+        // Every protocol version has server.features, but it only informs: a server that fails it
+        // still serves the wallet.
+        client.request('server.features', []).catch((err: unknown) => {
+          log.info('server.features failed', { server: serverKey(target), error: describe(err) });
+          return null;
+        }),
+      ]);
+      const tip = parseTip(tipReply);
+      const features = readFeatures(target, featuresReply);
+      return { client, tipHeight: tip.height, features };
     } catch (err) {
       client.close();
       throw err;
@@ -274,6 +301,7 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     client: ElectrumClient,
     tipHeight: number,
     pinned: string | null,
+    features: ElectrumServerFeatures | null,
   ): void {
     const fingerprint = client.certificateFingerprint;
     if (target.transport === 'tls' && fingerprint && !pinned) {
@@ -296,6 +324,8 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       state: 'connected',
       tipHeight,
       serverVersion: client.serverSoftware,
+      protocolVersion: client.protocolVersion,
+      features,
       lastError: null,
       nextRetryAt: null,
       attempt: 0,
@@ -372,7 +402,15 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     const candidates = pool.filter(usable);
     const retryAt = candidates.length > 0 ? Math.min(...candidates.map((e) => e.retryAt)) : now() + delay;
     const wait = Math.max(0, retryAt - now());
-    update({ state: 'backoff', lastError, attempt, nextRetryAt: now() + wait, serverVersion: null });
+    update({
+      state: 'backoff',
+      lastError,
+      attempt,
+      nextRetryAt: now() + wait,
+      serverVersion: null,
+      protocolVersion: null,
+      features: null,
+    });
     log.warn('connection failed, retrying', {
       server: serverKey(target),
       code: lastError.code,
@@ -461,6 +499,37 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       }
     }
     return null;
+  }
+
+  function readFeatures(target: ElectrumServer, reply: JsonValue | null): ElectrumServerFeatures | null {
+    if (reply === null) return null;
+    const parsed = FeaturesReply.safeParse(reply);
+    if (!parsed.success) {
+      log.info('server.features reply not understood', { server: serverKey(target) });
+      return null;
+    }
+    const f = parsed.data;
+    if (f.hash_function !== undefined && f.hash_function.toLowerCase() !== 'sha256') {
+      // Script hashes would not match: every subscription would look empty.
+      throw new FlashError(
+        'ELECTRUM_PROTOCOL',
+        `${serverKey(target)} hashes scripts with ${f.hash_function}`,
+      );
+    }
+    const expected = deps.expectedGenesis?.() ?? null;
+    if (expected && f.genesis_hash && f.genesis_hash.toLowerCase() !== expected.toLowerCase()) {
+      throw new FlashError(
+        'ELECTRUM_WRONG_NETWORK',
+        `${serverKey(target)} serves the chain with genesis ${f.genesis_hash}, not this wallet's network`,
+      );
+    }
+    return {
+      software: f.server_version ?? null,
+      protocolMin: f.protocol_min ?? null,
+      protocolMax: f.protocol_max ?? null,
+      pruning: f.pruning ?? null,
+      broadcastPackage: f.broadcast_package ?? null,
+    };
   }
 
   function stats(): ClientStats {
@@ -597,6 +666,10 @@ function headerHash(hex: JsonValue): string | null {
   return bytesToHex(sha256(sha256(hexToBytes(hex))).reverse());
 }
 
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 function toStatusError(err: unknown): StatusError {
   const message = err instanceof Error ? err.message : String(err);
   if (isFlashError(err)) {
@@ -605,6 +678,7 @@ function toStatusError(err: unknown): StatusError {
       case 'ELECTRUM_PROTOCOL':
       case 'ELECTRUM_CERT_CHANGED':
       case 'ELECTRUM_UNREACHABLE':
+      case 'ELECTRUM_WRONG_NETWORK':
         return { code: err.code, message };
       default:
         break;

@@ -44,6 +44,8 @@ export interface ElectrumClient {
   batchSize?(): number;
   onClose(listener: (err: Error | null) => void): () => void;
   close(): void;
+  /** Closes with a reason the owner sees (e.g. a protocol fault, so it fails over and says why). */
+  abort?(err: Error): void;
 }
 
 /**

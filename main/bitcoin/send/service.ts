@@ -67,7 +67,7 @@ export function createSendService(deps: SendDeps): SendService {
 
   return {
     estimateFees() {
-      return fetchFeeEstimates((calls) => deps.electrum.client().batch(calls));
+      return fetchFeeEstimates(deps.electrum.client());
     },
     prepare: (input) => preparePayment(ctx, view, input),
     getDraft: (draftId) => view.toDraft(ctx.requireRow(draftId)),

@@ -35,7 +35,10 @@ const HeaderNotification = z.tuple([Header]).rest(z.unknown());
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new FlashError('ELECTRUM_PROTOCOL', `The server sent a malformed ${what}.`);
+  if (!result.success) {
+    // Marked malformed: the sync asks again once, then fails over; a bad shape is never called a lie.
+    throw new FlashError('ELECTRUM_PROTOCOL', `The server sent a malformed ${what}.`, { malformed: true });
+  }
   return result.data;
 }
 

@@ -3,6 +3,7 @@ import { followConnections } from '../electrum/follow';
 import type { Network, SyncState } from '../../../shared/contract';
 import type { EventBus } from '../../core/event-bus';
 import type { Logger } from '../../core/logger';
+import { dropForProtocolFault, isMalformedReply } from '../electrum/dialect';
 import type { ElectrumClient, ElectrumService, JsonValue } from '../electrum/types';
 import type { Chain } from './constants';
 import { CHAINS, HISTORY_BATCH, RECEIVE_CHAIN, SUBSCRIBE_BATCH, TX_BATCH } from './constants';
@@ -61,8 +62,17 @@ interface Session {
   /** Wallets with a pass already queued, so a burst of notifications queues one pass. */
   queued: Set<string>;
   closed: boolean;
+  /** Replies that broke the protocol since the last pass that went through. */
+  protocolFaults: number;
+  /** Passes that failed in a row per wallet, for the retry delay. */
+  failures: Map<string, number>;
+  retryTimers: Set<NodeJS.Timeout>;
   dispose: (() => void)[];
 }
+
+/** A pass that failed for a passing reason (busy, rate-limited, timeout) is run again after this, doubling. */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
 
 type Phase = SyncState['phase'];
 
@@ -115,6 +125,9 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
       pending: new Map(),
       queued: new Set(),
       closed: false,
+      protocolFaults: 0,
+      failures: new Map(),
+      retryTimers: new Set(),
       dispose: [],
     };
     session = s;
@@ -151,6 +164,8 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
     s.closed = true;
     session = null;
     for (const d of s.dispose) d();
+    for (const t of s.retryTimers) clearTimeout(t);
+    s.retryTimers.clear();
     for (const wallet of repo.listWallets()) {
       if (wallet.network === s.network) setPhase(wallet.id, 'offline', 0, 0);
     }
@@ -261,8 +276,11 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
       log.warn('wallet sync failed', { walletId, error: describe(err) });
       setPhase(walletId, 'idle', 0, 0);
       if (changed) bus.emit('wallet.updated', { walletId });
+      onPassFailed(s, walletId, err);
       return;
     }
+    s.protocolFaults = 0;
+    s.failures.delete(walletId);
     if (!started) return;
     for (const d of settleDeposits(repo, walletId, wallet.announceDeposits)) {
       bus.emit('deposit.detected', { walletId, ...d });
@@ -271,6 +289,34 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
     const total = repo.addresses(walletId).length;
     setPhase(walletId, 'synced', total, total);
     if (changed) bus.emit('wallet.updated', { walletId });
+  }
+
+  /**
+   * A reply in a shape the protocol does not allow is asked for again at once; a second one drops
+   * the connection (the Electrum service fails over and says why). Anything else that is not the
+   * connection closing (a busy or rate-limiting server, a timeout) is tried again after a pause.
+   */
+  function onPassFailed(s: Session, walletId: string, err: unknown): void {
+    if (isMalformedReply(err)) {
+      s.protocolFaults += 1;
+      if (s.protocolFaults >= 2) {
+        log.warn('server keeps breaking the protocol; dropping the connection', { error: describe(err) });
+        dropForProtocolFault(s.client, err as Error);
+        return;
+      }
+      schedulePass(s, walletId);
+      return;
+    }
+    if (!s.client.isOpen) return;
+    const failures = (s.failures.get(walletId) ?? 0) + 1;
+    s.failures.set(walletId, failures);
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
+    const timer = setTimeout(() => {
+      s.retryTimers.delete(timer);
+      if (!s.closed) schedulePass(s, walletId);
+    }, delay);
+    timer.unref?.();
+    s.retryTimers.add(timer);
   }
 
   /** Returns whether anything visible changed. */

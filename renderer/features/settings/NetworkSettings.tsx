@@ -7,6 +7,7 @@ import { Alert, ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { SavedNote } from './SavedNote';
+import { ServerInfo } from './ServerInfo';
 import { FallbackServers, ProxySettings } from './ServerPoolSettings';
 import { TransportField } from './TransportField';
 import { useSave } from './use-save';
@@ -38,6 +39,7 @@ export function NetworkSettings() {
         networkName={t(`network.${settings.network}`)}
         onSave={(electrumServer) => update({ electrumServer })}
       />
+      <ServerInfo />
       <FallbackServers
         key={`fallbacks-${settings.network}`}
         networkName={t(`network.${settings.network}`)}
