@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -49,4 +50,7 @@ const child = binary
     spawn(process.execPath, ['out/main/headless.js', ...args], { stdio: 'inherit' }));
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+// A child killed by a signal has no exit code: report it as shells do (128 + signal), never as 0.
+child.on('exit', (code, signal) =>
+  process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)),
+);
