@@ -63,6 +63,7 @@ export const ElectrumStatus = z.object({
         'ELECTRUM_PROTOCOL',
         'ELECTRUM_CERT_CHANGED',
         'ELECTRUM_WRONG_NETWORK',
+        'ELECTRUM_CERT_INVALID',
       ]),
       message: z.string(),
     })

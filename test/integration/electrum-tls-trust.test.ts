@@ -1,78 +1,21 @@
-import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElectrumServer } from '../../shared/contract';
 import { isFlashError } from '../../shared/errors';
 import type { PinStore } from '../../main/bitcoin/electrum/pin-store';
 import { createPinStore } from '../../main/bitcoin/electrum/pin-store';
 import type { OpenSocketOptions } from '../../main/bitcoin/electrum/socket';
-import { normalizeFingerprint, openSocket, serverKey } from '../../main/bitcoin/electrum/socket';
+import { openSocket, serverKey } from '../../main/bitcoin/electrum/socket';
 import type { Db } from '../../main/store/database';
 import { openDatabase } from '../../main/store/database';
 import type { Socks5Server } from '../stack/socks5';
 import { startSocks5Server } from '../stack/socks5';
-
-/** A key and certificate in PEM, with the SHA-256 fingerprint a client computes. */
-interface Pems {
-  key: string;
-  cert: string;
-  fingerprint: string;
-}
-
-const EC = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const;
-const inAYear = () => new Date(Date.now() + 365 * 24 * 3600 * 1000);
-const pems = (p: { private: string; cert: string }): Pems => ({
-  key: p.private,
-  cert: p.cert,
-  fingerprint: normalizeFingerprint(new X509Certificate(p.cert).fingerprint256),
-});
-
-/** A certificate authority made for this test only: it is the whole trusted CA list. */
-async function makeCa(): Promise<Pems> {
-  return pems(
-    await generate([{ name: 'commonName', value: 'Flash test CA' }], {
-      ...EC,
-      notAfterDate: inAYear(),
-      extensions: [
-        { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-      ],
-    }),
-  );
-}
-
-/** A server certificate for `host`, signed by `ca` (each call: a new key, as at a renewal). */
-async function makeLeaf(ca: Pems, host: string): Promise<Pems> {
-  return pems(
-    await generate([{ name: 'commonName', value: host }], {
-      ...EC,
-      notAfterDate: inAYear(),
-      ca: { key: ca.key, cert: ca.cert },
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: host }] },
-      ],
-    }),
-  );
-}
-
-/** A self-signed certificate for `host`, as most Electrum servers have. */
-async function makeSelfSigned(host: string): Promise<Pems> {
-  return pems(
-    await generate([{ name: 'commonName', value: host }], {
-      ...EC,
-      notAfterDate: inAYear(),
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: host }] }],
-    }),
-  );
-}
+import type { Pems } from '../support/tls-certs';
+import { makeCa, makeLeaf, makeSelfSigned } from '../support/tls-certs';
 
 let dir: string;
 let db: Db;

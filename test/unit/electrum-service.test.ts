@@ -28,6 +28,10 @@ class FakeClient implements ElectrumClient {
     readonly certificateFingerprint: string | null,
     private tip: number,
   ) {}
+  /** A TLS fake shows a self-signed certificate: not CA-valid, so it is pinned on first use. */
+  get certificateTrust() {
+    return this.certificateFingerprint ? ('first-use' as const) : null;
+  }
   async request(method: string): Promise<JsonValue> {
     if (method === 'blockchain.headers.subscribe') return { height: this.tip, hex: '00'.repeat(80) };
     return null;

@@ -194,7 +194,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
     let ctx = contexts.get(network);
     if (!ctx) {
       const repo = createChainRepository(deps.db, network);
-      ctx = { network, repo, chain: new HeaderChain(paramsFor(network), repo) };
+      ctx = { network, repo, chain: new HeaderChain(paramsFor(network), repo, { now }) };
       contexts.set(network, ctx);
     }
     return ctx;

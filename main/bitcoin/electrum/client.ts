@@ -10,7 +10,7 @@ import type { RateLimit, RateLimiter } from './rate-limit';
 import { createRateLimiter, DEFAULT_RATE_LIMIT } from './rate-limit';
 import type { BatchRefusal, ServerProfile } from './server-profile';
 import { classifyBatchRefusal, createServerProfile } from './server-profile';
-import type { Socks5Proxy } from './socket';
+import type { CertificateTrust, Socks5Proxy, TlsTrust } from './socket';
 import { openSocket } from './socket';
 import type { ClientStats, ElectrumClient, JsonValue } from './types';
 import { negotiateVersion } from './version';
@@ -30,6 +30,7 @@ export interface ClientOptions {
   /** An open byte stream to the server (a TCP or TLS socket, or a fake one in tests). */
   socket: Duplex;
   certificateFingerprint?: string | null;
+  certificateTrust?: CertificateTrust | null;
   /** How long one request (or one batch) may wait for its reply. */
   timeoutMs?: number;
   /** Idle time after which `server.ping` is sent; 0 turns keep-alive off. */
@@ -45,6 +46,10 @@ export interface ClientOptions {
 export interface ConnectOptions {
   /** Fingerprint a TLS certificate must match; null or absent accepts any (pin on first use). */
   pinnedFingerprint?: string | null;
+  /** How this server was trusted before (CA-valid or pinned); wins over pinnedFingerprint. */
+  trust?: TlsTrust | null;
+  /** CA certificates (PEM) instead of Node's bundled roots (tests). */
+  trustedCa?: readonly string[];
   /** Bounds connecting, the version handshake and each later request. */
   timeoutMs?: number;
   keepAliveMs?: number;
@@ -97,9 +102,11 @@ export async function connectElectrum(
   opts: ConnectOptions = {},
 ): Promise<ElectrumClient> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const { socket, certificateFingerprint } = await openSocket(server, {
+  const { socket, certificateFingerprint, certificateTrust } = await openSocket(server, {
     timeoutMs,
     pinnedFingerprint: opts.pinnedFingerprint ?? null,
+    ...(opts.trust !== undefined ? { trust: opts.trust } : {}),
+    ...(opts.trustedCa ? { trustedCa: opts.trustedCa } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.proxy ? { proxy: opts.proxy } : {}),
   });
@@ -107,6 +114,7 @@ export async function connectElectrum(
     server,
     socket,
     certificateFingerprint,
+    certificateTrust,
     timeoutMs,
     ...(opts.keepAliveMs !== undefined ? { keepAliveMs: opts.keepAliveMs } : {}),
     ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}),
@@ -520,6 +528,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
       return serverSoftware;
     },
     certificateFingerprint: opts.certificateFingerprint ?? null,
+    certificateTrust: opts.certificateTrust ?? null,
     get isOpen() {
       return open;
     },

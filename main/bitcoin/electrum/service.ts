@@ -50,6 +50,8 @@ export interface ElectrumServiceDeps {
    * `server.features` names another genesis serves another network: refused, not trusted.
    */
   expectedGenesis?: () => string | null;
+  /** CA certificates (PEM) TLS servers are checked against; default Node's bundled roots (tests pass their own). */
+  trustedCa?: readonly string[];
 }
 
 type StatusError = NonNullable<ElectrumStatus['lastError']>;
@@ -212,6 +214,8 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
   ): ConnectOptions {
     return {
       pinnedFingerprint: pinned,
+      trust: target.transport === 'tls' ? pins.trust(serverKey(target)) : null,
+      ...(deps.trustedCa ? { trustedCa: deps.trustedCa } : {}),
       timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(deps.keepAliveMs !== undefined ? { keepAliveMs: deps.keepAliveMs } : {}),
       clientName: `flash-desktop ${deps.appVersion ?? 'dev'}`,
@@ -304,9 +308,13 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
     features: ElectrumServerFeatures | null,
   ): void {
     const fingerprint = client.certificateFingerprint;
-    if (target.transport === 'tls' && fingerprint && !pinned) {
-      pins.set(serverKey(target), fingerprint, now());
-      log.info('pinned TLS certificate on first use', { server: serverKey(target), fingerprint });
+    if (target.transport === 'tls' && !pinned) {
+      // A CA-valid certificate is remembered as such (no pin: renewals must not alarm anyone);
+      // anything else is pinned now, as Electrum does.
+      pins.rememberFirstUse(serverKey(target), client.certificateTrust ?? null, fingerprint, now());
+      if (client.certificateTrust === 'first-use') {
+        log.info('pinned TLS certificate on first use', { server: serverKey(target), fingerprint });
+      }
     }
     const entry = entryFor(target);
     if (entry) {
@@ -450,8 +458,13 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       }
       track(second);
       try {
-        if (other.server.transport === 'tls' && second.certificateFingerprint && !pinFor(other.server)) {
-          pins.set(serverKey(other.server), second.certificateFingerprint, now());
+        if (other.server.transport === 'tls') {
+          pins.rememberFirstUse(
+            serverKey(other.server),
+            second.certificateTrust ?? null,
+            second.certificateFingerprint,
+            now(),
+          );
         }
         const [tipA, tipB] = await Promise.all([
           primary.request('blockchain.headers.subscribe', []).then(parseTip),
@@ -679,6 +692,7 @@ function toStatusError(err: unknown): StatusError {
       case 'ELECTRUM_CERT_CHANGED':
       case 'ELECTRUM_UNREACHABLE':
       case 'ELECTRUM_WRONG_NETWORK':
+      case 'ELECTRUM_CERT_INVALID':
         return { code: err.code, message };
       default:
         break;

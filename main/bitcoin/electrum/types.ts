@@ -1,5 +1,5 @@
 import type { ElectrumServer, ElectrumStatus } from '../../../shared/contract';
-import type { Socks5Proxy } from './socket';
+import type { CertificateTrust, Socks5Proxy } from './socket';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
@@ -31,6 +31,8 @@ export interface ElectrumClient {
   readonly serverSoftware: string | null;
   /** SHA-256 of the server's TLS certificate (`AB:CD:...`), null over plain TCP. */
   readonly certificateFingerprint: string | null;
+  /** How the TLS certificate was accepted (optional so test doubles need not say). */
+  readonly certificateTrust?: CertificateTrust | null;
   /** False once the connection has closed, for whatever reason. */
   readonly isOpen: boolean;
   request(method: string, params: JsonValue[]): Promise<JsonValue>;
