@@ -17,4 +17,4 @@ export type { BatchPolicy, ServerProfile } from './server-profile';
 export type { BatchRefusal } from './server-profile';
 export { classifyBatchRefusal, createServerProfile, DEFAULT_BATCH_POLICY } from './server-profile';
 export type { Socks5Proxy } from './socket';
-export { TIP_TOLERANCE } from './service';
+export { TIP_TOLERANCE } from './tip-compare';

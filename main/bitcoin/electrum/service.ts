@@ -1,5 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import type { ElectrumServer, ElectrumServerFeatures, ElectrumStatus } from '../../../shared/contract';
 import { FlashError, isFlashError } from '../../../shared/errors';
@@ -15,7 +13,9 @@ import type { RateLimit } from './rate-limit';
 import type { BatchPolicy, ServerProfile } from './server-profile';
 import { createServerProfile } from './server-profile';
 import type { Socks5Proxy } from './socket';
+import { readServerFeatures } from './server-features';
 import { serverKey } from './socket';
+import { compareTips, describeMismatch, parseTip } from './tip-compare';
 import type { ClientStats, ElectrumClient, ElectrumService, JsonValue, TipCheck } from './types';
 
 export type ConnectFn = (server: ElectrumServer, opts: ConnectOptions) => Promise<ElectrumClient>;
@@ -57,22 +57,7 @@ export interface ElectrumServiceDeps {
 type StatusError = NonNullable<ElectrumStatus['lastError']>;
 type Warning = NonNullable<ElectrumStatus['warning']>;
 
-/** Tips further apart than this (in blocks) are a warning; closer is normal propagation delay. */
-export const TIP_TOLERANCE = 2;
-
 const HeaderNotification = z.object({ height: z.number().int().min(0), hex: z.string() });
-const FeaturesReply = z.object({
-  server_version: z.string().max(200).optional(),
-  protocol_min: z.string().max(20).optional(),
-  protocol_max: z.string().max(20).optional(),
-  genesis_hash: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/)
-    .optional(),
-  pruning: z.number().int().nullable().optional(),
-  hash_function: z.string().optional(),
-  broadcast_package: z.boolean().optional(),
-});
 
 interface PoolEntry {
   server: ElectrumServer;
@@ -466,40 +451,20 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
             now(),
           );
         }
-        const [tipA, tipB] = await Promise.all([
-          primary.request('blockchain.headers.subscribe', []).then(parseTip),
-          second.request('blockchain.headers.subscribe', []).then(parseTip),
-        ]);
-        const at = Math.min(tipA.height, tipB.height);
-        const [hexA, hexB] = await Promise.all([
-          at === tipA.height ? tipA.hex : primary.request('blockchain.block.header', [at]),
-          at === tipB.height ? tipB.hex : second.request('blockchain.block.header', [at]),
-        ]);
-        const hashA = headerHash(hexA);
-        const hashB = headerHash(hexB);
-        const result: TipCheck = {
-          primary: { server: { ...primaryServer }, height: tipA.height, hash: hashA },
-          secondary: { server: { ...other.server }, height: tipB.height, hash: hashB },
-          comparedAt: at,
-          ok: Math.abs(tipA.height - tipB.height) <= TIP_TOLERANCE && hashA === hashB,
-        };
+        const result = await compareTips(primary, second);
         if (current !== primary) return result;
         if (result.ok) {
           if (state.warning?.code === 'TIP_MISMATCH') warn(null);
         } else {
-          const message =
-            hashA !== hashB
-              ? `${serverKey(primaryServer)} and ${serverKey(other.server)} disagree about block ${at}`
-              : `${serverKey(primaryServer)} is at block ${tipA.height} but ${serverKey(other.server)} at ${tipB.height}`;
           log.warn('tip cross-check mismatch', {
             primary: serverKey(primaryServer),
             secondary: serverKey(other.server),
-            heightA: tipA.height,
-            heightB: tipB.height,
-            hashA: hashA ?? 'none',
-            hashB: hashB ?? 'none',
+            heightA: result.primary.height,
+            heightB: result.secondary.height,
+            hashA: result.primary.hash ?? 'none',
+            hashB: result.secondary.hash ?? 'none',
           });
-          warn({ code: 'TIP_MISMATCH', message });
+          warn({ code: 'TIP_MISMATCH', message: describeMismatch(result) });
         }
         return result;
       } catch (err) {
@@ -515,34 +480,12 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
   }
 
   function readFeatures(target: ElectrumServer, reply: JsonValue | null): ElectrumServerFeatures | null {
-    if (reply === null) return null;
-    const parsed = FeaturesReply.safeParse(reply);
-    if (!parsed.success) {
+    const features = readServerFeatures(serverKey(target), reply, deps.expectedGenesis?.() ?? null);
+    if (features === undefined) {
       log.info('server.features reply not understood', { server: serverKey(target) });
       return null;
     }
-    const f = parsed.data;
-    if (f.hash_function !== undefined && f.hash_function.toLowerCase() !== 'sha256') {
-      // Script hashes would not match: every subscription would look empty.
-      throw new FlashError(
-        'ELECTRUM_PROTOCOL',
-        `${serverKey(target)} hashes scripts with ${f.hash_function}`,
-      );
-    }
-    const expected = deps.expectedGenesis?.() ?? null;
-    if (expected && f.genesis_hash && f.genesis_hash.toLowerCase() !== expected.toLowerCase()) {
-      throw new FlashError(
-        'ELECTRUM_WRONG_NETWORK',
-        `${serverKey(target)} serves the chain with genesis ${f.genesis_hash}, not this wallet's network`,
-      );
-    }
-    return {
-      software: f.server_version ?? null,
-      protocolMin: f.protocol_min ?? null,
-      protocolMax: f.protocol_max ?? null,
-      pruning: f.pruning ?? null,
-      broadcastPackage: f.broadcast_package ?? null,
-    };
+    return features;
   }
 
   function stats(): ClientStats {
@@ -660,23 +603,6 @@ export function createElectrumService(deps: ElectrumServiceDeps): ElectrumServic
       update({ state: 'idle', nextRetryAt: null });
     },
   };
-}
-
-function parseTip(result: JsonValue): { height: number; hex: string } {
-  const header = HeaderNotification.safeParse(result);
-  if (!header.success) {
-    throw new FlashError(
-      'ELECTRUM_PROTOCOL',
-      `blockchain.headers.subscribe returned ${JSON.stringify(result)}`,
-    );
-  }
-  return header.data;
-}
-
-/** Block hash (display hex) of an 80-byte header given as hex; null if it is not one. */
-function headerHash(hex: JsonValue): string | null {
-  if (typeof hex !== 'string' || !/^[0-9a-fA-F]{160}$/.test(hex)) return null;
-  return bytesToHex(sha256(sha256(hexToBytes(hex))).reverse());
 }
 
 function describe(err: unknown): string {
