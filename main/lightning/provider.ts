@@ -89,6 +89,11 @@ export interface PreparedPayment {
   /** An estimate (Breez, a probe) or the fee limit the route may use (LND, NWC). */
   feeMsat: bigint;
   feeIsLimit: boolean;
+  /**
+   * The backend routes and picks the fee itself and takes no limit from us (NWC): `feeMsat` is
+   * then only what the user allowed, and the fee paid is known afterwards.
+   */
+  feeSetByBackend?: boolean;
   /** Known before sending for BOLT11 (the invoice's hash); after, for offers and swaps. */
   paymentHash: string | null;
   /** Seconds since the epoch after which the target can no longer be paid. */

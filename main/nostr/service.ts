@@ -158,6 +158,18 @@ export interface NostrService {
   processPending(): number;
   /** New proxy setting (null: direct): every relay socket is dialled again through it. */
   setProxy(proxy: Socks5ProxySetting | null): void;
+  /** The one relay pool of the app (Lightning's NWC parts use it too); null while stopped. */
+  relayPool(): RelayPool | null;
+  /**
+   * Keeps relays open for another part of the app (an NWC wallet's relays) beside the user's
+   * lists, and trusts them as the user's own: the user pasted them.
+   */
+  holdRelays(owner: string, urls: string[]): void;
+  releaseRelays(owner: string): void;
+  /** Signs with the identity's key (zap requests); throws NOSTR_NO_IDENTITY or VAULT_LOCKED. */
+  signEvent(template: { kind: number; created_at: number; tags: string[][]; content: string }): NostrEvent;
+  /** The user's relays by role (read includes DM relays), normalized. */
+  userRelays(): { read: string[]; write: string[] };
   start(): void;
   stop(): void;
 }
@@ -180,6 +192,9 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
 
   let proxy: Socks5ProxySetting | null = deps.proxy ?? null;
   const cliRelays = new Set<string>();
+  /** Relays other parts of the app hold open, by owner (see holdRelays). */
+  const held = new Map<string, string[]>();
+  const heldRelays = (): string[] => [...new Set([...held.values()].flat())];
   for (const url of deps.defaultRelays ?? []) {
     try {
       cliRelays.add(normalizeRelayUrl(url));
@@ -189,7 +204,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   }
   /** Relays the user chose (their list, --nostr-relays); everything else comes from strangers. */
   const isTrustedRelay = (url: string): boolean => {
-    if (cliRelays.has(url)) return true;
+    if (cliRelays.has(url) || heldRelays().includes(url)) return true;
     const id = store.identity();
     return id ? store.relays(id.id).some((r) => r.url === url) : false;
   };
@@ -436,7 +451,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     const id = store.identity();
     if (!p || !id) return;
     const urls = [...new Set([...readRelays(), ...myDmRelays()])];
-    p.retain([...urls, ...writeRelays()]);
+    p.retain([...urls, ...writeRelays(), ...heldRelays()]);
     // Gift wraps carry created_at up to two days in the past (NIP-59): look back three days
     // from the newest one already stored; the store dedupes whatever comes twice.
     const newest = store.newestEventAt(id.id);
@@ -797,6 +812,19 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     syncOwn,
     dmRelaysOf,
     processPending,
+    relayPool: () => pool,
+    holdRelays(owner, urls) {
+      held.set(
+        owner,
+        urls.map((u) => normalizeRelayUrl(u)),
+      );
+    },
+    releaseRelays(owner) {
+      held.delete(owner);
+      pool?.retain([...readRelays(), ...myDmRelays(), ...writeRelays(), ...heldRelays()]);
+    },
+    signEvent: (template) => sign(template),
+    userRelays: () => ({ read: readRelays(), write: writeRelays() }),
     setProxy(next) {
       if (JSON.stringify(next) === JSON.stringify(proxy)) return;
       proxy = next;
