@@ -2,6 +2,7 @@ import { useCallback, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Network } from '../../../shared/contract/common';
 import type { FeeEstimates, SendDraft } from '../../../shared/contract/send';
+import { InflatedFeeNote } from './InflatedFeeNote';
 import { formatBtc } from '../../../shared/money';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useQuery } from '../../app/hooks';
@@ -211,6 +212,7 @@ export function SendForm(props: {
             </p>
           </div>
         )}
+        <InflatedFeeNote estimates={estimates} />
         {fees.error && <p className="hint hint-error">{sendErrorText(fees.error)}</p>}
       </fieldset>
 

@@ -1,5 +1,6 @@
 /**
- * What Settings → Network says about the server in use (its software, protocol, features). English
+ * What Flash says about the Electrum server in use (its software, protocol, features, and fee
+ * estimates it cut down). English
  * is the reference; Spanish must have exactly the same keys.
  */
 export const networkEn = {
@@ -18,6 +19,8 @@ export const networkEn = {
   'network.server.unknown': 'Not said',
   'network.server.protocolOld':
     'This server speaks protocol {version}. Flash works with it; a server with protocol 1.6 can also send a parent and its child together.',
+  'network.fees.inflated':
+    'The server suggested {suggested} sat/vB for “{preset}”, more than anything waiting in the mempool pays, so Flash uses {cap} sat/vB. Choose “Custom” to pay more.',
 };
 
 export const networkEs: Record<keyof typeof networkEn, string> = {
@@ -36,4 +39,6 @@ export const networkEs: Record<keyof typeof networkEn, string> = {
   'network.server.unknown': 'No lo dice',
   'network.server.protocolOld':
     'Este servidor habla el protocolo {version}. Flash funciona con él; un servidor con el protocolo 1.6 además puede enviar juntos una transacción y su hija.',
+  'network.fees.inflated':
+    'El servidor sugirió {suggested} sat/vB para «{preset}», más de lo que paga cualquier transacción en espera, así que Flash usa {cap} sat/vB. Elige «Personalizada» para pagar más.',
 };
