@@ -560,7 +560,8 @@ export const es: Messages = {
   'error.ELECTRUM_TIMEOUT': 'El servidor Electrum tardó demasiado en responder.',
   'error.ELECTRUM_PROTOCOL': 'El servidor Electrum envió una respuesta que Flash no entiende.',
   'error.ELECTRUM_CERT_CHANGED': 'El certificado del servidor Electrum ha cambiado.',
-  'error.ELECTRUM_WRONG_NETWORK': 'El servidor Electrum sirve otra red de Bitcoin distinta a la de esta billetera.',
+  'error.ELECTRUM_WRONG_NETWORK':
+    'El servidor Electrum sirve otra red de Bitcoin distinta a la de esta billetera.',
   'error.ELECTRUM_CERT_INVALID':
     'El certificado del servidor Electrum ya no es válido para su nombre. Antes lo firmaba una autoridad de certificación, así que Flash lo rechaza.',
   'error.ELECTRUM_NOT_CONNECTED': 'No hay conexión con un servidor Electrum.',

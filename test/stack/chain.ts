@@ -508,7 +508,8 @@ export class RegtestChain {
     }
     const fee = inValue - outValue;
     const vsize = tx.virtualSize();
-    if (relayFeeFloor && fee < vsize * MIN_RELAY_SAT_PER_VB) throw new ChainRejection('min relay fee not met');
+    if (relayFeeFloor && fee < vsize * MIN_RELAY_SAT_PER_VB)
+      throw new ChainRejection('min relay fee not met');
 
     const touched = new Set<string>(prevouts.map((c) => c.scriptHash));
     const rec: TxRecord = {
