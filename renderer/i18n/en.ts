@@ -4,6 +4,7 @@ import { networkEn } from './areas/network';
 import { hardwareEn } from './areas/hardware';
 import { sendtoolsEn } from './areas/sendtools';
 import { socialEn } from './areas/social';
+import { lightningEn } from './areas/lightning';
 
 /** Every error code must have a message: the type below fails to compile if one is missing. */
 type ErrorMessages = Record<`error.${ErrorCode}`, string>;
@@ -594,6 +595,7 @@ export const en = {
   ...hardwareEn,
   ...sendtoolsEn,
   ...socialEn,
+  ...lightningEn,
 } satisfies ErrorMessages & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { networkEs } from './areas/network';
 import { hardwareEs } from './areas/hardware';
 import { sendtoolsEs } from './areas/sendtools';
 import { socialEs } from './areas/social';
+import { lightningEs } from './areas/lightning';
 
 /** Spanish. Typed as `Messages`, so a missing or extra key fails to compile. */
 export const es: Messages = {
@@ -600,4 +601,5 @@ export const es: Messages = {
   ...hardwareEs,
   ...sendtoolsEs,
   ...socialEs,
+  ...lightningEs,
 };

@@ -68,6 +68,14 @@ console.log(
 );
 console.log(`  TLS fingerprint  ${stack.electrumTlsFingerprint}`);
 for (const url of stack.relays) console.log(`  NOSTR relay      ${url}`);
+const lightningNodes = stack.lightning
+  .listNodes()
+  .map((n) => n.name)
+  .join(', ');
+console.log(`  Lightning        fake network (regtest), nodes ${lightningNodes}`);
+console.log(
+  `                   GET /lightning/nodes /lightning/payments?node= /lightning/invoices?node=, POST /lightning/node /lightning/fund /lightning/invoice /lightning/pay /lightning/fault`,
+);
 console.log(
   `  Control API      ${stack.controlUrl}  (GET /info /nostr, POST /mine /send /broadcast /fault /lie /electrum /reorg /nostr/forge)`,
 );

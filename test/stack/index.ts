@@ -6,6 +6,8 @@ import type { ControlApi, Route } from './control-api';
 import { startControlApi } from './control-api';
 import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import type { LieMode } from './lying';
+import type { LightningLedger } from './lightning';
+import { startLightningStack } from './lightning';
 import { startNostrRelays } from './nostr-relays';
 
 export type { FaultMode } from './electrum-server';
@@ -26,6 +28,8 @@ export interface Stack {
   electrumServer: ElectrumTestServer;
   /** NOSTR relays (ws://127.0.0.1:N), two by default. */
   relays: string[];
+  /** The fake Lightning network every Lightning stand-in settles on (see lightning/ledger.ts). */
+  lightning: LightningLedger;
   setFault(mode: FaultMode): void;
   /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
   setLie(mode: LieMode): void;
@@ -56,6 +60,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(bitcoin);
     const nostr = await startNostrRelays(2);
     parts.push(nostr);
+    const lightning = await startLightningStack();
+    parts.push(lightning);
     control = await startControlApi({
       routes: parts.flatMap((p) => p.routes),
       ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
@@ -68,6 +74,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       chain: bitcoin.chain,
       electrumServer: bitcoin.server,
       relays: nostr.urls,
+      lightning: lightning.ledger,
       setFault: (mode) => bitcoin.server.setFault(mode),
       setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,

@@ -1,0 +1,38 @@
+import type { Route } from '../control-api';
+import type { LedgerOptions } from './ledger';
+import { LightningLedger } from './ledger';
+import { ledgerRoutes } from './routes';
+
+export { LightningLedger } from './ledger';
+export type { LedgerEvent, LedgerFault, LedgerInvoice, LedgerNode, LedgerPayment } from './ledger';
+
+/** The node that stands for "the rest of the Lightning network": it pays you and you pay it. */
+export const STACK_NODE = 'stack';
+/** What the stack node holds at start: 1 BTC, in msat. */
+export const STACK_NODE_FUNDS_MSAT = 100_000_000_000n;
+
+export interface LightningStackOptions {
+  ledger?: LedgerOptions;
+}
+
+export interface LightningStack {
+  /** The one fake network every Lightning stand-in settles on. */
+  ledger: LightningLedger;
+  routes: Route[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The fake Lightning network and its control routes. Stand-ins that speak a Lightning API (LND
+ * REST, the LNURL server, NWC, the Breez fake, the Cashu mint) each create their own node on
+ * `ledger` and add their routes beside these.
+ */
+export async function startLightningStack(opts: LightningStackOptions = {}): Promise<LightningStack> {
+  const ledger = new LightningLedger(opts.ledger);
+  ledger.createNode(STACK_NODE, { alias: 'Flash stack', balanceMsat: STACK_NODE_FUNDS_MSAT });
+  return {
+    ledger,
+    routes: ledgerRoutes(ledger),
+    stop: async () => ledger.close(),
+  };
+}
