@@ -4,6 +4,7 @@ import { networkEn } from './areas/network';
 import { hardwareEn } from './areas/hardware';
 import { sendtoolsEn } from './areas/sendtools';
 import { socialEn } from './areas/social';
+import { nwcEn } from './areas/nwc';
 import { lightningEn } from './areas/lightning';
 
 /** Every error code must have a message: the type below fails to compile if one is missing. */
@@ -595,6 +596,7 @@ export const en = {
   ...hardwareEn,
   ...sendtoolsEn,
   ...socialEn,
+  ...nwcEn,
   ...lightningEn,
 } satisfies ErrorMessages & Record<string, string>;
 

@@ -4,6 +4,7 @@ import { networkEs } from './areas/network';
 import { hardwareEs } from './areas/hardware';
 import { sendtoolsEs } from './areas/sendtools';
 import { socialEs } from './areas/social';
+import { nwcEs } from './areas/nwc';
 import { lightningEs } from './areas/lightning';
 
 /** Spanish. Typed as `Messages`, so a missing or extra key fails to compile. */
@@ -601,5 +602,6 @@ export const es: Messages = {
   ...hardwareEs,
   ...sendtoolsEs,
   ...socialEs,
+  ...nwcEs,
   ...lightningEs,
 };

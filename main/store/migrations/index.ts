@@ -9,6 +9,7 @@ import { coinsMigration } from './007_coins';
 import { nostrSocialMigration } from './008_nostr_social';
 import { hardwareMigration } from './009_hardware';
 import { accountsMigration } from './010_accounts';
+import { nwcServiceMigration } from './011_nwc_service';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   nostrSocialMigration,
   hardwareMigration,
   accountsMigration,
+  nwcServiceMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
