@@ -124,10 +124,14 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
     return results;
   };
 
-  const publishInfo = (c: NwcConnectionRow, revoked = false) =>
-    publishAs(c, {
+  /** A replaceable event needs a newer created_at to replace one made in the same second. */
+  const lastInfoAt = new Map<string, number>();
+  const publishInfo = (c: NwcConnectionRow, revoked = false) => {
+    const at = Math.max(nowSec(), (lastInfoAt.get(c.id) ?? 0) + 1);
+    lastInfoAt.set(c.id, at);
+    return publishAs(c, {
       kind: KIND_NWC_INFO,
-      created_at: nowSec(),
+      created_at: at,
       tags: [
         ['encryption', ENCRYPTIONS],
         ['notifications', NOTIFICATIONS],
@@ -135,6 +139,7 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
       // A revoked connection announces that it offers nothing any more.
       content: revoked ? '' : [...c.methods, 'notifications'].join(' '),
     });
+  };
 
   const resubscribe = (): void => {
     if (!started) return;

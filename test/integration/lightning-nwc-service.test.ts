@@ -1,0 +1,322 @@
+import * as nip04 from 'nostr-tools/nip04';
+import * as nip44 from 'nostr-tools/nip44';
+import type { Event } from 'nostr-tools/pure';
+import { finalizeEvent, getPublicKey } from 'nostr-tools/pure';
+import { Relay, useWebSocketImplementation } from 'nostr-tools/relay';
+import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../main/core/logger';
+import { createNwcProvider } from '../../main/lightning/nwc/provider';
+import { poolPort } from '../../main/lightning/nwc/relays';
+import type { NwcBackend } from '../../main/lightning/nwc/service-side/backend';
+import { createNwcWalletService, serviceKeySecretName } from '../../main/lightning/nwc/service-side/service';
+import { parseNwcUri } from '../../main/lightning/nwc/uri';
+import type { LightningProvider } from '../../main/lightning/provider';
+import { decodeBolt11 } from '../../shared/lightning/bolt11';
+import { LightningLedger } from '../stack/lightning/ledger';
+import { startNwcWallet } from '../stack/lightning/nwc-wallet';
+import { startNostrUser, untilRelays as until, useNostrSuite } from '../support/stack-app';
+
+useWebSocketImplementation(WebSocket);
+const suite = useNostrSuite('flash-nwc-service-');
+const SAT = 1000n;
+
+/**
+ * Flash's Lightning for these tests: its default provider is itself an NWC wallet on the ledger
+ * (node "flash"), reached by Flash's NWC client. The backend goes straight to that provider.
+ */
+function backendOver(provider: LightningProvider, labels: Map<string, string>): NwcBackend {
+  return {
+    info: () => provider.info(),
+    balance: () => provider.balance(),
+    async preparePay({ invoice, amountMsat, origin }) {
+      const d = decodeBolt11(invoice);
+      const prepared = await provider.preparePayment({
+        target: { kind: 'bolt11', invoice, paymentHash: d.paymentHash, amountMsat: d.amountMsat },
+        ...(amountMsat !== undefined ? { amountMsat } : {}),
+      });
+      return {
+        paymentHash: d.paymentHash,
+        amountMsat: prepared.amountMsat,
+        feeReserveMsat: 1_000n + prepared.amountMsat / 100n,
+        description: d.description,
+        confirm: () => {
+          labels.set(d.paymentHash, origin.appName);
+          return provider.sendPayment(prepared);
+        },
+      };
+    },
+    createInvoice: (request, origin) =>
+      provider.createInvoice(request).then((c) => {
+        labels.set(c.paymentHash, origin.appName);
+        return c;
+      }),
+    lookup: (hash) => provider.lookupPayment(hash),
+    onPayment: (listener) =>
+      provider.onEvent((e) => {
+        if (e.type === 'payment') listener(e.payment);
+      }),
+  };
+}
+
+/** Another app speaking NIP-47 with nostr-tools, knowing only the URI Flash showed. */
+async function outsideApp(uri: string, scheme: 'nip44_v2' | 'nip04') {
+  const u = parseNwcUri(uri);
+  const relay = await Relay.connect(u.relays[0] ?? '');
+  const clientPub = getPublicKey(u.secret);
+  const answers = new Map<string, (content: string) => void>();
+  const notifications: unknown[] = [];
+  const seal = (text: string) =>
+    scheme === 'nip04'
+      ? nip04.encrypt(u.secret, u.walletPubkey, text)
+      : nip44.encrypt(text, nip44.getConversationKey(u.secret, u.walletPubkey));
+  const open = (payload: string) =>
+    payload.includes('?iv=')
+      ? nip04.decrypt(u.secret, u.walletPubkey, payload)
+      : nip44.decrypt(payload, nip44.getConversationKey(u.secret, u.walletPubkey));
+  const sub = relay.subscribe(
+    [{ kinds: [23195, scheme === 'nip04' ? 23196 : 23197], authors: [u.walletPubkey], '#p': [clientPub] }],
+    {
+      onevent(e: Event) {
+        if (e.kind === 23195) answers.get(e.tags.find((t) => t[0] === 'e')?.[1] ?? '')?.(e.content);
+        else notifications.push(JSON.parse(open(e.content)));
+      },
+    },
+  );
+  const info = async () => {
+    const found: Event[] = [];
+    await new Promise<void>((resolve) => {
+      const s = relay.subscribe([{ kinds: [13194], authors: [u.walletPubkey] }], {
+        onevent: (e: Event) => void found.push(e),
+        oneose: () => {
+          s.close();
+          resolve();
+        },
+      });
+    });
+    return found.sort((a, b) => b.created_at - a.created_at)[0];
+  };
+  return {
+    uri: u,
+    notifications,
+    info,
+    /** Sends one request and resolves with the decrypted answer, or null after `ms`. */
+    async request(method: string, params: Record<string, unknown>, ms = 8000, reuse?: Event) {
+      const event =
+        reuse ??
+        finalizeEvent(
+          {
+            kind: 23194,
+            created_at: Math.floor(Date.now() / 1000),
+            tags: [['p', u.walletPubkey], ...(scheme === 'nip04' ? [] : [['encryption', scheme]])],
+            content: seal(JSON.stringify({ method, params })),
+          },
+          u.secret,
+        );
+      const answer = new Promise<Record<string, unknown> | null>((resolve) => {
+        const t = setTimeout(() => resolve(null), ms);
+        answers.set(event.id, (content) => {
+          clearTimeout(t);
+          resolve(JSON.parse(open(content)) as Record<string, unknown>);
+        });
+      });
+      await relay.publish(event);
+      return { event, answer: await answer };
+    },
+    close() {
+      sub.close();
+      relay.close();
+    },
+  };
+}
+
+async function setup() {
+  const relayA = await suite.relay();
+  const relayB = await suite.relay();
+  const ledger = new LightningLedger();
+  suite.cleanup.add(() => ledger.close());
+  ledger.createNode('stack', { balanceMsat: 100_000_000n * SAT });
+  const walletRelay = await suite.relay();
+  const flashWallet = await startNwcWallet({
+    ledger,
+    node: 'flash',
+    relays: [walletRelay.url],
+    variant: 'nip44',
+    balanceMsat: 1_000_000n * SAT,
+  });
+  suite.cleanup.add(() => flashWallet.stop());
+  const flash = await startNostrUser(suite.dir, 'flash', [relayA.url, relayB.url], {
+    cleanup: suite.cleanup,
+    setRelays: 'expect-ok',
+  });
+  const port = poolPort(flash.nostr);
+  const walletUri = parseNwcUri(flashWallet.uri);
+  const provider = createNwcProvider({
+    walletPubkey: walletUri.walletPubkey,
+    relays: walletUri.relays,
+    secret: () => walletUri.secret,
+    port,
+    log: silentLogger,
+  });
+  await provider.connect();
+  suite.cleanup.add(() => provider.disconnect());
+  const labels = new Map<string, string>();
+  const service = createNwcWalletService({
+    db: flash.db,
+    vault: flash.vault,
+    log: silentLogger,
+    port,
+    userRelays: () => flash.nostr.userRelays().write,
+    backend: () => backendOver(provider, labels),
+    payWaitMs: 5000,
+  });
+  service.start();
+  suite.cleanup.add(() => service.stop());
+  return { ledger, flash, service, labels, relayA, relayB };
+}
+
+describe.each([['nip44_v2' as const], ['nip04' as const]])(
+  'Flash as an NWC service, app speaking %s',
+  (scheme) => {
+    it('publishes its info, pays within the budget, refuses over it with QUOTA_EXCEEDED', async () => {
+      const { ledger, service, labels, flash } = await setup();
+      const { connection, uri } = await service.create({
+        name: 'Damus',
+        budgetSats: 10_000,
+        budgetPeriod: 'day',
+        methods: [
+          'pay_invoice',
+          'get_balance',
+          'make_invoice',
+          'lookup_invoice',
+          'list_transactions',
+          'get_info',
+        ],
+      });
+      expect(connection).toMatchObject({ status: 'active', spentSats: 0, budgetSats: 10_000 });
+      const app = await outsideApp(uri, scheme);
+      suite.cleanup.add(() => app.close());
+
+      const info = await until('info event', () => app.info());
+      expect(info?.content.split(' ')).toEqual(
+        expect.arrayContaining(['pay_invoice', 'get_balance', 'notifications']),
+      );
+      expect(info?.tags).toContainEqual(['encryption', 'nip44_v2 nip04']);
+
+      const balance = await app.request('get_balance', {});
+      // The app sees what its budget still allows, not the wallet.
+      expect(balance.answer).toMatchObject({
+        result_type: 'get_balance',
+        error: null,
+        result: { balance: 10_000_000 },
+      });
+
+      const within = ledger.createInvoice('stack', { amountMsat: 6_000n * SAT, description: 'zap' });
+      const paid = await app.request('pay_invoice', { invoice: within.bolt11 });
+      expect(paid.answer).toMatchObject({
+        result_type: 'pay_invoice',
+        error: null,
+        result: { preimage: within.preimage },
+      });
+      expect(ledger.lookupInvoice('stack', within.paymentHash)?.state).toBe('settled');
+      expect(labels.get(within.paymentHash)).toBe('Damus');
+      await until('payment_sent notification', () =>
+        app.notifications.find(
+          (n) => (n as { notification_type: string }).notification_type === 'payment_sent',
+        ),
+      );
+
+      const over = ledger.createInvoice('stack', { amountMsat: 4_000n * SAT });
+      const refused = await app.request('pay_invoice', { invoice: over.bolt11 });
+      expect(refused.answer).toMatchObject({ result_type: 'pay_invoice', error: { code: 'QUOTA_EXCEEDED' } });
+      expect(ledger.lookupInvoice('stack', over.paymentHash)?.state).toBe('open');
+      const view = service.list().find((c) => c.id === connection.id);
+      expect(view?.spentSats).toBeGreaterThanOrEqual(6_000);
+      expect(view?.spentSats).toBeLessThanOrEqual(6_010);
+
+      // The same request delivered again after a restart (a relay replaying it) is answered again
+      // from the request journal, never paid again.
+      service.stop();
+      flash.nostr.stop();
+      flash.nostr.start();
+      service.start();
+      // Requests are ephemeral: the app's replay is only seen once the subscription is in place.
+      await until('relays open again', () =>
+        flash.nostr.relayStatuses().filter((r) => r.state === 'open').length >= 2 ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const before = ledger.balance('flash').balanceMsat;
+      const replay = await app.request('pay_invoice', {}, 8000, paid.event);
+      expect(replay.answer).toMatchObject({ result: { preimage: within.preimage } });
+      expect(ledger.balance('flash').balanceMsat).toBe(before);
+
+      // Receiving through the app: its invoice, paid by the network, notified to it.
+      const made = await app.request('make_invoice', { amount: 3_000_000, description: 'tip jar' });
+      const bolt11 = (made.answer?.result as { invoice: string }).invoice;
+      expect(decodeBolt11(bolt11).amountMsat).toBe(3_000_000n);
+      await ledger.pay('stack', bolt11);
+      await until('payment_received notification', () =>
+        app.notifications.find(
+          (n) => (n as { notification_type: string }).notification_type === 'payment_received',
+        ),
+      );
+      const list = await app.request('list_transactions', {});
+      const txs = (list.answer?.result as { transactions: { type: string; state: string }[] }).transactions;
+      expect(txs.map((t) => `${t.type}:${t.state}`).sort()).toEqual(['incoming:settled', 'outgoing:settled']);
+    });
+  },
+);
+
+describe('NWC service permissions and revocation', () => {
+  it('answers RESTRICTED for a method not granted, UNAUTHORIZED to a stranger, and nothing once revoked', async () => {
+    const { ledger, service, flash } = await setup();
+    const { connection, uri } = await service.create({
+      name: 'Read-only site',
+      budgetSats: 0,
+      budgetPeriod: 'month',
+      methods: ['get_info', 'make_invoice'],
+    });
+    const app = await outsideApp(uri, 'nip44_v2');
+    suite.cleanup.add(() => app.close());
+    const invoice = ledger.createInvoice('stack', { amountMsat: 1_000n * SAT });
+    const r = await app.request('pay_invoice', { invoice: invoice.bolt11 });
+    expect(r.answer).toMatchObject({ error: { code: 'RESTRICTED' } });
+    const unknown = await app.request('sign_message', { message: 'x' });
+    expect(unknown.answer).toMatchObject({ error: { code: 'NOT_IMPLEMENTED' } });
+
+    // Someone who learned the wallet key but not the secret.
+    const stranger = await outsideApp(
+      uri.replace(/secret=[0-9a-f]+/, `secret=${'42'.repeat(32)}`),
+      'nip44_v2',
+    );
+    suite.cleanup.add(() => stranger.close());
+    expect((await stranger.request('get_info', {})).answer).toMatchObject({
+      error: { code: 'UNAUTHORIZED' },
+    });
+
+    const revoked = await service.revoke(connection.id);
+    expect(revoked.status).toBe('revoked');
+    expect(flash.vault.hasSecret(serviceKeySecretName(connection.id))).toBe(false);
+    const after = await app.request('get_info', {}, 1500);
+    expect(after.answer).toBeNull();
+    const info = await app.info();
+    expect(info?.content).toBe('');
+  });
+
+  it('an expired connection is refused', async () => {
+    const { service } = await setup();
+    const soon = Math.floor(Date.now() / 1000) + 2;
+    const { uri } = await service.create({
+      name: 'Short-lived',
+      budgetSats: 100,
+      budgetPeriod: 'week',
+      expiresAt: soon,
+      methods: ['get_info'],
+    });
+    const app = await outsideApp(uri, 'nip04');
+    suite.cleanup.add(() => app.close());
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await app.request('get_info', {})).answer).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    expect(service.list()[0]?.status).toBe('expired');
+  });
+});
