@@ -14,6 +14,7 @@ export type LightningParseCode = Extract<
   | 'LIGHTNING_BAD_SIGNATURE'
   | 'LIGHTNING_UNKNOWN_FEATURE'
   | 'LIGHTNING_WRONG_NETWORK'
+  | 'LIGHTNING_EXPIRED'
 >;
 
 export class LightningParseError extends FlashError {
