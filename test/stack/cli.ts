@@ -76,6 +76,8 @@ console.log(`  Lightning        fake network (regtest), nodes ${lightningNodes}`
 console.log(
   `                   GET /lightning/nodes /lightning/payments?node= /lightning/invoices?node=, POST /lightning/node /lightning/fund /lightning/invoice /lightning/pay /lightning/fault`,
 );
+for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
+console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 console.log(
   `  Control API      ${stack.controlUrl}  (GET /info /nostr, POST /mine /send /broadcast /fault /lie /electrum /reorg /nostr/forge)`,
 );
@@ -90,6 +92,7 @@ console.log(
     electrumTlsFingerprint: stack.electrumTlsFingerprint,
     controlUrl: stack.controlUrl,
     relays: stack.relays,
+    nwc: Object.fromEntries(Object.values(stack.nwc).map((w) => [w.variant, w.uri])),
     tipHeight: chain.tipHeight,
     stackAddress: chain.stackAddress,
   })}`,

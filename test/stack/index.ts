@@ -8,6 +8,8 @@ import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import type { LieMode } from './lying';
 import type { LightningLedger } from './lightning';
 import { startLightningStack } from './lightning';
+import type { NwcStack } from './lightning/nwc-part';
+import { startNwcStack } from './lightning/nwc-part';
 import { startNostrRelays } from './nostr-relays';
 
 export type { FaultMode } from './electrum-server';
@@ -30,6 +32,8 @@ export interface Stack {
   relays: string[];
   /** The fake Lightning network every Lightning stand-in settles on (see lightning/ledger.ts). */
   lightning: LightningLedger;
+  /** NWC wallet services on `relays`, one per NIP-47 encryption variant, on the `lightning` ledger. */
+  nwc: NwcStack['wallets'];
   setFault(mode: FaultMode): void;
   /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
   setLie(mode: LieMode): void;
@@ -62,6 +66,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(nostr);
     const lightning = await startLightningStack();
     parts.push(lightning);
+    const nwc = await startNwcStack(lightning.ledger, nostr.urls);
+    parts.push(nwc);
     control = await startControlApi({
       routes: parts.flatMap((p) => p.routes),
       ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
@@ -75,6 +81,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       electrumServer: bitcoin.server,
       relays: nostr.urls,
       lightning: lightning.ledger,
+      nwc: nwc.wallets,
       setFault: (mode) => bitcoin.server.setFault(mode),
       setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,
