@@ -68,6 +68,10 @@ console.log(
 );
 console.log(`  TLS fingerprint  ${stack.electrumTlsFingerprint}`);
 for (const url of stack.relays) console.log(`  NOSTR relay      ${url}`);
+console.log(`  BTCPay Server    ${stack.btcpay.url}  (Greenfield stand-in, checked against the spec)`);
+console.log(`  BTCPay API key   ${stack.btcpay.seed.adminKey.apiKey}  (all permissions)`);
+console.log(`  BTCPay store     ${stack.btcpay.seed.store.name}  ${stack.btcpay.seed.store.id}`);
+console.log(`  BTCPay POS app   ${stack.btcpay.seed.app.title}  ${stack.btcpay.seed.app.id}`);
 const lightningNodes = stack.lightning
   .listNodes()
   .map((n) => n.name)
@@ -79,7 +83,7 @@ console.log(
 for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 console.log(
-  `  Control API      ${stack.controlUrl}  (GET /info /nostr, POST /mine /send /broadcast /fault /lie /electrum /reorg /nostr/forge)`,
+  `  Control API      ${stack.controlUrl}  (GET /info /nostr /btcpay, POST /mine /send /broadcast /fault /lie /electrum /reorg /nostr/forge /btcpay/pay /btcpay/expire /btcpay/fault /btcpay/key)`,
 );
 console.log(`  Chain            regtest, tip height ${chain.tipHeight}, stack address ${chain.stackAddress}`);
 console.log(
@@ -93,6 +97,12 @@ console.log(
     controlUrl: stack.controlUrl,
     relays: stack.relays,
     nwc: Object.fromEntries(Object.values(stack.nwc).map((w) => [w.variant, w.uri])),
+    btcpay: {
+      url: stack.btcpay.url,
+      apiKey: stack.btcpay.seed.adminKey.apiKey,
+      storeId: stack.btcpay.seed.store.id,
+      appId: stack.btcpay.seed.app.id,
+    },
     tipHeight: chain.tipHeight,
     stackAddress: chain.stackAddress,
   })}`,

@@ -1,6 +1,8 @@
 import type { ElectrumServer } from '../../shared/contract';
 import type { BitcoinStackOptions } from './bitcoin';
 import { startBitcoinStack } from './bitcoin';
+import type { BtcpayStack } from './btcpay';
+import { startBtcpayStack } from './btcpay';
 import type { RegtestChain } from './chain';
 import type { ControlApi, Route } from './control-api';
 import { startControlApi } from './control-api';
@@ -18,6 +20,7 @@ export { RegtestChain } from './chain';
 
 export interface StackOptions extends BitcoinStackOptions {
   controlPort?: number;
+  btcpayPort?: number;
 }
 
 export interface Stack {
@@ -30,6 +33,8 @@ export interface Stack {
   electrumServer: ElectrumTestServer;
   /** NOSTR relays (ws://127.0.0.1:N), two by default. */
   relays: string[];
+  /** The BTCPay Server stand-in, paid from `chain`, with a demo store and POS app. */
+  btcpay: BtcpayStack;
   /** The fake Lightning network every Lightning stand-in settles on (see lightning/ledger.ts). */
   lightning: LightningLedger;
   /** NWC wallet services on `relays`, one per NIP-47 encryption variant, on the `lightning` ledger. */
@@ -64,6 +69,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(bitcoin);
     const nostr = await startNostrRelays(2);
     parts.push(nostr);
+    const btcpay = await startBtcpayStack({
+      chain: bitcoin.chain,
+      ...(opts.btcpayPort !== undefined ? { port: opts.btcpayPort } : {}),
+    });
+    parts.push(btcpay);
     const lightning = await startLightningStack();
     parts.push(lightning);
     const nwc = await startNwcStack(lightning.ledger, nostr.urls);
@@ -80,6 +90,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       chain: bitcoin.chain,
       electrumServer: bitcoin.server,
       relays: nostr.urls,
+      btcpay,
       lightning: lightning.ledger,
       nwc: nwc.wallets,
       setFault: (mode) => bitcoin.server.setFault(mode),
