@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import fc from 'fast-check';
 import { ERROR_CODES, FlashError } from '../../../shared/errors';
 
@@ -42,7 +43,7 @@ export function fuzzParams<T>(short: number, scale = 1): fc.Parameters<T> {
   return { numRuns, seed: FUZZ_SEED, endOnFailure: false };
 }
 
-/** Runs per property as reported after a run: name -> count. */
+/** Runs per property in this file: name -> count (also appended to $FUZZ_REPORT when set). */
 export const runCounts = new Map<string, number>();
 
 /** Checks a property, fails with fast-check's report (seed, path, shrunk counterexample), and records its run count. */
@@ -64,6 +65,9 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   }
   runCounts.set(name, details.numRuns);
   if (LONG_RUN) console.warn(`[fuzz] ${name}: ${details.numRuns} runs passed`);
+  // Console lines of quick tests can get lost between vitest's workers; a file keeps every count.
+  const report = process.env.FUZZ_REPORT;
+  if (report) fs.appendFileSync(report, `${name}\t${details.numRuns} runs passed\tseed ${FUZZ_SEED}\n`);
 }
 
 /** The project's typed error: a FlashError (or subclass) carrying a code the bridge knows. */
