@@ -3,6 +3,7 @@ import { accountsEn } from './areas/accounts';
 import { networkEn } from './areas/network';
 import { hardwareEn } from './areas/hardware';
 import { sendtoolsEn } from './areas/sendtools';
+import { sendguardEn } from './areas/sendguard';
 import { socialEn } from './areas/social';
 import { nwcEn } from './areas/nwc';
 import { lightningEn } from './areas/lightning';
@@ -462,7 +463,7 @@ export const en = {
   'send.result.sentNote': 'The transaction was sent to the network.',
   'send.result.broadcasting': 'Broadcasting — Flash will retry',
   'send.result.broadcastingNote':
-    'The server did not answer yet. The signed transaction is saved and Flash keeps sending it until it is accepted.',
+    'The network has not taken it yet. The signed transaction is saved and Flash keeps sending it until it is accepted.',
   'send.result.txid': 'Transaction ID',
   'send.result.copyTxid': 'Copy transaction ID',
   'send.result.done': 'Done',
@@ -595,6 +596,7 @@ export const en = {
   ...networkEn,
   ...hardwareEn,
   ...sendtoolsEn,
+  ...sendguardEn,
   ...socialEn,
   ...nwcEn,
   ...lightningEn,

@@ -3,6 +3,7 @@ import { accountsEs } from './areas/accounts';
 import { networkEs } from './areas/network';
 import { hardwareEs } from './areas/hardware';
 import { sendtoolsEs } from './areas/sendtools';
+import { sendguardEs } from './areas/sendguard';
 import { socialEs } from './areas/social';
 import { nwcEs } from './areas/nwc';
 import { lightningEs } from './areas/lightning';
@@ -461,7 +462,7 @@ export const es: Messages = {
   'send.result.sentNote': 'La transacción se ha enviado a la red.',
   'send.result.broadcasting': 'Difundiendo: Flash lo volverá a intentar',
   'send.result.broadcastingNote':
-    'El servidor aún no ha respondido. La transacción firmada está guardada y Flash seguirá enviándola hasta que se acepte.',
+    'La red aún no la ha aceptado. La transacción firmada está guardada y Flash seguirá enviándola hasta que se acepte.',
   'send.result.txid': 'ID de la transacción',
   'send.result.copyTxid': 'Copiar ID de la transacción',
   'send.result.done': 'Hecho',
@@ -601,6 +602,7 @@ export const es: Messages = {
   ...networkEs,
   ...hardwareEs,
   ...sendtoolsEs,
+  ...sendguardEs,
   ...socialEs,
   ...nwcEs,
   ...lightningEs,

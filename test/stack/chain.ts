@@ -438,6 +438,12 @@ export class RegtestChain {
    */
   checkScripts = false;
 
+  /**
+   * The mempool's own fee floor (sat/vB), which a full mempool raises above the relay floor: a tx
+   * paying less is refused for now with "mempool min fee not met", as Core does.
+   */
+  mempoolMinFeeRate = MIN_RELAY_SAT_PER_VB;
+
   /** Accepts a raw transaction into the mempool after the checks a node makes (signatures when `checkScripts`). */
   broadcast(rawHex: string): string {
     return this.admit(rawHex, true);
@@ -508,6 +514,11 @@ export class RegtestChain {
     }
     const fee = inValue - outValue;
     const vsize = tx.virtualSize();
+    // Core checks its mempool's dynamic floor first, then the static relay floor.
+    const mempoolFloor = Math.ceil(vsize * this.mempoolMinFeeRate);
+    if (relayFeeFloor && this.mempoolMinFeeRate > MIN_RELAY_SAT_PER_VB && fee < mempoolFloor) {
+      throw new ChainRejection(`mempool min fee not met, ${fee} < ${mempoolFloor}`);
+    }
     if (relayFeeFloor && fee < vsize * MIN_RELAY_SAT_PER_VB)
       throw new ChainRejection('min relay fee not met');
 

@@ -3,11 +3,20 @@ import type { ChainChange, Coin, RegtestChain } from './chain';
 import { ChainRejection } from './chain';
 
 /**
- * Opt-in BIP125 replace-by-fee for the regtest chain's mempool, as Bitcoin Core applies it:
- * every directly conflicting tx must signal (an input with nSequence < 0xfffffffe), the
- * replacement must pay a higher fee rate than each of them (rule 6), at least their total fee
- * plus its own size at the 1 sat/vB incremental relay fee (rules 3 and 4), evict at most 100 txs
- * (rule 5), and not spend what it evicts. Conflicts and their descendants leave the mempool.
+ * Replace-by-fee in the regtest chain's mempool, as Bitcoin Core (v24-v28) applies BIP125:
+ * - rule 1: every directly conflicting tx signals (an input with nSequence < 0xfffffffe), unless
+ *   the chain is set to full RBF (`fullRbf`, Core 28's default);
+ * - rule 2: no new unconfirmed input: an input may spend a mempool tx only if a conflicting tx
+ *   already spent from that same tx ("replacement-adds-unconfirmed");
+ * - it spends nothing it evicts ("bad-txns-spends-conflicting-tx");
+ * - rule 3: it pays at least the fees of everything it evicts, the conflicts and all their
+ *   descendants ("less fees than conflicting txs");
+ * - rule 4: plus the incremental relay fee (1 sat/vB) on its own size ("not enough additional fees
+ *   to relay");
+ * - rule 5: it evicts at most 100 transactions ("too many potential replacements");
+ * - rule 6: a higher fee rate than each direct conflict ("new feerate ... <= old feerate ...").
+ * Refusals carry Core's words ("insufficient fee, rejecting replacement <txid>, ..."). Conflicts and
+ * their descendants leave the mempool.
  *
  * It wraps `chain.broadcast` on that instance only, so stacks that never call it behave exactly as
  * before (every conflict is `txn-mempool-conflict`). Returns a function that removes the wrapper.
@@ -41,7 +50,11 @@ const displayHex = (hash: Uint8Array): string => Buffer.from(hash).reverse().toS
 
 const enabled = new WeakSet<RegtestChain>();
 
-export function enableReplaceByFee(chain: RegtestChain): () => void {
+/** BTC/kvB with 8 decimals, as Core prints fee rates in its refusals. */
+const btcPerKvb = (fee: number, vsize: number): string => (((fee / vsize) * 1000) / 1e8).toFixed(8);
+const btc = (sats: number): string => (sats / 1e8).toFixed(8);
+
+export function enableReplaceByFee(chain: RegtestChain, opts: { fullRbf?: boolean } = {}): () => void {
   // The stack turns it on by default; tests that ask again get the same single wrapper.
   if (enabled.has(chain)) return () => {};
   enabled.add(chain);
@@ -70,6 +83,7 @@ export function enableReplaceByFee(chain: RegtestChain): () => void {
       if (!(err instanceof ChainRejection) || err.reason !== 'txn-mempool-conflict') throw err;
     }
     const tx = bitcoin.Transaction.fromHex(rawHex);
+    const txid = tx.getId();
     const direct = new Set<string>();
     for (const input of tx.ins) {
       const spender = inner.mempoolSpends.get(key(displayHex(input.hash), input.index));
@@ -77,7 +91,7 @@ export function enableReplaceByFee(chain: RegtestChain): () => void {
     }
     for (const id of direct) {
       const rec = inner.mempool.get(id);
-      if (!rec || !rec.tx.ins.some((i) => i.sequence < 0xfffffffe)) {
+      if (!rec || (!opts.fullRbf && !rec.tx.ins.some((i) => i.sequence < 0xfffffffe))) {
         throw new ChainRejection('txn-mempool-conflict');
       }
     }
@@ -94,24 +108,55 @@ export function enableReplaceByFee(chain: RegtestChain): () => void {
         if (child) queue.push(child);
       });
     }
-    if (order.length > MAX_REPLACED) throw new ChainRejection('too many potential replacements');
+    if (order.length > MAX_REPLACED) {
+      throw new ChainRejection(
+        `too many potential replacements, rejecting replacement ${txid}; too many potential replacements (${order.length} > ${MAX_REPLACED})`,
+      );
+    }
+    // Rule 2: the txs the conflicts spend from are the only unconfirmed parents it may have.
+    const conflictParents = new Set<string>();
+    for (const id of direct) {
+      for (const i of (inner.mempool.get(id) as Rec).tx.ins) conflictParents.add(displayHex(i.hash));
+    }
     let inValue = 0;
-    for (const input of tx.ins) {
-      const k = key(displayHex(input.hash), input.index);
+    tx.ins.forEach((input, idx) => {
+      const parent = displayHex(input.hash);
+      const k = key(parent, input.index);
       const coin = inner.utxos.get(k) ?? inner.mempoolOutputs.get(k);
       if (!coin) throw new ChainRejection('bad-txns-inputs-missingorspent');
-      if (order.includes(coin.txid)) throw new ChainRejection('bad-txns-spends-conflicting-tx');
+      if (order.includes(coin.txid)) {
+        throw new ChainRejection(
+          `bad-txns-spends-conflicting-tx, ${txid} spends conflicting transaction ${coin.txid}`,
+        );
+      }
+      if (inner.mempool.has(parent) && !conflictParents.has(parent)) {
+        throw new ChainRejection(
+          `replacement-adds-unconfirmed, replacement ${txid} adds unconfirmed input, idx ${idx}`,
+        );
+      }
       inValue += coin.value;
-    }
+    });
     const fee = inValue - tx.outs.reduce((s, o) => s + Number(o.value), 0);
     const vsize = tx.virtualSize();
     for (const id of direct) {
       const rec = inner.mempool.get(id) as Rec;
-      if (fee * rec.vsize <= rec.fee * vsize) throw new ChainRejection('insufficient fee: rate not higher');
+      if (fee * rec.vsize <= rec.fee * vsize) {
+        throw new ChainRejection(
+          `insufficient fee, rejecting replacement ${txid}; new feerate ${btcPerKvb(fee, vsize)} <= old feerate ${btcPerKvb(rec.fee, rec.vsize)}`,
+        );
+      }
     }
     const replacedFees = order.reduce((s, id) => s + (inner.mempool.get(id)?.fee ?? 0), 0);
-    if (fee < replacedFees + vsize * INCREMENTAL_RELAY_SAT_PER_VB) {
-      throw new ChainRejection('insufficient fee: does not pay for the replaced transactions and its relay');
+    if (fee < replacedFees) {
+      throw new ChainRejection(
+        `insufficient fee, rejecting replacement ${txid}, less fees than conflicting txs; ${btc(fee)} < ${btc(replacedFees)}`,
+      );
+    }
+    const relay = vsize * INCREMENTAL_RELAY_SAT_PER_VB;
+    if (fee - replacedFees < relay) {
+      throw new ChainRejection(
+        `insufficient fee, rejecting replacement ${txid}, not enough additional fees to relay; ${btc(fee - replacedFees)} < ${btc(relay)}`,
+      );
     }
     const evicted = order.map((id) => inner.mempool.get(id) as Rec);
     const touched = new Set<string>();

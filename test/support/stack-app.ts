@@ -48,6 +48,8 @@ export interface StackAppOptions {
   dbName?: string;
   /** Build the send service; 'offline' hands it a server-less Electrum (the network died before broadcast). */
   send?: 'online' | 'offline';
+  /** Broadcast retry backoff of the send service (default: the service's own). */
+  sendRetry?: { baseMs: number; maxMs: number };
   /** Build the coin-control service. */
   coins?: true;
   /**
@@ -159,6 +161,7 @@ export async function startStackApp<const O extends StackAppOptions>(
         electrum: opts.send === 'offline' ? offlineElectrum(electrum) : electrum,
         bus,
         log: silentLogger,
+        ...(opts.sendRetry ? { retry: opts.sendRetry } : {}),
       })
     : null;
   const coins = opts.coins ? createCoinsService({ db, bus, log: silentLogger }) : null;

@@ -6,6 +6,8 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { useI18n } from '../../i18n';
 import { DraftSummary } from '../send/DraftSummary';
+import { EvictedPayments } from '../send/EvictedPayments';
+import { FeeWarning, feeCleared } from '../send/FeeWarning';
 import type { DeviceAccount } from './use-device-account';
 
 type Phase = 'review' | 'device' | 'broadcasting';
@@ -21,7 +23,9 @@ export function ConfirmOnDevice(props: {
   onBack: () => void;
   onSent: (result: { txid: string; state: 'broadcast' | 'broadcasting' }) => void;
 }) {
-  const { account, draft, onBack, onSent } = props;
+  const { account, onBack, onSent } = props;
+  // The fee warning's acceptance comes back as a newer copy of the same draft.
+  const [draft, setDraft] = useState(props.draft);
   const { t, separators } = useI18n();
   const flash = useFlash();
   const id = useId();
@@ -54,6 +58,7 @@ export function ConfirmOnDevice(props: {
         {phase === 'review' ? t('hardware.send.title') : t('hardware.send.waitingTitle')}
       </h2>
       <p>{t('hardware.send.explain', { vendor })}</p>
+      {phase === 'review' && <EvictedPayments draft={draft} />}
       {phase === 'review' ? (
         <DraftSummary draft={draft} />
       ) : (
@@ -83,9 +88,10 @@ export function ConfirmOnDevice(props: {
       )}
       <ErrorAlert error={error} />
       {error && phase === 'review' && <p className="hint">{t('hardware.send.kept')}</p>}
+      {phase === 'review' && <FeeWarning draft={draft} onAccepted={setDraft} />}
       {phase === 'review' && (
         <div className="actions">
-          <button type="button" className="button-primary" onClick={start}>
+          <button type="button" className="button-primary" onClick={start} disabled={!feeCleared(draft)}>
             {error ? t('hardware.send.retry') : t('hardware.send.sign')}
           </button>
           <button type="button" onClick={onBack}>

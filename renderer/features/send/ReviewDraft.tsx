@@ -6,6 +6,9 @@ import { CopyButton } from '../../components/CopyButton';
 import { useI18n } from '../../i18n';
 import { AnimatedQr } from './AnimatedQr';
 import { DraftSummary } from './DraftSummary';
+import { EvictedPayments } from './EvictedPayments';
+import { FeeWarning, feeCleared } from './FeeWarning';
+import { PendingPayments } from './PendingPayments';
 import { base64ToBytes, rememberFeeRate } from './send-text';
 import { SendErrorAlert } from './SendErrorAlert';
 
@@ -20,7 +23,9 @@ export function ReviewDraft(props: {
   onBack: () => void;
   onSent: (result: SentResult) => void;
 }) {
-  const { draft, onBack, onSent } = props;
+  const { onBack, onSent } = props;
+  // The fee warning's acceptance comes back as a newer copy of the same draft.
+  const [draft, setDraft] = useState(props.draft);
   const { t } = useI18n();
   const flash = useFlash();
   const id = useId();
@@ -70,10 +75,17 @@ export function ReviewDraft(props: {
       {draft.kind === 'cpfp' && draft.parentTxid && (
         <p className="hint">{t('send.review.child', { txid: draft.parentTxid })}</p>
       )}
+      <EvictedPayments draft={draft} />
       <DraftSummary draft={draft} detailed />
+      <FeeWarning draft={draft} onAccepted={setDraft} />
       <SendErrorAlert error={confirm.error} />
       <div className="actions">
-        <button type="button" className="button-primary" onClick={sendNow} disabled={confirm.busy}>
+        <button
+          type="button"
+          className="button-primary"
+          onClick={sendNow}
+          disabled={confirm.busy || !feeCleared(draft)}
+        >
           {confirm.busy ? t('send.review.sending') : t('send.review.sendNow')}
         </button>
         <button type="button" onClick={onBack} disabled={confirm.busy}>
@@ -119,8 +131,16 @@ export function ReviewDraft(props: {
   );
 }
 
-/** Step 3: the broadcast answer. */
-export function SendResult({ result, onDone }: { result: SentResult; onDone: () => void }) {
+/** Step 3: the broadcast answer; a payment still waiting shows why and when it is tried again. */
+export function SendResult({
+  walletId,
+  result,
+  onDone,
+}: {
+  walletId: string;
+  result: SentResult;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const id = useId();
   return (
@@ -131,6 +151,7 @@ export function SendResult({ result, onDone }: { result: SentResult; onDone: () 
       <p role="status">
         {result.state === 'broadcast' ? t('send.result.sentNote') : t('send.result.broadcastingNote')}
       </p>
+      {result.state === 'broadcasting' && <PendingPayments walletId={walletId} />}
       <p className="label" id={`${id}-txid`}>
         {t('send.result.txid')}
       </p>

@@ -47,7 +47,8 @@ export function SendFlow(props: {
       </DeviceSendGate>
     );
   }
-  if (step.name === 'result') return <SendResult result={step.result} onDone={() => onClose(true)} />;
+  if (step.name === 'result')
+    return <SendResult walletId={walletId} result={step.result} onDone={() => onClose(true)} />;
   switch (start.kind) {
     case 'send':
       return (

@@ -11,6 +11,7 @@ import { AccountsPanel } from '../accounts/AccountsPanel';
 import { WalletSetup } from '../onboarding/WalletSetup';
 import type { SendStart } from '../send/SendFlow';
 import { SendFlow } from '../send/SendFlow';
+import { PendingPayments } from '../send/PendingPayments';
 import { ActivityList } from './ActivityList';
 import { BalanceCard } from './BalanceCard';
 import { CoinsPanel } from './CoinsPanel';
@@ -166,6 +167,7 @@ function WalletScreen({
               {t('send.wallet.messages')}
             </button>
           </div>
+          <PendingPayments walletId={walletId} />
           <div className="wallet-grid">
             <BalanceCard balance={data.balance} />
             <ReceivePanel receive={data.receive} />
