@@ -26,6 +26,36 @@ import { createLyingBackend } from './lying';
 export type FaultMode = 'none' | 'garbage' | 'silent' | 'down';
 export const FAULT_MODES: readonly FaultMode[] = ['none', 'garbage', 'silent', 'down'];
 
+/**
+ * A server that takes time to answer, modelled on what issue 15 measured against Fulcrum 2.1.1
+ * with Bitcoin Core 31 on one 2-core machine (a 1,000-address, 5,000-transaction first sync):
+ * - the client waited 12.5 s over about 250 sequential round trips, while the servers burned
+ *   3.3 s of CPU between them: about 37 ms of every round trip was neither side computing, so
+ *   each request line (one request, or one whole batch) costs a fixed delay, half on the way in
+ *   and half on the way back;
+ * - Fulcrum used 1.7 s of CPU for about 12,000 requests (0.14 ms each) and Bitcoin Core 1.6 s
+ *   for the 5,000 `blockchain.transaction.get` it was asked to look up (0.32 ms more each);
+ * - that work runs on as many workers as the machine has cores, and a connection's lines queue
+ *   for them: a batch is not free, and a flood of batches waits its turn.
+ */
+export interface LatencyProfile {
+  /** Round trip added to every request line, whatever it holds. */
+  requestDelayMs: number;
+  /** Work per request inside a line. */
+  itemCostMs: number;
+  /** Work per request of these methods instead of `itemCostMs`. */
+  methodCostMs?: Readonly<Record<string, number>>;
+  /** Requests of one connection worked on at once. */
+  workers: number;
+}
+
+export const FULCRUM_LATENCY: LatencyProfile = {
+  requestDelayMs: 37,
+  itemCostMs: 0.14,
+  methodCostMs: { 'blockchain.transaction.get': 0.46 },
+  workers: 2,
+};
+
 export interface ListenOptions {
   transport: 'tcp' | 'tls';
   /** 0 picks a free port. */
@@ -48,6 +78,9 @@ export interface ElectrumTestServer {
   /** Dialect faults (see electrum-methods.ts), replacing the current set; [] for none. */
   setQuirks(quirks: readonly DialectQuirk[]): void;
   readonly quirks: readonly DialectQuirk[];
+  /** Answers late, as a real server over a real network does (see LatencyProfile); null: at once. */
+  setLatency(profile: LatencyProfile | null): void;
+  readonly latency: LatencyProfile | null;
   /** Open client connections (for tests that check clean-up). */
   readonly connectionCount: number;
   close(): Promise<void>;
@@ -62,6 +95,11 @@ interface Session {
   /** For the 'rate-limit' quirk: requests still allowed in the current second. */
   budget: number;
   budgetAt: number;
+  /** Latency mode: when this connection's workers are next free (ms, performance clock). */
+  busyUntil: number;
+  /** Latency mode: replies waiting for their time, in order. */
+  outbox: { at: number; payload: JsonValue | string | null; close: boolean }[];
+  outboxTimer: NodeJS.Timeout | null;
 }
 
 /** Requests per second a 'rate-limit' server answers before it says "excessive resource usage". */
@@ -77,6 +115,7 @@ export function createElectrumServer(opts: {
   backend?: ElectrumBackend;
   protocol?: ProtocolOffer;
   quirks?: readonly DialectQuirk[];
+  latency?: LatencyProfile | null;
 }): ElectrumTestServer {
   const lying = opts.backend ? null : createLyingBackend(opts.chain);
   const backend = opts.backend ?? (lying as ElectrumBackend);
@@ -87,6 +126,7 @@ export function createElectrumServer(opts: {
   let closed = false;
   let offer: ProtocolOffer = opts.protocol ?? DEFAULT_PROTOCOL_OFFER;
   let quirks = new Set<DialectQuirk>(opts.quirks ?? []);
+  let latency: LatencyProfile | null = opts.latency ?? null;
   const quirk = (q: DialectQuirk): boolean => quirks.has(q);
 
   const info = (): ServerInfo => ({
@@ -113,10 +153,64 @@ export function createElectrumServer(opts: {
     return true;
   };
 
-  const write = (session: Session, payload: JsonValue | string): void => {
+  const writeNow = (session: Session, payload: JsonValue | string): void => {
     if (session.socket.destroyed) return;
     session.socket.write((typeof payload === 'string' ? payload : JSON.stringify(payload)) + '\n');
   };
+
+  /** When the reply to a line holding `calls` leaves, in latency mode (null: now). */
+  const replyTime = (session: Session, calls: readonly JsonValue[]): number | null => {
+    if (!latency) return null;
+    const now = performance.now();
+    let work = 0;
+    for (const c of calls) {
+      const method =
+        typeof c === 'object' && c !== null && !Array.isArray(c) && typeof c.method === 'string'
+          ? c.method
+          : '';
+      work += latency.methodCostMs?.[method] ?? latency.itemCostMs;
+    }
+    const arrives = now + latency.requestDelayMs / 2;
+    const start = Math.max(arrives, session.busyUntil);
+    session.busyUntil = start + work / Math.max(1, latency.workers);
+    return session.busyUntil + latency.requestDelayMs / 2;
+  };
+
+  const pumpOutbox = (session: Session): void => {
+    session.outboxTimer = null;
+    const now = performance.now();
+    while (session.outbox.length > 0 && (session.outbox[0]?.at ?? Infinity) <= now + 0.5) {
+      const next = session.outbox.shift();
+      if (!next) break;
+      if (next.payload !== null) writeNow(session, next.payload);
+      if (next.close) {
+        session.socket.end();
+        session.outbox.length = 0;
+        return;
+      }
+    }
+    const head = session.outbox[0];
+    if (head) session.outboxTimer = setTimeout(() => pumpOutbox(session), Math.max(0, head.at - now));
+  };
+
+  /** Sends a reply now, or at `at` (after every reply queued before it: one connection, one order). */
+  /** `payload` null: nothing to say, only the close. */
+  const reply = (
+    session: Session,
+    payload: JsonValue | string | null,
+    at: number | null,
+    close = false,
+  ): void => {
+    if (at === null && session.outbox.length === 0) {
+      if (payload !== null) writeNow(session, payload);
+      if (close) session.socket.end();
+      return;
+    }
+    const last = session.outbox[session.outbox.length - 1];
+    session.outbox.push({ at: Math.max(at ?? 0, last?.at ?? 0), payload, close });
+    if (session.outboxTimer === null) pumpOutbox(session);
+  };
+  const write = writeNow;
 
   const answer = (request: JsonValue, session: Session): { reply: JsonValue | null; close: boolean } => {
     if (typeof request !== 'object' || request === null || Array.isArray(request)) {
@@ -170,6 +264,7 @@ export function createElectrumServer(opts: {
         if (quirk('close-on-error')) session.socket.end();
         return;
       }
+      const at = replyTime(session, parsed);
       const replies: JsonValue[] = [];
       let close = false;
       for (const request of parsed) {
@@ -177,13 +272,15 @@ export function createElectrumServer(opts: {
         if (out.reply !== null) replies.push(out.reply);
         close ||= out.close || (quirk('close-on-error') && isError(out.reply));
       }
-      if (replies.length > 0) write(session, replies);
-      if (close) session.socket.end();
+      if (replies.length > 0) reply(session, replies, at, close);
+      else if (close) reply(session, null, at, true);
       return;
     }
+    const at = replyTime(session, [parsed]);
     const out = answer(parsed, session);
-    if (out.reply !== null) write(session, out.reply);
-    if (out.close || (quirk('close-on-error') && isError(out.reply))) session.socket.end();
+    const close = out.close || (quirk('close-on-error') && isError(out.reply));
+    if (out.reply !== null) reply(session, out.reply, at, close);
+    else if (close) reply(session, null, at, true);
   };
 
   const startSession = (socket: net.Socket): void => {
@@ -193,6 +290,9 @@ export function createElectrumServer(opts: {
       buffer: '',
       budget: RATE_LIMIT_PER_SECOND,
       budgetAt: Date.now(),
+      busyUntil: 0,
+      outbox: [],
+      outboxTimer: null,
     };
     sessions.add(session);
     socket.setEncoding('utf8');
@@ -207,7 +307,11 @@ export function createElectrumServer(opts: {
       }
       if (session.buffer.length > MAX_REQUEST_LINE) socket.destroy();
     });
-    socket.on('close', () => sessions.delete(session));
+    socket.on('close', () => {
+      sessions.delete(session);
+      if (session.outboxTimer) clearTimeout(session.outboxTimer);
+      session.outbox.length = 0;
+    });
   };
 
   const onChainChange = (change: ChainChange): void => {
@@ -304,6 +408,12 @@ export function createElectrumServer(opts: {
     },
     get quirks() {
       return [...quirks];
+    },
+    setLatency(next) {
+      latency = next;
+    },
+    get latency() {
+      return latency;
     },
     get connectionCount() {
       return rawSockets.size;

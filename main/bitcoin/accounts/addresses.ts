@@ -1,4 +1,7 @@
 import * as ecc from '@bitcoinerlab/secp256k1';
+import { ripemd160 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bech32 } from '@scure/base';
 import type { HDKey } from '@scure/bip32';
 import { initEccLib, payments, type Network as BtcNetwork } from 'bitcoinjs-lib';
 import type { Network } from '../../../shared/contract';
@@ -6,6 +9,7 @@ import { FlashError } from '../../../shared/errors';
 import { CHANGE_CHAIN, RECEIVE_CHAIN, type Chain } from '../wallet/constants';
 import { scriptHashOf } from '../wallet/derivation';
 import { networkParams } from '../wallet/networks';
+import { publicChildDeriver } from './child-keys';
 import { parseExtendedKey } from './extended-keys';
 import type { ScriptType } from './types';
 
@@ -39,6 +43,15 @@ export function scriptFor(
   publicKey: Uint8Array,
   network: BtcNetwork,
 ): { address: string; scriptPubKey: Uint8Array } {
+  // The common case written out: bitcoinjs's payment objects check and recompute more than a
+  // fresh child key needs, which made them most of the cost of deriving a big wallet.
+  if (scriptType === 'wpkh' && publicKey.length === 33) {
+    const hash = ripemd160(sha256(publicKey));
+    const scriptPubKey = new Uint8Array(22);
+    scriptPubKey[1] = 0x14;
+    scriptPubKey.set(hash, 2);
+    return { address: bech32.encode(network.bech32, [0, ...bech32.toWords(hash)]), scriptPubKey };
+  }
   let payment: payments.Payment;
   switch (scriptType) {
     case 'pkh':
@@ -79,8 +92,8 @@ export function createAccountAddressDeriver(
   const account =
     typeof accountKey === 'string' ? parseExtendedKey(accountKey, { network }).hdkey : accountKey;
   const btc = networkParams(network).btc;
-  // The chain nodes are reused for every index: deriving them each time would double the EC work.
-  const chainNodes = new Map<Chain, HDKey>();
+  // The chain nodes are derived once; their children through one deriver each (see child-keys.ts).
+  const children = new Map<Chain, (index: number) => Uint8Array>();
   const derive = (chain: Chain, index: number): AccountAddress => {
     if (chain !== RECEIVE_CHAIN && chain !== CHANGE_CHAIN) {
       throw new FlashError('BAD_INPUT', 'Address chain must be 0 (receive) or 1 (change).', { chain });
@@ -94,13 +107,14 @@ export function createAccountAddressDeriver(
         },
       );
     }
-    let node = chainNodes.get(chain);
-    if (!node) {
-      node = account.deriveChild(chain);
-      chainNodes.set(chain, node);
+    let child = children.get(chain);
+    if (!child) {
+      const node = account.deriveChild(chain);
+      if (!node.publicKey || !node.chainCode) throw new Error('xpub derivation produced no public key');
+      child = publicChildDeriver(node.publicKey, node.chainCode);
+      children.set(chain, child);
     }
-    const publicKey = node.deriveChild(index).publicKey;
-    if (!publicKey) throw new Error('xpub derivation produced no public key');
+    const publicKey = child(index);
     const { address, scriptPubKey } = scriptFor(scriptType, publicKey, btc);
     return { chain, index, address, scriptPubKey, scriptHash: scriptHashOf(scriptPubKey), publicKey };
   };

@@ -61,6 +61,72 @@ export function verifyMerkleProof(
   merkleRoot: string,
   opts: MerkleOptions = {},
 ): MerkleCheck {
+  return checkProof(txid, branch, pos, merkleRoot, opts, hashPair, fromDisplayHex);
+}
+
+/** One transaction's proof within a block, as `blockchain.transaction.get_merkle` gives it. */
+export interface BlockProof {
+  txid: string;
+  branch: readonly string[];
+  pos: number;
+}
+
+/**
+ * The proofs of many transactions of one block, checked together: every proof still gets each
+ * check of `verifyMerkleProof`, but their branches meet near the root, so a pair of nodes already
+ * hashed at the same place of the tree is not hashed again (compared byte for byte first: a
+ * server cannot slip a different pair through under a position another proof used).
+ */
+export function verifyBlockProofs(
+  merkleRoot: string,
+  proofs: readonly BlockProof[],
+  opts: MerkleOptions = {},
+): MerkleCheck[] {
+  const known = new Map<string, { left: Uint8Array; right: Uint8Array; parent: Uint8Array }>();
+  const decoded = new Map<string, Uint8Array>();
+  const decode = (hex: string): Uint8Array => {
+    let bytes = decoded.get(hex);
+    if (!bytes) {
+      bytes = fromDisplayHex(hex);
+      decoded.set(hex, bytes);
+    }
+    return bytes;
+  };
+  return proofs.map((p) =>
+    checkProof(
+      p.txid,
+      p.branch,
+      p.pos,
+      merkleRoot,
+      opts,
+      (left, right, level, index) => {
+        const key = `${level}:${index}`;
+        const seen = known.get(key);
+        if (seen && equalBytes(seen.left, left) && equalBytes(seen.right, right)) return seen.parent;
+        const parent = hashPair(left, right);
+        known.set(key, { left, right, parent });
+        return parent;
+      },
+      decode,
+    ),
+  );
+}
+
+type PairHasher = (left: Uint8Array, right: Uint8Array, level: number, index: number) => Uint8Array;
+
+function hashPair(left: Uint8Array, right: Uint8Array): Uint8Array {
+  return hash256(concatBytes(left, right));
+}
+
+function checkProof(
+  txid: string,
+  branch: readonly string[],
+  pos: number,
+  merkleRoot: string,
+  opts: MerkleOptions,
+  pair: PairHasher,
+  decode: (displayHex: string) => Uint8Array,
+): MerkleCheck {
   if (!HEX64.test(txid) || !HEX64.test(merkleRoot) || !branch.every((b) => HEX64.test(b))) {
     return { ok: false, fault: 'malformed', message: 'hashes must be 64 hex characters' };
   }
@@ -81,8 +147,9 @@ export function verifyMerkleProof(
   let node = fromDisplayHex(txid);
   let i = pos;
   let width = opts.txCount;
+  let level = 0;
   for (const siblingHex of branch) {
-    const sibling = fromDisplayHex(siblingHex);
+    const sibling = decode(siblingHex);
     const same = equalBytes(sibling, node);
     if (i & 1) {
       if (same) {
@@ -100,8 +167,10 @@ export function verifyMerkleProof(
         };
       }
     }
-    node = i & 1 ? hash256(concatBytes(sibling, node)) : hash256(concatBytes(node, sibling));
-    i = Math.floor(i / 2);
+    const up = Math.floor(i / 2);
+    node = i % 2 === 1 ? pair(sibling, node, level, up) : pair(node, sibling, level, up);
+    i = up;
+    level += 1;
     if (width !== undefined) width = Math.ceil(width / 2);
   }
   if (toDisplayHex(node) !== merkleRoot.toLowerCase()) {

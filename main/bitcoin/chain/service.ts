@@ -22,7 +22,8 @@ import type { BlockHeader } from './header';
 import { parseHeaderHex } from './header';
 import type { ConnectResult, RemovedHeader, StoredHeader } from './header-chain';
 import { HeaderChain, HeaderError } from './header-chain';
-import { checkTxSize, verifyMerkleProof } from './merkle';
+import type { BlockProof, MerkleCheck } from './merkle';
+import { checkTxSize, verifyBlockProofs, verifyMerkleProof } from './merkle';
 import type { ChainNetwork, ChainParams } from './params';
 import { chainParams, RETARGET_INTERVAL } from './params';
 import type { ChainRepository, ProofState, TxProof } from './repository';
@@ -83,6 +84,8 @@ export interface TxVerification {
   reason: VerifyReason | null;
   /** The block the proof was checked against (verified only). */
   blockHash: string | null;
+  /** The transaction's bytes when this call fetched them (checked to hash to `txid`). */
+  rawTx?: Uint8Array;
 }
 
 export interface VerifyRequest {
@@ -123,8 +126,14 @@ export interface ChainService {
   /** Resolves when no header work is queued. */
   idle(): Promise<void>;
   verifyTransaction(txid: string, height: number, rawTx?: Uint8Array | string): Promise<TxVerification>;
-  /** The same for many transactions, batched (one round trip per kind of request). */
-  verifyTransactions(requests: readonly VerifyRequest[]): Promise<TxVerification[]>;
+  /**
+   * The same for many transactions, batched (one round trip per kind of request). With
+   * `keepRaw`, the bytes fetched for a request without `rawTx` come back in its result.
+   */
+  verifyTransactions(
+    requests: readonly VerifyRequest[],
+    opts?: { keepRaw?: boolean },
+  ): Promise<TxVerification[]>;
   /** The last recorded verification of a transaction, without network. */
   proof(txid: string): TxVerification | null;
   onTip(listener: (tip: ChainTip) => void): () => void;
@@ -162,6 +171,8 @@ interface Session {
   tainted: boolean;
   /** Replies in a shape the negotiated protocol does not allow, since the last well-formed one. */
   protocolFaults: number;
+  /** Blocks whose coinbase proof this server got wrong. */
+  blockFaults: Map<string, LieReason>;
   dispose: (() => void)[];
 }
 
@@ -184,6 +195,8 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
   const lieListeners = new Set<(event: LieEvent) => void>();
   /** Tree depth per block hash, learnt from the coinbase's proof. */
   const depthCache = new Map<string, number>();
+  /** Coinbase look-ups under way per block hash: verifications running side by side share them. */
+  const depthLookups = new Map<string, Promise<void>>();
   let session: Session | null = null;
   let queue: Promise<void> = Promise.resolve();
   let unsubscribeConnected: (() => void) | null = null;
@@ -228,6 +241,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       closed: false,
       tainted: false,
       protocolFaults: 0,
+      blockFaults: new Map(),
       dispose: [],
     };
     session = s;
@@ -463,7 +477,10 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
     return v;
   }
 
-  async function verifyTransactions(requests: readonly VerifyRequest[]): Promise<TxVerification[]> {
+  async function verifyTransactions(
+    requests: readonly VerifyRequest[],
+    opts: { keepRaw?: boolean } = {},
+  ): Promise<TxVerification[]> {
     await idleQueue();
     const s = session;
     const ctx = s?.ctx ?? context(networkOf());
@@ -511,7 +528,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
     });
     if (s && todo.length > 0) {
       try {
-        await verifyOnline(s, requests, todo, out, result);
+        await verifyOnline(s, requests, todo, out, result, opts.keepRaw === true);
       } catch (err) {
         log.warn('verification failed', { error: describe(err) });
       }
@@ -536,6 +553,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
     todo: number[],
     out: (TxVerification | undefined)[],
     make: Make,
+    keepRaw: boolean,
   ): Promise<void> {
     const { ctx, client } = s;
     const { chain } = ctx;
@@ -572,10 +590,17 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
 
     const needRaw = pending.filter((p) => p.r.rawTx === undefined);
     const blocks = new Map<string, { height: number; header: BlockHeader }>();
-    for (const p of pending)
-      if (!depthCache.has(p.header.hash)) blocks.set(p.header.hash, { height: p.r.height, header: p.header });
-    const blockList = [...blocks.values()];
-    const [merkles, raws, coinbases] = await Promise.all([
+    const waitFor = new Set<Promise<void>>();
+    for (const p of pending) {
+      const hash = p.header.hash;
+      if (depthCache.has(hash) || s.blockFaults.has(hash)) continue;
+      const under = depthLookups.get(hash);
+      if (under) waitFor.add(under);
+      else blocks.set(hash, { height: p.r.height, header: p.header });
+    }
+    // Proofs, transactions and the coinbases of blocks not seen yet leave in one flight.
+    waitFor.add(learnDepths(s, [...blocks.values()]));
+    const [merkles, raws] = await Promise.all([
       settledBatch(
         client,
         pending.map((p) => ({ method: 'blockchain.transaction.get_merkle', params: [p.r.txid, p.r.height] })),
@@ -584,15 +609,44 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
         client,
         needRaw.map((p) => ({ method: 'blockchain.transaction.get', params: [p.r.txid] })),
       ),
-      settledBatch(
-        client,
-        blockList.map((b) => ({ method: 'blockchain.transaction.id_from_pos', params: [b.height, 0, true] })),
-      ),
     ]);
-    if (s.closed) return;
+    // A coinbase caught lying may have dropped the connection: what was received is judged anyway.
+    await Promise.all(waitFor);
 
-    // The tree depth of each block, from its coinbase: a real coinbase (fetched and checked) whose
-    // branch leads to the root. A depth learnt any other way could come from an inner node.
+    // A block announced meanwhile (maybe a reorg) is applied before judging the answers, so a
+    // proof refused because its block just went away is not taken for a lie.
+    await idleQueue();
+    const rawOf = new Map<number, Settled>();
+    needRaw.forEach((p, k) => rawOf.set(p.i, raws[k] as Settled));
+    // Answers already received are judged even if the connection has closed meanwhile; the
+    // records of one call commit together.
+    deps.db.transaction(() => judge(s, requests, pending, merkles, rawOf, out, make, keepRaw))();
+  }
+
+  /** Learns each block's tree depth from its coinbase's proof (a real coinbase, fetched and checked). */
+  function learnDepths(s: Session, blocks: { height: number; header: BlockHeader }[]): Promise<void> {
+    if (blocks.length === 0) return Promise.resolve();
+    const job = lookUpCoinbases(s, blocks).catch((err: unknown) => {
+      log.warn('coinbase proofs failed', { error: describe(err) });
+    });
+    for (const b of blocks) depthLookups.set(b.header.hash, job);
+    void job.finally(() => {
+      for (const b of blocks) if (depthLookups.get(b.header.hash) === job) depthLookups.delete(b.header.hash);
+    });
+    return job;
+  }
+
+  async function lookUpCoinbases(
+    s: Session,
+    blockList: { height: number; header: BlockHeader }[],
+  ): Promise<void> {
+    const { client } = s;
+    const coinbases = await settledBatch(
+      client,
+      blockList.map((b) => ({ method: 'blockchain.transaction.id_from_pos', params: [b.height, 0, true] })),
+    );
+    if (s.closed) return;
+    // A depth learnt any other way than from a real coinbase could come from an inner node.
     const coinbaseIds = coinbases.map((c) => {
       const parsed = c.ok ? IdFromPosReply.safeParse(c.value) : null;
       return parsed?.success ? parsed.data.tx_hash : null;
@@ -606,7 +660,6 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
     if (s.closed) return;
     let next = 0;
     const coinbaseRaw = coinbaseIds.map((id) => (id === null ? null : (fetched[next++] ?? null)));
-    const blockFault = new Map<string, LieReason>();
     blockList.forEach((b, k) => {
       const c = coinbases[k];
       const parsed = c?.ok ? IdFromPosReply.safeParse(c.value) : null;
@@ -628,30 +681,47 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       if (raw && !raw.ok && !isRefusal(raw.error)) return;
       const tx = raw?.ok ? decodeTx(raw.value) : null;
       if (!proof.ok) {
-        blockFault.set(b.header.hash, 'bad-merkle');
+        s.blockFaults.set(b.header.hash, 'bad-merkle');
         lie(s, 'bad-merkle', `coinbase proof of block ${b.height}: ${proof.message}`);
         return;
       }
       if (!tx || tx.txid !== parsed.data.tx_hash.toLowerCase() || !tx.isCoinbase || tx.strippedSize === 64) {
-        blockFault.set(b.header.hash, 'wrong-tx');
+        s.blockFaults.set(b.header.hash, 'wrong-tx');
         lie(s, 'wrong-tx', `the coinbase of block ${b.height} does not check out`);
         return;
       }
       depthCache.set(b.header.hash, parsed.data.merkle.length);
     });
+  }
 
-    // A block announced meanwhile (maybe a reorg) is applied before judging the answers, so a
-    // proof refused because its block just went away is not taken for a lie.
-    await idleQueue();
-    const rawOf = new Map<number, Settled>();
-    needRaw.forEach((p, k) => rawOf.set(p.i, raws[k] as Settled));
-    // Answers already received are judged even if the connection has closed meanwhile.
+  /** Judges the server's answers for `pending`; the merkle proofs of one block are checked together. */
+  function judge(
+    s: Session,
+    requests: readonly VerifyRequest[],
+    pending: { i: number; r: VerifyRequest; header: BlockHeader }[],
+    merkles: Settled[],
+    rawOf: Map<number, Settled>,
+    out: (TxVerification | undefined)[],
+    make: Make,
+    keepRaw: boolean,
+  ): void {
+    const { ctx, client } = s;
+    const { chain } = ctx;
+    const fail = (i: number, reason: LieReason, detail: string): void => {
+      lie(s, reason, detail);
+      out[i] = record(ctx, make(requests[i] as VerifyRequest, 'failed', reason, null), null);
+    };
+    /** Proofs that passed every other check, by block and depth, to be checked together. */
+    const byBlock = new Map<
+      string,
+      {
+        header: BlockHeader;
+        depth: number | undefined;
+        items: { i: number; pos: number; raw: Uint8Array | null; proof: BlockProof }[];
+      }
+    >();
     pending.forEach((p, k) => {
       const { i, r, header } = p;
-      const fail = (reason: LieReason, detail: string): void => {
-        lie(s, reason, detail);
-        out[i] = record(ctx, make(r, 'failed', reason, null), null);
-      };
       if (chain.headerAt(r.height)?.hash !== header.hash) {
         out[i] = record(ctx, make(r, 'unverified', 'reorg', null), null);
         return;
@@ -660,7 +730,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       if (!m.ok) {
         // Only the server saying "no" counts; a timeout or a dropped connection proves nothing.
         if (isRefusal(m.error)) {
-          fail('fake-history', `no proof for ${r.txid} at height ${r.height}: ${describe(m.error)}`);
+          fail(i, 'fake-history', `no proof for ${r.txid} at height ${r.height}: ${describe(m.error)}`);
         } else out[i] = record(ctx, make(r, 'unverified', 'offline', null), null, true);
         return;
       }
@@ -681,10 +751,11 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
         return;
       }
       let raw: unknown = r.rawTx;
-      if (raw === undefined) {
+      const fetchedHere = raw === undefined;
+      if (fetchedHere) {
         const got = rawOf.get(i);
         if (!got?.ok) {
-          if (got && isRefusal(got.error)) fail('fake-history', `no transaction ${r.txid}`);
+          if (got && isRefusal(got.error)) fail(i, 'fake-history', `no transaction ${r.txid}`);
           else out[i] = record(ctx, make(r, 'unverified', 'offline', null), null, true);
           return;
         }
@@ -692,7 +763,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
       }
       const tx = decodeTx(raw);
       if (!tx || tx.txid !== r.txid.toLowerCase()) {
-        fail('wrong-tx', `the bytes given for ${r.txid} hash to ${tx?.txid ?? 'nothing (undecodable)'}`);
+        fail(i, 'wrong-tx', `the bytes given for ${r.txid} hash to ${tx?.txid ?? 'nothing (undecodable)'}`);
         return;
       }
       const size = checkTxSize(tx.strippedSize);
@@ -701,28 +772,49 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
         return;
       }
       const depth = depthCache.get(header.hash);
-      const fault = blockFault.get(header.hash);
+      const fault = s.blockFaults.get(header.hash);
       if (depth === undefined && fault) {
-        fail(fault, `the proofs for block ${r.height} were false`);
+        fail(i, fault, `the proofs for block ${r.height} were false`);
         return;
       }
       if (s.tainted) {
         out[i] = record(ctx, make(r, 'unverified', 'server-distrusted', null), null, true);
         return;
       }
-      const check = verifyMerkleProof(
-        r.txid,
-        merkle.data.merkle,
-        merkle.data.pos,
-        header.merkleRoot,
-        depth !== undefined ? { depth } : {},
-      );
-      if (!check.ok) {
-        fail('bad-merkle', `${r.txid} at ${r.height}: ${check.fault}: ${check.message}`);
-        return;
+      const key = `${header.hash}:${depth ?? ''}`;
+      let group = byBlock.get(key);
+      if (!group) {
+        group = { header, depth, items: [] };
+        byBlock.set(key, group);
       }
-      out[i] = record(ctx, make(r, 'verified', null, header.hash), merkle.data.pos);
+      group.items.push({
+        i,
+        pos: merkle.data.pos,
+        raw: fetchedHere && keepRaw ? tx.bytes : null,
+        proof: { txid: r.txid, branch: merkle.data.merkle, pos: merkle.data.pos },
+      });
     });
+    for (const group of byBlock.values()) {
+      const checks: MerkleCheck[] = verifyBlockProofs(
+        group.header.merkleRoot,
+        group.items.map((it) => it.proof),
+        group.depth !== undefined ? { depth: group.depth } : {},
+      );
+      group.items.forEach((it, k) => {
+        const r = requests[it.i] as VerifyRequest;
+        const check = checks[k] as MerkleCheck;
+        if (!check.ok) {
+          fail(it.i, 'bad-merkle', `${r.txid} at ${r.height}: ${check.fault}: ${check.message}`);
+          return;
+        }
+        if (s.tainted) {
+          out[it.i] = record(ctx, make(r, 'unverified', 'server-distrusted', null), null, true);
+          return;
+        }
+        const verified = record(ctx, make(r, 'verified', null, group.header.hash), it.pos);
+        out[it.i] = it.raw ? { ...verified, rawTx: it.raw } : verified;
+      });
+    }
   }
 
   async function idleQueue(): Promise<void> {
@@ -788,6 +880,7 @@ export function createChainService(deps: ChainServiceDeps): ChainService {
 
 interface DecodedTx {
   txid: string;
+  bytes: Uint8Array;
   strippedSize: number;
   isCoinbase: boolean;
 }
@@ -802,7 +895,12 @@ function decodeTx(value: unknown): DecodedTx | null {
       bytes = hexToBytes(hex.data);
     }
     const tx = Transaction.fromBuffer(bytes);
-    return { txid: tx.getId(), strippedSize: tx.byteLength(false), isCoinbase: tx.isCoinbase() };
+    return {
+      txid: tx.getId(),
+      bytes,
+      strippedSize: tx.byteLength(false),
+      isCoinbase: tx.isCoinbase(),
+    };
   } catch {
     return null;
   }

@@ -18,10 +18,8 @@ export const DRAFT_TTL_MS = 30 * 60 * 1000;
 export const CONFIRM_WORD_COUNT = 3;
 
 /**
- * Requests per JSON-RPC batch: few round trips for a big wallet, while one reply line stays well
- * under the client's line limit (16 MiB). Statuses are tiny; a history is ~100 bytes per tx; a raw
- * tx is usually under 1 kB of hex but may be hundreds, hence the smallest batch.
+ * The widest window of addresses discovery derives ahead at once: windows double from the gap
+ * limit while they come back all used. A batch this size leaves as several frames in one flight
+ * (the client sizes frames per server), and its reply lines stay far under the line limit.
  */
-export const SUBSCRIBE_BATCH = 10_000;
-export const HISTORY_BATCH = 100;
-export const TX_BATCH = 50;
+export const MAX_WINDOW = 1_000;

@@ -6,7 +6,7 @@ import type { ProofState } from '../chain/repository';
 import type { Direction } from './balance';
 import { direction, netAmount } from './balance';
 import type { ChainPosition } from './confirmation';
-import { isConfirmed, isInBlock, proofJoinSql, standingOf } from './confirmation';
+import { isConfirmed, isInBlock, proofJoinSql } from './confirmation';
 import type { Chain } from './constants';
 import type { DerivedAddress } from './derivation';
 import type { HistoryItem } from './protocol';
@@ -148,6 +148,9 @@ export interface WalletRepository {
   /** `undefined` when the script hash is not one of this wallet's. */
   cachedStatus(walletId: string, scriptHash: string): string | null | undefined;
   hasRawTx(txid: string): boolean;
+  rawTx(txid: string): Uint8Array | null;
+  /** Script hashes whose history holds a mined tx not verified yet (its status is not cached). */
+  addressesOwingProofs(walletId: string): string[];
   /**
    * Stores what the server reported for some addresses: new raw txs, each address's history and
    * status, the owned outputs and inputs of txs newly linked to an address, and the effect of
@@ -299,18 +302,20 @@ export function createWalletRepository(db: Db): WalletRepository {
       `UPDATE wallet_txs SET received_sats = ?, sent_sats = ?, net_sats = ?, direction = ? WHERE wallet_id = ? AND txid = ?`,
     ),
 
-    // Unspent = an owned output no wallet transaction spends; summed per height and proof state,
-    // which confirmation.ts then sorts into confirmed, confirming and unconfirmed.
-    balance: db.prepare<[string], ChainPosition & { sats: number }>(
-      `SELECT t.height, p.state AS proofState, SUM(o.value_sats) AS sats
-       FROM wallet_tx_outputs o
-       JOIN wallet_txs t ON t.wallet_id = o.wallet_id AND t.txid = o.txid
-       JOIN wallets w ON w.id = o.wallet_id
-       ${proofJoinSql('t', 'w.network')}
-       WHERE o.wallet_id = ?
-         AND NOT EXISTS (SELECT 1 FROM wallet_tx_inputs i
-                         WHERE i.wallet_id = o.wallet_id AND i.prev_txid = o.txid AND i.prev_vout = o.vout)
-       GROUP BY t.height, p.state`,
+    // Kept by triggers as history and proofs are written (migration 012): one row, however long
+    // the history. Unspent = an owned output no wallet transaction spends, by standing.
+    aggregates: db.prepare<
+      [string],
+      { confirmed: number; confirming: number; unconfirmed: number; txCount: number }
+    >(
+      `SELECT confirmed_sats AS confirmed, confirming_sats AS confirming, unconfirmed_sats AS unconfirmed,
+              tx_count AS txCount
+       FROM wallet_aggregates WHERE wallet_id = ?`,
+    ),
+    owingProofs: db.prepare<[string], { script_hash: string }>(
+      `SELECT DISTINCT h.script_hash FROM wallet_txs t INDEXED BY wallet_txs_confirming
+       JOIN wallet_address_history h ON h.wallet_id = t.wallet_id AND h.txid = t.txid
+       WHERE t.wallet_id = ? AND t.standing = 1`,
     ),
     activity: db.prepare<[string, number, number], ActivityRow>(
       // The proof state comes from the SPV layer's table; it counts only for the height it was checked at.
@@ -323,7 +328,6 @@ export function createWalletRepository(db: Db): WalletRepository {
        ORDER BY t.sort_height DESC, t.first_seen_at DESC, t.txid DESC
        LIMIT ? OFFSET ?`,
     ),
-    txCount: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM wallet_txs WHERE wallet_id = ?`),
     openDeposits: db.prepare<
       [string],
       { txid: string; net_sats: number; height: number; deposit_state: 0 | 1; proof_state: ProofState | null }
@@ -448,6 +452,12 @@ export function createWalletRepository(db: Db): WalletRepository {
     hasRawTx(txid: string): boolean {
       return q.hasRaw.get(txid) !== undefined;
     },
+    rawTx(txid: string): Uint8Array | null {
+      return q.getRaw.get(txid)?.raw ?? null;
+    },
+    addressesOwingProofs(walletId: string): string[] {
+      return q.owingProofs.all(walletId).map((r) => r.script_hash);
+    },
 
     applyHistories(
       walletId: string,
@@ -550,19 +560,18 @@ export function createWalletRepository(db: Db): WalletRepository {
     },
 
     balance(walletId: string): BalanceRow {
-      const out: BalanceRow = { confirmed: 0, confirming: 0, unconfirmed: 0 };
-      for (const row of q.balance.all(walletId)) {
-        const standing = standingOf(row);
-        if (standing === 'mempool') out.unconfirmed += row.sats;
-        else out[standing] += row.sats;
-      }
-      return out;
+      const row = q.aggregates.get(walletId);
+      return {
+        confirmed: row?.confirmed ?? 0,
+        confirming: row?.confirming ?? 0,
+        unconfirmed: row?.unconfirmed ?? 0,
+      };
     },
     activity(walletId: string, limit: number, offset: number): ActivityRow[] {
       return q.activity.all(walletId, limit, offset);
     },
     txCount(walletId: string): number {
-      return q.txCount.get(walletId)?.n ?? 0;
+      return q.aggregates.get(walletId)?.txCount ?? 0;
     },
     openDeposits(walletId: string): OpenDepositRow[] {
       const rows = q.openDeposits.all(walletId).map((r) => ({

@@ -24,6 +24,7 @@ import { parseMnemonic } from './mnemonic';
 import type { WalletRepository, WalletRow } from './repository';
 import { createWalletRepository } from './repository';
 import { createWalletSync } from './sync';
+import { createUpdateNotifier } from './updates';
 import type { TxVerifier } from './sync';
 import type { WalletService } from './types';
 import { txDetailsFor } from './tx-details';
@@ -41,6 +42,8 @@ export interface WalletDeps {
   verifier?: TxVerifier;
   /** The SPV layer's tip: confirmations count from it, so every new validated tip refreshes them. */
   chain?: ValidatedTipEvents;
+  /** Address discovery (see SyncDeps.discovery); the app leaves the default. */
+  discovery?: 'widening' | 'walk';
 }
 
 export { mnemonicSecretName } from './stored-words';
@@ -69,7 +72,10 @@ export function createWalletService(deps: WalletDeps): WalletService {
     }
     return d;
   };
+  const updates = createUpdateNotifier(bus);
   const sync = createWalletSync({
+    updates,
+    ...(deps.discovery ? { discovery: deps.discovery } : {}),
     repo,
     electrum: deps.electrum,
     bus,
@@ -82,14 +88,16 @@ export function createWalletService(deps: WalletDeps): WalletService {
   let unsubscribeLock: (() => void) | null = null;
   let unsubscribeTip: (() => void) | null = null;
 
-  /** Confirmation counts moved for every wallet of the active network that has transactions. */
+  /**
+   * Confirmation counts moved for every wallet of the active network that has transactions, and
+   * proofs that could not be checked before may check out against the new headers.
+   */
   function onValidatedTip(): void {
     const network = deps.settings.get().network;
     for (const wallet of repo.listWallets()) {
-      if (wallet.network === network && repo.txCount(wallet.id) > 0) {
-        bus.emit('wallet.updated', { walletId: wallet.id });
-      }
+      if (wallet.network === network && repo.txCount(wallet.id) > 0) updates.changed(wallet.id);
     }
+    sync.recheckOwedProofs();
   }
 
   function requireUnlocked(): void {
@@ -402,6 +410,7 @@ export function createWalletService(deps: WalletDeps): WalletService {
       unsubscribeTip = null;
       unsubscribeLock?.();
       unsubscribeLock = null;
+      updates.stop();
       drafts.clear();
     },
     idle() {

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/logger';
 import { dropForProtocolFault, isMalformedReply } from '../electrum/dialect';
 import type { ElectrumClient, ElectrumService, JsonValue } from '../electrum/types';
 import type { Chain } from './constants';
-import { CHAINS, HISTORY_BATCH, RECEIVE_CHAIN, SUBSCRIBE_BATCH, TX_BATCH } from './constants';
+import { CHAINS, MAX_WINDOW, RECEIVE_CHAIN } from './constants';
 import { settleDeposits } from './deposits';
 import type { AddressDeriver, DerivedAddress } from './derivation';
 import {
@@ -18,7 +18,9 @@ import {
   parseScriptHashNotification,
   parseStatus,
 } from './protocol';
-import type { HistoryUpdate, WalletRepository, WalletRow } from './repository';
+import type { AddressRow, HistoryUpdate, WalletRepository, WalletRow } from './repository';
+import type { UpdateNotifier } from './updates';
+import { createUpdateNotifier } from './updates';
 
 export interface SyncDeps {
   repo: WalletRepository;
@@ -30,14 +32,53 @@ export interface SyncDeps {
   network: () => Network;
   deriver: (wallet: WalletRow) => AddressDeriver;
   verifier?: TxVerifier;
+  /** How `wallet.updated` goes out (coalesced); one shared with the wallet service. */
+  updates?: UpdateNotifier;
+  /**
+   * 'widening' (the app): windows of addresses that double while they come back all used, each
+   * window's fetches running while the next subscribes. 'walk': the plain gap-limit walk, one
+   * window of the gap limit at a time, each finished before the next (the bench's baseline).
+   */
+  discovery?: 'widening' | 'walk';
+}
+
+/** What discovery knows of one chain during a pass. */
+interface ChainDiscovery {
+  /** Addresses to derive ahead when the last window came back all used. */
+  window: number;
+  /** The highest index the server said has history, this pass. */
+  lastUsed: number;
+  /** The last window subscribed on this chain came back all used. */
+  full: boolean;
+}
+
+/** What one pass asked for, so a tx or proof named by several histories is fetched once. */
+interface PassFetches {
+  raws: Map<string, Promise<Uint8Array | null>>;
+  /** By `txid:height`. */
+  proofs: Map<string, Promise<TxVerificationResult>>;
+}
+
+function newFetches(): PassFetches {
+  return { raws: new Map(), proofs: new Map() };
+}
+
+export interface TxVerificationResult {
+  txid: string;
+  state: 'verified' | 'unverified' | 'failed';
+  reason: string | null;
+  /** The bytes, when the verifier fetched them (checked to hash to `txid`). */
+  rawTx?: Uint8Array;
 }
 
 /** What the sync needs from the SPV layer (main/bitcoin/chain), kept narrow so tests can fake it. */
 export interface TxVerifier {
   proof(txid: string): { state: 'verified' | 'unverified' | 'failed'; height: number } | null;
+  /** Fetches the bytes of a request without `rawTx` in the same flight as its proof. */
   verifyTransactions(
     requests: readonly { txid: string; height: number; rawTx?: Uint8Array }[],
-  ): Promise<readonly { txid: string; state: 'verified' | 'unverified' | 'failed'; reason: string | null }[]>;
+    opts?: { keepRaw?: boolean },
+  ): Promise<readonly TxVerificationResult[]>;
 }
 
 export interface WalletSync {
@@ -49,6 +90,8 @@ export interface WalletSync {
   tipHeight(network: Network): number | null;
   /** Resolves once no sync work is queued (tests, orderly shutdown). */
   idle(): Promise<void>;
+  /** A new validated tip: addresses whose mined txs still owe a verified proof are fetched again. */
+  recheckOwedProofs(): void;
 }
 
 /** What one live connection knows; dropped whole when the connection closes. */
@@ -59,6 +102,8 @@ interface Session {
   owners: Map<string, string>;
   /** Per wallet: the latest status the server announced per script hash, not yet handled. */
   pending: Map<string, Map<string, string | null>>;
+  /** The latest status the server announced per script hash, handled or not. */
+  statuses: Map<string, string | null>;
   /** Wallets with a pass already queued, so a burst of notifications queues one pass. */
   queued: Set<string>;
   closed: boolean;
@@ -94,6 +139,7 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
   const phases = new Map<string, { phase: Phase; done: number; total: number }>();
   const tips = new Map<Network, number>();
   let unsubscribeConnected: (() => void) | null = null;
+  const updates = deps.updates ?? createUpdateNotifier(bus);
 
   function enqueue(task: () => Promise<void>): void {
     queue = queue.then(task).catch((err: unknown) => {
@@ -123,6 +169,7 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
       network: deps.network(),
       owners: new Map(),
       pending: new Map(),
+      statuses: new Map(),
       queued: new Set(),
       closed: false,
       protocolFaults: 0,
@@ -178,6 +225,7 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
         const { scriptHash, status } = parseScriptHashNotification(params);
         const walletId = s.owners.get(scriptHash);
         if (walletId === undefined) return;
+        s.statuses.set(scriptHash, status);
         pendingOf(s, walletId).set(scriptHash, status);
         schedulePass(s, walletId);
       } else if (method === METHOD.subscribeHeaders) {
@@ -194,9 +242,7 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
     repo.setTipHeight(network, height, now());
     // Every confirmation count moved.
     for (const wallet of repo.listWallets()) {
-      if (wallet.network === network && repo.txCount(wallet.id) > 0) {
-        bus.emit('wallet.updated', { walletId: wallet.id });
-      }
+      if (wallet.network === network && repo.txCount(wallet.id) > 0) updates.changed(wallet.id);
     }
   }
 
@@ -220,63 +266,80 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
   }
 
   /**
-   * Derives up to the gap limit, subscribes what this connection has not, fetches what changed,
-   * and repeats while used addresses push the gap further out.
+   * Subscribes what this connection has not, in windows that widen while they come back all used
+   * (so a wallet with 1,000 used addresses is found in a handful of round trips, not fifty), and
+   * fetches what changed while the next window subscribes. Ends when every chain has its gap of
+   * unused addresses and every fetch has been applied.
    */
   async function runPass(s: Session, walletId: string): Promise<void> {
+    updates.begin(walletId);
+    try {
+      await syncWallet(s, walletId);
+    } finally {
+      updates.end(walletId);
+    }
+  }
+
+  async function syncWallet(s: Session, walletId: string): Promise<void> {
     const wallet = repo.getWallet(walletId);
     if (!wallet) return;
     const pending = pendingOf(s, walletId);
+    const walk = deps.discovery === 'walk';
+    const discovery = new Map<Chain, ChainDiscovery>(
+      CHAINS.map((c) => [c, { window: gapOf(wallet, c), lastUsed: -1, full: false }]),
+    );
+    const fetches = newFetches();
+    const jobs: Promise<void>[] = [];
+    let failure: { err: unknown } | null = null;
     let started = false;
     let changed = false;
-    let taken: [string, string | null][] = [];
     try {
       for (;;) {
-        if (extendGap(wallet) > 0) changed = true;
+        if (deriveAhead(wallet, discovery) > 0) changed = true;
         const addresses = repo.addresses(walletId);
         const fresh = addresses.filter((a) => !s.owners.has(a.scriptHash));
-        if (fresh.length === 0 && pending.size === 0) break;
+        if ((fresh.length === 0 && pending.size === 0) || failure) break;
         if (!started) {
           started = true;
           setPhase(walletId, 'syncing', addresses.length - fresh.length, addresses.length);
         }
-        let done = addresses.length - fresh.length;
-        for (const chunk of chunks(fresh, SUBSCRIBE_BATCH)) {
-          // Owned before the reply, so a notification racing the reply is not dropped.
-          for (const a of chunk) s.owners.set(a.scriptHash, walletId);
-          let replies: JsonValue[];
-          try {
-            replies = await s.client.batch(
-              chunk.map((a) => ({ method: METHOD.subscribeScriptHash, params: [a.scriptHash] })),
-            );
-          } catch (err) {
-            // Not subscribed after all: the next pass on this connection tries them again.
-            for (const a of chunk) s.owners.delete(a.scriptHash);
-            throw err;
-          }
+        if (fresh.length > 0) {
+          await subscribe(s, walletId, fresh, pending);
           if (s.closed) return;
-          chunk.forEach((a, i) => {
-            // A notification that arrived meanwhile is newer than the reply.
-            if (!pending.has(a.scriptHash)) pending.set(a.scriptHash, parseStatus(replies[i] ?? null));
-          });
-          done += chunk.length;
-          setPhase(walletId, 'syncing', done, addresses.length);
+          observe(discovery, fresh, pending, walk);
+          setPhase(walletId, 'syncing', addresses.length, addresses.length);
         }
-        taken = [...pending.entries()];
+        const taken = [...pending.entries()];
         pending.clear();
         const stale = taken.filter(([sh, status]) => repo.cachedStatus(walletId, sh) !== status);
-        if (stale.length > 0 && (await fetchAndApply(s, wallet, stale))) changed = true;
-        taken = [];
-        if (s.closed) return;
+        if (stale.length === 0) continue;
+        const job = fetchAndApply(s, wallet, stale, fetches).then(
+          (visible) => {
+            if (visible) {
+              changed = true;
+              updates.changed(walletId);
+            }
+          },
+          (err: unknown) => {
+            // Unhandled statuses go back, to be retried by the next notification or pass.
+            for (const [sh, status] of stale) if (!pending.has(sh)) pending.set(sh, status);
+            failure ??= { err };
+          },
+        );
+        // The plain walk (the bench's baseline) finishes each window before the next.
+        if (walk) await job;
+        else jobs.push(job);
       }
     } catch (err) {
-      if (s.closed) return;
-      // Unhandled statuses go back, to be retried by the next notification or pass.
-      for (const [sh, status] of taken) if (!pending.has(sh)) pending.set(sh, status);
-      log.warn('wallet sync failed', { walletId, error: describe(err) });
+      failure ??= { err };
+    }
+    await Promise.all(jobs);
+    if (s.closed) return;
+    if (failure) {
+      log.warn('wallet sync failed', { walletId, error: describe(failure.err) });
       setPhase(walletId, 'idle', 0, 0);
-      if (changed) bus.emit('wallet.updated', { walletId });
-      onPassFailed(s, walletId, err);
+      if (changed) updates.changed(walletId);
+      onPassFailed(s, walletId, failure.err);
       return;
     }
     s.protocolFaults = 0;
@@ -288,7 +351,7 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
     repo.markSynced(walletId, now());
     const total = repo.addresses(walletId).length;
     setPhase(walletId, 'synced', total, total);
-    if (changed) bus.emit('wallet.updated', { walletId });
+    if (changed) updates.changed(walletId);
   }
 
   /**
@@ -319,34 +382,108 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
     s.retryTimers.add(timer);
   }
 
-  /** Returns whether anything visible changed. */
+  /** One flight of subscriptions; each status lands in `pending` unless a notification beat it. */
+  async function subscribe(
+    s: Session,
+    walletId: string,
+    fresh: readonly AddressRow[],
+    pending: Map<string, string | null>,
+  ): Promise<void> {
+    // Owned before the reply, so a notification racing the reply is not dropped.
+    for (const a of fresh) s.owners.set(a.scriptHash, walletId);
+    let replies: JsonValue[];
+    try {
+      replies = await s.client.batch(
+        fresh.map((a) => ({ method: METHOD.subscribeScriptHash, params: [a.scriptHash] })),
+      );
+    } catch (err) {
+      // Not subscribed after all: the next pass on this connection tries them again.
+      for (const a of fresh) s.owners.delete(a.scriptHash);
+      throw err;
+    }
+    if (s.closed) return;
+    fresh.forEach((a, i) => {
+      const status = parseStatus(replies[i] ?? null);
+      s.statuses.set(a.scriptHash, status);
+      // A notification that arrived meanwhile is newer than the reply.
+      if (!pending.has(a.scriptHash)) pending.set(a.scriptHash, status);
+    });
+  }
+
+  /** Reads a window's statuses: a window all used doubles the next (up to MAX_WINDOW). */
+  function observe(
+    discovery: Map<Chain, ChainDiscovery>,
+    fresh: readonly AddressRow[],
+    pending: ReadonlyMap<string, string | null>,
+    walk: boolean,
+  ): void {
+    for (const [chain, d] of discovery) {
+      const window = fresh.filter((a) => a.chain === chain);
+      if (window.length === 0) {
+        d.full = false;
+        continue;
+      }
+      let allUsed = true;
+      for (const a of window) {
+        const status = pending.get(a.scriptHash) ?? a.status;
+        if (status !== null && status !== undefined) d.lastUsed = Math.max(d.lastUsed, a.index);
+        else allUsed = false;
+      }
+      d.full = allUsed && !walk;
+      d.window = d.full ? Math.min(MAX_WINDOW, d.window * 2) : d.window;
+    }
+  }
+
+  /**
+   * Histories of the stale addresses (one flight), then in one more flight every transaction and
+   * merkle proof they name that this pass has not asked for yet; applied in one SQLite
+   * transaction. A proof that fails aborts before anything is stored: the chain layer has already
+   * dropped the lying server, and the next server's histories replace what it said. Returns
+   * whether anything visible changed.
+   */
   async function fetchAndApply(
     s: Session,
     wallet: WalletRow,
     stale: [string, string | null][],
+    fetches: PassFetches,
   ): Promise<boolean> {
-    const updates: HistoryUpdate[] = [];
-    for (const chunk of chunks(stale, HISTORY_BATCH)) {
-      const replies = await s.client.batch(
-        chunk.map(([sh]) => ({ method: METHOD.getHistory, params: [sh] })),
-      );
-      if (s.closed) return false;
-      chunk.forEach(([scriptHash, status], i) => {
-        updates.push({ scriptHash, status, history: parseHistory(replies[i] ?? null) });
-      });
-    }
-    const missing = new Set<string>();
-    for (const u of updates) for (const h of u.history) if (!repo.hasRawTx(h.txid)) missing.add(h.txid);
-    const raws = new Map<string, Uint8Array>();
-    for (const chunk of chunks([...missing], TX_BATCH)) {
-      const replies = await s.client.batch(
-        chunk.map((txid) => ({ method: METHOD.getTransaction, params: [txid] })),
-      );
-      if (s.closed) return false;
-      chunk.forEach((txid, i) => raws.set(txid, hexToBytes(parseRawTx(replies[i] ?? null))));
-    }
-    await verifyProofs(updates, raws);
+    const replies = await s.client.batch(stale.map(([sh]) => ({ method: METHOD.getHistory, params: [sh] })));
     if (s.closed) return false;
+    const updates: HistoryUpdate[] = stale.map(([scriptHash, status], i) => ({
+      scriptHash,
+      status,
+      history: parseHistory(replies[i] ?? null),
+    }));
+    const named = new Map<string, number>();
+    for (const u of updates) for (const h of u.history) named.set(h.txid, h.height);
+    requestMissing(s, named, fetches);
+    const raws = new Map<string, Uint8Array>();
+    const waits: Promise<void>[] = [];
+    for (const [txid, height] of named) {
+      const raw = fetches.raws.get(txid);
+      if (raw) waits.push(raw.then((bytes) => void (bytes && raws.set(txid, bytes))));
+      const proof = fetches.proofs.get(`${txid}:${height}`);
+      if (proof) {
+        waits.push(
+          proof.then((v) => {
+            if (v.state === 'failed') {
+              throw new Error(`server failed the SPV check for ${v.txid}: ${v.reason ?? 'unknown'}`);
+            }
+          }),
+        );
+      }
+    }
+    await Promise.all(waits);
+    if (s.closed) return false;
+    // Bytes a proof check could not bring back (a busy server) are asked for on their own.
+    const missing = [...named.keys()].filter((txid) => !raws.has(txid) && !repo.hasRawTx(txid));
+    if (missing.length > 0) {
+      const again = await s.client.batch(
+        missing.map((txid) => ({ method: METHOD.getTransaction, params: [txid] })),
+      );
+      if (s.closed) return false;
+      missing.forEach((txid, i) => raws.set(txid, hexToBytes(parseRawTx(again[i] ?? null))));
+    }
     const result = repo.applyHistories(wallet.id, updates, raws, now());
     if (result.addedTxids.length > 0 || result.removedTxids.length > 0) {
       log.debug('history applied', {
@@ -360,51 +497,98 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
   }
 
   /**
-   * Checks the merkle proof of every confirmed transaction not yet verified at its height. A proof
-   * that fails aborts the pass before anything is stored: the chain layer has already dropped the
-   * lying server, and the next server's histories replace what it said.
+   * Sends, in one flight, what `named` needs that this pass has not asked for: merkle proofs of
+   * mined transactions not verified at their height (the chain layer fetches their bytes in the
+   * same batch) and the bytes of the others not stored yet.
    */
-  async function verifyProofs(updates: HistoryUpdate[], raws: Map<string, Uint8Array>): Promise<void> {
+  function requestMissing(s: Session, named: ReadonlyMap<string, number>, fetches: PassFetches): void {
     const verifier = deps.verifier;
-    if (!verifier) return;
-    const requests = new Map<string, { txid: string; height: number; rawTx?: Uint8Array }>();
-    for (const u of updates) {
-      for (const h of u.history) {
-        if (h.height <= 0 || requests.has(h.txid)) continue;
-        const known = verifier.proof(h.txid);
-        if (known?.state === 'verified' && known.height === h.height) continue;
-        const rawTx = raws.get(h.txid);
-        requests.set(
-          h.txid,
-          rawTx ? { txid: h.txid, height: h.height, rawTx } : { txid: h.txid, height: h.height },
-        );
+    const proofs: { txid: string; height: number; rawTx?: Uint8Array }[] = [];
+    const plain: string[] = [];
+    for (const [txid, height] of named) {
+      const stored = fetches.raws.has(txid) || repo.hasRawTx(txid);
+      const key = `${txid}:${height}`;
+      if (verifier && height > 0 && !fetches.proofs.has(key)) {
+        const known = verifier.proof(txid);
+        if (!(known?.state === 'verified' && known.height === height)) {
+          const rawTx = stored ? repo.rawTx(txid) : null;
+          proofs.push(rawTx ? { txid, height, rawTx } : { txid, height });
+          continue;
+        }
       }
+      if (!stored) plain.push(txid);
     }
-    if (requests.size === 0) return;
-    const results = await verifier.verifyTransactions([...requests.values()]);
-    const failed = results.find((r) => r.state === 'failed');
-    if (failed) {
-      throw new Error(`server failed the SPV check for ${failed.txid}: ${failed.reason ?? 'unknown'}`);
+    if (proofs.length > 0 && verifier) {
+      const checked = verifier.verifyTransactions(proofs, { keepRaw: true });
+      proofs.forEach((p, i) => {
+        const one = checked.then((all) => {
+          const v = all[i];
+          if (!v) throw new Error(`no verification for ${p.txid}`);
+          return v;
+        });
+        // Marked handled here; fetchAndApply awaits these and fails the pass on a rejection.
+        one.catch(() => {});
+        fetches.proofs.set(`${p.txid}:${p.height}`, one);
+        if (!p.rawTx && !fetches.raws.has(p.txid)) {
+          fetches.raws.set(
+            p.txid,
+            one.then(
+              (v) => v.rawTx ?? null,
+              () => null,
+            ),
+          );
+        }
+      });
+    }
+    if (plain.length > 0) {
+      const batch = s.client.batch(plain.map((txid) => ({ method: METHOD.getTransaction, params: [txid] })));
+      plain.forEach((txid, i) => {
+        const one = batch.then((replies) => hexToBytes(parseRawTx(replies[i] ?? null)));
+        one.catch(() => {});
+        fetches.raws.set(txid, one);
+      });
     }
   }
 
-  /** Derives addresses until each chain has its gap of unused ones; returns how many. */
-  function extendGap(wallet: WalletRow): number {
+  /**
+   * Derives what each chain needs: its gap of unused addresses past the last used one, and, while
+   * windows come back all used, the next (wider) window ahead. Returns how many were derived.
+   */
+  function deriveAhead(wallet: WalletRow, discovery: ReadonlyMap<Chain, ChainDiscovery>): number {
     const fresh: DerivedAddress[] = [];
-    for (const chain of CHAINS) fresh.push(...missingAddresses(wallet, chain));
+    for (const chain of CHAINS) {
+      const d = discovery.get(chain);
+      const usage = repo.chainUsage(wallet.id, chain);
+      const lastUsed = Math.max(usage.lastUsed, d?.lastUsed ?? -1);
+      let want = lastUsed + 1 + gapOf(wallet, chain);
+      if (d?.full) want = Math.max(want, usage.count + d.window);
+      if (usage.count >= want) continue;
+      const deriver = deps.deriver(wallet);
+      for (let i = usage.count; i < want; i++) fresh.push(deriver.derive(chain, i));
+    }
     if (fresh.length > 0) repo.insertAddresses(wallet.id, fresh);
     return fresh.length;
   }
 
-  function missingAddresses(wallet: WalletRow, chain: Chain): DerivedAddress[] {
-    const usage = repo.chainUsage(wallet.id, chain);
-    const want =
-      usage.lastUsed + 1 + (chain === RECEIVE_CHAIN ? wallet.gapLimit.receive : wallet.gapLimit.change);
-    const out: DerivedAddress[] = [];
-    if (usage.count >= want) return out;
-    const deriver = deps.deriver(wallet);
-    for (let i = usage.count; i < want; i++) out.push(deriver.derive(chain, i));
-    return out;
+  /**
+   * A new validated tip may let proofs that could not be checked before (their header was not
+   * there yet, the server was busy) check out now: the addresses still owing one fetch their
+   * history again, which asks for the proofs again. Without this they would wait for a reconnect.
+   */
+  function recheckOwedProofs(): void {
+    const s = session;
+    if (!s) return;
+    for (const wallet of repo.listWallets()) {
+      if (wallet.network !== s.network) continue;
+      const pending = pendingOf(s, wallet.id);
+      let any = false;
+      for (const sh of repo.addressesOwingProofs(wallet.id)) {
+        if (pending.has(sh) || !s.statuses.has(sh)) continue;
+        pending.set(sh, s.statuses.get(sh) ?? null);
+        any = true;
+      }
+      if (any) schedulePass(s, wallet.id);
+    }
   }
 
   return {
@@ -416,6 +600,7 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
       unsubscribeConnected = null;
       endSession();
     },
+    recheckOwedProofs,
     watch(walletId) {
       const wallet = repo.getWallet(walletId);
       if (session && wallet && wallet.network === session.network) schedulePass(session, walletId);
@@ -435,10 +620,8 @@ export function createWalletSync(deps: SyncDeps): WalletSync {
   };
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+function gapOf(wallet: WalletRow, chain: Chain): number {
+  return chain === RECEIVE_CHAIN ? wallet.gapLimit.receive : wallet.gapLimit.change;
 }
 
 function describe(err: unknown): string {

@@ -1,0 +1,80 @@
+import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+
+/** The part of tiny-secp256k1 (libsecp256k1 in WASM) public derivation needs. */
+interface WasmCurve {
+  pointCompress(p: Uint8Array, compressed?: boolean): Uint8Array;
+  pointAddScalar(p: Uint8Array, tweak: Uint8Array, compressed?: boolean): Uint8Array | null;
+}
+
+export type CurveBackend = 'wasm' | 'js';
+
+/**
+ * libsecp256k1 compiled to WASM, loaded once; null where it cannot load (then pure JS). Loaded
+ * through require so a missing or broken module falls back instead of failing the import.
+ */
+const wasm: WasmCurve | null = (() => {
+  try {
+    return createRequire(import.meta.url)('tiny-secp256k1') as WasmCurve;
+  } catch {
+    return null;
+  }
+})();
+
+/** Which curve code derives child keys here (the bench prints it). */
+export function curveBackend(): CurveBackend {
+  return wasm ? 'wasm' : 'js';
+}
+
+const N = secp256k1.Point.CURVE().n;
+
+/**
+ * BIP32 public child derivation (CKDpub, non-hardened) from one parent: I = HMAC-SHA512(chain
+ * code, parent key || index); child = point(I_L) + parent. The parent's point is parsed once for
+ * all its children (a compressed key costs a square root to parse), the HMAC runs in the
+ * runtime's native crypto, and the point arithmetic in libsecp256k1 (WASM) when it loads, else
+ * in @noble/curves. Returns the compressed child key.
+ */
+export function publicChildDeriver(
+  parentKey: Uint8Array,
+  chainCode: Uint8Array,
+  backend: CurveBackend = curveBackend(),
+): (index: number) => Uint8Array {
+  if (parentKey.length !== 33 || chainCode.length !== 32)
+    throw new Error('a compressed key and a 32-byte chain code');
+  const data = new Uint8Array(37);
+  data.set(parentKey, 0);
+  const view = new DataView(data.buffer);
+  const tweakOf = (index: number): Uint8Array => {
+    if (!Number.isInteger(index) || index < 0 || index >= 0x80000000)
+      throw new RangeError('not a public child index');
+    view.setUint32(33, index, false);
+    return createHmac('sha512', chainCode).update(data).digest().subarray(0, 32);
+  };
+  if (backend === 'wasm' && wasm) {
+    const curve = wasm;
+    // Uncompressed, the parent is parsed without the square root, once per child.
+    const parent = curve.pointCompress(parentKey, false);
+    return (index) => {
+      const child = curve.pointAddScalar(parent, tweakOf(index), true);
+      // I_L >= n or a child at infinity: BIP32 says this index has no key (odds below 2^-127).
+      if (!child) throw new Error(`no public key at child index ${index}`);
+      return child;
+    };
+  }
+  const parent = secp256k1.Point.fromBytes(parentKey);
+  return (index) => {
+    const il = bytesToBigInt(tweakOf(index));
+    if (il >= N) throw new Error(`no public key at child index ${index}`);
+    const child = il === 0n ? parent : secp256k1.Point.BASE.multiply(il).add(parent);
+    if (child.equals(secp256k1.Point.ZERO)) throw new Error(`no public key at child index ${index}`);
+    return child.toBytes(true);
+  };
+}
+
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return BigInt(`0x${hex}`);
+}
