@@ -3,13 +3,14 @@ import type { BitcoinStackOptions } from './bitcoin';
 import { startBitcoinStack } from './bitcoin';
 import type { BtcpayStack } from './btcpay';
 import { startBtcpayStack } from './btcpay';
+import { ledgerPort } from './btcpay/ledger-port';
 import type { RegtestChain } from './chain';
 import type { ControlApi, Route } from './control-api';
-import { startControlApi } from './control-api';
+import { BadRequest, startControlApi } from './control-api';
 import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import type { LieMode } from './lying';
 import type { LightningLedger } from './lightning';
-import { startLightningStack } from './lightning';
+import { STACK_NODE, startLightningStack } from './lightning';
 import type { NwcStack } from './lightning/nwc-part';
 import { startNwcStack } from './lightning/nwc-part';
 import { startNostrRelays } from './nostr-relays';
@@ -69,13 +70,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(bitcoin);
     const nostr = await startNostrRelays(2);
     parts.push(nostr);
+    const lightning = await startLightningStack();
+    parts.push(lightning);
     const btcpay = await startBtcpayStack({
       chain: bitcoin.chain,
+      lightning: ledgerPort(lightning.ledger),
+      payLightning: async (bolt11) => {
+        const paid = await lightning.ledger.pay(STACK_NODE, bolt11);
+        if (paid.state !== 'succeeded') throw new BadRequest(`payment ${paid.state}`);
+      },
       ...(opts.btcpayPort !== undefined ? { port: opts.btcpayPort } : {}),
     });
     parts.push(btcpay);
-    const lightning = await startLightningStack();
-    parts.push(lightning);
     const nwc = await startNwcStack(lightning.ledger, nostr.urls);
     parts.push(nwc);
     control = await startControlApi({

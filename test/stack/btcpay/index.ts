@@ -19,6 +19,8 @@ export interface BtcpayStack {
   routes: Route[];
   /** Pays what an invoice still owes (or `sats`) on-chain from the stack's wallet; returns the txid. */
   payOnChain(invoiceId: string, sats?: number): { txid: string; sats: number };
+  /** Pays the invoice's BOLT11 from the stack's Lightning node. */
+  payLightning(invoiceId: string): Promise<{ paymentHash: string }>;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,8 @@ export interface BtcpayStackOptions {
   chain: RegtestChain;
   port?: number;
   lightning?: LightningNetworkPort | null;
+  /** How the "customer" pays a BOLT11 invoice (the stack's Lightning node). */
+  payLightning?: (bolt11: string) => Promise<void>;
   now?: () => number;
 }
 
@@ -54,6 +58,14 @@ export async function startBtcpayStack(opts: BtcpayStackOptions): Promise<Btcpay
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new BadRequest('nothing to pay');
     const { txid } = opts.chain.send(prompt.destination, amount);
     return { txid, sats: amount };
+  };
+
+  const payLightning = async (invoiceId: string): Promise<{ paymentHash: string }> => {
+    const inv = invoiceOf(invoiceId);
+    const prompt = inv.prompts.find((p) => p.method === 'BTC-LN');
+    if (!prompt || !opts.payLightning) throw new BadRequest('the invoice has no Lightning invoice');
+    await opts.payLightning(prompt.destination);
+    return { paymentHash: prompt.watch };
   };
 
   const routes: Route[] = [
@@ -98,10 +110,14 @@ export async function startBtcpayStack(opts: BtcpayStackOptions): Promise<Btcpay
       method: 'POST',
       path: '/btcpay/pay',
       handler: (body) => {
-        const { invoiceId, sats } = z
-          .object({ invoiceId: z.string().min(1).max(64), sats: z.number().int().positive().optional() })
+        const { invoiceId, sats, method } = z
+          .object({
+            invoiceId: z.string().min(1).max(64),
+            sats: z.number().int().positive().optional(),
+            method: z.enum(['chain', 'lightning']).optional(),
+          })
           .parse(body);
-        return payOnChain(invoiceId, sats);
+        return method === 'lightning' ? payLightning(invoiceId) : payOnChain(invoiceId, sats);
       },
     },
     {
@@ -148,6 +164,7 @@ export async function startBtcpayStack(opts: BtcpayStackOptions): Promise<Btcpay
     seed,
     routes,
     payOnChain,
+    payLightning,
     stop: () => server.close(),
   };
 }
