@@ -303,7 +303,12 @@ export async function runCrashHarness(opts: CrashOptions): Promise<CrashReport> 
 
       for (const r of rows) {
         const txid = r.txid as string;
-        if (r.state === 'failed' && !GOOD_FAILURE.test(r.error ?? '')) {
+        // Given up before even trying, because the payment it replaces holds its coins: a lost bump.
+        const replacedHolds =
+          r.replaces_txid !== null &&
+          (r.error ?? '').startsWith('its coin') &&
+          r.error?.endsWith(r.replaces_txid);
+        if (r.state === 'failed' && (!GOOD_FAILURE.test(r.error ?? '') || replacedHolds)) {
           find(report.lost, r.id, where, `payment ${r.id} ${txid} given up for a passing reason: ${r.error}`);
           continue;
         }

@@ -205,6 +205,29 @@ describe('fee bumps follow BIP125 like Bitcoin Core', () => {
     expect(app.send.getDraft(later.draftId).state).toBe('failed');
   });
 
+  it('sends a bump journaled just before a crash on restart, though its original holds the coins', async () => {
+    const first = await startApp();
+    const { id } = await fundedWallet(first, [100_000], 'Crash bump');
+    const original = await first.send.signAndBroadcast(
+      first.send.prepare({ walletId: id, outputs: [{ address: OUTSIDE, sats: 30_000 }], feeRate: 1 }).draftId,
+    );
+    await seen(first, id, original.txid);
+    first.close();
+    // The bump is signed and journaled, then the app dies before a byte reaches the network.
+    const offline = await startStackApp(suite.stack, suite.dir, { send: 'offline', cleanup: suite.cleanup });
+    await offline.wallet.idle();
+    const bump = offline.send.bumpFee({ walletId: id, txid: original.txid, feeRate: 4 });
+    const pending = await offline.send.signAndBroadcast(bump.draftId);
+    expect(pending.state).toBe('broadcasting');
+    offline.close();
+    const again = await startApp();
+    await until('bump sent', () => again.send.getDraft(bump.draftId).state === 'broadcast');
+    expect(suite.stack.chain.mempoolTxids()).toEqual([pending.txid]);
+    expect(again.db.prepare(`SELECT state FROM send_payments WHERE txid = ?`).get(original.txid)).toEqual({
+      state: 'replaced',
+    });
+  });
+
   it('refuses rather than add an unconfirmed coin when the confirmed ones do not cover the new fee', async () => {
     const app = await startApp();
     const { id } = await fundedWallet(app, [20_000, 200_000], 'Rule2');

@@ -77,10 +77,14 @@ export function createBroadcaster(ctx: SendContext) {
   /**
    * The transaction that holds one of this payment's inputs in our view of the chain and mempool,
    * or that the coin it spends is gone (its funding transaction left the wallet's history).
+   * Before a bump is sent, the transaction it replaces holding its coins is expected, not a loss:
+   * `replacedHolds` says whether that one counts (it does once the network refused the bump).
    */
-  function inputsTaken(row: PaymentRow): string | null {
+  function inputsTaken(row: PaymentRow, replacedHolds: boolean): string | null {
     for (const input of journal.inputs(row.id)) {
-      const other = reader.spenders(row.walletId, input.txid, input.vout).find((t) => t !== row.txid);
+      const other = reader
+        .spenders(row.walletId, input.txid, input.vout)
+        .find((t) => t !== row.txid && (replacedHolds || t !== row.replacesTxid));
       if (other) return `its coin ${input.txid}:${input.vout} was spent by ${other}`;
       const knewIt = reader.rawTx(input.txid) !== null;
       if (knewIt && !reader.tx(row.walletId, input.txid) && journal.liveByTxid(input.txid).length === 0) {
@@ -202,7 +206,8 @@ export function createBroadcaster(ctx: SendContext) {
       });
     }
     if (kind === 'conflict') {
-      const taken = inputsTaken(row);
+      // For a bump, the network keeping the original is the answer: it will not take this one.
+      const taken = inputsTaken(row, true);
       if (taken) {
         failed(row, `${reason}: ${taken}`);
         throw new SendError('BROADCAST_REJECTED', `The network refused the transaction: ${taken}.`, {
@@ -217,10 +222,9 @@ export function createBroadcaster(ctx: SendContext) {
   }
 
   return {
-    inputsTaken,
-    /** Fails a pending payment whose coins went elsewhere; true when it did. */
+    /** Before sending: fails a pending payment whose coins went elsewhere; true when it did. */
     failIfTaken(row: PaymentRow): boolean {
-      const taken = inputsTaken(row);
+      const taken = inputsTaken(row, false);
       if (!taken) return false;
       failed(row, taken);
       return true;
