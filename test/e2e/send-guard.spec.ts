@@ -87,3 +87,36 @@ test('a payment the mempool refuses for now waits, is shown, and goes out later'
   });
   expect(stack.chain.mempoolTxids()).toHaveLength(1);
 });
+
+test('a speed-up names the later payment it cancels before the user confirms', async ({ flash, stack }) => {
+  const { page } = flash;
+  await createWallet(flash);
+  await fund(page, stack);
+  const outside = stack.chain.stackAddress;
+  // Payment A at 1 sat/vB, then payment B, which can only spend A's unconfirmed change.
+  let check = await review(page, outside, '0.002', '1');
+  await check.getByRole('button', { name: 'Send now' }).click();
+  await expect(page.getByRole('heading', { name: 'Sent', exact: true })).toBeVisible();
+  const first = (await page.getByLabel('Transaction ID').innerText()).trim();
+  await page.getByRole('button', { name: 'Done' }).click();
+  const rowOf = (txid: string) =>
+    page
+      .getByRole('region', { name: 'Activity' })
+      .getByRole('row')
+      .filter({ has: page.locator(`code[title="${txid}"]`) });
+  await expect(rowOf(first)).toContainText('Unconfirmed');
+  check = await review(page, outside, '0.0003', '5');
+  await check.getByRole('button', { name: 'Send now' }).click();
+  await expect(page.getByRole('heading', { name: 'Sent', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  await rowOf(first).getByRole('button', { name: 'Speed up', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Speed up' });
+  await dialog.getByLabel('New fee rate (sat/vB)').fill('10');
+  await dialog.getByRole('button', { name: 'Review' }).click();
+  const bump = page.getByRole('region', { name: 'Check before you send' });
+  const cancels = bump.getByRole('alert').filter({ hasText: 'This speed-up cancels later payments' });
+  await expect(cancels).toBeVisible();
+  await expect(bump.locator('.send-evicts-list li')).toHaveText([`30,000 sats to ${outside}`]);
+  await flash.snap('guard-06-bump-cancels');
+});
