@@ -82,6 +82,8 @@ console.log(
 );
 for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
+for (const [name, address] of Object.entries(stack.zapAddresses))
+  console.log(`  Zap address      ${address}  (${name}; NIP-57 receipts; GET /zaps, POST /zaps/fault)`);
 console.log(
   `  Control API      ${stack.controlUrl}  (GET /info /nostr /btcpay, POST /mine /send /broadcast /fault /lie /electrum /reorg /nostr/forge /btcpay/pay /btcpay/expire /btcpay/fault /btcpay/key)`,
 );
@@ -97,6 +99,7 @@ console.log(
     controlUrl: stack.controlUrl,
     relays: stack.relays,
     nwc: Object.fromEntries(Object.values(stack.nwc).map((w) => [w.variant, w.uri])),
+    zapAddresses: stack.zapAddresses,
     btcpay: {
       url: stack.btcpay.url,
       apiKey: stack.btcpay.seed.adminKey.apiKey,

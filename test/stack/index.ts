@@ -40,6 +40,8 @@ export interface Stack {
   lightning: LightningLedger;
   /** NWC wallet services on `relays`, one per NIP-47 encryption variant, on the `lightning` ledger. */
   nwc: NwcStack['wallets'];
+  /** Zap-capable Lightning addresses (NIP-57) by name: alice, bob, carol. */
+  zapAddresses: NwcStack['zapAddresses'];
   setFault(mode: FaultMode): void;
   /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
   setLie(mode: LieMode): void;
@@ -99,6 +101,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       btcpay,
       lightning: lightning.ledger,
       nwc: nwc.wallets,
+      zapAddresses: nwc.zapAddresses,
       setFault: (mode) => bitcoin.server.setFault(mode),
       setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,

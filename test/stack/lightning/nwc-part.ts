@@ -4,10 +4,16 @@ import { BadRequest } from '../control-api';
 import type { LightningLedger } from './ledger';
 import type { NwcWallet, NwcWalletVariant } from './nwc-wallet';
 import { NWC_WALLET_FAULTS, NWC_WALLET_VARIANTS, startNwcWallet } from './nwc-wallet';
+import type { ZapServer } from './zap-server';
+import { startZapServer, ZAP_SERVER_FAULTS } from './zap-server';
 
 export interface NwcStack {
   /** One wallet per encryption variant, each its own node on the ledger. */
   wallets: Record<NwcWalletVariant, NwcWallet>;
+  /** A zap-capable LNURL server (NIP-57) with a Lightning address per name in ZAP_USERS. */
+  zapServer: ZapServer;
+  /** `name@127.0.0.1:port` by name. */
+  zapAddresses: Record<string, string>;
   routes: Route[];
   stop(): Promise<void>;
 }
@@ -17,16 +23,23 @@ export const NWC_WALLET_FUNDS_MSAT = 1_000_000_000n;
 
 export const nwcNodeName = (variant: NwcWalletVariant): string => `nwc-${variant}`;
 
+/** Lightning addresses the stack's zap server answers for, each paid into its own ledger node. */
+export const ZAP_USERS = ['alice', 'bob', 'carol'] as const;
+
 /**
  * The NWC wallet services of `npm run stack`: one per NIP-47 encryption variant on the stack's
  * relays, so a client can be tried against each. Control routes:
  * GET /nwc, POST /nwc/fault {variant, fault, slowMs?, restrictedMethods?},
- * POST /nwc/connection {variant, methods?} (another app's connection URI).
+ * POST /nwc/connection {variant, methods?} (another app's connection URI),
+ * GET /zaps (addresses and receipts), POST /zaps/fault {fault}.
  */
 export async function startNwcStack(ledger: LightningLedger, relays: string[]): Promise<NwcStack> {
   const started: NwcWallet[] = [];
+  let zapServer: ZapServer | null = null;
   const stop = async (): Promise<void> => {
     for (const w of started.splice(0).reverse()) await w.stop();
+    await zapServer?.stop();
+    zapServer = null;
   };
   const wallets = {} as Record<NwcWalletVariant, NwcWallet>;
   try {
@@ -42,6 +55,7 @@ export async function startNwcStack(ledger: LightningLedger, relays: string[]): 
       started.push(w);
       wallets[variant] = w;
     }
+    zapServer = await startZapServer({ ledger });
   } catch (err) {
     await stop();
     throw err;
@@ -60,6 +74,13 @@ export async function startNwcStack(ledger: LightningLedger, relays: string[]): 
     fault: w.fault,
     paysExecuted: w.paysExecuted(),
   });
+  const zaps = zapServer;
+  const zapAddresses: Record<string, string> = {};
+  for (const name of ZAP_USERS) {
+    const node = `zap-${name}`;
+    if (!ledger.hasNode(node)) ledger.createNode(node, { alias: `${name} (zaps)` });
+    zapAddresses[name] = zaps.addUser(name, node);
+  }
   const routes: Route[] = [
     { method: 'GET', path: '/nwc', handler: () => started.map(view) },
     {
@@ -95,6 +116,29 @@ export async function startNwcStack(ledger: LightningLedger, relays: string[]): 
         return { uri: wallet(b.data.variant).addConnection(b.data.methods).uri };
       },
     },
+    {
+      method: 'GET',
+      path: '/zaps',
+      handler: () => ({
+        addresses: zapAddresses,
+        nostrPubkey: zaps.nostrPubkey,
+        fault: zaps.fault,
+        receipts: zaps.receipts().map((r) => ({ id: r.id, tags: r.tags })),
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/zaps/fault',
+      handler: (body) => {
+        const b = z
+          .object({ fault: z.enum(ZAP_SERVER_FAULTS) })
+          .strict()
+          .safeParse(body);
+        if (!b.success) throw new BadRequest(b.error.message);
+        zaps.fault = b.data.fault;
+        return { fault: zaps.fault };
+      },
+    },
   ];
-  return { wallets, routes, stop };
+  return { wallets, zapServer: zaps, zapAddresses, routes, stop };
 }

@@ -71,6 +71,8 @@ export interface NwcWalletServiceDeps {
   backend(): NwcBackend | null;
   now?: () => number;
   payWaitMs?: number;
+  /** A connection was used, made or revoked (the UI refreshes its list). */
+  onChange?: (connectionId: string) => void;
 }
 
 const SUB_ID = 'nwc-service';
@@ -229,6 +231,7 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
     const result: NwcAnswer = await handler.handle(c, event.id, method, params);
     const body = responseBody(method, result);
     store.finishRequest(event.id, body);
+    deps.onChange?.(c.id);
     await answer(c, event, asked, method, body);
   };
 
@@ -362,6 +365,7 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
       resubscribe();
       await publishInfo(row);
       log.info('nwc service: connection created', { connection: id, methods: methods.join(' ') });
+      deps.onChange?.(id);
       return { connection: toView(row), uri };
     },
     async revoke(id: string): Promise<NwcServiceConnection> {
@@ -377,6 +381,7 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
         }
         if (vault.hasSecret(serviceKeySecretName(id))) vault.deleteSecret(serviceKeySecretName(id));
         log.info('nwc service: connection revoked', { connection: id });
+        deps.onChange?.(id);
       }
       const after = store.connection(id);
       if (!after) throw new FlashError('NWC_CONNECTION_NOT_FOUND', 'No such connection.');
