@@ -35,3 +35,21 @@ export function findBitcoinUri(text: string): string | null {
   if (!m) return null;
   return m[0].replace(/[.,;:!?)\]]+$/, '');
 }
+
+/**
+ * The first Lightning request in a message: a BOLT11 invoice, an `lnurl1…`, a `lightning:` link,
+ * or a Lightning address when it is the whole message or marked with ⚡ (an e-mail address in a
+ * sentence is not a payment request).
+ */
+export function findLightningRequest(text: string): string | null {
+  const link = /lightning:([^\s<>"']+)/i.exec(text);
+  if (link?.[1]) return link[1].replace(/[.,;!?)\]]+$/, '');
+  const invoice = /\b(ln(?:bcrt|bc|tbs|tb)[0-9a-z]{50,})\b/i.exec(text);
+  if (invoice?.[1]) return invoice[1];
+  const lnurl = /\b(lnurl1[0-9a-z]{20,})\b/i.exec(text);
+  if (lnurl?.[1]) return lnurl[1];
+  const address = /^(?:⚡\s*)?([a-z0-9._-]+@[a-z0-9.-]+(?::\d{1,5})?)$/i.exec(text.trim());
+  if (address?.[1]) return address[1];
+  const marked = /⚡\s*([a-z0-9._-]+@[a-z0-9.-]+(?::\d{1,5})?)/i.exec(text);
+  return marked?.[1] ?? null;
+}
