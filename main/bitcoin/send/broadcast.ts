@@ -1,7 +1,8 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { isFlashError } from '../../../shared/errors';
+import { dialectOf, parsePackageResult } from '../electrum/dialect';
+import { rpcErrorKind } from '../electrum/rpc-errors';
 import type { ElectrumClient, JsonValue } from '../electrum/types';
-import { compareProtocolVersions } from '../electrum/version';
 import type { SendContext } from './context';
 import { SendError } from './errors';
 import type { PaymentRow } from './journal';
@@ -15,11 +16,8 @@ export interface BroadcastResult {
   state: 'broadcast' | 'broadcasting';
 }
 
-/** The Electrum protocol version that added `blockchain.transaction.broadcast_package`. */
-const PACKAGE_PROTOCOL = '1.6';
 /** JSON-RPC "method not found": a server without the method, whatever its version says. */
 const METHOD_NOT_FOUND = -32601;
-const UNKNOWN_METHOD = /unknown method|method not found|not supported|unsupported method/i;
 
 /** The server's error reply to a request; null when no reply came (timeout, lost connection). */
 function replyError(err: unknown): { code: number; message: string } | null {
@@ -29,30 +27,8 @@ function replyError(err: unknown): { code: number; message: string } | null {
   return typeof code === 'number' ? { code, message: err.message } : null;
 }
 
-const isUnknownMethod = (reply: { code: number; message: string }): boolean =>
-  reply.code === METHOD_NOT_FOUND || UNKNOWN_METHOD.test(reply.message);
-
-/** `{success, errors?: [{txid, error}]}` of broadcast_package (verbose=false), or null if not that shape. */
-function packageResult(
-  value: JsonValue,
-): { success: boolean; errors: { txid: string; error: string }[] } | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const success = value['success'];
-  if (typeof success !== 'boolean') return null;
-  const raw = value['errors'];
-  const errors: { txid: string; error: string }[] = [];
-  if (Array.isArray(raw)) {
-    for (const e of raw) {
-      if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
-        const txid = e['txid'];
-        const error = e['error'];
-        if (typeof txid === 'string' && typeof error === 'string')
-          errors.push({ txid: txid.toLowerCase(), error });
-      }
-    }
-  }
-  return { success, errors };
-}
+const isUnknownMethod = (err: unknown, reply: { code: number }): boolean =>
+  reply.code === METHOD_NOT_FOUND || rpcErrorKind(err) === 'unsupported';
 
 type Outcome =
   { kind: 'accepted' } | { kind: 'unknown'; note: string } | { kind: 'refused'; rejection: Rejection };
@@ -144,13 +120,18 @@ export function createBroadcaster(ctx: SendContext) {
     } catch (err) {
       const reply = replyError(err);
       if (!reply) return { kind: 'unknown', note: err instanceof Error ? err.message : String(err) };
-      if (isUnknownMethod(reply)) return null;
+      if (isUnknownMethod(err, reply)) return null;
       // A malformed package is answered as an error reply: the one-by-one path judges each tx.
       log.warn('package refused as a whole; sending one by one', { error: reply.message.slice(0, 200) });
       return null;
     }
-    const result = packageResult(value);
-    if (!result) return { kind: 'unknown', note: 'broadcast_package answered in an unknown shape' };
+    let result;
+    try {
+      result = parsePackageResult(value, dialectOf(client));
+    } catch (err) {
+      // A reply of the wrong shape says nothing about the transactions: ask again later.
+      return { kind: 'unknown', note: err instanceof Error ? err.message : String(err) };
+    }
     if (result.success) return { kind: 'accepted' };
     const mine = result.errors.find((e) => e.txid === child.txid) ?? result.errors[0];
     if (!mine) return { kind: 'unknown', note: 'broadcast_package failed without a reason' };
@@ -172,8 +153,7 @@ export function createBroadcaster(ctx: SendContext) {
     const parentRaw = parentTxid ? (journal.byTxid(parentTxid)?.rawTx ?? reader.rawTx(parentTxid)) : null;
     const parentUnconfirmed = parentTxid ? (reader.tx(row.walletId, parentTxid)?.height ?? 0) <= 0 : false;
     if (parentRaw && parentUnconfirmed) {
-      const modern = compareProtocolVersions(client.protocolVersion ?? '0', PACKAGE_PROTOCOL) >= 0;
-      if (modern) outcome = await asPackage(client, parentRaw, row);
+      if (dialectOf(client).broadcastPackage) outcome = await asPackage(client, parentRaw, row);
       if (outcome === null) {
         // One by one: the parent first (it is usually in the mempool already), then the child.
         const parent = await single(client, parentRaw, parentTxid ?? '');
