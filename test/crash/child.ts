@@ -118,6 +118,9 @@ function broadcastWatch(inner: ElectrumService, hit: (at: Point) => void): Elect
 }
 
 async function main(): Promise<void> {
+  // The parent holds our stdin: when it goes away, so do we (no orphan left reconnecting forever).
+  process.stdin.on('end', () => process.exit(3));
+  process.stdin.resume();
   const dbPath = env('FLASH_CRASH_DB');
   const [host = '127.0.0.1', port = '0'] = env('FLASH_CRASH_ELECTRUM').split(':');
   const mode = env('FLASH_CRASH_MODE') as 'setup' | 'run';
@@ -250,7 +253,6 @@ async function main(): Promise<void> {
 function goSignal(): Promise<void> {
   return new Promise((resolve) => {
     process.stdin.once('data', () => resolve());
-    process.stdin.resume();
   });
 }
 
