@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve('main/app/index.ts'),
           headless: resolve('main/headless/cli.ts'),
+          // Worker thread opening NIP-17 gift wraps (main/nostr/inbox/unwrap-pool.ts finds it here).
+          'nostr-unwrap-worker': resolve('main/nostr/inbox/unwrap-worker.ts'),
         },
       },
     },

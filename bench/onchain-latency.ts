@@ -4,6 +4,8 @@ import path from 'node:path';
 import { curveBackend } from '../main/bitcoin/accounts/child-keys';
 import { createChainService } from '../main/bitcoin/chain/service';
 import { createElectrumService } from '../main/bitcoin/electrum/service';
+import type { RateLimit } from '../main/bitcoin/electrum/rate-limit';
+import { DEFAULT_RATE_LIMIT } from '../main/bitcoin/electrum/rate-limit';
 import type { ClientStats } from '../main/bitcoin/electrum/types';
 import { createAddressDeriver, deriveAccount } from '../main/bitcoin/wallet/derivation';
 import { createWalletService } from '../main/bitcoin/wallet/service';
@@ -78,6 +80,7 @@ export async function firstSync(
   server: LatencyServer,
   dbFile: string,
   discovery: 'widening' | 'walk',
+  rateLimit?: RateLimit | null,
 ): Promise<SyncRun> {
   const db = openDatabase(dbFile);
   const bus = createEventBus();
@@ -94,6 +97,7 @@ export async function firstSync(
     bus,
     log: silentLogger,
     initialServer: settings.electrumServer('regtest'),
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
   });
   const chain = createChainService({ db, electrum, log: silentLogger, network: 'regtest' });
   const wallet: WalletService = createWalletService({
@@ -171,7 +175,12 @@ export async function firstSync(
   };
 }
 
-export function printLatencyRuns(server: LatencyServer, walk: SyncRun, fast: SyncRun): void {
+export function printLatencyRuns(
+  server: LatencyServer,
+  walk: SyncRun,
+  fast: SyncRun,
+  uncapped: SyncRun | null,
+): void {
   const l = server.latency;
   console.log(
     `\nFirst sync against the stack's Electrum server in latency mode (${l.requestDelayMs} ms per request ` +
@@ -182,7 +191,7 @@ export function printLatencyRuns(server: LatencyServer, walk: SyncRun, fast: Syn
   printTable(
     'First sync, import to full balance shown as synced (same server, same run)',
     ['discovery', 'txs', 'proofs verified', 'round trips', 'requests', 'wall', 'vs walk'],
-    [walk, fast].map((r) => [
+    [walk, fast, ...(uncapped ? [uncapped] : [])].map((r) => [
       r.name,
       String(r.txs),
       String(r.verified),
@@ -191,6 +200,13 @@ export function printLatencyRuns(server: LatencyServer, walk: SyncRun, fast: Syn
       fmtMs(r.ms),
       r === walk ? '1.00×' : `${ratio(r.ms, walk.ms)} (${(walk.ms / r.ms).toFixed(1)}× faster)`,
     ]),
+  );
+  const cap = DEFAULT_RATE_LIMIT;
+  console.log(
+    `The app's client caps itself at ${cap.requestsPerSecond} requests/s (burst ${cap.burst}, ${cap.maxInFlight} in flight): ` +
+      `a ${fast.stats.requests}-request first sync cannot take less than ` +
+      `${((Math.max(0, fast.stats.requests - cap.burst) / cap.requestsPerSecond) * 1000).toFixed(0)} ms under it. ` +
+      'The last row is the same sync with that cap off, to show what the cap costs.',
   );
 }
 
@@ -201,7 +217,14 @@ async function main(): Promise<void> {
   try {
     const walk = await firstSync('gap-limit walk (baseline)', server, path.join(dir, 'walk.db'), 'walk');
     const fast = await firstSync('widening + pipelined (app)', server, path.join(dir, 'fast.db'), 'widening');
-    printLatencyRuns(server, walk, fast);
+    const uncapped = await firstSync(
+      'the same, no client rate cap',
+      server,
+      path.join(dir, 'uncapped.db'),
+      'widening',
+      null,
+    );
+    printLatencyRuns(server, walk, fast, uncapped);
   } finally {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });

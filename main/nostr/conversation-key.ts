@@ -1,4 +1,5 @@
 import { createECDH, type ECDH } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { extract } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
@@ -19,6 +20,20 @@ export const nativeEcdh: boolean = (() => {
     return true;
   } catch {
     return false;
+  }
+})();
+
+/** libsecp256k1 in WASM (tiny-secp256k1): where the runtime's crypto has no secp256k1 (Electron). */
+const wasmCurve: {
+  pointMultiply(p: Uint8Array, k: Uint8Array, compressed?: boolean): Uint8Array | null;
+} | null = (() => {
+  if (nativeEcdh) return null;
+  try {
+    return createRequire(import.meta.url)('tiny-secp256k1') as {
+      pointMultiply(p: Uint8Array, k: Uint8Array, compressed?: boolean): Uint8Array | null;
+    };
+  } catch {
+    return null;
   }
 })();
 
@@ -44,7 +59,17 @@ function ecdhFor(secretKey: Uint8Array): ECDH {
  */
 export function conversationKey(secretKey: Uint8Array, peerPubkeyHex: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/.test(peerPubkeyHex)) throw new Error('peer key must be 64 lowercase hex');
-  if (!nativeEcdh) return pureJsConversationKey(secretKey, peerPubkeyHex);
+  if (!nativeEcdh) {
+    if (!wasmCurve) return pureJsConversationKey(secretKey, peerPubkeyHex);
+    const point = wasmCurve.pointMultiply(Buffer.from(`02${peerPubkeyHex}`, 'hex'), secretKey, true);
+    if (!point) throw new Error('no shared point');
+    const x = point.subarray(1, 33);
+    try {
+      return extract(sha256, x, SALT);
+    } finally {
+      x.fill(0);
+    }
+  }
   const shared = ecdhFor(secretKey).computeSecret(Buffer.from(`02${peerPubkeyHex}`, 'hex'));
   try {
     return extract(sha256, shared, SALT);

@@ -119,13 +119,15 @@ export function unwrapDm(
   wrap: NostrEvent,
   secretKey: Uint8Array,
   keyOf: ConversationKeyFn = conversationKey,
+  /** For the seal's key (its signer's, the same for every message from them): may be cached. */
+  sealKeyOf: ConversationKeyFn = keyOf,
 ): Rumor {
   if (wrap.kind !== KIND_GIFT_WRAP) throw new FlashError('NOSTR_INVALID_EVENT', 'Not a gift wrap.');
   const sealChecked = checkEvent(parseJson(nip44Decrypt(wrap.content, secretKey, wrap.pubkey, keyOf)));
   if (!sealChecked.ok) throw new FlashError('NOSTR_INVALID_EVENT', `Bad seal: ${sealChecked.detail}`);
   const seal = sealChecked.event;
   if (seal.kind !== KIND_SEAL) throw new FlashError('NOSTR_INVALID_EVENT', 'The wrap does not hold a seal.');
-  const r = parseJson(nip44Decrypt(seal.content, secretKey, seal.pubkey, keyOf)) as Partial<Rumor> | null;
+  const r = parseJson(nip44Decrypt(seal.content, secretKey, seal.pubkey, sealKeyOf)) as Partial<Rumor> | null;
   if (
     !r ||
     typeof r !== 'object' ||

@@ -3,6 +3,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { FlashError } from '../../shared/errors';
+import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { NostrEvent } from './verify';
 
@@ -86,6 +87,16 @@ interface MsgRow {
  * by one in memory and matches case-insensitively there; plaintext never leaves this process.
  */
 export function createMessageStore(db: Db, key: () => Uint8Array) {
+  // Statements are prepared once: a first load stores thousands of messages through these.
+  const statements = new Map<string, Database.Statement<unknown[]>>();
+  const prep = (sql: string): Database.Statement<unknown[]> => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
   const seal = (id: string, convId: string, text: string, subject: string | null) => {
     const nonce = new Uint8Array(randomBytes(24));
     const aad = utf8ToBytes(`${id}:${convId}`);
@@ -144,17 +155,17 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
   return {
     // ---- identities
     insertIdentity(id: string, pubkey: string, createdAt: number): void {
-      db.prepare('INSERT INTO nostr_identities (id, pubkey, created_at) VALUES (?, ?, ?)').run(
+      prep('INSERT INTO nostr_identities (id, pubkey, created_at) VALUES (?, ?, ?)').run(
         id,
         pubkey,
         createdAt,
       );
     },
     deleteIdentity(id: string): void {
-      db.prepare('DELETE FROM nostr_identities WHERE id = ?').run(id);
+      prep('DELETE FROM nostr_identities WHERE id = ?').run(id);
     },
     identity(): IdentityRow | null {
-      const r = db.prepare('SELECT * FROM nostr_identities ORDER BY created_at LIMIT 1').get() as
+      const r = prep('SELECT * FROM nostr_identities ORDER BY created_at LIMIT 1').get() as
         { id: string; pubkey: string; profile: string; created_at: number } | undefined;
       if (!r) return null;
       return {
@@ -165,14 +176,14 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       };
     },
     setProfile(id: string, profile: Record<string, string>): void {
-      db.prepare('UPDATE nostr_identities SET profile = ? WHERE id = ?').run(JSON.stringify(profile), id);
+      prep('UPDATE nostr_identities SET profile = ? WHERE id = ?').run(JSON.stringify(profile), id);
     },
 
     // ---- relays
     setRelays(identityId: string, relays: RelayRole[]): void {
       db.transaction(() => {
-        db.prepare('DELETE FROM nostr_relays WHERE identity_id = ?').run(identityId);
-        const ins = db.prepare(
+        prep('DELETE FROM nostr_relays WHERE identity_id = ?').run(identityId);
+        const ins = prep(
           'INSERT INTO nostr_relays (identity_id, url, read, write, dm) VALUES (?, ?, ?, ?, ?)',
         );
         for (const r of relays) ins.run(identityId, r.url, r.read ? 1 : 0, r.write ? 1 : 0, r.dm ? 1 : 0);
@@ -202,7 +213,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
           (cur.created_at === event.created_at && cur.event_id <= event.id))
       )
         return false;
-      db.prepare(
+      prep(
         `INSERT INTO nostr_replaceable (pubkey, kind, event_id, created_at, raw) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (pubkey, kind) DO UPDATE SET event_id = excluded.event_id, created_at = excluded.created_at,
            raw = excluded.raw, nip05_verified_at = NULL`,
@@ -216,7 +227,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       return r ? (JSON.parse(r.raw) as NostrEvent) : null;
     },
     setNip05Verified(pubkey: string, at: number | null): void {
-      db.prepare('UPDATE nostr_replaceable SET nip05_verified_at = ? WHERE pubkey = ? AND kind = 0').run(
+      prep('UPDATE nostr_replaceable SET nip05_verified_at = ? WHERE pubkey = ? AND kind = 0').run(
         at,
         pubkey,
       );
@@ -226,6 +237,18 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
         .prepare('SELECT nip05_verified_at AS v FROM nostr_replaceable WHERE pubkey = ? AND kind = 0')
         .get(pubkey) as { v: number | null } | undefined;
       return r?.v ?? null;
+    },
+
+    /** Runs `fn` in one SQLite transaction (a batch of messages commits together). */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+    hasEvent(id: string): boolean {
+      return prep('SELECT 1 FROM nostr_events WHERE id = ?').get(id) !== undefined;
+    },
+    /** Remembers that `relayUrl` also holds an event stored before. */
+    addEventRelay(id: string, relayUrl: string): void {
+      prep('INSERT OR IGNORE INTO nostr_event_relays (event_id, relay_url) VALUES (?, ?)').run(id, relayUrl);
     },
 
     // ---- raw DM events (dedupe + pending while locked)
@@ -238,7 +261,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
           )
           .run(event.id, identityId, event.kind, JSON.stringify(event), now);
         if (relayUrl)
-          db.prepare('INSERT OR IGNORE INTO nostr_event_relays (event_id, relay_url) VALUES (?, ?)').run(
+          prep('INSERT OR IGNORE INTO nostr_event_relays (event_id, relay_url) VALUES (?, ?)').run(
             event.id,
             relayUrl,
           );
@@ -246,7 +269,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       })();
     },
     markEvent(id: string, processed: 1 | 2, messageId: string | null): void {
-      db.prepare('UPDATE nostr_events SET processed = ?, message_id = ? WHERE id = ?').run(
+      prep('UPDATE nostr_events SET processed = ?, message_id = ? WHERE id = ?').run(
         processed,
         messageId,
         id,
@@ -281,7 +304,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       const convId = conversationId(members);
       const { nonce, sealed } = seal(m.id, convId, m.text, m.subject ?? null);
       const inserted = db.transaction(() => {
-        db.prepare(
+        prep(
           `INSERT INTO nostr_conversations (id, identity_id, members, last_message_at, unread) VALUES (?, ?, ?, ?, 0)
            ON CONFLICT (id) DO NOTHING`,
         ).run(convId, m.identityId, JSON.stringify(members), m.createdAt);
@@ -304,7 +327,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
             Date.now(),
           );
         if (res.changes === 0) return false;
-        db.prepare(
+        prep(
           'UPDATE nostr_conversations SET last_message_at = max(last_message_at, ?), unread = unread + ? WHERE id = ?',
         ).run(m.createdAt, read ? 0 : 1, convId);
         return true;
@@ -312,11 +335,11 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       return { conversationId: convId, inserted };
     },
     message(id: string): StoredMessage | null {
-      const row = db.prepare('SELECT * FROM nostr_messages WHERE id = ?').get(id) as MsgRow | undefined;
+      const row = prep('SELECT * FROM nostr_messages WHERE id = ?').get(id) as MsgRow | undefined;
       return row ? toMessage(row) : null;
     },
     hasMessage(id: string): boolean {
-      return db.prepare('SELECT 1 FROM nostr_messages WHERE id = ?').get(id) !== undefined;
+      return prep('SELECT 1 FROM nostr_messages WHERE id = ?').get(id) !== undefined;
     },
     messages(convId: string, opts: { limit?: number; before?: number } = {}): StoredMessage[] {
       const rows = db
@@ -328,7 +351,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       return rows.map(toMessage);
     },
     conversation(convId: string): ConversationRow | null {
-      const r = db.prepare('SELECT * FROM nostr_conversations WHERE id = ?').get(convId) as
+      const r = prep('SELECT * FROM nostr_conversations WHERE id = ?').get(convId) as
         { id: string; members: string; last_message_at: number; unread: number } | undefined;
       if (!r) return null;
       const last = db
@@ -352,8 +375,8 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
     },
     markRead(convId: string): void {
       db.transaction(() => {
-        db.prepare('UPDATE nostr_messages SET read = 1 WHERE conversation_id = ? AND read = 0').run(convId);
-        db.prepare('UPDATE nostr_conversations SET unread = 0 WHERE id = ?').run(convId);
+        prep('UPDATE nostr_messages SET read = 1 WHERE conversation_id = ? AND read = 0').run(convId);
+        prep('UPDATE nostr_conversations SET unread = 0 WHERE id = ?').run(convId);
       })();
     },
     /** Decrypts in memory and matches case-insensitively; newest first, at most `limit`. */
@@ -387,7 +410,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       reason: string | null,
       now: number,
     ): void {
-      db.prepare(
+      prep(
         `INSERT INTO nostr_deliveries (message_id, relay_url, recipient, wrap_id, wrap, status, reason, updated_at, attempts)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (message_id, relay_url, recipient) DO UPDATE SET wrap_id = excluded.wrap_id, wrap = excluded.wrap,

@@ -58,6 +58,11 @@ export interface RelayConnectionOptions {
   backoff?: { baseMs: number; maxMs: number };
   connectTimeoutMs?: number;
   publishTimeoutMs?: number;
+  /**
+   * True for an event id already verified and stored (it may note this relay holds it too): such
+   * an event is not verified again nor passed on. Reopening an inbox, relays resend days of it.
+   */
+  knownEvent?: (id: string, relayUrl: string) => boolean;
   maxContentBytes?: number;
 }
 
@@ -325,6 +330,11 @@ export class RelayConnection {
       case 'EVENT': {
         const subId = msg[1];
         if (typeof subId !== 'string' || !this.subs.has(subId)) return;
+        const id = (msg[2] as { id?: unknown } | null)?.id;
+        if (typeof id === 'string' && this.opts.knownEvent?.(id, this.url)) {
+          this.received += 1;
+          return;
+        }
         const checked = checkEvent(msg[2], this.opts.maxContentBytes ?? MAX_CONTENT_BYTES);
         if (!checked.ok) return this.reject(checked.reason, checked.detail);
         this.received += 1;

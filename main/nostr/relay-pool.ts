@@ -22,6 +22,7 @@ export interface RelayPoolOptions {
   publishTimeoutMs?: number;
   /** How many event ids to remember for dedupe across relays. */
   dedupeSize?: number;
+  knownEvent?: RelayConnectionOptions['knownEvent'];
 }
 
 export type PoolEventListener = (
@@ -93,6 +94,7 @@ export class RelayPool {
         ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
         ...(this.opts.connectTimeoutMs ? { connectTimeoutMs: this.opts.connectTimeoutMs } : {}),
         ...(this.opts.publishTimeoutMs ? { publishTimeoutMs: this.opts.publishTimeoutMs } : {}),
+        ...(this.opts.knownEvent ? { knownEvent: this.opts.knownEvent } : {}),
       });
       this.conns.set(key, conn);
       if (!this.closed) conn.connect();

@@ -63,6 +63,7 @@ import type { RelayConnectionOptions, WebSocketCtor } from './relay-connection';
 import { normalizeRelayUrl, RelayPool } from './relay-pool';
 import type { NostrEvent } from './verify';
 import { createChannelService } from './channel-service';
+import { createInbox } from './inbox/inbox';
 import { createPeopleService } from './people-service';
 import { buildReceipt, formatReceipt, parseReceipt } from './receipt';
 import type { SocialContext } from './social-context';
@@ -187,6 +188,13 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   let pool: RelayPool | null = null;
   const unsubs: (() => void)[] = [];
   let undecryptable = 0;
+  // Gift wraps from relays are opened off the main thread, in batches (inbox/).
+  const inbox = createInbox({
+    store,
+    log,
+    onMessage: (conversationId, message) =>
+      emit('nostr.message', { conversationId, message: toMessage(message) }),
+  });
 
   const unlocked = (): boolean => vault.status().state === 'unlocked';
 
@@ -434,7 +442,8 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     } catch {
       return; // locked in between: processed on unlock
     }
-    processDmEvent(id.id, id.pubkey, event, sk);
+    if (event.kind === KIND_GIFT_WRAP) inbox.add(id, sk, event);
+    else processDmEvent(id.id, id.pubkey, event, sk);
   };
 
   const processPending = (): number => {
@@ -840,12 +849,19 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
         },
         ...(deps.webSocket ? { webSocket: deps.webSocket } : {}),
         dial: (url) => dialer.relay(url),
+        knownEvent: (eventId, url) => {
+          if (!store.hasEvent(eventId)) return false;
+          store.addEventRelay(eventId, url);
+          return true;
+        },
         now,
         ...(deps.relay?.backoff ? { backoff: deps.relay.backoff } : {}),
         ...(deps.relay?.connectTimeoutMs ? { connectTimeoutMs: deps.relay.connectTimeoutMs } : {}),
         ...(deps.relay?.publishTimeoutMs ? { publishTimeoutMs: deps.relay.publishTimeoutMs } : {}),
       });
       unsubs.push(pool.onEvent((event, url) => onEvent(event, url)));
+      // The key leaves the workers with the vault.
+      unsubs.push(vault.onLock(() => void inbox.lock()));
       unsubs.push(
         pool.onStatus((s) => {
           emit('nostr.relayStatus', s);
@@ -880,6 +896,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       for (const u of unsubs.splice(0)) u();
       pool?.close();
       pool = null;
+      void inbox.lock();
       if (undecryptable > 0) log.info('nostr: unreadable DM events this session', { count: undecryptable });
     },
   };

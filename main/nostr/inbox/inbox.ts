@@ -1,0 +1,177 @@
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { Logger } from '../../core/logger';
+import { KIND_CHAT, rumorMembers } from '../dm';
+import type { createMessageStore, StoredMessage } from '../message-store';
+import type { NostrEvent } from '../verify';
+import type { Opened } from './open-wrap';
+import type { UnwrapPool, WorkerScript } from './unwrap-pool';
+import { createUnwrapPool } from './unwrap-pool';
+
+type MessageStore = ReturnType<typeof createMessageStore>;
+
+/** Gift wraps handed to the pool at once, and batches open at the same time. */
+const BATCH = 512;
+const IN_FLIGHT = 4;
+
+export interface InboxDeps {
+  store: MessageStore;
+  log: Logger;
+  /** A message was stored for the first time. */
+  onMessage(conversationId: string, message: StoredMessage): void;
+  /** Worker options (tests and benches pick the script or none). */
+  workers?: number;
+  script?: WorkerScript | null;
+}
+
+export interface Inbox {
+  /** Opens gift wraps already recorded raw (store.recordEvent), off the main thread, in batches. */
+  add(identity: { id: string; pubkey: string }, secretKey: Uint8Array, event: NostrEvent): void;
+  /** Resolves once every added wrap is opened and stored. */
+  idle(): Promise<void>;
+  /** Unreadable wraps so far (kept aside, marked 2). */
+  readonly undecryptable: number;
+  /** The vault locked: the workers holding the key go; what was queued stays pending in SQLite. */
+  lock(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Queued {
+  identityId: string;
+  self: string;
+  event: NostrEvent;
+}
+
+/**
+ * NIP-17 inbox: wraps are opened on worker threads (unwrap-pool.ts) while this thread stores what
+ * they hold, one SQLite transaction per batch. A wrap not opened yet is still recorded raw and
+ * unprocessed, so a crash or a lock in between loses nothing: processPending opens it later.
+ */
+export function createInbox(deps: InboxDeps): Inbox {
+  const { store, log } = deps;
+  let pool: { key: string; pool: UnwrapPool } | null = null;
+  const queue: Queued[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+  let undecryptable = 0;
+  let waiters: (() => void)[] = [];
+  let closed = false;
+  let secret: Uint8Array | null = null;
+
+  const poolFor = (secretKey: Uint8Array): UnwrapPool => {
+    const key = bytesToHex(secretKey);
+    if (pool?.key !== key) {
+      void pool?.pool.close();
+      pool = {
+        key,
+        pool: createUnwrapPool(secretKey, {
+          log,
+          ...(deps.workers !== undefined ? { workers: deps.workers } : {}),
+          ...(deps.script !== undefined ? { script: deps.script } : {}),
+        }),
+      };
+    }
+    return pool.pool;
+  };
+
+  const settleWaiters = (): void => {
+    if (queue.length > 0 || inFlight > 0 || scheduled) return;
+    const w = waiters;
+    waiters = [];
+    for (const resolve of w) resolve();
+  };
+
+  const store1 = (q: Queued, opened: Opened, inserted: { id: string; conversationId: string }[]): void => {
+    if (!opened.ok) {
+      if (opened.code === 'VAULT_LOCKED') return; // stays pending
+      undecryptable += 1;
+      store.markEvent(q.event.id, 2, null);
+      log.warn('nostr: unreadable DM event kept aside', { eventId: q.event.id, code: opened.code });
+      return;
+    }
+    const rumor = opened.rumor;
+    if (rumor.kind !== KIND_CHAT) {
+      store.markEvent(q.event.id, 2, null); // reactions, files...: not shown yet
+      return;
+    }
+    const members = rumorMembers(rumor);
+    if (!members.includes(q.self)) members.push(q.self);
+    const res = store.saveMessage({
+      id: rumor.id,
+      identityId: q.identityId,
+      members,
+      sender: rumor.pubkey,
+      createdAt: rumor.created_at,
+      direction: rumor.pubkey === q.self ? 'out' : 'in',
+      legacy: false,
+      text: rumor.content,
+      subject: rumor.tags.find((t) => t[0] === 'subject')?.[1] ?? null,
+    });
+    store.markEvent(q.event.id, 1, rumor.id);
+    if (res.inserted) inserted.push({ id: rumor.id, conversationId: res.conversationId });
+  };
+
+  const flush = (): void => {
+    scheduled = false;
+    while (!closed && queue.length > 0 && inFlight < IN_FLIGHT && secret) {
+      const batch = queue.splice(0, BATCH);
+      inFlight += 1;
+      void poolFor(secret)
+        .open(batch.map((q) => q.event))
+        .then((results) => {
+          const inserted: { id: string; conversationId: string }[] = [];
+          store.transaction(() => batch.forEach((q, i) => store1(q, results[i] as Opened, inserted)));
+          for (const m of inserted) {
+            const message = store.message(m.id);
+            if (message) deps.onMessage(m.conversationId, message);
+          }
+        })
+        .catch((err: unknown) => {
+          // Left unprocessed in SQLite: the next unlock or start opens them.
+          log.warn('nostr: a batch of DM events was not opened', {
+            error: err instanceof Error ? err.message : String(err),
+          });
+        })
+        .finally(() => {
+          inFlight -= 1;
+          if (queue.length > 0) schedule();
+          settleWaiters();
+        });
+    }
+    settleWaiters();
+  };
+
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    // After the current burst of relay messages: more wraps per batch, fewer hops.
+    setImmediate(flush);
+  };
+
+  return {
+    add(identity, secretKey, event) {
+      if (closed) return;
+      secret = secretKey;
+      queue.push({ identityId: identity.id, self: identity.pubkey, event });
+      schedule();
+    },
+    idle() {
+      if (queue.length === 0 && inFlight === 0 && !scheduled) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    get undecryptable() {
+      return undecryptable;
+    },
+    async lock() {
+      queue.length = 0;
+      secret = null;
+      const p = pool;
+      pool = null;
+      await p?.pool.close();
+      settleWaiters();
+    },
+    async close() {
+      closed = true;
+      await this.lock();
+    },
+  };
+}
