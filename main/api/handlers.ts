@@ -7,6 +7,9 @@ import type { SettingsService } from '../core/settings-service';
 import type { CoinsService } from '../bitcoin/coins/service';
 import type { SendService } from '../bitcoin/send/service';
 import type { HardwareService } from '../hardware/service';
+import type { ActivityService } from '../activity/service';
+import type { LightningService } from '../lightning/service';
+import { createLightningHandlers } from './handlers/lightning';
 import type { NostrService } from '../nostr/service';
 import type { VaultService } from '../vault/types';
 import type { Handlers } from './dispatcher';
@@ -21,6 +24,8 @@ export interface ApiServices {
   send: SendService;
   coins: CoinsService;
   hardware: HardwareService;
+  lightning: LightningService;
+  activity: ActivityService;
 }
 
 const DONE = { done: true } as const;
@@ -140,6 +145,7 @@ export function createHandlers(s: ApiServices): Handlers {
       await s.hardware.cancel();
       return DONE;
     },
+    ...createLightningHandlers(s),
   };
 }
 

@@ -137,6 +137,26 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'hardware.signDraft': UNLOCKED,
   // "Always verify on device" is a safety setting; turning it off must take the password.
   'hardware.setPreferences': UNLOCKED,
+
+  'lightning.listProviders': OPEN,
+  'lightning.getStatus': OPEN,
+  'lightning.listPayments': OPEN,
+  'lightning.getPayment': OPEN,
+  // Connections decide where Lightning money is sent and seen; their secrets are in the vault.
+  'lightning.connectProvider': UNLOCKED,
+  'lightning.removeProvider': UNLOCKED,
+  'lightning.setDefaultProvider': UNLOCKED,
+  // Resolving an LNURL or address dials a stranger's server: not for someone at a locked screen.
+  'lightning.parse': UNLOCKED,
+  'lightning.prepare': UNLOCKED,
+  'lightning.confirm': UNLOCKED,
+  'lightning.createInvoice': UNLOCKED,
+  'lightning.withdraw': UNLOCKED,
+  // Signs with a key derived from the wallet's words.
+  'lightning.auth': UNLOCKED,
+
+  'activity.feed': OPEN,
+  'activity.exportCsv': OPEN,
 };
 
 /** Whether `method`, called with this (already validated) input, must wait for the vault to unlock. */

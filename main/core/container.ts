@@ -12,6 +12,9 @@ import { createWalletService } from '../bitcoin/wallet/service';
 import { createSendService } from '../bitcoin/send/service';
 import { createHardwareForCore } from '../hardware/wire';
 import { createNostrService } from '../nostr/service';
+import { createActivityService } from '../activity/service';
+import { createLightningService } from '../lightning/service';
+import { createWalletRootReader } from '../lightning/wallet-root';
 import { openDatabase, type Db } from '../store/database';
 import { createVaultService } from '../vault/service';
 import type { AppConfig } from './config';
@@ -120,8 +123,39 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     proxy: settings.get().electrumProxy,
   });
 
+  const lightning = createLightningService({
+    db,
+    vault,
+    bus,
+    log: log.child('lightning'),
+    network: () => settings.get().network,
+    // One proxy setting for the whole app: LNURL fetches go through it too.
+    proxy: () => settings.get().electrumProxy,
+    walletRoot: createWalletRootReader({
+      db,
+      vault,
+      network: () => settings.get().network,
+      activeWalletId: (n) => wallet.activeWalletId(n),
+    }),
+    // Backends by kind (see the top of main/lightning/service.ts): each registers here.
+    kinds: {},
+  });
+  const activity = createActivityService({ wallet, coins, lightning });
+
   const dispatcher = createDispatcher({
-    handlers: createHandlers({ info, vault, settings, wallet, electrum, nostr, send, coins, hardware }),
+    handlers: createHandlers({
+      info,
+      vault,
+      settings,
+      wallet,
+      electrum,
+      nostr,
+      send,
+      coins,
+      hardware,
+      lightning,
+      activity,
+    }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
     isVaultLocked: () => vault.status().state === 'locked',
@@ -148,6 +182,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       send.start();
       coins.start();
       nostr.start();
+      lightning.start();
       const initial = settings.get();
       let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
       let proxy = JSON.stringify(initial.electrumProxy);
@@ -176,6 +211,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     stop() {
       stopFollowingSettings?.();
       void hardware.stop();
+      void lightning.stop();
       nostr.stop();
       coins.stop();
       send.stop();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Sats } from './common';
 import { nostrEvents } from './nostr';
+import { lightningEvents } from './lightning';
 import { ElectrumStatus } from './electrum';
 import { Settings } from './settings';
 import { VaultStatus } from './vault';
@@ -20,6 +21,7 @@ export const events = {
   'vault.status': VaultStatus,
   'settings.changed': Settings,
   ...nostrEvents,
+  ...lightningEvents,
 } as const;
 
 export type EventName = keyof typeof events;

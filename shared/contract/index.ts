@@ -3,6 +3,8 @@ import { appMethods } from './app';
 import { coinsMethods } from './coins';
 import { electrumMethods } from './electrum';
 import { hardwareMethods } from './hardware';
+import { lightningMethods } from './lightning';
+import { activityMethods } from './activity';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
 import { sendMethods } from './send';
@@ -26,6 +28,8 @@ export const contract = {
   ...sendMethods,
   ...nostrMethods,
   ...hardwareMethods,
+  ...lightningMethods,
+  ...activityMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
 // Compile-time proof that METHOD_NAMES lists every method and nothing else.
@@ -53,6 +57,8 @@ export * from './common';
 export * from './electrum';
 export * from './events';
 export * from './hardware';
+export * from './lightning';
+export * from './activity';
 export * from './nostr';
 export * from './send';
 export * from './settings';

@@ -87,6 +87,21 @@ export const METHOD_NAMES = [
   'hardware.setPreferences',
   'hardware.simulatorSetApproval',
   'hardware.cancel',
+  'lightning.listProviders',
+  'lightning.connectProvider',
+  'lightning.removeProvider',
+  'lightning.setDefaultProvider',
+  'lightning.getStatus',
+  'lightning.parse',
+  'lightning.prepare',
+  'lightning.confirm',
+  'lightning.createInvoice',
+  'lightning.listPayments',
+  'lightning.getPayment',
+  'lightning.withdraw',
+  'lightning.auth',
+  'activity.feed',
+  'activity.exportCsv',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
@@ -110,4 +125,8 @@ export const PASSIVE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'nostr.getMerchantProfile',
   'hardware.listDevices',
   'hardware.getPreferences',
+  'lightning.listProviders',
+  'lightning.getStatus',
+  'lightning.listPayments',
+  'activity.feed',
 ]);

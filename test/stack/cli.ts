@@ -80,6 +80,12 @@ console.log(`  Lightning        fake network (regtest), nodes ${lightningNodes}`
 console.log(
   `                   GET /lightning/nodes /lightning/payments?node= /lightning/invoices?node=, POST /lightning/node /lightning/fund /lightning/invoice /lightning/pay /lightning/fault`,
 );
+console.log(
+  `  LNURL service    ${stack.lnurl.url}  addresses ${stack.lnurl.address('coffee')}, ${stack.lnurl.address('tips')}`,
+);
+console.log(
+  '                   GET /lightning/lnurl, POST /lightning/lnurl/pay-link /lightning/lnurl/withdraw-link /lightning/lnurl/auth-link /lightning/lnurl/fault',
+);
 for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 for (const [name, address] of Object.entries(stack.zapAddresses))
@@ -100,6 +106,7 @@ console.log(
     relays: stack.relays,
     nwc: Object.fromEntries(Object.values(stack.nwc).map((w) => [w.variant, w.uri])),
     zapAddresses: stack.zapAddresses,
+    lnurl: { url: stack.lnurl.url, addresses: [stack.lnurl.address('coffee'), stack.lnurl.address('tips')] },
     btcpay: {
       url: stack.btcpay.url,
       apiKey: stack.btcpay.seed.adminKey.apiKey,

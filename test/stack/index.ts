@@ -10,6 +10,7 @@ import { BadRequest, startControlApi } from './control-api';
 import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import type { LieMode } from './lying';
 import type { LightningLedger } from './lightning';
+import type { LnurlServer } from './lightning/lnurl-server';
 import { STACK_NODE, startLightningStack } from './lightning';
 import type { NwcStack } from './lightning/nwc-part';
 import { startNwcStack } from './lightning/nwc-part';
@@ -38,6 +39,8 @@ export interface Stack {
   btcpay: BtcpayStack;
   /** The fake Lightning network every Lightning stand-in settles on (see lightning/ledger.ts). */
   lightning: LightningLedger;
+  /** The LNURL service: pay links, withdraw links, login links, Lightning addresses coffee@/tips@. */
+  lnurl: LnurlServer;
   /** NWC wallet services on `relays`, one per NIP-47 encryption variant, on the `lightning` ledger. */
   nwc: NwcStack['wallets'];
   /** Zap-capable Lightning addresses (NIP-57) by name: alice, bob, carol. */
@@ -100,6 +103,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       relays: nostr.urls,
       btcpay,
       lightning: lightning.ledger,
+      lnurl: lightning.lnurl,
       nwc: nwc.wallets,
       zapAddresses: nwc.zapAddresses,
       setFault: (mode) => bitcoin.server.setFault(mode),

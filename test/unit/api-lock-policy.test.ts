@@ -101,6 +101,21 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'hardware.setPreferences': { alwaysVerify: false },
   'hardware.simulatorSetApproval': { approve: true },
   'hardware.cancel': {},
+  'lightning.listProviders': {},
+  'lightning.connectProvider': { kind: 'nwc', uri: 'nostr+walletconnect://' + PUBKEY },
+  'lightning.removeProvider': { providerId: 'p1' },
+  'lightning.setDefaultProvider': { providerId: 'p1' },
+  'lightning.getStatus': {},
+  'lightning.parse': { text: 'alice@example.com' },
+  'lightning.prepare': { text: 'alice@example.com', amountMsat: '1000' },
+  'lightning.confirm': { prepareId: 'x1' },
+  'lightning.createInvoice': { amountMsat: '1000', description: 'tip' },
+  'lightning.listPayments': {},
+  'lightning.getPayment': { id: 'x1' },
+  'lightning.withdraw': { text: 'lnurlw://example.com/w', amountMsat: '1000' },
+  'lightning.auth': { text: 'keyauth://example.com/a?tag=login&k1=' + PUBKEY },
+  'activity.feed': { walletId: ID },
+  'activity.exportCsv': { walletId: ID },
 };
 
 /** Handlers that only record that they ran (their answers may fail the output schema: irrelevant). */

@@ -10,6 +10,7 @@ import { nostrSocialMigration } from './008_nostr_social';
 import { hardwareMigration } from './009_hardware';
 import { accountsMigration } from './010_accounts';
 import { nwcServiceMigration } from './011_nwc_service';
+import { lightningMigration } from './013_lightning';
 import { walletAggregatesMigration } from './012_wallet_aggregates';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   hardwareMigration,
   accountsMigration,
   nwcServiceMigration,
+  lightningMigration,
   walletAggregatesMigration,
 ];
 

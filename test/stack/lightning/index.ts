@@ -1,6 +1,8 @@
 import type { Route } from '../control-api';
 import type { LedgerOptions } from './ledger';
 import { LightningLedger } from './ledger';
+import type { LnurlServer } from './lnurl-server';
+import { startLnurlServer } from './lnurl-server';
 import { ledgerRoutes } from './routes';
 
 export { LightningLedger } from './ledger';
@@ -13,11 +15,14 @@ export const STACK_NODE_FUNDS_MSAT = 100_000_000_000n;
 
 export interface LightningStackOptions {
   ledger?: LedgerOptions;
+  lnurlPort?: number;
 }
 
 export interface LightningStack {
   /** The one fake network every Lightning stand-in settles on. */
   ledger: LightningLedger;
+  /** The LNURL service (LUD-03/04/06/09/10/12/16/17) with addresses coffee@ and tips@. */
+  lnurl: LnurlServer;
   routes: Route[];
   stop(): Promise<void>;
 }
@@ -30,9 +35,17 @@ export interface LightningStack {
 export async function startLightningStack(opts: LightningStackOptions = {}): Promise<LightningStack> {
   const ledger = new LightningLedger(opts.ledger);
   ledger.createNode(STACK_NODE, { alias: 'Flash stack', balanceMsat: STACK_NODE_FUNDS_MSAT });
+  const lnurl = await startLnurlServer({
+    ledger,
+    ...(opts.lnurlPort !== undefined ? { port: opts.lnurlPort } : {}),
+  });
   return {
     ledger,
-    routes: ledgerRoutes(ledger),
-    stop: async () => ledger.close(),
+    lnurl,
+    routes: [...ledgerRoutes(ledger), ...lnurl.routes],
+    stop: async () => {
+      await lnurl.stop();
+      ledger.close();
+    },
   };
 }
