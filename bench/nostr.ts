@@ -251,8 +251,8 @@ export async function benchInbox(): Promise<InboxFigures> {
     const store2 = createMessageStore(db2, () => messagesKey);
     for (const raw of box.raws) {
       // What relay-connection does first: an id already stored is not verified again.
-      const id = (JSON.parse(raw) as { id: string }).id;
-      if (store2.hasEvent(id)) continue;
+      const { id, sig } = JSON.parse(raw) as { id: string; sig: string };
+      if (store2.hasEvent(id, sig)) continue;
       throw new Error('a stored wrap was not found');
     }
     const convs = store2.conversations('bench');

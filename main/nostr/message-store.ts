@@ -243,8 +243,13 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },
-    hasEvent(id: string): boolean {
-      return prep('SELECT 1 FROM nostr_events WHERE id = ?').get(id) !== undefined;
+    /** An event stored (verified) with this id, and with this signature when given. */
+    hasEvent(id: string, sig?: string): boolean {
+      if (sig === undefined) return prep('SELECT 1 FROM nostr_events WHERE id = ?').get(id) !== undefined;
+      return (
+        prep(`SELECT 1 FROM nostr_events WHERE id = ? AND json_extract(raw, '$.sig') = ?`).get(id, sig) !==
+        undefined
+      );
     },
     /** Remembers that `relayUrl` also holds an event stored before. */
     addEventRelay(id: string, relayUrl: string): void {

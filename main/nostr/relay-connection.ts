@@ -59,10 +59,11 @@ export interface RelayConnectionOptions {
   connectTimeoutMs?: number;
   publishTimeoutMs?: number;
   /**
-   * True for an event id already verified and stored (it may note this relay holds it too): such
-   * an event is not verified again nor passed on. Reopening an inbox, relays resend days of it.
+   * True for an event already verified and stored with this id and this signature (it may note
+   * that this relay holds it too): it is not verified again nor passed on, since nothing of it is
+   * used. Reopening an inbox, relays resend days of it. Another signature is checked as usual.
    */
-  knownEvent?: (id: string, relayUrl: string) => boolean;
+  knownEvent?: (id: string, sig: string, relayUrl: string) => boolean;
   maxContentBytes?: number;
 }
 
@@ -330,8 +331,8 @@ export class RelayConnection {
       case 'EVENT': {
         const subId = msg[1];
         if (typeof subId !== 'string' || !this.subs.has(subId)) return;
-        const id = (msg[2] as { id?: unknown } | null)?.id;
-        if (typeof id === 'string' && this.opts.knownEvent?.(id, this.url)) {
+        const { id, sig } = (msg[2] ?? {}) as { id?: unknown; sig?: unknown };
+        if (typeof id === 'string' && typeof sig === 'string' && this.opts.knownEvent?.(id, sig, this.url)) {
           this.received += 1;
           return;
         }

@@ -849,8 +849,8 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
         },
         ...(deps.webSocket ? { webSocket: deps.webSocket } : {}),
         dial: (url) => dialer.relay(url),
-        knownEvent: (eventId, url) => {
-          if (!store.hasEvent(eventId)) return false;
+        knownEvent: (eventId, sig, url) => {
+          if (!store.hasEvent(eventId, sig)) return false;
           store.addEventRelay(eventId, url);
           return true;
         },
