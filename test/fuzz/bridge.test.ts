@@ -41,6 +41,8 @@ const pick = <T>(list: () => readonly T[], fallback: T) =>
     return l.length === 0 ? fallback : (l[i % l.length] as T);
   });
 
+const LIST_FIELDS = new Set(['outpoints', 'coins', 'to', 'pubkeys']);
+
 /** Pool values (and mutations of them) for the fields whose names say what they hold. */
 function poolHint(pool: Pool, password: () => string): Hint {
   const mutated = (list: () => readonly string[], alphabet = '') =>
@@ -73,6 +75,9 @@ function poolHint(pool: Pool, password: () => string): Hint {
     url: () => pick(() => pool.relays, 'ws://127.0.0.1:9'),
     relay: () => pick(() => pool.relays, 'ws://127.0.0.1:9'),
     nsec: () => mutated(() => pool.nsecs),
+    // Amounts and fee rates a wallet with a few million sats can pay, so drafts get built.
+    sats: () => fc.integer({ min: 1, max: 300_000 }),
+    feeRate: () => fc.oneof(fc.integer({ min: 1, max: 60 }), fc.double({ min: 1, max: 60, noNaN: true })),
     password: () => fc.constant(null).map(() => password()),
     current: () => fc.constant(null).map(() => password()),
     vaultPassword: () => fc.constant(null).map(() => password()),
@@ -81,6 +86,8 @@ function poolHint(pool: Pool, password: () => string): Hint {
     const last = path[path.length - 1];
     const name = typeof last === 'number' ? path[path.length - 2] : last;
     if (typeof name !== 'string') return undefined;
+    // These name lists: the pool gives their elements, never the list itself.
+    if (LIST_FIELDS.has(name) && typeof last !== 'number') return undefined;
     // Recovery words: a real mnemonic, or one with a word changed.
     if (name === 'words') {
       return typeof last === 'number'
@@ -105,13 +112,20 @@ function inputFor(method: MethodName, hint: Hint): fc.Arbitrary<unknown> {
 
 const KNOWN_CODES: readonly string[] = ERROR_CODES;
 
+/** "CODE" or "CODE:reason" (send and coins errors name their case; bad input names the field). */
+function outcomeOf(error: { code: string; details?: Record<string, unknown> }): string {
+  const why = error.details?.reason ?? error.details?.field;
+  return typeof why === 'string' ? `${error.code}:${why}` : error.code;
+}
+
 function describeInput(input: unknown): string {
   try {
     return (
       JSON.stringify(input, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(input)
     ).slice(0, 400);
   } catch {
-    return String(input).slice(0, 400);
+    // Too deep to print (String() of a nested array recurses too): fast-check's report names it.
+    return fc.stringify(input).slice(0, 400);
   }
 }
 
@@ -169,7 +183,7 @@ describe('fuzz: every bridge method through the real dispatcher', () => {
         fc.asyncProperty(fc.boolean(), inputFor(method, hint), async (locked, input) => {
           await harness.setLocked(locked);
           const result: Result<unknown> = await harness.call(method, input);
-          tally(method, result.ok ? 'ok' : result.error.code);
+          tally(method, result.ok ? 'ok' : outcomeOf(result.error));
           const where = `${method}(${describeInput(input)}) ${locked ? 'locked' : 'unlocked'}`;
           try {
             if (result.ok) {

@@ -68,6 +68,17 @@ export function normalizeRef(type: LabelType, ref: string): string | null {
   }
 }
 
+/**
+ * Why a label cannot be stored as given, or null. A label is one line of text without control
+ * characters: SQLite's length() stops at a NUL, so "\u0000" would even break the table's check.
+ */
+export function labelProblem(label: string): 'multiline' | 'control' | null {
+  if (/[\r\n]/.test(label)) return 'multiline';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(label)) return 'control';
+  return null;
+}
+
 function isLabelType(t: unknown): t is LabelType {
   return typeof t === 'string' && (LABEL_TYPES as readonly string[]).includes(t);
 }
@@ -102,7 +113,9 @@ export function parseBip329(text: string): ParsedImport {
     const record: Bip329Record = { type, ref };
     if ('label' in o && o.label !== null) {
       if (typeof o.label !== 'string') return fail('"label" is not a string');
-      if (/[\r\n]/.test(o.label)) return fail('"label" spans several lines');
+      const problem = labelProblem(o.label);
+      if (problem === 'multiline') return fail('"label" spans several lines');
+      if (problem === 'control') return fail('"label" contains a control character');
       let label = o.label.trim();
       if ([...label].length > MAX_LABEL_LENGTH) {
         label = [...label].slice(0, MAX_LABEL_LENGTH).join('');

@@ -8,6 +8,7 @@ import { confirmationsOf, proofJoinSql, validatedTipSql, verificationOf } from '
 import type { Bip329Record, LabelType, LineIssue } from './bip329';
 import {
   formatBip329,
+  labelProblem,
   MAX_IMPORT_BYTES,
   MAX_LABEL_LENGTH,
   normalizeRef,
@@ -270,7 +271,10 @@ export function createCoinsService(deps: CoinsDeps): CoinsService {
       if ([...text].length > MAX_LABEL_LENGTH) {
         throw new CoinsError('LABEL_TOO_LONG', `A label has at most ${MAX_LABEL_LENGTH} characters.`);
       }
-      if (/[\r\n]/.test(text)) throw new CoinsError('BAD_REF', 'A label is a single line.');
+      const problem = labelProblem(text);
+      if (problem === 'multiline') throw new CoinsError('BAD_REF', 'A label is a single line.');
+      if (problem === 'control')
+        throw new CoinsError('BAD_REF', 'A label cannot contain control characters.');
       if (text === '') q.deleteLabel.run(walletId, type, norm);
       else q.upsertLabel.run(walletId, type, norm, text, null, now());
       changed(walletId);

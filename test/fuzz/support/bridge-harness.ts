@@ -160,12 +160,26 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
     mnemonics: [words],
   };
 
-  const newDraft = async (): Promise<string> => {
-    const d = await must<{ draftId: string; psbtBase64: string }>(h, 'send.prepare', {
+  const prepareDraft = () =>
+    call('send.prepare', {
       walletId: seed.id,
       outputs: [{ address: taprootAddress, sats: 25_000 }],
       feeRate: 2,
     });
+  /** A fresh draft for the pool; when fuzzed spends or freezes left no coin to use, the stack pays in more. */
+  const newDraft = async (): Promise<string> => {
+    let prepared = await prepareDraft();
+    if (!prepared.ok) {
+      const before = (await overview(seed.id)).balance.confirmed;
+      stack.chain.send(receive, 5_000_000);
+      stack.chain.mine(1);
+      await poll('top-up', async () =>
+        (await overview(seed.id)).balance.confirmed >= before + 5_000_000 ? true : null,
+      );
+      prepared = await prepareDraft();
+    }
+    if (!prepared.ok) throw new Error(`setup send.prepare: ${prepared.error.code} ${prepared.error.message}`);
+    const d = prepared.value as { draftId: string; psbtBase64: string };
     pool.draftIds.push(d.draftId);
     const bytes = base64.decode(d.psbtBase64);
     const ur = await must<{ parts: string[] }>(h, 'send.exportPsbtUr', {
@@ -303,9 +317,10 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
         pool.walletIds[i] = again;
       }
       if (!result.ok) return;
-      if (method === 'send.confirm' || method === 'hardware.signDraft') {
-        stack.chain.mine(1);
+      if (method === 'send.confirm') {
+        // Left unconfirmed on purpose: a payment in the mempool is what bumpFee and cpfp act on.
         pool.draftIds = pool.draftIds.filter((id) => id !== (input as { draftId: string }).draftId);
+        pool.txids.push((result.value as { txid: string }).txid);
       }
       if (method === 'hardware.simulatorSetApproval')
         await must(h, 'hardware.simulatorSetApproval', { approve: true });
@@ -314,17 +329,16 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
           relays: stack.relays.map((url) => ({ url, read: true, write: true, dm: true })),
         });
       }
-      if (pool.draftIds.length === 0 && pool.walletIds.includes(seed.id)) {
-        const balance = (await overview(seed.id)).balance;
-        if (balance.confirmed < 1_000_000) {
-          stack.chain.send(receive, 5_000_000);
-          stack.chain.mine(1);
-          await poll('top-up', async () =>
-            (await overview(seed.id)).balance.confirmed >= 1_000_000 ? true : null,
-          );
+      if (method === 'coins.setFrozen' || method === 'coins.importLabels') {
+        // Frozen coins are never picked: thaw the fixture's, or later drafts run dry.
+        for (const walletId of pool.walletIds) {
+          const coins = await must<{ outpoint: string; frozen: boolean }[]>(h, 'coins.list', { walletId });
+          const frozen = coins.filter((c) => c.frozen).map((c) => c.outpoint);
+          if (frozen.length > 0)
+            await must(h, 'coins.setFrozen', { walletId, outpoints: frozen, frozen: false });
         }
-        await newDraft();
       }
+      if (pool.draftIds.length === 0) await newDraft();
     },
     lastHandlerFailure() {
       const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n') : [];

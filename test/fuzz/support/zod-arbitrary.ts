@@ -350,6 +350,10 @@ function isPlainRecord(v: unknown): v is Record<string, unknown> {
 function nest(depth: number, array: boolean): unknown {
   let v: unknown = 1;
   for (let i = 0; i < depth; i++) v = array ? [v] : { a: v };
+  // fast-check prints counterexamples recursively; a short label keeps a report from overflowing.
+  Object.defineProperty(v as object, fc.toStringMethod, {
+    value: () => `<${array ? 'array' : 'object'} nested ${depth} deep>`,
+  });
   return v;
 }
 
