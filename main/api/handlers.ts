@@ -11,6 +11,8 @@ import type { ActivityService } from '../activity/service';
 import type { LightningService } from '../lightning/service';
 import { createLightningHandlers } from './handlers/lightning';
 import type { NostrService } from '../nostr/service';
+import type { MerchantService } from '../merchant/service';
+import { createMerchantHandlers } from './handlers/merchant';
 import type { VaultService } from '../vault/types';
 import type { Handlers } from './dispatcher';
 
@@ -24,6 +26,7 @@ export interface ApiServices {
   send: SendService;
   coins: CoinsService;
   hardware: HardwareService;
+  merchant: MerchantService;
   lightning: LightningService;
   activity: ActivityService;
 }
@@ -145,6 +148,7 @@ export function createHandlers(s: ApiServices): Handlers {
       await s.hardware.cancel();
       return DONE;
     },
+    ...createMerchantHandlers(s),
     ...createLightningHandlers(s),
   };
 }

@@ -138,6 +138,37 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   // "Always verify on device" is a safety setting; turning it off must take the password.
   'hardware.setPreferences': UNLOCKED,
 
+  // The counter's reads: the API key they need is in the vault, which refuses while locked.
+  'merchant.getStatus': OPEN,
+  'merchant.getCounter': OPEN,
+  'merchant.listStores': OPEN,
+  'merchant.listApps': OPEN,
+  'merchant.quote': OPEN,
+  'merchant.getSale': OPEN,
+  'merchant.history': OPEN,
+  'merchant.dailyTotals': OPEN,
+  'merchant.receiptLink': OPEN,
+  'merchant.getDisplay': OPEN,
+  // The customer display only shows what the counter shows.
+  'merchant.showCart': OPEN,
+  'merchant.openCustomerDisplay': OPEN,
+  'merchant.cancelAuthorize': OPEN,
+  // Entering cashier mode only takes rights away; leaving proves the PIN or the password itself.
+  'merchant.enterCashierMode': OPEN,
+  'merchant.leaveCashierMode': OPEN,
+  // Which store and app receive the money, and the key that speaks for the store.
+  'merchant.connect': UNLOCKED,
+  'merchant.startAuthorize': UNLOCKED,
+  'merchant.disconnect': UNLOCKED,
+  'merchant.selectApp': UNLOCKED,
+  'merchant.setTaxSettings': UNLOCKED,
+  'merchant.charge': UNLOCKED,
+  // Money back to a customer.
+  'merchant.refund': UNLOCKED,
+  'merchant.printReceipt': UNLOCKED,
+  'merchant.sendReceipt': UNLOCKED,
+  'merchant.setCashierPin': UNLOCKED,
+
   'lightning.listProviders': OPEN,
   'lightning.getStatus': OPEN,
   'lightning.listPayments': OPEN,

@@ -1,4 +1,5 @@
 import type { ElectrumServer, Network } from '../../shared/contract';
+import type { DesktopMerchantHooks } from '../merchant/service';
 
 export interface KdfParams {
   /** scrypt cost; 2^17 by default (about 128 MiB and a few hundred ms here). */
@@ -27,4 +28,6 @@ export interface AppConfig {
    * --simulated-devices, which args.ts accepts with --network regtest alone.
    */
   simulatedDevices?: boolean;
+  /** Electron only: the customer display window and Chromium's PDF printer for receipts. */
+  desktopMerchant?: DesktopMerchantHooks | null;
 }

@@ -12,6 +12,7 @@ import { createWalletService } from '../bitcoin/wallet/service';
 import { createSendService } from '../bitcoin/send/service';
 import { createHardwareForCore } from '../hardware/wire';
 import { createNostrService } from '../nostr/service';
+import { createMerchantService } from '../merchant/service';
 import { createActivityService } from '../activity/service';
 import { createLightningService } from '../lightning/service';
 import { createWalletRootReader } from '../lightning/wallet-root';
@@ -122,6 +123,15 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     // One proxy setting for the whole app: relays and NIP-05 would otherwise leak the IP.
     proxy: settings.get().electrumProxy,
   });
+  const merchant = createMerchantService({
+    db,
+    vault,
+    bus,
+    log: log.child('merchant'),
+    receiptsDir: path.join(config.dataDir, 'profiles', config.profile, 'receipts'),
+    sendNostrReceipt: (input) => nostr.sendReceipt(input),
+    desktop: config.desktopMerchant ?? null,
+  });
 
   const lightning = createLightningService({
     db,
@@ -153,6 +163,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       send,
       coins,
       hardware,
+      merchant,
       lightning,
       activity,
     }),
@@ -182,6 +193,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       send.start();
       coins.start();
       nostr.start();
+      merchant.start();
       lightning.start();
       const initial = settings.get();
       let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
@@ -212,6 +224,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       stopFollowingSettings?.();
       void hardware.stop();
       void lightning.stop();
+      merchant.stop();
       nostr.stop();
       coins.stop();
       send.stop();

@@ -5,6 +5,7 @@ import { hardwareEn } from './areas/hardware';
 import { sendtoolsEn } from './areas/sendtools';
 import { sendguardEn } from './areas/sendguard';
 import { socialEn } from './areas/social';
+import { merchantEn } from './areas/merchant';
 import { nwcEn } from './areas/nwc';
 import { lightningEn } from './areas/lightning';
 
@@ -598,6 +599,7 @@ export const en = {
   ...sendtoolsEn,
   ...sendguardEn,
   ...socialEn,
+  ...merchantEn,
   ...nwcEn,
   ...lightningEn,
 } satisfies ErrorMessages & Record<string, string>;

@@ -5,6 +5,7 @@ import { hardwareEs } from './areas/hardware';
 import { sendtoolsEs } from './areas/sendtools';
 import { sendguardEs } from './areas/sendguard';
 import { socialEs } from './areas/social';
+import { merchantEs } from './areas/merchant';
 import { nwcEs } from './areas/nwc';
 import { lightningEs } from './areas/lightning';
 
@@ -604,6 +605,7 @@ export const es: Messages = {
   ...sendtoolsEs,
   ...sendguardEs,
   ...socialEs,
+  ...merchantEs,
   ...nwcEs,
   ...lightningEs,
 };

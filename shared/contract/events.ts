@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Sats } from './common';
 import { nostrEvents } from './nostr';
+import { merchantEvents } from './merchant';
 import { lightningEvents } from './lightning';
 import { ElectrumStatus } from './electrum';
 import { Settings } from './settings';
@@ -21,6 +22,7 @@ export const events = {
   'vault.status': VaultStatus,
   'settings.changed': Settings,
   ...nostrEvents,
+  ...merchantEvents,
   ...lightningEvents,
 } as const;
 

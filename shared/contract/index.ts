@@ -3,6 +3,7 @@ import { appMethods } from './app';
 import { coinsMethods } from './coins';
 import { electrumMethods } from './electrum';
 import { hardwareMethods } from './hardware';
+import { merchantMethods } from './merchant';
 import { lightningMethods } from './lightning';
 import { activityMethods } from './activity';
 import type { MethodName } from './names';
@@ -28,6 +29,7 @@ export const contract = {
   ...sendMethods,
   ...nostrMethods,
   ...hardwareMethods,
+  ...merchantMethods,
   ...lightningMethods,
   ...activityMethods,
 } as const satisfies Record<MethodName, MethodDef>;
@@ -57,6 +59,7 @@ export * from './common';
 export * from './electrum';
 export * from './events';
 export * from './hardware';
+export * from './merchant';
 export * from './lightning';
 export * from './activity';
 export * from './nostr';

@@ -8,6 +8,12 @@ const ID = 'w1';
 const TXID = 'ab'.repeat(32);
 const PUBKEY = 'cd'.repeat(32);
 const ADDRESS = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
+const MERCHANT_CART = {
+  lines: [{ itemId: 'latte', count: 1 }],
+  discountPercent: null,
+  tipAmount: null,
+  tipPercent: null,
+};
 
 /**
  * One valid input per method, so the dispatcher gets past validation and the lock rule is what
@@ -101,6 +107,31 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'hardware.setPreferences': { alwaysVerify: false },
   'hardware.simulatorSetApproval': { approve: true },
   'hardware.cancel': {},
+  'merchant.getStatus': {},
+  'merchant.connect': { serverUrl: 'https://pay.example.com', apiKey: 'a'.repeat(40) },
+  'merchant.startAuthorize': { serverUrl: 'https://pay.example.com' },
+  'merchant.cancelAuthorize': {},
+  'merchant.disconnect': {},
+  'merchant.listStores': {},
+  'merchant.listApps': { storeId: 'store1' },
+  'merchant.selectApp': { storeId: 'store1', appId: 'app1' },
+  'merchant.getCounter': {},
+  'merchant.setTaxSettings': { defaultTaxRate: '0', taxIncluded: false, tipTaxRate: '0' },
+  'merchant.quote': MERCHANT_CART,
+  'merchant.charge': MERCHANT_CART,
+  'merchant.getSale': { invoiceId: 'inv1' },
+  'merchant.showCart': { clear: true },
+  'merchant.history': { from: 0, to: 1 },
+  'merchant.dailyTotals': { days: 7 },
+  'merchant.refund': { invoiceId: 'inv1', variant: 'RateThen' },
+  'merchant.printReceipt': { invoiceId: 'inv1' },
+  'merchant.sendReceipt': { invoiceId: 'inv1', to: 'npub1x' },
+  'merchant.receiptLink': { invoiceId: 'inv1' },
+  'merchant.setCashierPin': { pin: '1234' },
+  'merchant.enterCashierMode': {},
+  'merchant.leaveCashierMode': { pin: '1234' },
+  'merchant.getDisplay': {},
+  'merchant.openCustomerDisplay': {},
   'lightning.listProviders': {},
   'lightning.connectProvider': { kind: 'nwc', uri: 'nostr+walletconnect://' + PUBKEY },
   'lightning.removeProvider': { providerId: 'p1' },

@@ -12,6 +12,7 @@ import { accountsMigration } from './010_accounts';
 import { nwcServiceMigration } from './011_nwc_service';
 import { lightningMigration } from './013_lightning';
 import { walletAggregatesMigration } from './012_wallet_aggregates';
+import { merchantMigration } from './014_merchant';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   nwcServiceMigration,
   lightningMigration,
   walletAggregatesMigration,
+  merchantMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -204,7 +204,8 @@ function progress(pp: PullPayment): { limit: bigint; completed: bigint; awaiting
 
 /** Atoms of BTC (or SATS) → msat. */
 function toMsat(amount: bigint, currency: string): bigint {
-  return currency === 'SATS' ? (amount * 1000n) / 10n ** 12n : amount / 1_000_000_000n;
+  // 1 BTC = 10^12 atoms = 10^11 msat.
+  return currency === 'SATS' ? (amount * 1000n) / 10n ** 12n : amount / 10n;
 }
 
 async function pullPaymentWithdraw(
@@ -268,7 +269,7 @@ async function pullPaymentWithdraw(
     );
     return;
   }
-  const claimed = pp.currency === 'SATS' ? (amountMsat / 1000n) * 10n ** 12n : amountMsat * 1_000_000_000n;
+  const claimed = pp.currency === 'SATS' ? (amountMsat / 1000n) * 10n ** 12n : amountMsat * 10n;
   const payout = {
     id: newId(16),
     revision: 0,

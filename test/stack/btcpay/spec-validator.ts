@@ -54,6 +54,7 @@ export interface SpecValidator {
   checkResponse(op: Operation, status: number, body: unknown): string[];
   /** Checks `value` against `components.schemas[name]` (e.g. a webhook body). */
   checkComponent(name: string, value: unknown): string[];
+  hasComponent(name: string): boolean;
 }
 
 let cached: { spec: Json; validator: SpecValidator } | null = null;
@@ -191,6 +192,7 @@ function buildValidator(spec: Json): SpecValidator {
       }
       return issues;
     },
+    hasComponent: (name) => rawSchemas[name] !== undefined,
     checkComponent(name, value) {
       const schema = rawSchemas[name];
       if (!schema) return [`the spec has no schema ${name}`];

@@ -1,0 +1,121 @@
+import type { Db } from '../store/database';
+
+/** SQLite access for the counter's local records (see migration 014 for what and why). */
+
+export interface ConnectionRow {
+  serverUrl: string;
+  keyLabel: string;
+  permissions: string[];
+  storeId: string | null;
+  storeName: string | null;
+  appId: string | null;
+  appName: string | null;
+}
+
+export type JournalKind = 'invoice' | 'refund';
+export interface JournalRow {
+  id: number;
+  kind: JournalKind;
+  ref: string;
+  payload: string;
+  state: 'sent' | 'done' | 'failed';
+  resultId: string | null;
+}
+
+export function createMerchantRepository(db: Db, now: () => number = Date.now) {
+  const getConn = db.prepare(
+    `SELECT server_url, key_label, permissions, store_id, store_name, app_id, app_name FROM merchant_connection WHERE id = 1`,
+  );
+  const putConn = db.prepare(
+    `INSERT INTO merchant_connection (id, server_url, key_label, permissions, store_id, store_name, app_id, app_name, connected_at)
+     VALUES (1, @serverUrl, @keyLabel, @permissions, @storeId, @storeName, @appId, @appName, @at)
+     ON CONFLICT (id) DO UPDATE SET server_url = excluded.server_url, key_label = excluded.key_label,
+       permissions = excluded.permissions, store_id = excluded.store_id, store_name = excluded.store_name,
+       app_id = excluded.app_id, app_name = excluded.app_name`,
+  );
+  const delConn = db.prepare(`DELETE FROM merchant_connection`);
+  const getSetting = db.prepare(`SELECT value FROM merchant_settings WHERE key = ?`);
+  const putSetting = db.prepare(
+    `INSERT INTO merchant_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
+  const addJournal = db.prepare(
+    `INSERT INTO merchant_journal (kind, ref, payload, state, created_at, updated_at) VALUES (?, ?, ?, 'sent', ?, ?)`,
+  );
+  const finishJournal = db.prepare(
+    `UPDATE merchant_journal SET state = ?, result_id = ?, error = ?, updated_at = ? WHERE id = ?`,
+  );
+  const openJournal = db.prepare(
+    `SELECT id, kind, ref, payload, state, result_id FROM merchant_journal WHERE state = 'sent' ORDER BY id`,
+  );
+
+  return {
+    connection(): ConnectionRow | null {
+      const r = getConn.get() as
+        | {
+            server_url: string;
+            key_label: string;
+            permissions: string;
+            store_id: string | null;
+            store_name: string | null;
+            app_id: string | null;
+            app_name: string | null;
+          }
+        | undefined;
+      if (!r) return null;
+      return {
+        serverUrl: r.server_url,
+        keyLabel: r.key_label,
+        permissions: JSON.parse(r.permissions) as string[],
+        storeId: r.store_id,
+        storeName: r.store_name,
+        appId: r.app_id,
+        appName: r.app_name,
+      };
+    },
+    saveConnection(c: ConnectionRow): void {
+      putConn.run({ ...c, permissions: JSON.stringify(c.permissions), at: now() });
+    },
+    clearConnection(): void {
+      delConn.run();
+    },
+    setting(key: string): string | null {
+      const r = getSetting.get(key) as { value: string } | undefined;
+      return r?.value ?? null;
+    },
+    setSetting(key: string, value: string): void {
+      putSetting.run(key, value);
+    },
+    /** Written before the network call; returns the journal id. */
+    journalStart(kind: JournalKind, ref: string, payload: unknown): number {
+      const at = now();
+      return Number(addJournal.run(kind, ref, JSON.stringify(payload), at, at).lastInsertRowid);
+    },
+    journalDone(id: number, resultId: string): void {
+      finishJournal.run('done', resultId, null, now(), id);
+    },
+    journalFailed(id: number, error: string): void {
+      finishJournal.run('failed', null, error.slice(0, 500), now(), id);
+    },
+    openJournal(): JournalRow[] {
+      return (
+        openJournal.all() as {
+          id: number;
+          kind: JournalKind;
+          ref: string;
+          payload: string;
+          state: 'sent';
+          result_id: string | null;
+        }[]
+      ).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        ref: r.ref,
+        payload: r.payload,
+        state: r.state,
+        resultId: r.result_id,
+      }));
+    },
+  };
+}
+
+export type MerchantRepository = ReturnType<typeof createMerchantRepository>;

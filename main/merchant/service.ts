@@ -1,0 +1,773 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import QRCode from 'qrcode';
+import type {
+  ChargeInput,
+  Counter,
+  CounterTaxSettings,
+  DailyTotal,
+  DisplayState,
+  HistoryRow,
+  MerchantApp,
+  MerchantStatus,
+  MerchantStore,
+  OrderTotals,
+  Refund,
+  Sale,
+} from '../../shared/contract/merchant';
+import { FlashError } from '../../shared/errors';
+import { currencyDecimals } from '../../shared/merchant/decimal';
+import type { EventBus } from '../core/event-bus';
+import type { Logger } from '../core/logger';
+import type { Db } from '../store/database';
+import type { VaultService } from '../vault/types';
+import type { AuthorizeSession } from './authorize';
+import { startAuthorize } from './authorize';
+import type { Cashier } from './cashier';
+import { createCashier } from './cashier';
+import type { Greenfield, GreenfieldSchemas } from './greenfield/client';
+import { call, createGreenfield, normalizeServerUrl } from './greenfield/client';
+import { allInvoices, dailyTotals, historyRow, lastDays, listInvoices } from './history';
+import type { InvoiceWatch } from './invoice-watch';
+import { watchInvoice } from './invoice-watch';
+import { checkFeatures, permissionsToRequest } from './permissions';
+import { prepareOrder } from './pos-order';
+import type { ReceiptLayout } from './receipt';
+import { receiptFromSale, receiptHtml, receiptPdf } from './receipt';
+import type { ConnectionRow } from './repository';
+import { createMerchantRepository } from './repository';
+import { toSale, totalsFromMetadata } from './sale-view';
+
+/** The vault secret holding the BTCPay API key. */
+export const API_KEY_SECRET = 'merchant.btcpayApiKey';
+const TAX_KEY = 'tax_settings';
+const DEFAULT_TAX: CounterTaxSettings = { defaultTaxRate: '0', taxIncluded: false, tipTaxRate: '0' };
+
+/** What only the Electron shell can do (a second window, Chromium's PDF printer). */
+export interface DesktopMerchantHooks {
+  openCustomerDisplay(): void;
+  printHtmlToPdf(html: string, layout: ReceiptLayout): Promise<Uint8Array>;
+}
+
+export interface MerchantDeps {
+  db: Db;
+  vault: VaultService;
+  bus: EventBus;
+  log: Logger;
+  /** Where receipt PDFs are written. */
+  receiptsDir: string;
+  /** Sends a receipt as a NOSTR DM (the NOSTR service's receipts). */
+  sendNostrReceipt?: (input: {
+    to: string[];
+    receipt: {
+      items: { description: string; quantity: number; unitSats: number }[];
+      note?: string;
+      invoice?: string;
+    };
+  }) => Promise<unknown>;
+  desktop?: DesktopMerchantHooks | null;
+  fetch?: typeof fetch;
+  now?: () => number;
+  timeoutMs?: number;
+  /** How often a sale is re-read when its websocket is not open. */
+  pollMs?: number;
+}
+
+interface Current {
+  sale: Sale;
+  watch: InvoiceWatch | null;
+}
+
+export type MerchantService = ReturnType<typeof createMerchantService>;
+
+export function createMerchantService(deps: MerchantDeps) {
+  const now = deps.now ?? Date.now;
+  const repo = createMerchantRepository(deps.db, now);
+  const cashier: Cashier = createCashier(repo, now);
+  const log = deps.log;
+  let authorizing: AuthorizeSession | null = null;
+  let counterCache: Counter | null = null;
+  let current: Current | null = null;
+  let display: DisplayState = idleDisplay(null);
+
+  // ---- connection ----------------------------------------------------------------------
+
+  function client(serverUrl: string, apiKey: string): Greenfield {
+    return createGreenfield({
+      serverUrl,
+      apiKey,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+    });
+  }
+
+  function connected(): { conn: ConnectionRow; gf: Greenfield } {
+    const conn = repo.connection();
+    if (!conn) throw new FlashError('MERCHANT_NOT_CONNECTED', 'Connect a BTCPay store first.');
+    const key = new TextDecoder().decode(deps.vault.getSecret(API_KEY_SECRET));
+    return { conn, gf: client(conn.serverUrl, key) };
+  }
+
+  function withApp(): { conn: ConnectionRow & { storeId: string; appId: string }; gf: Greenfield } {
+    const { conn, gf } = connected();
+    if (!conn.storeId || !conn.appId)
+      throw new FlashError('MERCHANT_NO_APP', 'Pick a store and its POS app first.');
+    return { conn: conn as ConnectionRow & { storeId: string; appId: string }, gf };
+  }
+
+  function status(): MerchantStatus {
+    const conn = repo.connection();
+    return {
+      connection: conn
+        ? {
+            serverUrl: conn.serverUrl,
+            storeId: conn.storeId,
+            storeName: conn.storeName,
+            appId: conn.appId,
+            appName: conn.appName,
+            permissions: conn.permissions,
+            features: checkFeatures(conn.permissions, conn.storeId),
+            keyLabel: conn.keyLabel,
+          }
+        : null,
+      cashierMode: cashier.active(),
+      pinSet: cashier.pinSet(),
+      authorizing: authorizing ? { url: authorizing.authorizeUrl } : null,
+    };
+  }
+
+  function emitStatus(): MerchantStatus {
+    const s = status();
+    deps.bus.emit('merchant.status', s);
+    return s;
+  }
+
+  /** Checks the key against BTCPay, then keeps it: the key in the vault, the rest in SQLite. */
+  async function connect(serverUrl: string, apiKey: string): Promise<MerchantStatus> {
+    cashier.guard('connecting a store');
+    const url = normalizeServerUrl(serverUrl);
+    const gf = client(url, apiKey);
+    const current = await call('check the API key', () => gf.GET('/api/v1/api-keys/current'));
+    const permissions = current.permissions ?? [];
+    // Reading the vault first: a locked vault refuses before anything is stored.
+    deps.vault.putSecret(API_KEY_SECRET, new TextEncoder().encode(apiKey));
+    const previous = repo.connection();
+    const sameServer = previous?.serverUrl === url;
+    repo.saveConnection({
+      serverUrl: url,
+      keyLabel: current.label ?? '',
+      permissions,
+      storeId: sameServer ? (previous?.storeId ?? null) : null,
+      storeName: sameServer ? (previous?.storeName ?? null) : null,
+      appId: sameServer ? (previous?.appId ?? null) : null,
+      appName: sameServer ? (previous?.appName ?? null) : null,
+    });
+    counterCache = null;
+    log.info('connected to BTCPay', { server: url, permissions: permissions.length });
+    return emitStatus();
+  }
+
+  // ---- counter -------------------------------------------------------------------------
+
+  function taxSettings(): CounterTaxSettings {
+    const raw = repo.setting(TAX_KEY);
+    if (!raw) return DEFAULT_TAX;
+    try {
+      return { ...DEFAULT_TAX, ...(JSON.parse(raw) as Partial<CounterTaxSettings>) };
+    } catch {
+      return DEFAULT_TAX;
+    }
+  }
+
+  async function loadCounter(): Promise<Counter> {
+    const { conn, gf } = withApp();
+    const app = await call('read the POS app', () =>
+      gf.GET('/api/v1/apps/pos/{appId}', { params: { path: { appId: conn.appId } } }),
+    );
+    const currency = (app.currency ?? '').toUpperCase() || 'USD';
+    let rate: string | null = null;
+    let rateAt: number | null = null;
+    try {
+      const rates = await call('read the store rates', () =>
+        gf.GET('/api/v1/stores/{storeId}/rates', {
+          params: { path: { storeId: conn.storeId }, query: { currencyPair: [`BTC_${currency}`] } },
+        }),
+      );
+      const r = rates.find((x) => x.currencyPair === `BTC_${currency}` && (x.errors ?? []).length === 0);
+      rate = r?.rate ?? null;
+      rateAt = rate ? now() : null;
+    } catch (err) {
+      // The counter works without a rate (it is only for showing sats beside the price).
+      log.warn('no store rate', { error: err instanceof Error ? err.message : String(err) });
+    }
+    // BTCPay's AppItem carries more than the spec lists (description, categories, taxRate).
+    type RawItem = GreenfieldSchemas['AppItem'] & {
+      description?: string | null;
+      categories?: string[];
+      taxRate?: string | null;
+    };
+    const items = ((app.items ?? []) as RawItem[])
+      .filter((i) => !i.disabled && typeof i.id === 'string')
+      .map((i) => ({
+        id: i.id as string,
+        title: i.title ?? (i.id as string),
+        description: i.description ?? null,
+        categories: Array.isArray(i.categories)
+          ? i.categories.filter((c): c is string => typeof c === 'string')
+          : [],
+        priceType: (i.priceType ?? 'Fixed') as 'Fixed' | 'Topup' | 'Minimum',
+        price: i.price ?? null,
+        taxRate: typeof i.taxRate === 'string' && i.taxRate !== '' ? i.taxRate : null,
+        inventory: typeof i.inventory === 'number' ? i.inventory : null,
+      }));
+    const counter: Counter = {
+      storeId: conn.storeId,
+      storeName: conn.storeName ?? '',
+      appId: conn.appId,
+      title: app.title ?? app.appName ?? '',
+      currency,
+      decimals: currencyDecimals(currency),
+      items,
+      categories: [...new Set(items.flatMap((i) => i.categories))],
+      showCustomAmount: app.showCustomAmount ?? false,
+      showDiscount: app.showDiscount ?? false,
+      enableTips: app.enableTips ?? false,
+      tipPercentages: app.customTipPercentages ?? [15, 18, 20],
+      tax: taxSettings(),
+      rate,
+      rateAt,
+    };
+    counterCache = counter;
+    return counter;
+  }
+
+  async function counter(): Promise<Counter> {
+    return counterCache ?? loadCounter();
+  }
+
+  // ---- sales ---------------------------------------------------------------------------
+
+  async function readSale(
+    gf: Greenfield,
+    invoiceId: string,
+    totals: OrderTotals | null,
+    serverUrl: string,
+  ): Promise<Sale> {
+    const [invoice, methods] = await Promise.all([
+      call('read the invoice', () =>
+        gf.GET('/api/v1/invoices/{invoiceId}', { params: { path: { invoiceId } } }),
+      ),
+      call('read its payment methods', () =>
+        gf.GET('/api/v1/invoices/{invoiceId}/payment-methods', { params: { path: { invoiceId } } }),
+      ),
+    ]);
+    const decimals = currencyDecimals(invoice.currency ?? 'USD');
+    return toSale(invoice, methods, totals ?? totalsFromMetadata(invoice, decimals), serverUrl);
+  }
+
+  function setDisplay(next: DisplayState): void {
+    display = next;
+    deps.bus.emit('merchant.display', display);
+  }
+
+  function displayForSale(sale: Sale): DisplayState {
+    const paid = sale.state === 'paid' || sale.state === 'paidOver' || sale.state === 'processing';
+    const problem = sale.state === 'expired' || sale.state === 'expiredPartial' || sale.state === 'invalid';
+    return {
+      phase: paid ? 'paid' : problem ? 'problem' : 'charging',
+      storeName: counterCache?.storeName ?? null,
+      total: sale.amount,
+      currency: sale.currency,
+      qr: paid || problem ? null : sale.qr,
+      saleState: sale.state,
+      expiresAt: sale.expiresAt,
+      lines: display.lines,
+    };
+  }
+
+  function publishSale(sale: Sale): void {
+    if (current && current.sale.invoiceId === sale.invoiceId) current.sale = sale;
+    deps.bus.emit('merchant.sale', sale);
+    if (current?.sale.invoiceId === sale.invoiceId) setDisplay(displayForSale(sale));
+  }
+
+  function follow(sale: Sale, serverUrl: string, gf: Greenfield): void {
+    current?.watch?.stop();
+    const entry: Current = { sale, watch: null };
+    current = entry;
+    entry.watch = watchInvoice({
+      serverUrl,
+      invoiceId: sale.invoiceId,
+      pollMs: deps.pollMs ?? 2000,
+      refresh: async () => {
+        const next = await readSale(gf, sale.invoiceId, entry.sale.totals, serverUrl);
+        const changed = JSON.stringify(next) !== JSON.stringify(entry.sale);
+        entry.sale = next;
+        if (changed) publishSale(next);
+        // Keep watching an expired invoice a while for a late payment; stop once it is final.
+        return next.status === 'Settled' || next.status === 'Invalid';
+      },
+    });
+  }
+
+  async function charge(input: ChargeInput): Promise<Sale> {
+    const { conn, gf } = withApp();
+    const c = await counter();
+    const orderId = `flash-${crypto.randomBytes(8).toString('hex')}`;
+    const prepared = prepareOrder(c, input, orderId);
+    // Journal first: if Flash dies after BTCPay made the invoice, start-up finds it by orderId.
+    const journalId = repo.journalStart('invoice', orderId, {
+      storeId: conn.storeId,
+      request: prepared.request,
+    });
+    let invoice: GreenfieldSchemas['InvoiceData'];
+    try {
+      invoice = await call('create the invoice', () =>
+        gf.POST('/api/v1/stores/{storeId}/invoices', {
+          params: { path: { storeId: conn.storeId } },
+          body: prepared.request,
+        }),
+      );
+    } catch (err) {
+      // A timeout may still have made the invoice: leave the journal open for start-up to check.
+      if (
+        err instanceof FlashError &&
+        err.code !== 'MERCHANT_TIMEOUT' &&
+        err.code !== 'MERCHANT_UNREACHABLE'
+      ) {
+        repo.journalFailed(journalId, err.message);
+      }
+      throw err;
+    }
+    repo.journalDone(journalId, invoice.id ?? '');
+    const sale = await readSale(gf, invoice.id ?? '', prepared.totals, conn.serverUrl);
+    setDisplay({ ...displayForSale(sale), lines: displayLines(c, prepared.lines) });
+    follow(sale, conn.serverUrl, gf);
+    deps.bus.emit('merchant.sale', sale);
+    return sale;
+  }
+
+  function displayLines(c: Counter, lines: ReturnType<typeof prepareOrder>['lines']): DisplayState['lines'] {
+    return lines.map((l) => ({
+      title: c.items.find((i) => i.id === l.itemId)?.title ?? l.itemId,
+      count: l.count,
+      amount: l.unitPrice,
+    }));
+  }
+
+  /** Start-up: what became of invoices asked for when Flash last stopped. */
+  async function resumeJournal(): Promise<void> {
+    const open = repo.openJournal();
+    if (open.length === 0) return;
+    let gf: Greenfield;
+    let conn: ConnectionRow;
+    try {
+      ({ gf, conn } = connected());
+    } catch {
+      return;
+    }
+    for (const row of open) {
+      if (row.kind !== 'invoice' || !conn.storeId) continue;
+      try {
+        const found = await call('find the invoice', () =>
+          gf.GET('/api/v1/stores/{storeId}/invoices', {
+            params: { path: { storeId: conn.storeId as string }, query: { orderId: [row.ref] } },
+            querySerializer: { array: { style: 'form', explode: true } },
+          }),
+        );
+        const inv = (found as GreenfieldSchemas['InvoiceData'][])[0];
+        if (inv?.id) repo.journalDone(row.id, inv.id);
+        else repo.journalFailed(row.id, 'BTCPay never made this invoice');
+      } catch (err) {
+        log.warn('journal check failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  // ---- receipts ------------------------------------------------------------------------
+
+  async function saleWithMetadata(
+    invoiceId: string,
+  ): Promise<{ sale: Sale; metadata: Record<string, unknown>; conn: ConnectionRow }> {
+    const { conn, gf } = connected();
+    const invoice = await call('read the invoice', () =>
+      gf.GET('/api/v1/invoices/{invoiceId}', { params: { path: { invoiceId } } }),
+    );
+    const methods = await call('read its payment methods', () =>
+      gf.GET('/api/v1/invoices/{invoiceId}/payment-methods', { params: { path: { invoiceId } } }),
+    );
+    const decimals = currencyDecimals(invoice.currency ?? 'USD');
+    return {
+      sale: toSale(invoice, methods, totalsFromMetadata(invoice, decimals), conn.serverUrl),
+      metadata: (invoice.metadata ?? {}) as Record<string, unknown>,
+      conn,
+    };
+  }
+
+  function guardToday(createdAt: number): void {
+    if (!cashier.active()) return;
+    const start = new Date(now());
+    start.setHours(0, 0, 0, 0);
+    if (createdAt < start.getTime()) cashier.guard('a sale from before today');
+  }
+
+  return {
+    status,
+    cashierActive: () => cashier.active(),
+
+    connect,
+
+    async startAuthorize(serverUrl: string): Promise<{ url: string }> {
+      cashier.guard('connecting a store');
+      authorizing?.cancel();
+      const url = normalizeServerUrl(serverUrl);
+      const session = await startAuthorize({
+        serverUrl: url,
+        permissions: permissionsToRequest(),
+        applicationName: 'Flash counter',
+      });
+      authorizing = session;
+      emitStatus();
+      session.result.then(
+        async (result) => {
+          if (authorizing !== session) return;
+          authorizing = null;
+          try {
+            await connect(url, result.apiKey);
+          } catch (err) {
+            log.warn('authorized key refused', { error: err instanceof Error ? err.message : String(err) });
+            emitStatus();
+          }
+        },
+        () => {
+          if (authorizing === session) authorizing = null;
+          emitStatus();
+        },
+      );
+      return { url: session.authorizeUrl };
+    },
+
+    cancelAuthorize(): void {
+      authorizing?.cancel();
+      authorizing = null;
+      emitStatus();
+    },
+
+    disconnect(): MerchantStatus {
+      cashier.guard('disconnecting the store');
+      current?.watch?.stop();
+      current = null;
+      counterCache = null;
+      if (deps.vault.hasSecret(API_KEY_SECRET)) deps.vault.deleteSecret(API_KEY_SECRET);
+      repo.clearConnection();
+      setDisplay(idleDisplay(null));
+      return emitStatus();
+    },
+
+    async listStores(): Promise<MerchantStore[]> {
+      const { gf } = connected();
+      const stores = await call('list stores', () => gf.GET('/api/v1/stores'));
+      return stores.map((s) => ({
+        id: s.id ?? '',
+        name: s.name ?? '',
+        defaultCurrency: s.defaultCurrency ?? 'USD',
+      }));
+    },
+
+    async listApps(storeId: string): Promise<MerchantApp[]> {
+      const { gf } = connected();
+      const apps = await call('list the store apps', () =>
+        gf.GET('/api/v1/stores/{storeId}/apps', { params: { path: { storeId } } }),
+      );
+      return apps
+        .filter((a) => a.appType === 'PointOfSale' && !a.archived)
+        .map((a) => ({ id: a.id ?? '', name: a.appName ?? '', type: a.appType ?? '' }));
+    },
+
+    async selectApp(storeId: string, appId: string): Promise<MerchantStatus> {
+      cashier.guard('changing the POS app');
+      const { conn, gf } = connected();
+      const [store, app] = await Promise.all([
+        call('read the store', () => gf.GET('/api/v1/stores/{storeId}', { params: { path: { storeId } } })),
+        call('read the POS app', () => gf.GET('/api/v1/apps/pos/{appId}', { params: { path: { appId } } })),
+      ]);
+      if (app.storeId && app.storeId !== storeId) {
+        throw new FlashError('MERCHANT_NOT_FOUND', 'That POS app belongs to another store.');
+      }
+      repo.saveConnection({
+        ...conn,
+        storeId,
+        storeName: store.name ?? '',
+        appId,
+        appName: app.title ?? app.appName ?? '',
+      });
+      counterCache = null;
+      setDisplay(idleDisplay(store.name ?? null));
+      return emitStatus();
+    },
+
+    getCounter: () => loadCounter(),
+
+    async setTaxSettings(tax: CounterTaxSettings): Promise<Counter> {
+      cashier.guard('changing tax settings');
+      repo.setSetting(TAX_KEY, JSON.stringify(tax));
+      counterCache = null;
+      return loadCounter();
+    },
+
+    async quote(input: ChargeInput): Promise<OrderTotals> {
+      return prepareOrder(await counter(), input, 'quote').totals;
+    },
+
+    charge,
+
+    async getSale(invoiceId: string): Promise<Sale> {
+      const { conn, gf } = connected();
+      const totals = current?.sale.invoiceId === invoiceId ? current.sale.totals : null;
+      const sale = await readSale(gf, invoiceId, totals, conn.serverUrl);
+      guardToday(sale.createdAt);
+      if (current?.sale.invoiceId === invoiceId) publishSale(sale);
+      return sale;
+    },
+
+    async showCart(input: ChargeInput | { clear: true }): Promise<void> {
+      if ('clear' in input) {
+        current?.watch?.stop();
+        current = null;
+        setDisplay(idleDisplay(counterCache?.storeName ?? null));
+        return;
+      }
+      const c = await counter();
+      const prepared = prepareOrder(c, input, 'cart');
+      if (current && display.phase === 'charging') return;
+      setDisplay({
+        phase: 'cart',
+        storeName: c.storeName,
+        total: prepared.totals.total,
+        currency: c.currency,
+        qr: null,
+        saleState: null,
+        expiresAt: null,
+        lines: displayLines(c, prepared.lines),
+      });
+    },
+
+    getDisplay: (): DisplayState => display,
+
+    async history(input: {
+      from: number;
+      to: number;
+      status: 'any' | 'paid' | 'unpaid';
+      text?: string | undefined;
+      limit: number;
+      offset: number;
+    }): Promise<{ rows: HistoryRow[]; more: boolean }> {
+      const { conn, gf } = withApp();
+      let from = input.from;
+      if (cashier.active()) {
+        const start = new Date(now());
+        start.setHours(0, 0, 0, 0);
+        from = Math.max(from, start.getTime());
+      }
+      const statuses =
+        input.status === 'paid'
+          ? (['Settled', 'Processing'] as const)
+          : input.status === 'unpaid'
+            ? (['New', 'Expired', 'Invalid'] as const)
+            : undefined;
+      const page = await listInvoices(gf, {
+        storeId: conn.storeId,
+        from: Math.floor(from / 1000),
+        to: Math.floor(input.to / 1000),
+        ...(statuses ? { statuses: [...statuses] } : {}),
+        ...(input.text ? { text: input.text } : {}),
+        skip: input.offset,
+        take: input.limit + 1,
+      });
+      return { rows: page.slice(0, input.limit).map(historyRow), more: page.length > input.limit };
+    },
+
+    async dailyTotals(daysWanted: number): Promise<{ currency: string; days: DailyTotal[] }> {
+      const { conn, gf } = withApp();
+      const c = await counter();
+      const n = cashier.active() ? 1 : daysWanted;
+      const { days, fromMs } = lastDays(n, now());
+      const invoices = await allInvoices(gf, {
+        storeId: conn.storeId,
+        from: Math.floor(fromMs / 1000),
+        to: Math.floor(now() / 1000) + 60,
+        statuses: ['Settled', 'Processing'],
+      });
+      return { currency: c.currency, days: dailyTotals(invoices, c.currency, c.decimals, days).days };
+    },
+
+    async refund(input: {
+      invoiceId: string;
+      variant: 'RateThen' | 'CurrentRate' | 'Fiat' | 'OverpaidAmount' | 'Custom';
+      customAmount?: string | undefined;
+      customCurrency?: string | undefined;
+      subtractPercentage?: string | undefined;
+    }): Promise<Refund> {
+      cashier.guard('a refund');
+      const { conn, gf } = connected();
+      const body = {
+        refundVariant: input.variant,
+        ...(input.customAmount !== undefined ? { customAmount: input.customAmount } : {}),
+        ...(input.customCurrency !== undefined ? { customCurrency: input.customCurrency } : {}),
+        ...(input.subtractPercentage !== undefined ? { subtractPercentage: input.subtractPercentage } : {}),
+      };
+      const journalId = repo.journalStart('refund', input.invoiceId, body);
+      let pp: GreenfieldSchemas['PullPaymentData'];
+      try {
+        pp = await call('refund the invoice', () =>
+          gf.POST('/api/v1/invoices/{invoiceId}/refund', {
+            params: { path: { invoiceId: input.invoiceId } },
+            body,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof FlashError) repo.journalFailed(journalId, err.message);
+        throw err;
+      }
+      repo.journalDone(journalId, pp.id ?? '');
+      let lnurl: string | null = null;
+      try {
+        const data = await call('read the refund LNURL', () =>
+          gf.GET('/api/v1/pull-payments/{pullPaymentId}/lnurl', {
+            params: { path: { pullPaymentId: pp.id ?? '' } },
+          }),
+        );
+        lnurl = data.lnurlBech32 ?? null;
+      } catch {
+        // A refund in fiat or on-chain only has no LNURL: the link still works.
+      }
+      return {
+        pullPaymentId: pp.id ?? '',
+        amount: pp.amount ?? '0',
+        currency: pp.currency ?? '',
+        lnurl,
+        link: pp.viewLink ?? `${conn.serverUrl}/pull-payments/${pp.id ?? ''}`,
+        autoApproved: pp.autoApproveClaims === true,
+      };
+    },
+
+    async printReceipt(invoiceId: string, layout: ReceiptLayout) {
+      const { sale, metadata, conn } = await saleWithMetadata(invoiceId);
+      guardToday(sale.createdAt);
+      const doc = receiptFromSale(sale, conn.storeName ?? '', metadata);
+      const text = RECEIPT_STATUS[sale.state];
+      const bytes = deps.desktop
+        ? await deps.desktop.printHtmlToPdf(
+            receiptHtml(doc, layout, text, await QRCode.toDataURL(doc.receiptUrl, { margin: 1 })),
+            layout,
+          )
+        : await receiptPdf(doc, layout, text);
+      fs.mkdirSync(deps.receiptsDir, { recursive: true, mode: 0o700 });
+      const file = path.join(deps.receiptsDir, `receipt-${sale.orderId || invoiceId}-${layout}.pdf`);
+      fs.writeFileSync(file, bytes, { mode: 0o600 });
+      return { path: file, bytes: bytes.length };
+    },
+
+    async sendReceipt(invoiceId: string, to: string): Promise<void> {
+      if (!deps.sendNostrReceipt) throw new FlashError('MERCHANT_NO_RECEIPT', 'NOSTR is not available.');
+      const { sale, metadata } = await saleWithMetadata(invoiceId);
+      guardToday(sale.createdAt);
+      if (sale.paidSats <= 0)
+        throw new FlashError('MERCHANT_NO_RECEIPT', 'Nothing was paid for this sale yet.');
+      const receipt = (metadata['receiptData'] ?? {}) as Record<string, unknown>;
+      const cart =
+        receipt['Cart'] && typeof receipt['Cart'] === 'object'
+          ? (receipt['Cart'] as Record<string, string>)
+          : {};
+      const lines = Object.entries(cart).map(([k, v]) => `${k}: ${v}`);
+      const note = [
+        `Order ${sale.orderId}: ${sale.amount} ${sale.currency}`,
+        ...lines,
+        `Receipt: ${sale.receiptUrl}`,
+      ]
+        .join('\n')
+        .slice(0, 500);
+      await deps.sendNostrReceipt({
+        to: [to],
+        receipt: {
+          items: [
+            { description: `Order ${sale.orderId}`.slice(0, 200), quantity: 1, unitSats: sale.paidSats },
+          ],
+          note,
+        },
+      });
+    },
+
+    async receiptLink(invoiceId: string): Promise<{ url: string; mailto: string }> {
+      const { sale, conn } = await saleWithMetadata(invoiceId);
+      guardToday(sale.createdAt);
+      const subject = `Receipt from ${conn.storeName ?? 'our shop'}`;
+      const body = `Thank you! Your receipt for order ${sale.orderId} (${sale.amount} ${sale.currency}):\n${sale.receiptUrl}`;
+      return {
+        url: sale.receiptUrl,
+        mailto: `mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`,
+      };
+    },
+
+    setCashierPin(pin: string): MerchantStatus {
+      cashier.guard('changing the PIN');
+      cashier.setPin(pin);
+      return emitStatus();
+    },
+    enterCashierMode(): MerchantStatus {
+      cashier.enter();
+      return emitStatus();
+    },
+    async leaveCashierMode(input: { pin: string } | { password: string }): Promise<MerchantStatus> {
+      if ('pin' in input) cashier.leaveWithPin(input.pin);
+      else {
+        await deps.vault.verifyPassword(input.password);
+        cashier.leave();
+      }
+      return emitStatus();
+    },
+
+    openCustomerDisplay(): { opened: boolean } {
+      if (!deps.desktop) return { opened: false };
+      deps.desktop.openCustomerDisplay();
+      return { opened: true };
+    },
+
+    start(): void {
+      void resumeJournal();
+    },
+    stop(): void {
+      current?.watch?.stop();
+      current = null;
+      authorizing?.cancel();
+      authorizing = null;
+    },
+  };
+}
+
+/** Receipts are printed in English, the language of BTCPay's own receipt data. */
+const RECEIPT_STATUS: Record<Sale['state'], string> = {
+  waiting: 'Not paid',
+  partial: 'Partly paid',
+  processing: 'Paid (confirming)',
+  paid: 'Paid',
+  paidOver: 'Paid (overpaid)',
+  expired: 'Expired, not paid',
+  expiredPartial: 'Expired, partly paid',
+  paidLate: 'Paid after expiry',
+  invalid: 'Invalid',
+};
+
+function idleDisplay(storeName: string | null): DisplayState {
+  return {
+    phase: 'idle',
+    storeName,
+    total: null,
+    currency: null,
+    qr: null,
+    saleState: null,
+    expiresAt: null,
+    lines: [],
+  };
+}

@@ -1,0 +1,326 @@
+import { z } from 'zod';
+import { Password, Void } from './common';
+
+/**
+ * The merchant counter: a BTCPay Server point of sale. BTCPay is the source of truth; these
+ * shapes are what the counter shows, read from Greenfield (amounts as decimal strings, never
+ * floats).
+ */
+
+/** A plain decimal amount or percentage, e.g. "12.50" (at most 12 decimals). */
+export const DecimalText = z.string().regex(/^\d{1,15}(\.\d{1,12})?$/, 'a decimal number like 12.50');
+export const Percent = DecimalText.refine((s) => Number(s) <= 100, 'at most 100');
+
+const BtcpayId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a BTCPay id');
+
+/** What a feature of the counter needs from the API key. */
+export const MERCHANT_FEATURES = ['cashier', 'rewardsRefunds', 'setup'] as const;
+export const MerchantFeature = z.enum(MERCHANT_FEATURES);
+export type MerchantFeature = z.infer<typeof MerchantFeature>;
+
+export const FeatureCheck = z.object({
+  feature: MerchantFeature,
+  ok: z.boolean(),
+  /** BTCPay permission names the key lacks (shown in words by the renderer). */
+  missing: z.array(z.string()),
+});
+export type FeatureCheck = z.infer<typeof FeatureCheck>;
+
+export const MerchantConnection = z.object({
+  serverUrl: z.string(),
+  storeId: z.string().nullable(),
+  storeName: z.string().nullable(),
+  appId: z.string().nullable(),
+  appName: z.string().nullable(),
+  permissions: z.array(z.string()),
+  features: z.array(FeatureCheck),
+  /** Label BTCPay gave the key. */
+  keyLabel: z.string(),
+});
+export type MerchantConnection = z.infer<typeof MerchantConnection>;
+
+export const MerchantStatus = z.object({
+  connection: MerchantConnection.nullable(),
+  cashierMode: z.boolean(),
+  /** Whether a cashier PIN is set (the vault password unlocks cashier mode too). */
+  pinSet: z.boolean(),
+  /** The authorize flow in progress: the URL the user must open, until the key arrives. */
+  authorizing: z.object({ url: z.string() }).nullable(),
+});
+export type MerchantStatus = z.infer<typeof MerchantStatus>;
+
+export const MerchantStore = z.object({ id: z.string(), name: z.string(), defaultCurrency: z.string() });
+export type MerchantStore = z.infer<typeof MerchantStore>;
+export const MerchantApp = z.object({ id: z.string(), name: z.string(), type: z.string() });
+export type MerchantApp = z.infer<typeof MerchantApp>;
+
+export const CounterItem = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  categories: z.array(z.string()),
+  priceType: z.enum(['Fixed', 'Topup', 'Minimum']),
+  /** Decimal string in the app's currency; null for a top-up. */
+  price: z.string().nullable(),
+  /** Null: the app's default tax rate applies. */
+  taxRate: z.string().nullable(),
+  inventory: z.number().int().nullable(),
+});
+export type CounterItem = z.infer<typeof CounterItem>;
+
+/** Tax settings of the POS app. Greenfield does not serve them, so the counter keeps a copy. */
+export const CounterTaxSettings = z.object({
+  defaultTaxRate: Percent,
+  taxIncluded: z.boolean(),
+  tipTaxRate: Percent,
+});
+export type CounterTaxSettings = z.infer<typeof CounterTaxSettings>;
+
+export const Counter = z.object({
+  storeId: z.string(),
+  storeName: z.string(),
+  appId: z.string(),
+  title: z.string(),
+  currency: z.string(),
+  decimals: z.number().int().min(0).max(12),
+  items: z.array(CounterItem),
+  categories: z.array(z.string()),
+  showCustomAmount: z.boolean(),
+  showDiscount: z.boolean(),
+  enableTips: z.boolean(),
+  tipPercentages: z.array(z.number()),
+  tax: CounterTaxSettings,
+  /** Price of 1 BTC in the app's currency, from the store's rates; null when unknown. */
+  rate: z.string().nullable(),
+  /** When the rate was read (ms since the epoch). */
+  rateAt: z.number().nullable(),
+});
+export type Counter = z.infer<typeof Counter>;
+
+export const OrderInputLine = z
+  .object({
+    /** A POS item id, or '' for an amount typed on the keypad. */
+    itemId: z.string().max(128),
+    count: z.number().int().min(1).max(10_000),
+    /** Only for keypad amounts and top-up/minimum items; fixed items use the app's price. */
+    price: DecimalText.optional(),
+  })
+  .strict();
+
+export const ChargeInput = z
+  .object({
+    lines: z.array(OrderInputLine).min(1).max(200),
+    discountPercent: Percent.nullable(),
+    tipAmount: DecimalText.nullable(),
+    tipPercent: Percent.nullable(),
+    note: z.string().trim().max(500).optional(),
+  })
+  .strict();
+export type ChargeInput = z.infer<typeof ChargeInput>;
+
+export const OrderTotals = z.object({
+  currency: z.string(),
+  itemsTotal: z.string(),
+  discount: z.string(),
+  subtotal: z.string(),
+  tax: z.string(),
+  taxOnTip: z.string(),
+  tip: z.string(),
+  total: z.string(),
+});
+export type OrderTotals = z.infer<typeof OrderTotals>;
+
+/** How the counter reads an invoice's state, and what the cashier should do next. */
+export const SALE_STATES = [
+  'waiting',
+  'partial',
+  'processing',
+  'paid',
+  'paidOver',
+  'expired',
+  'expiredPartial',
+  'paidLate',
+  'invalid',
+] as const;
+export const SaleState = z.enum(SALE_STATES);
+export type SaleState = z.infer<typeof SaleState>;
+
+export const Sale = z.object({
+  invoiceId: z.string(),
+  orderId: z.string(),
+  amount: z.string(),
+  currency: z.string(),
+  state: SaleState,
+  status: z.string(),
+  additionalStatus: z.string(),
+  /** One QR for every wallet: bitcoin:ADDR?amount=…&lightning=BOLT11 (BTCPay's casing). */
+  qr: z.string().nullable(),
+  /** The same URI in the case to open in a wallet. */
+  paymentUri: z.string().nullable(),
+  address: z.string().nullable(),
+  bolt11: z.string().nullable(),
+  /** Sats still owed, sats paid. */
+  dueSats: z.number().int(),
+  paidSats: z.number().int(),
+  expiresAt: z.number(),
+  createdAt: z.number(),
+  checkoutLink: z.string(),
+  receiptUrl: z.string(),
+  totals: OrderTotals.nullable(),
+  note: z.string().nullable(),
+});
+export type Sale = z.infer<typeof Sale>;
+
+export const HistoryInput = z
+  .object({
+    /** ms since the epoch, inclusive. */
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    status: z.enum(['any', 'paid', 'unpaid']).default('any'),
+    text: z.string().trim().max(100).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const HistoryRow = z.object({
+  invoiceId: z.string(),
+  orderId: z.string().nullable(),
+  createdAt: z.number(),
+  amount: z.string(),
+  currency: z.string(),
+  state: SaleState,
+  summary: z.string(),
+});
+export type HistoryRow = z.infer<typeof HistoryRow>;
+
+export const DailyTotal = z.object({
+  /** Local date, YYYY-MM-DD. */
+  day: z.string(),
+  count: z.number().int(),
+  total: z.string(),
+  /** Sales per hour of the day (24 entries), decimal strings. */
+  byHour: z.array(z.string()).length(24),
+});
+export type DailyTotal = z.infer<typeof DailyTotal>;
+
+export const RefundVariant = z.enum(['RateThen', 'CurrentRate', 'Fiat', 'OverpaidAmount', 'Custom']);
+export const RefundInput = z
+  .object({
+    invoiceId: BtcpayId,
+    variant: RefundVariant,
+    customAmount: DecimalText.optional(),
+    customCurrency: z
+      .string()
+      .regex(/^[A-Z]{3,4}$/)
+      .optional(),
+    subtractPercentage: Percent.optional(),
+  })
+  .strict();
+
+export const Refund = z.object({
+  pullPaymentId: z.string(),
+  amount: z.string(),
+  currency: z.string(),
+  /** The customer scans this (LNURL-withdraw), or opens the link. */
+  lnurl: z.string().nullable(),
+  link: z.string(),
+  autoApproved: z.boolean(),
+});
+export type Refund = z.infer<typeof Refund>;
+
+export const DisplayState = z.object({
+  phase: z.enum(['idle', 'cart', 'charging', 'paid', 'problem']),
+  storeName: z.string().nullable(),
+  total: z.string().nullable(),
+  currency: z.string().nullable(),
+  qr: z.string().nullable(),
+  saleState: SaleState.nullable(),
+  expiresAt: z.number().nullable(),
+  lines: z.array(z.object({ title: z.string(), count: z.number().int(), amount: z.string() })),
+});
+export type DisplayState = z.infer<typeof DisplayState>;
+
+const ServerUrl = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/i, 'a server address like https://btcpay.example.com');
+
+export const merchantMethods = {
+  'merchant.getStatus': { input: z.object({}).strict(), output: MerchantStatus },
+  /** Checks the key with GET /api-keys/current, then seals it in the vault. */
+  'merchant.connect': {
+    input: z.object({ serverUrl: ServerUrl, apiKey: z.string().trim().min(16).max(200) }).strict(),
+    output: MerchantStatus,
+  },
+  /** Opens a one-time loopback listener and returns BTCPay's authorize URL to open. */
+  'merchant.startAuthorize': {
+    input: z.object({ serverUrl: ServerUrl }).strict(),
+    output: z.object({ url: z.string() }),
+  },
+  'merchant.cancelAuthorize': { input: z.object({}).strict(), output: Void },
+  'merchant.disconnect': { input: z.object({}).strict(), output: MerchantStatus },
+  'merchant.listStores': { input: z.object({}).strict(), output: z.array(MerchantStore) },
+  'merchant.listApps': { input: z.object({ storeId: BtcpayId }).strict(), output: z.array(MerchantApp) },
+  'merchant.selectApp': {
+    input: z.object({ storeId: BtcpayId, appId: BtcpayId }).strict(),
+    output: MerchantStatus,
+  },
+  'merchant.getCounter': { input: z.object({}).strict(), output: Counter },
+  'merchant.setTaxSettings': { input: CounterTaxSettings.strict(), output: Counter },
+  /** Totals for a cart, by BTCPay's POS rules (what Charge would ask). */
+  'merchant.quote': { input: ChargeInput, output: OrderTotals },
+  'merchant.charge': { input: ChargeInput, output: Sale },
+  'merchant.getSale': { input: z.object({ invoiceId: BtcpayId }).strict(), output: Sale },
+  /** Shows the cart on the customer display while the cashier builds it. */
+  'merchant.showCart': { input: ChargeInput.or(z.object({ clear: z.literal(true) }).strict()), output: Void },
+  'merchant.history': {
+    input: HistoryInput,
+    output: z.object({ rows: z.array(HistoryRow), more: z.boolean() }),
+  },
+  'merchant.dailyTotals': {
+    input: z.object({ days: z.number().int().min(1).max(31) }).strict(),
+    output: z.object({ currency: z.string(), days: z.array(DailyTotal) }),
+  },
+  'merchant.refund': { input: RefundInput, output: Refund },
+  /** Writes the receipt PDF without a dialog; returns where it is and its text. */
+  'merchant.printReceipt': {
+    input: z.object({ invoiceId: BtcpayId, layout: z.enum(['a4', '80mm', '58mm']).default('80mm') }).strict(),
+    output: z.object({ path: z.string(), bytes: z.number().int() }),
+  },
+  'merchant.sendReceipt': {
+    input: z.object({ invoiceId: BtcpayId, to: z.string().trim().min(1).max(200) }).strict(),
+    output: Void,
+  },
+  'merchant.receiptLink': {
+    input: z.object({ invoiceId: BtcpayId }).strict(),
+    output: z.object({ url: z.string(), mailto: z.string() }),
+  },
+  'merchant.setCashierPin': {
+    input: z.object({ pin: z.string().regex(/^\d{4,12}$/) }).strict(),
+    output: MerchantStatus,
+  },
+  'merchant.enterCashierMode': { input: z.object({}).strict(), output: MerchantStatus },
+  /** Leaves cashier mode with the PIN or the vault password. */
+  'merchant.leaveCashierMode': {
+    input: z.union([
+      z.object({ pin: z.string().max(12) }).strict(),
+      z.object({ password: Password }).strict(),
+    ]),
+    output: MerchantStatus,
+  },
+  'merchant.getDisplay': { input: z.object({}).strict(), output: DisplayState },
+  /** Electron: opens the customer window. Browser mode: answers `opened: false` (the page opens a tab). */
+  'merchant.openCustomerDisplay': { input: z.object({}).strict(), output: z.object({ opened: z.boolean() }) },
+} as const;
+
+export const merchantEvents = {
+  'merchant.status': MerchantStatus,
+  'merchant.sale': Sale,
+  'merchant.display': DisplayState,
+} as const;

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { createEventBus, type EventBus } from '../../main/core/event-bus';
+import { silentLogger } from '../../main/core/logger';
+import type { MerchantService } from '../../main/merchant/service';
+import { createMerchantService } from '../../main/merchant/service';
+import { openDatabase, type Db } from '../../main/store/database';
+import { createVaultService } from '../../main/vault/service';
+import type { VaultService } from '../../main/vault/types';
+import type { BtcpayStack } from '../stack/btcpay';
+import { startBtcpayStack } from '../stack/btcpay';
+import { ledgerPort } from '../stack/btcpay/ledger-port';
+import { RegtestChain } from '../stack/chain';
+import { LightningLedger, STACK_NODE } from '../stack/lightning';
+import { tempDir } from './core';
+
+export const MERCHANT_PASSWORD = 'correct horse battery';
+
+export interface MerchantHarness {
+  chain: RegtestChain;
+  ledger: LightningLedger;
+  btcpay: BtcpayStack;
+  db: Db;
+  vault: VaultService;
+  bus: EventBus;
+  merchant: MerchantService;
+  dataDir: string;
+  /** Sends from the stack node: pays a BOLT11 like a customer's wallet would. */
+  payBolt11(bolt11: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The merchant service on a real SQLite file and vault, against the BTCPay stand-in paid from a
+ * regtest chain and the shared Lightning ledger.
+ */
+export async function startMerchantHarness(
+  opts: { pollMs?: number; timeoutMs?: number } = {},
+): Promise<MerchantHarness> {
+  const chain = new RegtestChain();
+  const ledger = new LightningLedger({ settleDelayMs: 20 });
+  ledger.createNode(STACK_NODE, { balanceMsat: 100_000_000_000n });
+  const btcpay = await startBtcpayStack({
+    chain,
+    lightning: ledgerPort(ledger),
+    payLightning: async (b) => {
+      const p = await ledger.pay(STACK_NODE, b);
+      if (p.state !== 'succeeded') throw new Error(`payment ${p.state}`);
+    },
+  });
+  const dataDir = tempDir('flash-merchant-');
+  const db = openDatabase(path.join(dataDir, 'flash.db'));
+  const bus = createEventBus();
+  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
+  vault.start();
+  await vault.setup(MERCHANT_PASSWORD);
+  const merchant = createMerchantService({
+    db,
+    vault,
+    bus,
+    log: silentLogger,
+    receiptsDir: path.join(dataDir, 'receipts'),
+    pollMs: opts.pollMs ?? 200,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  merchant.start();
+  return {
+    chain,
+    ledger,
+    btcpay,
+    db,
+    vault,
+    bus,
+    merchant,
+    dataDir,
+    async payBolt11(bolt11) {
+      const p = await ledger.pay(STACK_NODE, bolt11);
+      if (p.state !== 'succeeded') throw new Error(`payment ${p.state}`);
+    },
+    async stop() {
+      merchant.stop();
+      vault.stop();
+      await btcpay.stop();
+      ledger.close();
+      db.close();
+    },
+  };
+}
+
+/** Connects the counter to the demo store and its POS app with the all-permissions key. */
+export async function connectDemoShop(h: MerchantHarness): Promise<void> {
+  await h.merchant.connect(h.btcpay.url, h.btcpay.seed.adminKey.apiKey);
+  await h.merchant.selectApp(h.btcpay.seed.store.id, h.btcpay.seed.app.id);
+}
