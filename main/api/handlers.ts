@@ -11,6 +11,8 @@ import type { ActivityService } from '../activity/service';
 import type { LightningService } from '../lightning/service';
 import { createLightningHandlers } from './handlers/lightning';
 import type { NostrService } from '../nostr/service';
+import type { NwcAppServices } from '../lightning/nwc/wire';
+import { createNwcHandlers } from './handlers/nwc';
 import type { MerchantService } from '../merchant/service';
 import { createMerchantHandlers } from './handlers/merchant';
 import type { VaultService } from '../vault/types';
@@ -26,6 +28,7 @@ export interface ApiServices {
   send: SendService;
   coins: CoinsService;
   hardware: HardwareService;
+  nwc: NwcAppServices;
   merchant: MerchantService;
   lightning: LightningService;
   activity: ActivityService;
@@ -148,6 +151,7 @@ export function createHandlers(s: ApiServices): Handlers {
       await s.hardware.cancel();
       return DONE;
     },
+    ...createNwcHandlers(s),
     ...createMerchantHandlers(s),
     ...createLightningHandlers(s),
   };

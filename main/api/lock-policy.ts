@@ -125,6 +125,13 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'nostr.setMerchantProfile': UNLOCKED,
   'nostr.sendReceipt': UNLOCKED,
 
+  'nwcService.list': OPEN,
+  // Making or revoking an app's spending link changes who may spend: the password first.
+  'nwcService.create': UNLOCKED,
+  'nwcService.revoke': UNLOCKED,
+  'zaps.list': OPEN,
+  'zaps.send': UNLOCKED,
+
   'hardware.listDevices': OPEN,
   'hardware.getPreferences': OPEN,
   // Reads a device's fingerprint, or shows an address on its screen; nothing stored changes.

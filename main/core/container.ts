@@ -15,6 +15,8 @@ import { createNostrService } from '../nostr/service';
 import { createMerchantService } from '../merchant/service';
 import { createActivityService } from '../activity/service';
 import { createLightningService } from '../lightning/service';
+import { createLnurlHttp } from '../lightning/lnurl/http';
+import { createNwcAppServices, createNwcKindForCore } from '../lightning/nwc/wire';
 import { createWalletRootReader } from '../lightning/wallet-root';
 import { openDatabase, type Db } from '../store/database';
 import { createVaultService } from '../vault/service';
@@ -133,6 +135,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     desktop: config.desktopMerchant ?? null,
   });
 
+  // NWC wallets speak over the NOSTR service's relay pool (no second relay client).
+  const nwcKind = createNwcKindForCore(nostr, log);
   const lightning = createLightningService({
     db,
     vault,
@@ -148,9 +152,24 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       activeWalletId: (n) => wallet.activeWalletId(n),
     }),
     // Backends by kind (see the top of main/lightning/service.ts): each registers here.
-    kinds: {},
+    kinds: { nwc: nwcKind.kind },
   });
   const activity = createActivityService({ wallet, coins, lightning });
+  // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.
+  const nwc = createNwcAppServices({
+    db,
+    vault,
+    bus,
+    log: log.child('nwc'),
+    nostr,
+    port: nwcKind.port,
+    lightning,
+    lnurlGet: createLnurlHttp({
+      network: () => settings.get().network,
+      proxy: () => settings.get().electrumProxy,
+    }),
+    network: () => settings.get().network,
+  });
 
   const dispatcher = createDispatcher({
     handlers: createHandlers({
@@ -166,6 +185,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       merchant,
       lightning,
       activity,
+      nwc,
     }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
@@ -195,6 +215,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       nostr.start();
       merchant.start();
       lightning.start();
+      nwc.start();
       const initial = settings.get();
       let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
       let proxy = JSON.stringify(initial.electrumProxy);
@@ -223,6 +244,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     stop() {
       stopFollowingSettings?.();
       void hardware.stop();
+      nwc.stop();
       void lightning.stop();
       merchant.stop();
       nostr.stop();

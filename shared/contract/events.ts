@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Sats } from './common';
 import { nostrEvents } from './nostr';
+import { nwcEvents } from './nwc';
 import { merchantEvents } from './merchant';
 import { lightningEvents } from './lightning';
 import { ElectrumStatus } from './electrum';
@@ -22,6 +23,7 @@ export const events = {
   'vault.status': VaultStatus,
   'settings.changed': Settings,
   ...nostrEvents,
+  ...nwcEvents,
   ...merchantEvents,
   ...lightningEvents,
 } as const;

@@ -8,6 +8,7 @@ import { lightningMethods } from './lightning';
 import { activityMethods } from './activity';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
+import { nwcMethods } from './nwc';
 import { sendMethods } from './send';
 import { METHOD_NAMES } from './names';
 import { settingsMethods } from './settings';
@@ -28,6 +29,7 @@ export const contract = {
   ...coinsMethods,
   ...sendMethods,
   ...nostrMethods,
+  ...nwcMethods,
   ...hardwareMethods,
   ...merchantMethods,
   ...lightningMethods,
@@ -63,6 +65,7 @@ export * from './merchant';
 export * from './lightning';
 export * from './activity';
 export * from './nostr';
+export * from './nwc';
 export * from './send';
 export * from './settings';
 export * from './vault';

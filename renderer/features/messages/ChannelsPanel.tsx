@@ -12,6 +12,7 @@ import { Composer } from './Composer';
 import { PublishResults } from './IdentityPanel';
 import { displayName, usePeople } from './people';
 import { useInboxList } from './use-inbox-list';
+import { useZaps, ZapButton, ZapSummary } from './Zap';
 
 function upsertPost(list: NostrChannelPost[], post: NostrChannelPost): NostrChannelPost[] {
   const rest = list.filter((p) => p.id !== post.id);
@@ -176,6 +177,7 @@ function ChannelView({ channel, onLeft }: { channel: NostrChannel; onLeft: () =>
   const [posts, setPosts] = useState<NostrChannelPost[]>([]);
   const [text, setText] = useState('');
   const people = usePeople([...new Set(posts.map((p) => p.author))]);
+  const zaps = useZaps({ eventIds: posts.map((p) => p.id) });
   const post = useAction(
     useCallback((body: string) => flash.nostr.postToChannel({ channelId: id, text: body }), [flash, id]),
   );
@@ -243,10 +245,18 @@ function ChannelView({ channel, onLeft }: { channel: NostrChannel; onLeft: () =>
                   {p.mine ? t('messages.thread.me') : displayName(p.author, people)}
                 </p>
                 <p className="msg-text">{p.text}</p>
+                <ZapSummary zaps={(zaps.value ?? []).filter((z) => z.eventId === p.id)} people={people} />
                 <p className="msg-meta">
                   <time dateTime={when.toISOString()} title={when.toLocaleString(language)}>
                     {when.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' })}
                   </time>
+                  {!p.mine && (
+                    <ZapButton
+                      recipient={p.author}
+                      name={displayName(p.author, people)}
+                      event={{ id: p.id, kind: 42 }}
+                    />
+                  )}
                 </p>
               </div>
             </li>

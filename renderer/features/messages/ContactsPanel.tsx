@@ -8,7 +8,8 @@ import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
 import { PublishResults } from './IdentityPanel';
 import { shortNpub } from './keys';
-import { PersonName, usePeople } from './people';
+import { displayName, PersonName, usePeople } from './people';
+import { ZapButton } from './Zap';
 
 /** Your NOSTR contacts (kind 3, public): add with a petname, rename, remove. */
 export function ContactsPanel() {
@@ -60,6 +61,7 @@ export function ContactsPanel() {
             <li key={c.pubkey} className="social-contact">
               <PersonName pubkey={c.pubkey} people={people} />
               <span className="mono hint">{shortNpub(c.pubkey)}</span>
+              <ZapButton recipient={c.pubkey} name={displayName(c.pubkey, people)} />
               <button
                 type="button"
                 className="button-small"

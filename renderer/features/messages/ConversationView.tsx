@@ -7,12 +7,13 @@ import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { useI18n, useT } from '../../i18n';
 import { Composer } from './Composer';
-import { findBitcoinUri, shortNpub } from './keys';
+import { findBitcoinUri, findLightningRequest, shortNpub } from './keys';
 import { AddContactInline } from './ContactsPanel';
-import { PayCard } from './PayCard';
+import { LightningPayCard, PayCard } from './PayCard';
 import type { People } from './people';
 import { displayName, namesOf, PersonName, usePeople } from './people';
 import { ReceiptCard, ReceiptForm } from './Receipt';
+import { ZapButton } from './Zap';
 
 export function conversationTitle(members: string[]): string {
   return members.map(shortNpub).join(', ');
@@ -103,6 +104,14 @@ export function ConversationView({
         people.get(conversation.members[0])?.isContact === false && (
           <AddContactInline pubkey={conversation.members[0]} />
         )}
+      {!conversation.isGroup && conversation.members[0] && (
+        <div className="actions">
+          <ZapButton
+            recipient={conversation.members[0]}
+            name={displayName(conversation.members[0], people)}
+          />
+        </div>
+      )}
       <ErrorAlert error={query.error} />
       <ol className="msg-history" aria-label={t('messages.thread.history')} ref={historyRef}>
         {messages.length === 0 && !query.loading && <li className="empty">{t('messages.thread.empty')}</li>}
@@ -162,6 +171,7 @@ function MessageBubble({
   const mine = message.direction === 'out';
   const when = new Date(message.createdAt * 1000);
   const uri = message.receipt ? null : findBitcoinUri(message.text);
+  const lightning = message.receipt || uri ? null : findLightningRequest(message.text);
   const d = message.delivery;
   return (
     <li className={`msg ${mine ? 'msg-mine' : 'msg-theirs'}`}>
@@ -176,6 +186,7 @@ function MessageBubble({
           <p className="msg-text">{message.text}</p>
         )}
         {uri && <PayCard uri={uri} network={network} />}
+        {lightning && <LightningPayCard text={lightning} />}
         <p className="msg-meta">
           <time dateTime={when.toISOString()} title={when.toLocaleString(language)}>
             {when.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' })}
