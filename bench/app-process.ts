@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+export interface ProcessFigures {
+  /** Process start to the core built and started (database open, services started). */
+  readyMs: number;
+  /** Process start to the wallet synced. */
+  syncedMs: number;
+  /** Ready to synced. */
+  afterReadyMs: number;
+  rssBytes: number;
+  /** Spawn to exit, as the parent saw it. */
+  wallMs: number;
+}
+
+/**
+ * Bundles bench/child/app.ts as electron-vite bundles main (our code in one file, packages left
+ * to node_modules), so the child starts like the built app, not through a TypeScript loader.
+ */
+export async function bundleAppChild(): Promise<string> {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flash-bench-child-')), 'app.mjs');
+  await build({
+    entryPoints: [path.join(import.meta.dirname, 'child/app.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'silent',
+  });
+  // Packages resolve from the checkout's node_modules, as the built app's do.
+  const near = path.join(import.meta.dirname, '..', 'node_modules', '.flash-bench-child.mjs');
+  fs.copyFileSync(out, near);
+  return near;
+}
+
+export function runAppChild(script: string, args: string[]): Promise<ProcessFigures> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => {
+      const wallMs = performance.now() - t0;
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) {
+        reject(new Error(`app child exited ${code}: ${err.slice(0, 500)}`));
+        return;
+      }
+      const f = JSON.parse(line) as { ready: number; synced: number; rss: number };
+      resolve({
+        readyMs: f.ready,
+        syncedMs: f.synced,
+        afterReadyMs: f.synced - f.ready,
+        rssBytes: f.rss,
+        wallMs,
+      });
+    });
+  });
+}
