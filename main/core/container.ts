@@ -15,6 +15,7 @@ import { createNostrService } from '../nostr/service';
 import { createMerchantService } from '../merchant/service';
 import { createActivityService } from '../activity/service';
 import { createLightningService } from '../lightning/service';
+import { createLndKind } from '../lightning/lnd/kind';
 import { createLnurlHttp } from '../lightning/lnurl/http';
 import { createNwcAppServices, createNwcKindForCore } from '../lightning/nwc/wire';
 import { createWalletRootReader } from '../lightning/wallet-root';
@@ -137,6 +138,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
 
   // NWC wallets speak over the NOSTR service's relay pool (no second relay client).
   const nwcKind = createNwcKindForCore(nostr, log);
+  // The user's own LND node over REST (through the SOCKS5 proxy when one is set).
+  const lndKind = createLndKind({ proxy: () => settings.get().electrumProxy });
   const lightning = createLightningService({
     db,
     vault,
@@ -152,7 +155,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       activeWalletId: (n) => wallet.activeWalletId(n),
     }),
     // Backends by kind (see the top of main/lightning/service.ts): each registers here.
-    kinds: { nwc: nwcKind.kind },
+    kinds: { lnd: lndKind, nwc: nwcKind.kind },
   });
   const activity = createActivityService({ wallet, coins, lightning });
   // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.

@@ -86,6 +86,10 @@ console.log(
 console.log(
   '                   GET /lightning/lnurl, POST /lightning/lnurl/pay-link /lightning/lnurl/withdraw-link /lightning/lnurl/auth-link /lightning/lnurl/fault',
 );
+console.log(
+  `  LND REST         ${stack.lnd.restAddress}  (node "lnd"; GET /lightning/lnd for tls.cert, macaroons, lndconnect)`,
+);
+console.log(`  LND lndconnect   ${stack.lnd.lndconnect('admin')}`);
 for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 for (const [name, address] of Object.entries(stack.zapAddresses))
@@ -107,6 +111,7 @@ console.log(
     nwc: Object.fromEntries(Object.values(stack.nwc).map((w) => [w.variant, w.uri])),
     zapAddresses: stack.zapAddresses,
     lnurl: { url: stack.lnurl.url, addresses: [stack.lnurl.address('coffee'), stack.lnurl.address('tips')] },
+    lnd: { restAddress: stack.lnd.restAddress, lndconnect: stack.lnd.lndconnect('admin') },
     btcpay: {
       url: stack.btcpay.url,
       apiKey: stack.btcpay.seed.adminKey.apiKey,

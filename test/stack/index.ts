@@ -11,6 +11,7 @@ import type { ElectrumTestServer, FaultMode } from './electrum-server';
 import type { LieMode } from './lying';
 import type { LightningLedger } from './lightning';
 import type { LnurlServer } from './lightning/lnurl-server';
+import type { LndRestServer } from './lightning/lnd-rest';
 import { STACK_NODE, startLightningStack } from './lightning';
 import type { NwcStack } from './lightning/nwc-part';
 import { startNwcStack } from './lightning/nwc-part';
@@ -41,6 +42,8 @@ export interface Stack {
   lightning: LightningLedger;
   /** The LNURL service: pay links, withdraw links, login links, Lightning addresses coffee@/tips@. */
   lnurl: LnurlServer;
+  /** LND's REST gateway on the `lnd` ledger node: TLS, macaroons, validated against ../shared/lnd. */
+  lnd: LndRestServer;
   /** NWC wallet services on `relays`, one per NIP-47 encryption variant, on the `lightning` ledger. */
   nwc: NwcStack['wallets'];
   /** Zap-capable Lightning addresses (NIP-57) by name: alice, bob, carol. */
@@ -104,6 +107,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       btcpay,
       lightning: lightning.ledger,
       lnurl: lightning.lnurl,
+      lnd: lightning.lnd,
       nwc: nwc.wallets,
       zapAddresses: nwc.zapAddresses,
       setFault: (mode) => bitcoin.server.setFault(mode),

@@ -1,6 +1,8 @@
 import type { Route } from '../control-api';
 import type { LedgerOptions } from './ledger';
 import { LightningLedger } from './ledger';
+import type { LndRestServer } from './lnd-rest';
+import { startLndRest } from './lnd-rest';
 import type { LnurlServer } from './lnurl-server';
 import { startLnurlServer } from './lnurl-server';
 import { ledgerRoutes } from './routes';
@@ -16,6 +18,7 @@ export const STACK_NODE_FUNDS_MSAT = 100_000_000_000n;
 export interface LightningStackOptions {
   ledger?: LedgerOptions;
   lnurlPort?: number;
+  lndPort?: number;
 }
 
 export interface LightningStack {
@@ -23,6 +26,8 @@ export interface LightningStack {
   ledger: LightningLedger;
   /** The LNURL service (LUD-03/04/06/09/10/12/16/17) with addresses coffee@ and tips@. */
   lnurl: LnurlServer;
+  /** An LND node's REST gateway (TLS, macaroons), checked against LND's own Swagger description. */
+  lnd: LndRestServer;
   routes: Route[];
   stop(): Promise<void>;
 }
@@ -39,11 +44,14 @@ export async function startLightningStack(opts: LightningStackOptions = {}): Pro
     ledger,
     ...(opts.lnurlPort !== undefined ? { port: opts.lnurlPort } : {}),
   });
+  const lnd = await startLndRest({ ledger, ...(opts.lndPort !== undefined ? { port: opts.lndPort } : {}) });
   return {
     ledger,
     lnurl,
-    routes: [...ledgerRoutes(ledger), ...lnurl.routes],
+    lnd,
+    routes: [...ledgerRoutes(ledger), ...lnurl.routes, ...lnd.routes],
     stop: async () => {
+      await lnd.stop();
       await lnurl.stop();
       ledger.close();
     },
