@@ -71,7 +71,9 @@ export function createZapService(deps: ZapServiceDeps) {
   const now = deps.now ?? Date.now;
   const nowSec = (): number => Math.floor(now() / 1000);
   const payInfo = new Map<string, { at: number; info: ZapPayRequest; lnurl: string; target: string }>();
+  /** Receipts followed live: to these people, and on these posts (what the UI has asked about). */
   const watched = new Set<string>();
+  const watchedPosts = new Set<string>();
   let offLive: (() => void) | null = null;
 
   const pool = () => {
@@ -143,8 +145,10 @@ export function createZapService(deps: ZapServiceDeps) {
   };
 
   const watchLive = (): void => {
-    const list = [...watched];
-    if (list.length === 0) return;
+    const me = deps.nostr.getIdentity()?.pubkey;
+    const people = [...new Set([...watched, ...(me ? [me] : [])])].slice(-200);
+    const posts = [...watchedPosts].slice(-500);
+    if (people.length === 0 && posts.length === 0) return;
     const p = pool();
     offLive ??= p.onEvent((event, _url, duplicate, subId) => {
       if (subId !== LIVE_SUB || duplicate || event.kind !== KIND_ZAP_RECEIPT) return;
@@ -152,7 +156,11 @@ export function createZapService(deps: ZapServiceDeps) {
         if (zap) deps.onZap?.(zap);
       });
     });
-    p.subscribe(LIVE_SUB, [{ kinds: [KIND_ZAP_RECEIPT], '#p': list, since: nowSec() - 60 }], readRelays());
+    const since = nowSec() - 60;
+    const filters: Filter[] = [];
+    if (people.length > 0) filters.push({ kinds: [KIND_ZAP_RECEIPT], '#p': people, since });
+    if (posts.length > 0) filters.push({ kinds: [KIND_ZAP_RECEIPT], '#e': posts, since });
+    p.subscribe(LIVE_SUB, filters, readRelays());
   };
 
   return {
@@ -239,6 +247,19 @@ export function createZapService(deps: ZapServiceDeps) {
         filters.push({ kinds: [KIND_ZAP_RECEIPT], '#e': query.eventIds.slice(0, 200), limit: 500 });
       if (query.recipient) filters.push({ kinds: [KIND_ZAP_RECEIPT], '#p': [query.recipient], limit: 500 });
       if (filters.length === 0) return [];
+      // What the UI asks about, it shows: new receipts for it are followed live from now on.
+      const before = watched.size + watchedPosts.size;
+      if (query.recipient) watched.add(query.recipient);
+      for (const id of query.eventIds ?? []) watchedPosts.add(id);
+      if (watched.size + watchedPosts.size !== before) {
+        try {
+          watchLive();
+        } catch (err) {
+          deps.log.warn('zaps: receipts not watched', {
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
+      }
       const found = await pool().query(filters, readRelays(), deps.queryTimeoutMs ?? 3000);
       const out: ValidZap[] = [];
       for (const r of found) {

@@ -9,6 +9,7 @@ import { ToastProvider, useToast } from '../components/Toasts';
 import type { PlannedArea } from '../features/placeholder/NotAvailableYet';
 import { DevicesScreen } from '../features/devices/DevicesScreen';
 import { MessagesArea } from '../features/messages/MessagesArea';
+import { NwcPanels } from '../features/lightning/nwc/NwcPanels';
 import { NotAvailableYet } from '../features/placeholder/NotAvailableYet';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { WalletArea } from '../features/wallet/WalletScreen';
@@ -88,6 +89,11 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
               setArea('wallet');
             }}
           />
+        ) : area === 'lightning' ? (
+          <div className="stack">
+            <h1>{t('nav.lightning')}</h1>
+            <NwcPanels />
+          </div>
         ) : area === 'settings' ? (
           <SettingsScreen walletId={walletId} />
         ) : (

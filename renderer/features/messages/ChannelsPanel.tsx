@@ -176,8 +176,11 @@ function ChannelView({ channel, onLeft }: { channel: NostrChannel; onLeft: () =>
   const query = useQuery(load);
   const [posts, setPosts] = useState<NostrChannelPost[]>([]);
   const [text, setText] = useState('');
-  const people = usePeople([...new Set(posts.map((p) => p.author))]);
   const zaps = useZaps({ eventIds: posts.map((p) => p.id) });
+  // Zappers are named like authors (petname, profile name), not left as bare keys.
+  const people = usePeople([
+    ...new Set([...posts.map((p) => p.author), ...(zaps.value ?? []).map((z) => z.sender)]),
+  ]);
   const post = useAction(
     useCallback((body: string) => flash.nostr.postToChannel({ channelId: id, text: body }), [flash, id]),
   );
