@@ -4,6 +4,7 @@ import { createNwcProvider } from '../../main/lightning/nwc/provider';
 import { poolPort } from '../../main/lightning/nwc/relays';
 import type { NwcBackend } from '../../main/lightning/nwc/service-side/backend';
 import { createNwcWalletService, serviceKeySecretName } from '../../main/lightning/nwc/service-side/service';
+import { createNwcServiceStore } from '../../main/lightning/nwc/service-side/store';
 import { parseNwcUri } from '../../main/lightning/nwc/uri';
 import type { LightningProvider } from '../../main/lightning/provider';
 import { decodeBolt11 } from '../../shared/lightning/bolt11';
@@ -95,7 +96,7 @@ async function setup() {
   });
   service.start();
   suite.cleanup.add(() => service.stop());
-  return { ledger, flash, service, labels, relayA, relayB };
+  return { ledger, flash, service, labels, relayA, relayB, provider };
 }
 
 describe.each([['nip44_v2' as const], ['nip04' as const]])(
@@ -241,5 +242,71 @@ describe('NWC service permissions and revocation', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect((await app.request('get_info', {})).answer).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     expect(service.list()[0]?.status).toBe('expired');
+  });
+});
+
+describe('NWC service after a crash', () => {
+  it('closes a request left running and settles its payment from the wallet’s answer', async () => {
+    const { ledger, service, flash, provider } = await setup();
+    const { connection } = await service.create({
+      name: 'Crashy app',
+      budgetSats: 10_000,
+      budgetPeriod: 'month',
+      methods: ['pay_invoice'],
+    });
+    service.stop();
+    // What the crashed run left: the request journaled and running, the payment reserved pending,
+    // while the wallet went on and paid.
+    const invoice = ledger.createInvoice('stack', { amountMsat: 2_000n * SAT });
+    const store = createNwcServiceStore(flash.db);
+    const requestId = 'ee'.repeat(32);
+    expect(
+      store.beginRequest(
+        { eventId: requestId, connectionId: connection.id, method: 'pay_invoice', encryption: 'nip44_v2' },
+        1,
+      ),
+    ).toBeNull();
+    store.reserve(
+      {
+        connectionId: connection.id,
+        paymentHash: invoice.paymentHash,
+        direction: 'outgoing',
+        requestEventId: requestId,
+        invoice: invoice.bolt11,
+        description: null,
+        amountMsat: 2_000n * SAT,
+        feeMsat: 30_000n,
+        state: 'pending',
+        createdAt: Math.floor(Date.now() / 1000),
+      },
+      () => ({ ok: true }),
+    );
+    const d = decodeBolt11(invoice.bolt11);
+    await provider.sendPayment(
+      await provider.preparePayment({
+        target: {
+          kind: 'bolt11',
+          invoice: invoice.bolt11,
+          paymentHash: d.paymentHash,
+          amountMsat: d.amountMsat,
+        },
+      }),
+    );
+    service.start();
+    await until('the payment row follows the wallet', () =>
+      store.payment(invoice.paymentHash, 'outgoing')?.state === 'succeeded' ? true : undefined,
+    );
+    expect(store.runningRequests()).toEqual([]);
+    expect(
+      store.beginRequest(
+        { eventId: requestId, connectionId: connection.id, method: 'pay_invoice', encryption: 'nip44_v2' },
+        2,
+      ),
+    ).toMatchObject({
+      state: 'answered',
+    });
+    // The fee reserve became the fee paid: the budget counts what was spent.
+    const spent = 2_000n * SAT + ledger.feeFor(2_000n * SAT, 'flash', 'stack');
+    expect(service.list()[0]?.spentSats).toBe(Number((spent + 999n) / 1000n));
   });
 });

@@ -297,6 +297,30 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
       : null;
   };
 
+  /**
+   * After a crash: a request left running lost its answer (the app has given up on it), so it is
+   * closed with an error an app can act on; the payments it started are the Lightning journal's
+   * to settle, and their rows here follow that journal's outcome.
+   */
+  const recover = async (): Promise<void> => {
+    for (const r of store.runningRequests())
+      store.finishRequest(
+        r.eventId,
+        responseBody(r.method, {
+          error: {
+            code: 'OTHER',
+            message: 'Flash restarted while this ran; ask lookup_invoice for the outcome.',
+          },
+        }),
+      );
+    const backend = deps.backend();
+    if (!backend) return;
+    for (const row of store.pendingPayments()) {
+      const found = await backend.lookup(row.paymentHash);
+      if (found && found.state !== 'pending') await notify({ ...found, direction: row.direction });
+    }
+  };
+
   const announceAll = (): void => {
     if (!unlocked()) return;
     for (const c of active())
@@ -407,6 +431,11 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
         resubscribe();
         followBackend();
         announceAll();
+        void recover().catch((err: unknown) =>
+          log.warn('nwc service: recovery after restart failed', {
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
       } catch (err) {
         log.warn('nwc service: not listening yet', {
           error: err instanceof Error ? err.message : String(err),
