@@ -13,6 +13,7 @@ import {
 } from '../core/profile-lock';
 import { parseElectrumSpec } from '../headless/args';
 import { createFrameCheck, registerIpcBridge } from './ipc-bridge';
+import { createDesktopMerchantHooks } from './merchant-desktop';
 import { rendererUrlFor } from './renderer-url';
 import { createMainWindow, hardenSession } from './window';
 
@@ -94,6 +95,15 @@ function onReady(): void {
           : 'mainnet',
       electrumOverride: electrumArg ? parseElectrumSpec(electrumArg.slice('--electrum='.length)) : null,
       kdf: DEFAULT_KDF,
+      desktopMerchant: createDesktopMerchantHooks({
+        preloadPath: path.join(import.meta.dirname, '../preload/index.cjs'),
+        rendererUrl: () =>
+          rendererUrlFor({
+            appDir: import.meta.dirname,
+            packaged: app.isPackaged,
+            devUrl: process.env['ELECTRON_RENDERER_URL'],
+          }),
+      }),
     },
     log,
   );

@@ -3,6 +3,7 @@ import { ConnectionBanner } from '../components/ConnectionBanner';
 import { LockScreen } from '../features/lock/LockScreen';
 import { Onboarding } from '../features/onboarding/Onboarding';
 import { guessLanguage, I18nProvider } from '../i18n';
+import { CustomerDisplay } from '../features/merchant/CustomerDisplay';
 import { AppShell } from './AppShell';
 import type { BridgeSetup } from './bridge';
 import { FlashProvider, useConnectionState, useFlash } from './flash-context';
@@ -22,10 +23,15 @@ export function App({ setup }: { setup: BridgeSetup }) {
     <FlashProvider client={setup.client} connection={setup.kind === 'browser' ? setup.connection : null}>
       <SettingsProvider>
         <ConnectionBanner />
-        <Root />
+        {isCustomerDisplay() ? <CustomerDisplay /> : <Root />}
       </SettingsProvider>
     </FlashProvider>
   );
+}
+
+/** The merchant counter's customer display (a second window or tab): `?display=customer`. */
+function isCustomerDisplay(): boolean {
+  return new URLSearchParams(window.location.search).get('display') === 'customer';
 }
 
 /** Picks the screen from app.getState: store problem, onboarding, lock screen, or the app. */

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Network } from '../../shared/contract/common';
 import type { WalletSummary } from '../../shared/contract/wallet';
 import { formatSats } from '../../shared/money';
@@ -9,6 +9,7 @@ import { ToastProvider, useToast } from '../components/Toasts';
 import type { PlannedArea } from '../features/placeholder/NotAvailableYet';
 import { DevicesScreen } from '../features/devices/DevicesScreen';
 import { MessagesArea } from '../features/messages/MessagesArea';
+import { MerchantArea, useCashierMode } from '../features/merchant/MerchantArea';
 import { NwcPanels } from '../features/lightning/nwc/NwcPanels';
 import { NotAvailableYet } from '../features/placeholder/NotAvailableYet';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
@@ -42,6 +43,11 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
   const t = useT();
   const flash = useFlash();
   const [area, setArea] = useState<AreaId>('wallet');
+  // Cashier mode locks the app to the merchant counter until the PIN or password is given.
+  const cashierMode = useCashierMode();
+  useEffect(() => {
+    if (cashierMode) setArea('merchant');
+  }, [cashierMode]);
   const electrum = useElectrumStatus();
   // openSendFlow() from any area: the Wallet area opens the prefilled Send form.
   useSendRequests(() => setArea('wallet'));
@@ -58,7 +64,7 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
       <nav className="nav" aria-label={t('nav.label')}>
         <p className="brand">Flash</p>
         <ul>
-          {AREAS.map((id) => (
+          {AREAS.filter((id) => !cashierMode || id === 'merchant').map((id) => (
             <li key={id}>
               <button
                 type="button"
@@ -94,7 +100,9 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
             <h1>{t('nav.lightning')}</h1>
             <NwcPanels />
           </div>
-        ) : area === 'settings' ? (
+        ) : area === 'merchant' ? (
+          <MerchantArea />
+        ) : area === 'settings' && !cashierMode ? (
           <SettingsScreen walletId={walletId} />
         ) : (
           <NotAvailableYet area={area as PlannedArea} />
