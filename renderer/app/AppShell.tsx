@@ -10,7 +10,7 @@ import type { PlannedArea } from '../features/placeholder/NotAvailableYet';
 import { DevicesScreen } from '../features/devices/DevicesScreen';
 import { MessagesArea } from '../features/messages/MessagesArea';
 import { MerchantArea, useCashierMode } from '../features/merchant/MerchantArea';
-import { NwcPanels } from '../features/lightning/nwc/NwcPanels';
+import { LightningArea, useLightningToasts } from '../features/lightning/LightningArea';
 import { NotAvailableYet } from '../features/placeholder/NotAvailableYet';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { WalletArea } from '../features/wallet/WalletScreen';
@@ -54,6 +54,7 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
   const lock = useAction(useCallback(() => flash.vault.lock(), [flash]));
   useReportUserActivity();
   useDepositToasts();
+  useLightningToasts();
 
   const lockNow = async () => {
     if (await lock.run()) onLocked();
@@ -96,10 +97,7 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
             }}
           />
         ) : area === 'lightning' ? (
-          <div className="stack">
-            <h1>{t('nav.lightning')}</h1>
-            <NwcPanels />
-          </div>
+          <LightningArea walletId={walletId} onOpenSettings={() => setArea('settings')} />
         ) : area === 'merchant' ? (
           <MerchantArea />
         ) : area === 'settings' && !cashierMode ? (

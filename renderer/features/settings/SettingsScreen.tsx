@@ -9,6 +9,7 @@ import { AppearanceSettings } from './AppearanceSettings';
 import { AutoLockSettings } from './AutoLockSettings';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { NetworkSettings } from './NetworkSettings';
+import { LightningSettings } from '../lightning/settings/LightningSettings';
 import { RecoveryWordsSection } from './RecoveryWordsSection';
 
 export function SettingsScreen({ walletId }: { walletId: string | null }) {
@@ -25,6 +26,7 @@ export function SettingsScreen({ walletId }: { walletId: string | null }) {
       {!settings && <p role="status">{t('settings.loading')}</p>}
       <AppearanceSettings />
       <NetworkSettings />
+      <LightningSettings />
       <section className="card stack">
         <h2 id="security-title">{t('settings.security')}</h2>
         <ErrorAlert error={vault.error} />
