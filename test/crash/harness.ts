@@ -79,6 +79,7 @@ interface JournalRow {
   replaces_txid: string | null;
   raw_tx: Uint8Array | null;
   error: string | null;
+  kind: string;
 }
 
 /**
@@ -182,7 +183,10 @@ export async function runCrashHarness(opts: CrashOptions): Promise<CrashReport> 
           `life ${life}: exit ${result.exitCode}: ${JSON.stringify(result.lines.slice(-2))}`,
         );
       }
+      const before = report.lost.length + report.doubled.length + report.balanceMismatches.length;
       checkJournal(`life ${life}`);
+      const findings = [...report.lost, ...report.doubled, ...report.balanceMismatches];
+      if (findings.length > before) log(`  ${findings.slice(before).join('\n  ')}`);
       for (const l of result.lines)
         if ('op' in l)
           report.ops[String(l['op'])] = (report.ops[String(l['op'])] ?? 0) + ('sent' in l ? 1 : 0);
@@ -243,15 +247,16 @@ export async function runCrashHarness(opts: CrashOptions): Promise<CrashReport> 
       },
     });
     if (result.exitCode !== 0) report.childErrors.push(`${where}: exit ${result.exitCode}`);
-    checkJournal(where);
+    checkJournal(where, true);
   }
 
-  function checkJournal(where: string): void {
+  /** `settled`: the app just recovered with nothing in its way, so a dropped payment was re-sent. */
+  function checkJournal(where: string, settled = false): void {
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
       const rows = db
         .prepare<[], JournalRow>(
-          `SELECT id, txid, state, replaces_txid, raw_tx, error FROM send_payments WHERE raw_tx IS NOT NULL`,
+          `SELECT id, txid, state, kind, replaces_txid, raw_tx, error FROM send_payments WHERE raw_tx IS NOT NULL`,
         )
         .all();
       const inputs = db
@@ -314,6 +319,8 @@ export async function runCrashHarness(opts: CrashOptions): Promise<CrashReport> 
         }
         if (chain.transactionHeight(txid) !== null) continue; // in the chain or the mempool
         if (r.state === 'signed' || r.state === 'broadcasting') continue; // pending, coins reserved
+        // Still live (coins reserved): a mempool may drop a transaction, and the app sends it again.
+        if (r.state === 'broadcast' && !settled) continue;
         const coins = inputsOf.get(r.id) ?? [];
         const takenElsewhere = coins.some((k) => {
           const by = spent.get(k);
@@ -325,7 +332,8 @@ export async function runCrashHarness(opts: CrashOptions): Promise<CrashReport> 
           report.lost,
           r.id,
           where,
-          `payment ${r.id} (${r.state}) ${txid} is nowhere and its coins are free`,
+          `payment ${r.id} (${r.state}, ${r.kind}, "${r.error ?? ''}") ${txid} is nowhere and its coins ` +
+            `${coins.map((k) => `${k} (parent at ${chain.transactionHeight(k.split(':')[0] as string)})`).join(', ')} are free`,
         );
       }
     } finally {

@@ -302,6 +302,13 @@ describe('fee bumps follow BIP125 like Bitcoin Core', () => {
     expect(() => suite.stack.chain.broadcast(replacement(p1Fee + childFee + 10))).toThrow(
       /not enough additional fees to relay/,
     );
+    // A full mempool's floor refuses it before anything is evicted: p1 and its child stay.
+    suite.stack.chain.mempoolMinFeeRate = 100;
+    expect(() => suite.stack.chain.broadcast(replacement(p1Fee + childFee + 200))).toThrow(
+      /^mempool min fee not met/,
+    );
+    expect(suite.stack.chain.mempoolTxids().sort()).toEqual([p1.txid, p2.txid, child.txid].sort());
+    suite.stack.chain.mempoolMinFeeRate = 1;
     const ok = suite.stack.chain.broadcast(replacement(p1Fee + childFee + 200));
     expect(suite.stack.chain.mempoolTxids().sort()).toEqual([ok, p2.txid].sort());
   });

@@ -1,6 +1,6 @@
 import * as bitcoin from 'bitcoinjs-lib';
 import type { ChainChange, Coin, RegtestChain } from './chain';
-import { ChainRejection } from './chain';
+import { ChainRejection, MIN_RELAY_SAT_PER_VB } from './chain';
 
 /**
  * Replace-by-fee in the regtest chain's mempool, as Bitcoin Core (v24-v28) applies BIP125:
@@ -146,6 +146,12 @@ export function enableReplaceByFee(chain: RegtestChain, opts: { fullRbf?: boolea
         );
       }
     }
+    // Core checks the fee floors before any replacement rule, so a refusal there evicts nothing.
+    const floor = Math.ceil(vsize * chain.mempoolMinFeeRate);
+    if (chain.mempoolMinFeeRate > MIN_RELAY_SAT_PER_VB && fee < floor) {
+      throw new ChainRejection(`mempool min fee not met, ${fee} < ${floor}`);
+    }
+    if (fee < vsize * MIN_RELAY_SAT_PER_VB) throw new ChainRejection('min relay fee not met');
     const replacedFees = order.reduce((s, id) => s + (inner.mempool.get(id)?.fee ?? 0), 0);
     if (fee < replacedFees) {
       throw new ChainRejection(
@@ -166,7 +172,9 @@ export function enableReplaceByFee(chain: RegtestChain, opts: { fullRbf?: boolea
       inner.emit({ newTip: false, touched });
       return txid;
     } catch (err) {
-      for (const rec of evicted) original(rec.hex); // put the old ones back, parents first
+      // Put the old ones back as they were, parents first: they were in the mempool a moment ago,
+      // so a fee floor raised since then must not drop them on the way back.
+      for (const rec of evicted) chain.admitPackageParent(rec.hex);
       throw err;
     }
   };
