@@ -5,6 +5,7 @@ import { bundleAppChild, runAppChild } from './app-process';
 import { benchBridgeLatency } from './bridge-latency';
 import { benchHistoryStore } from './history-store';
 import { benchNostr } from './nostr';
+import { benchMerchant } from './merchant';
 import { firstSync, printLatencyRuns, startLatencyServer } from './onchain-latency';
 import { benchOnchainSync } from './onchain-sync';
 import { fmtMs } from './stats';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   await benchBridgeLatency();
   await benchHistoryStore();
   await benchOnchainSync();
+  await benchMerchant();
 
   // Issue 15's goals, against the stack's Electrum server in its latency mode.
   const server = await startLatencyServer();

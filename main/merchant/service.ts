@@ -341,7 +341,13 @@ export function createMerchantService(deps: MerchantDeps) {
       throw err;
     }
     repo.journalDone(journalId, invoice.id ?? '');
-    const sale = await readSale(gf, invoice.id ?? '', prepared.totals, conn.serverUrl);
+    // The POST answered the invoice itself: only its payment methods are still to read.
+    const methods = await call('read its payment methods', () =>
+      gf.GET('/api/v1/invoices/{invoiceId}/payment-methods', {
+        params: { path: { invoiceId: invoice.id ?? '' } },
+      }),
+    );
+    const sale = toSale(invoice, methods, prepared.totals, conn.serverUrl);
     setDisplay({ ...displayForSale(sale), lines: displayLines(c, prepared.lines) });
     follow(sale, conn.serverUrl, gf);
     deps.bus.emit('merchant.sale', sale);

@@ -27,8 +27,25 @@ export function createGreenfield(opts: GreenfieldOptions): Greenfield {
   return createClient<paths>({
     baseUrl: normalizeServerUrl(opts.serverUrl),
     headers: { Authorization: `token ${opts.apiKey}`, Accept: 'application/json' },
-    fetch: (request: Request) => baseFetch(new Request(request, { signal: AbortSignal.timeout(timeoutMs) })),
+    fetch: async (request: Request) => {
+      const attempt = () =>
+        baseFetch(new Request(request.clone(), { signal: AbortSignal.timeout(timeoutMs) }));
+      try {
+        return await attempt();
+      } catch (err) {
+        // A kept-alive connection the server closed while we reused it: a read is safe to send again.
+        if ((request.method === 'GET' || request.method === 'HEAD') && isStaleConnection(err))
+          return attempt();
+        throw err;
+      }
+    },
   });
+}
+
+function isStaleConnection(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
 }
 
 /** "https://pay.example.com/" → "https://pay.example.com"; keeps a path prefix (BTCPay behind /btcpay). */
