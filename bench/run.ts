@@ -4,6 +4,7 @@ import path from 'node:path';
 import { bundleAppChild, runAppChild } from './app-process';
 import { benchBridgeLatency } from './bridge-latency';
 import { benchHistoryStore } from './history-store';
+import { benchLightning } from './lightning';
 import { benchNostr } from './nostr';
 import { benchMerchant } from './merchant';
 import { firstSync, printLatencyRuns, startLatencyServer } from './onchain-latency';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   await benchBridgeLatency();
   await benchHistoryStore();
   await benchOnchainSync();
+  await benchLightning();
   await benchMerchant();
 
   // Issue 15's goals, against the stack's Electrum server in its latency mode.

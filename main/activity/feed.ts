@@ -19,12 +19,12 @@ export interface FeedSource {
 /** A source reads at most this many items per call (the on-chain activity pages by 500). */
 const PAGE = 500;
 
-/** The first `n` items of a source, paging as needed. */
-function take(source: FeedSource, n: number): FeedItem[] {
+/** `n` items of a source from `start`, paging as needed. */
+function take(source: FeedSource, n: number, start = 0): FeedItem[] {
   const out: FeedItem[] = [];
   while (out.length < n) {
     const want = Math.min(PAGE, n - out.length);
-    const page = source.list(want, out.length);
+    const page = source.list(want, start + out.length);
     out.push(...page);
     if (page.length < want) break;
   }
@@ -41,9 +41,13 @@ export function mergeFeed(
   limit: number,
   offset: number,
 ): { items: FeedItem[]; total: number } {
+  const total = sources.reduce((sum, s) => sum + s.count(), 0);
+  // One rail: its own order is the feed's, so it pages directly (no merge of everything before).
+  const only = sources.length === 1 ? sources[0] : undefined;
+  if (only) return { items: take(only, limit, offset), total };
   const wanted = offset + limit;
   const merged = sources.flatMap((s) => take(s, wanted)).sort(compare);
-  return { items: merged.slice(offset, wanted), total: sources.reduce((sum, s) => sum + s.count(), 0) };
+  return { items: merged.slice(offset, wanted), total };
 }
 
 // ---- sources
@@ -98,7 +102,7 @@ export function lightningItem(row: JournalRow): FeedItem {
     detail: state === 'failed' && row.failure ? row.failure : state,
     counterparty: row.origin.startsWith('nwc:') ? row.origin.slice(4) : row.counterparty,
     description: row.description ?? row.comment,
-    timestamp: row.settledAt ?? row.createdAt,
+    timestamp: row.createdAt,
     ref: row.id,
   };
 }
