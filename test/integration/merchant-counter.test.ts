@@ -5,6 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sale } from '../../shared/contract/merchant';
 import { FlashError } from '../../shared/errors';
 import { extractText } from 'unpdf';
+import {
+  aesCbc,
+  bytesToHex,
+  encodePicc,
+  hexToBytes,
+  sunMac,
+} from '../../main/merchant/boltcard/ntag424-crypto';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
 import { until } from '../support/wait';
@@ -403,6 +410,64 @@ describe('the counter', () => {
     } finally {
       receiver.close();
     }
+  });
+});
+
+describe('a Bolt card tap pays a sale (the stand-in’s /boltcard with the real p/c crypto)', () => {
+  beforeEach(() => connectDemoShop(h));
+
+  it('pays the invoice from the card’s pull payment, and refuses the same tap again', async () => {
+    const admin = {
+      Authorization: `token ${h.btcpay.seed.adminKey.apiKey}`,
+      'content-type': 'application/json',
+    };
+    const pp = (await (
+      await fetch(`${h.btcpay.url}/api/v1/stores/${h.btcpay.seed.store.id}/pull-payments`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({
+          name: 'Flash Card',
+          amount: '0.001',
+          currency: 'BTC',
+          autoApproveClaims: true,
+        }),
+      })
+    ).json()) as { id: string };
+    const uid = hexToBytes('04a39493cc8680');
+    const reg = (await (
+      await fetch(`${h.btcpay.url}/api/v1/pull-payments/${pp.id}/boltcards`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ UID: bytesToHex(uid) }),
+      })
+    ).json()) as { K1: string; K2: string; LNURLW: string };
+    // The simulated card: PICC data encrypted with K1, SUN MAC with K2, counter going up.
+    const tap = (counter: number) => {
+      const p = bytesToHex(aesCbc('encrypt', hexToBytes(reg.K1), encodePicc({ uid, counter })), true);
+      const c = bytesToHex(sunMac(hexToBytes(reg.K2), { uid, counter }), true);
+      return `${reg.LNURLW.replace('lnurlw://', 'http://')}?p=${p}&c=${c}`;
+    };
+    const sales: Sale[] = [];
+    h.bus.on('merchant.sale', (x) => sales.push(x));
+    const sale = await h.merchant.charge(cart);
+    const first = tap(1);
+    const withdraw = (await (await fetch(first)).json()) as {
+      tag: string;
+      callback: string;
+      k1: string;
+      maxWithdrawable: number;
+    };
+    expect(withdraw.tag).toBe('withdrawRequest');
+    expect(withdraw.maxWithdrawable).toBe(100_000_000);
+    const paid = (await (await fetch(`${withdraw.callback}&pr=${sale.bolt11}`)).json()) as { status: string };
+    expect(paid).toEqual({ status: 'OK' });
+    await until('paid by the card', () => sales.find((x) => x.state === 'paid'));
+    // The same tap again: its counter is no longer above the stored one.
+    const again = (await (await fetch(first)).json()) as { status: string; reason: string };
+    expect(again).toEqual({ status: 'ERROR', reason: 'Replayed or expired query' });
+    // The next tap reads the balance that is left.
+    const next = (await (await fetch(tap(2))).json()) as { maxWithdrawable: number };
+    expect(next.maxWithdrawable).toBeLessThan(100_000_000);
   });
 });
 
