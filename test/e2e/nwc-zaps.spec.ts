@@ -97,6 +97,9 @@ test('connect an NWC wallet by its link, zap a channel post, and pay a Lightning
       .filter({ hasText: 'Slides are up' })
       .getByText('⚡ 21 sats · 1 zaps'),
   ).toBeVisible({ timeout: 20_000 });
+  await expect(
+    bob.page.getByRole('region', { name: 'Zaps you received' }).getByText('⚡ 21 sats · 1 zaps'),
+  ).toBeVisible({ timeout: 20_000 });
   await bob.snap('zap-seen-by-bob');
   const zaps = (await (await fetch(`${stack.controlUrl}/zaps`)).json()) as { receipts: unknown[] };
   expect(zaps.receipts).toHaveLength(1);

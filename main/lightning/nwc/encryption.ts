@@ -68,13 +68,3 @@ export function decryptFrom(
   }
   return nip44.decrypt(payload, conversationKey(secretKey, peerPubkey));
 }
-
-/**
- * The scheme of a payload as it is written: NIP-04 has "?iv=", NIP-44 v2 is plain base64 whose
- * first byte is version 2. Used for notifications, whose kind (23196/23197) also says it.
- */
-export function schemeOfPayload(payload: string): NwcEncryption | null {
-  if (payload.includes('?iv=')) return 'nip04';
-  if (/^[A-Za-z0-9+/]+=*$/.test(payload) && payload.startsWith('A')) return 'nip44_v2';
-  return null;
-}

@@ -18,6 +18,7 @@ import type { People } from './people';
 import { Avatar, namesOf, usePeople } from './people';
 import { RelaysPanel } from './RelaysPanel';
 import { useInboxList } from './use-inbox-list';
+import { ZapsReceived } from './Zap';
 
 /** The Messages area: NOSTR identity, relays, conversations and the open thread. */
 export function MessagesArea({ network }: { network: Network }) {
@@ -43,6 +44,7 @@ export function MessagesArea({ network }: { network: Network }) {
       {identity && (
         <>
           <IdentityPanel identity={identity} onChange={setIdentity} />
+          <ZapsReceived pubkey={identity.pubkey} />
           <Inbox network={network} />
           <ChannelsPanel />
           <ContactsPanel />

@@ -8,7 +8,7 @@ import { Field } from '../../components/Field';
 import { SubmitCancel } from '../../components/FormActions';
 import { useI18n, useT } from '../../i18n';
 import type { People } from './people';
-import { displayName } from './people';
+import { displayName, usePeople } from './people';
 
 const PRESETS = [21, 100, 1000, 5000] as const;
 
@@ -178,5 +178,20 @@ export function ZapSummary({ zaps, people }: { zaps: ZapView[]; people: People }
         ))}
       </ul>
     </details>
+  );
+}
+
+/** Zaps to the user's own key, as their receipts arrive (shown once there is one). */
+export function ZapsReceived({ pubkey }: { pubkey: string }) {
+  const t = useT();
+  const zaps = useZaps({ recipient: pubkey });
+  const list = zaps.value ?? [];
+  const people = usePeople([...new Set(list.map((z) => z.sender))]);
+  if (list.length === 0) return null;
+  return (
+    <section className="card stack zaps-received" aria-label={t('zap.received')}>
+      <h2>{t('zap.received')}</h2>
+      <ZapSummary zaps={list} people={people} />
+    </section>
   );
 }

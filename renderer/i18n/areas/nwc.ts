@@ -29,6 +29,7 @@ export const nwcEn = {
   'zap.total': '⚡ {sats} sats · {count} zaps',
   'zap.list': 'Zaps',
   'zap.from': '{name} zapped {sats} sats',
+  'zap.received': 'Zaps you received',
 
   'nwc.connect.title': 'Connect a wallet with Nostr Wallet Connect',
   'nwc.connect.explain':
@@ -131,6 +132,7 @@ export const nwcEs: Record<keyof typeof nwcEn, string> = {
   'zap.total': '⚡ {sats} sats · {count} zaps',
   'zap.list': 'Zaps',
   'zap.from': '{name} envió un zap de {sats} sats',
+  'zap.received': 'Zaps que recibiste',
 
   'nwc.connect.title': 'Conectar una billetera con Nostr Wallet Connect',
   'nwc.connect.explain':

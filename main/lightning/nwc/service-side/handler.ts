@@ -70,13 +70,14 @@ export function createNwcHandler(deps: NwcHandlerDeps) {
     if (err instanceof LightningError) return fail(lightningToNwcCode(err), err.message);
     if (isFlashError(err)) {
       // The parser's and the service's codes: a bad invoice is the app's error, the rest ours.
-      const code: NwcErrorCode = err.code.startsWith('LIGHTNING_NO_PROVIDER')
-        ? 'INTERNAL'
-        : err.code === 'LIGHTNING_INSUFFICIENT_BALANCE'
-          ? 'INSUFFICIENT_BALANCE'
-          : err.code === 'LIGHTNING_ALREADY_PAID' || err.code === 'LIGHTNING_EXPIRED'
-            ? 'PAYMENT_FAILED'
-            : 'OTHER';
+      const code: NwcErrorCode =
+        err.code === 'LIGHTNING_NO_PROVIDER'
+          ? 'INTERNAL'
+          : err.code === 'LIGHTNING_INSUFFICIENT_BALANCE'
+            ? 'INSUFFICIENT_BALANCE'
+            : err.code === 'LIGHTNING_ALREADY_PAID' || err.code === 'LIGHTNING_EXPIRED'
+              ? 'PAYMENT_FAILED'
+              : 'OTHER';
       return fail(code, err.message);
     }
     log.warn('nwc service: a request failed', {
