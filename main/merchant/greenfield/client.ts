@@ -50,7 +50,12 @@ function isStaleConnection(err: unknown): boolean {
 
 /** "https://pay.example.com/" → "https://pay.example.com"; keeps a path prefix (BTCPay behind /btcpay). */
 export function normalizeServerUrl(url: string): string {
-  const parsed = new URL(url.trim());
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new FlashError('BAD_INPUT', 'That is not a server address.');
+  }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new FlashError(
       'BAD_INPUT',
