@@ -43,6 +43,19 @@ export interface Pool {
   mnemonics: string[];
 }
 
+const UNDO: Partial<Record<MethodName, (value: unknown) => { method: MethodName; input: unknown } | null>> = {
+  'nwcService.create': (v) => ({
+    method: 'nwcService.revoke',
+    input: { id: (v as { connection: { id: string } }).connection.id },
+  }),
+  'lightning.connectProvider': (v) => ({
+    method: 'lightning.removeProvider',
+    input: { providerId: (v as { id: string }).id },
+  }),
+  'merchant.startAuthorize': () => ({ method: 'merchant.cancelAuthorize', input: {} }),
+  'merchant.connect': () => ({ method: 'merchant.disconnect', input: {} }),
+};
+
 export interface Harness {
   core: FlashCore;
   pool: Pool;
@@ -322,6 +335,10 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
         pool.draftIds = pool.draftIds.filter((id) => id !== (input as { draftId: string }).draftId);
         pool.txids.push((result.value as { txid: string }).txid);
       }
+      // Things a fuzzed call may add that every later run would pay for: the connection's own
+      // undo call takes them away again (NWC connections republish their info on every unlock).
+      const undo = UNDO[method]?.(result.value);
+      if (undo) await call(undo.method, undo.input);
       if (method === 'hardware.simulatorSetApproval')
         await must(h, 'hardware.simulatorSetApproval', { approve: true });
       if (relaysChanged.has(method)) {
