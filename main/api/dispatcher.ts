@@ -5,6 +5,7 @@ import { PASSIVE_METHODS } from '../../shared/contract/names';
 import type { BridgeError, Result } from '../../shared/errors';
 import { FlashError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
+import { allowedAtCounter } from './cashier-policy';
 import { needsUnlockedVault } from './lock-policy';
 
 export type Handlers = {
@@ -26,12 +27,22 @@ export function createDispatcher(deps: {
   onActivity?: (method: MethodName) => void;
   /** True while the vault is set up and locked: LOCK_POLICY's guarded calls are refused then. */
   isVaultLocked?: () => boolean;
+  /** True while the merchant counter's cashier mode is on: only CASHIER_ALLOWED methods run then. */
+  isCashierMode?: () => boolean;
 }): Dispatcher {
   const { handlers, log } = deps;
   return {
     async dispatch(method, rawInput) {
       if (!isMethodName(method)) {
         return fail({ code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method).slice(0, 80)}` });
+      }
+      // Before parsing: at a locked counter the answer is the same whatever the input.
+      if (!allowedAtCounter(method) && deps.isCashierMode?.()) {
+        return fail({
+          code: 'MERCHANT_CASHIER_LOCKED',
+          message: 'Cashier mode is on: only the counter works until the manager unlocks it.',
+          details: { method },
+        });
       }
       const def = contract[method];
       const parsed = parseInput(def.input, rawInput);

@@ -154,6 +154,7 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'merchant.getSale': OPEN,
   'merchant.history': OPEN,
   'merchant.dailyTotals': OPEN,
+  'merchant.exportSalesCsv': OPEN,
   'merchant.receiptLink': OPEN,
   'merchant.getDisplay': OPEN,
   // The customer display only shows what the counter shows.

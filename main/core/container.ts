@@ -193,6 +193,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     log: log.child('api'),
     onActivity: () => vault.touch(),
     isVaultLocked: () => vault.status().state === 'locked',
+    // Cashier mode locks the whole bridge to the counter, not just the UI.
+    isCashierMode: () => merchant.cashierActive(),
   });
 
   let network: Network = settings.get().network;

@@ -37,6 +37,7 @@ import type { ReceiptLayout } from './receipt';
 import { receiptFromSale, receiptHtml, receiptPdf } from './receipt';
 import type { ConnectionRow } from './repository';
 import { createMerchantRepository } from './repository';
+import { salesCsv } from './sales-csv';
 import { toSale, totalsFromMetadata } from './sale-view';
 
 /** The vault secret holding the BTCPay API key. */
@@ -411,6 +412,12 @@ export function createMerchantService(deps: MerchantDeps) {
     };
   }
 
+  function startOfToday(): number {
+    const start = new Date(now());
+    start.setHours(0, 0, 0, 0);
+    return start.getTime();
+  }
+
   function guardToday(createdAt: number): void {
     if (!cashier.active()) return;
     const start = new Date(now());
@@ -576,22 +583,40 @@ export function createMerchantService(deps: MerchantDeps) {
         start.setHours(0, 0, 0, 0);
         from = Math.max(from, start.getTime());
       }
-      const statuses =
-        input.status === 'paid'
-          ? (['Settled', 'Processing'] as const)
-          : input.status === 'unpaid'
-            ? (['New', 'Expired', 'Invalid'] as const)
-            : undefined;
+      const statuses = statusFilter(input.status);
       const page = await listInvoices(gf, {
         storeId: conn.storeId,
         from: Math.floor(from / 1000),
         to: Math.floor(input.to / 1000),
-        ...(statuses ? { statuses: [...statuses] } : {}),
+        ...(statuses ? { statuses } : {}),
         ...(input.text ? { text: input.text } : {}),
         skip: input.offset,
         take: input.limit + 1,
       });
       return { rows: page.slice(0, input.limit).map(historyRow), more: page.length > input.limit };
+    },
+
+    async exportSalesCsv(input: {
+      from: number;
+      to: number;
+      status: 'any' | 'paid' | 'unpaid';
+    }): Promise<{ filename: string; csv: string; rows: number }> {
+      const { conn, gf } = withApp();
+      const from = cashier.active() ? Math.max(input.from, startOfToday()) : input.from;
+      const statuses = statusFilter(input.status);
+      const invoices = await allInvoices(gf, {
+        storeId: conn.storeId,
+        from: Math.floor(from / 1000),
+        to: Math.floor(input.to / 1000),
+        ...(statuses ? { statuses } : {}),
+      });
+      const rows = invoices.map(historyRow);
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      return {
+        filename: `sales-${day(from)}-to-${day(input.to)}.csv`,
+        csv: salesCsv(rows),
+        rows: rows.length,
+      };
     },
 
     async dailyTotals(daysWanted: number): Promise<{ currency: string; days: DailyTotal[] }> {
@@ -764,6 +789,15 @@ const RECEIPT_STATUS: Record<Sale['state'], string> = {
   paidLate: 'Paid after expiry',
   invalid: 'Invalid',
 };
+
+/** BTCPay statuses behind the history's paid / not paid filter. */
+function statusFilter(
+  status: 'any' | 'paid' | 'unpaid',
+): ('New' | 'Processing' | 'Expired' | 'Invalid' | 'Settled')[] | undefined {
+  if (status === 'paid') return ['Settled', 'Processing'];
+  if (status === 'unpaid') return ['New', 'Expired', 'Invalid'];
+  return undefined;
+}
 
 function idleDisplay(storeName: string | null): DisplayState {
   return {

@@ -283,6 +283,17 @@ export const merchantMethods = {
     input: HistoryInput,
     output: z.object({ rows: z.array(HistoryRow), more: z.boolean() }),
   },
+  /** The sales of a period as CSV (one row per invoice), for the accountant. */
+  'merchant.exportSalesCsv': {
+    input: z
+      .object({
+        from: z.number().int().min(0),
+        to: z.number().int().min(0),
+        status: z.enum(['any', 'paid', 'unpaid']).default('any'),
+      })
+      .strict(),
+    output: z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() }),
+  },
   'merchant.dailyTotals': {
     input: z.object({ days: z.number().int().min(1).max(31) }).strict(),
     output: z.object({ currency: z.string(), days: z.array(DailyTotal) }),

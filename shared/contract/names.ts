@@ -108,6 +108,7 @@ export const METHOD_NAMES = [
   'merchant.showCart',
   'merchant.history',
   'merchant.dailyTotals',
+  'merchant.exportSalesCsv',
   'merchant.refund',
   'merchant.printReceipt',
   'merchant.sendReceipt',

@@ -345,6 +345,21 @@ describe('the counter', () => {
     expect(today.count).toBe(2);
     expect(today.total).toBe(addMoney(a.amount, b.amount));
     expect(today.byHour.filter((x) => x !== '0.00')).toHaveLength(1);
+    const exported = await h.merchant.exportSalesCsv({
+      from: day - 3_600_000,
+      to: day + 60_000,
+      status: 'paid',
+    });
+    expect(exported.rows).toBe(2);
+    const lines = exported.csv.trim().split('\r\n');
+    expect(lines[0]).toBe('date,invoice_id,order_id,state,amount,currency,items');
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[1])
+        .sort(),
+    ).toEqual([a.invoiceId, b.invoiceId].sort());
+    expect(exported.csv).toContain(`,paid,${b.amount},USD,`);
   });
 
   it('cashier mode refuses refunds and settings until the PIN or the password', async () => {

@@ -128,6 +128,7 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'merchant.showCart': { clear: true },
   'merchant.history': { from: 0, to: 1 },
   'merchant.dailyTotals': { days: 7 },
+  'merchant.exportSalesCsv': { from: 0, to: 1 },
   'merchant.refund': { invoiceId: 'inv1', variant: 'RateThen' },
   'merchant.printReceipt': { invoiceId: 'inv1' },
   'merchant.sendReceipt': { invoiceId: 'inv1', to: 'npub1x' },

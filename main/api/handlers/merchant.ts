@@ -32,6 +32,7 @@ export function createMerchantHandlers(s: { merchant: MerchantService }): Pick<H
     },
     'merchant.history': (input) => m.history(input),
     'merchant.dailyTotals': ({ days }) => m.dailyTotals(days),
+    'merchant.exportSalesCsv': (input) => m.exportSalesCsv(input),
     'merchant.refund': (input) => m.refund(input),
     'merchant.printReceipt': ({ invoiceId, layout }) => m.printReceipt(invoiceId, layout),
     'merchant.sendReceipt': async ({ invoiceId, to }) => {

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { HistoryRow, Refund } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
@@ -17,6 +17,18 @@ function startOf(range: Range, now: number): number {
   if (range === 'week') d.setDate(d.getDate() - 6);
   if (range === 'month') d.setDate(d.getDate() - 29);
   return d.getTime();
+}
+
+/** The CSV as a blob: URL for an <a download>; nothing goes over the network. */
+function useBlobUrl(text: string | null): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (text === null) return;
+    const next = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    setUrl(next);
+    return () => URL.revokeObjectURL(next);
+  }, [text]);
+  return url;
 }
 
 /** Sales from BTCPay: filters by period, status and text; refunds for paid ones. */
@@ -45,6 +57,14 @@ export function HistoryScreen({ cashierMode, canRefund }: { cashierMode: boolean
           ...(applied ? { text: applied } : {}),
         }),
       [flash, span, status, limit, applied],
+    ),
+  );
+  const [csv, setCsv] = useState<{ filename: string; csv: string; rows: number } | null>(null);
+  const csvUrl = useBlobUrl(csv?.csv ?? null);
+  const exportCsv = useAction(
+    useCallback(
+      () => flash.merchant.exportSalesCsv({ from: span.from, to: span.to, status }),
+      [flash, span, status],
     ),
   );
   const search = (e: FormEvent) => {
@@ -81,8 +101,25 @@ export function HistoryScreen({ cashierMode, canRefund }: { cashierMode: boolean
           onChange={(e) => setText(e.target.value)}
         />
       </form>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={exportCsv.busy}
+          onClick={async () => {
+            const out = await exportCsv.run();
+            if (out) setCsv(out);
+          }}
+        >
+          {t('merchant.history.exportCsv')}
+        </button>
+        {csv && csvUrl && (
+          <a className="button-link" href={csvUrl} download={csv.filename}>
+            {t('merchant.history.downloadCsv', { rows: csv.rows })}
+          </a>
+        )}
+      </div>
       {cashierMode && <p className="hint">{t('merchant.history.onlyToday')}</p>}
-      <ErrorAlert error={query.error} />
+      <ErrorAlert error={query.error ?? exportCsv.error} />
       {query.value && query.value.rows.length === 0 && <p className="hint">{t('merchant.history.none')}</p>}
       <ul className="merchant-history">
         {query.value?.rows.map((row) => (

@@ -142,6 +142,8 @@ export const merchantEn = {
   'merchant.history.refund': 'Refund',
   'merchant.history.open': 'Details',
   'merchant.history.onlyToday': 'Cashier mode shows today’s sales only.',
+  'merchant.history.exportCsv': 'Export these sales as CSV',
+  'merchant.history.downloadCsv': 'Download the CSV ({rows} sales)',
 
   'merchant.refund.title': 'Refund {amount}',
   'merchant.refund.variant': 'How much to give back',
@@ -327,6 +329,8 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.history.refund': 'Reembolsar',
   'merchant.history.open': 'Detalles',
   'merchant.history.onlyToday': 'El modo cajero solo muestra las ventas de hoy.',
+  'merchant.history.exportCsv': 'Exportar estas ventas en CSV',
+  'merchant.history.downloadCsv': 'Descargar el CSV ({rows} ventas)',
 
   'merchant.refund.title': 'Reembolsar {amount}',
   'merchant.refund.variant': 'Cuánto devolver',

@@ -1,0 +1,49 @@
+import type { MethodName } from '../../shared/contract';
+
+/**
+ * What the bridge answers while cashier mode is on. A customer standing at an unlocked counter
+ * must not be able to open the wallet, send, read messages or change settings: hiding them in
+ * the UI is not enough, since the renderer (or a page holding the browser-mode token) can call
+ * any method. So the dispatcher refuses every method that is not in this list, in one place.
+ *
+ * An allowlist, not a table of every method: a method added later is refused at the counter
+ * until someone decides the cashier needs it.
+ */
+export const CASHIER_ALLOWED: ReadonlySet<MethodName> = new Set<MethodName>([
+  // The shell: which app, which profile, the vault's state and language.
+  'app.getInfo',
+  'app.getState',
+  'settings.get',
+  'vault.getStatus',
+  'vault.touch',
+  // Locking takes rights away; unlocking proves the password (the manager's), and the counter
+  // needs an unlocked vault to read its BTCPay key.
+  'vault.lock',
+  'vault.unlock',
+  // The connection state line; no wallet data.
+  'electrum.getStatus',
+
+  // The counter itself. Main also limits history and totals to today while the mode is on.
+  'merchant.getStatus',
+  'merchant.getCounter',
+  'merchant.quote',
+  'merchant.charge',
+  'merchant.getSale',
+  'merchant.showCart',
+  'merchant.getDisplay',
+  'merchant.openCustomerDisplay',
+  'merchant.history',
+  'merchant.dailyTotals',
+  'merchant.exportSalesCsv',
+  'merchant.printReceipt',
+  'merchant.sendReceipt',
+  'merchant.receiptLink',
+  'merchant.enterCashierMode',
+  // Proves the PIN or the password itself.
+  'merchant.leaveCashierMode',
+]);
+
+/** Whether `method` may run while cashier mode is on. */
+export function allowedAtCounter(method: MethodName): boolean {
+  return CASHIER_ALLOWED.has(method);
+}
