@@ -17,7 +17,7 @@ const SAT = 1000n;
 
 async function setup(
   variant: NwcWalletVariant,
-  opts: { timeouts?: { requestMs?: number; payMs?: number } } = {},
+  opts: { timeouts?: { requestMs?: number; payMs?: number }; clockBehindSec?: number } = {},
 ) {
   // The wallet listens on its own relay; the user's NOSTR relays are others (as with Alby Hub).
   const walletRelay = await suite.relay();
@@ -32,6 +32,7 @@ async function setup(
     variant,
     balanceMsat: 1_000_000n * SAT,
     alias: `Stack NWC ${variant}`,
+    ...(opts.clockBehindSec ? { clockBehindSec: opts.clockBehindSec } : {}),
   });
   suite.cleanup.add(() => wallet.stop());
   const user = await startNostrUser(suite.dir, `nwc-${variant}`, [userRelay.url], {
@@ -198,5 +199,11 @@ describe('NWC faults', () => {
     wallet.slowMs = 3000;
     const err = await provider.balance().catch((e: unknown) => e);
     expect((err as LightningError).kind).toBe('timeout');
+  });
+
+  it('a wallet whose clock runs five minutes behind is still heard', async () => {
+    const { provider, ledger, wallet } = await setup('nip44', { clockBehindSec: 300 });
+    await provider.connect();
+    expect((await provider.balance()).spendableMsat).toBe(ledger.balance(wallet.node).spendableMsat);
   });
 });

@@ -64,6 +64,8 @@ export class NwcTimeout extends LightningError {
 }
 
 let counter = 0;
+/** How far behind ours another party's clock may run (NIP-47 events carry its created_at). */
+const CLOCK_SKEW_SEC = 600;
 
 /**
  * One NWC connection's request/response channel over the app's relay pool. Requests are kind
@@ -180,7 +182,9 @@ export function createNwcRpc(opts: NwcRpcOptions) {
             kinds,
             authors: [opts.walletPubkey],
             '#p': [clientPubkey()],
-            since: Math.floor(now() / 1000) - 10,
+            // Answers are ephemeral (never stored), so a wide window replays nothing; it only keeps
+            // a wallet whose clock runs behind ours from having its answers filtered out.
+            since: Math.floor(now() / 1000) - CLOCK_SKEW_SEC,
           },
         ],
         opts.relays,

@@ -66,6 +66,8 @@ export interface NwcWalletOptions {
   restrictedMethods?: string[];
   /** Methods the first connection may use (all by default). */
   methods?: string[];
+  /** Seconds the wallet's clock runs behind (its events' created_at), as real servers' do. */
+  clockBehindSec?: number;
 }
 
 export interface NwcWalletConnection {
@@ -98,6 +100,7 @@ export async function startNwcWallet(opts: NwcWalletOptions): Promise<NwcWallet>
   const { ledger, node, variant } = opts;
   if (!ledger.hasNode(node))
     ledger.createNode(node, { alias: opts.alias ?? `NWC ${variant}`, balanceMsat: opts.balanceMsat ?? 0n });
+  const walletNow = (): number => Math.floor(Date.now() / 1000) - (opts.clockBehindSec ?? 0);
   const walletSecret = generateSecretKey();
   const walletPubkey = getPublicKey(walletSecret);
   const schemes: Scheme[] =
@@ -143,7 +146,7 @@ export async function startNwcWallet(opts: NwcWalletOptions): Promise<NwcWallet>
 
   const infoTemplate = (): EventTemplate => ({
     kind: KIND_INFO,
-    created_at: Math.floor(Date.now() / 1000),
+    created_at: walletNow(),
     tags: [
       ...(variant === 'nip04-legacy' ? [] : [['encryption', schemes.join(' ')]]),
       ['notifications', 'payment_received payment_sent'],
@@ -284,7 +287,7 @@ export async function startNwcWallet(opts: NwcWalletOptions): Promise<NwcWallet>
         : { result_type: method, error: null, result: answer.result };
     await publish({
       kind: KIND_RESPONSE,
-      created_at: Math.floor(Date.now() / 1000),
+      created_at: walletNow(),
       tags: [
         ['p', request.pubkey],
         ['e', request.id],
@@ -354,14 +357,14 @@ export async function startNwcWallet(opts: NwcWalletOptions): Promise<NwcWallet>
       if (schemes.includes('nip04'))
         await publish({
           kind: KIND_NOTIFY_NIP04,
-          created_at: Math.floor(Date.now() / 1000),
+          created_at: walletNow(),
           tags: [['p', c.clientPubkey]],
           content: seal('nip04', c.clientPubkey, text),
         });
       if (schemes.includes('nip44_v2'))
         await publish({
           kind: KIND_NOTIFY_NIP44,
-          created_at: Math.floor(Date.now() / 1000),
+          created_at: walletNow(),
           tags: [['p', c.clientPubkey]],
           content: seal('nip44_v2', c.clientPubkey, text),
         });

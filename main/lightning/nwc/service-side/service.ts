@@ -76,6 +76,11 @@ export interface NwcWalletServiceDeps {
 }
 
 const SUB_ID = 'nwc-service';
+/**
+ * Requests are ephemeral (relays keep none), so a wide `since` replays nothing; it keeps an app
+ * whose clock runs behind ours from having its requests filtered out.
+ */
+const CLOCK_SKEW_SEC = 600;
 const OWNER = 'nwc-service';
 const ENCRYPTIONS = 'nip44_v2 nip04';
 const NOTIFICATIONS = 'payment_received payment_sent';
@@ -154,7 +159,13 @@ export function createNwcWalletService(deps: NwcWalletServiceDeps) {
     }
     port.subscribe(
       SUB_ID,
-      [{ kinds: [KIND_NWC_REQUEST], '#p': list.map((c) => c.servicePubkey), since: nowSec() - 60 }],
+      [
+        {
+          kinds: [KIND_NWC_REQUEST],
+          '#p': list.map((c) => c.servicePubkey),
+          since: nowSec() - CLOCK_SKEW_SEC,
+        },
+      ],
       relays,
     );
   };
