@@ -206,4 +206,10 @@ describe('NWC faults', () => {
     await provider.connect();
     expect((await provider.balance()).spendableMsat).toBe(ledger.balance(wallet.node).spendableMsat);
   });
+
+  it('a wallet whose clock runs two minutes ahead does not drop our requests as expired', async () => {
+    const { provider, ledger, wallet } = await setup('both', { clockBehindSec: -120 });
+    await provider.connect();
+    expect((await provider.balance()).spendableMsat).toBe(ledger.balance(wallet.node).spendableMsat);
+  });
 });

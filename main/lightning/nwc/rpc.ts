@@ -66,6 +66,8 @@ export class NwcTimeout extends LightningError {
 let counter = 0;
 /** How far behind ours another party's clock may run (NIP-47 events carry its created_at). */
 const CLOCK_SKEW_SEC = 600;
+/** How far ahead of ours a wallet's clock may run before it drops our requests as expired. */
+const EXPIRATION_GRACE_SEC = 300;
 
 /**
  * One NWC connection's request/response channel over the app's relay pool. Requests are kind
@@ -221,8 +223,10 @@ export function createNwcRpc(opts: NwcRpcOptions) {
       const tags: string[][] = [['p', opts.walletPubkey]];
       // A legacy wallet (no encryption tag in its info) is spoken to exactly as NIP-04 NWC was.
       if (current.announcedEncryption) tags.push(['encryption', current.encryption]);
-      // A request found late (a relay holding it) must not be acted on after we gave up on it.
-      tags.push(['expiration', String(createdAt + Math.ceil(timeoutMs / 1000))]);
+      // A request found late (a relay holding it) must not be acted on long after we gave up on
+      // it; the grace beyond our own wait is for a wallet whose clock runs ahead of ours. Acted on
+      // late, a payment is still safe: it was left pending and is looked up, never sent again.
+      tags.push(['expiration', String(createdAt + Math.ceil(timeoutMs / 1000) + EXPIRATION_GRACE_SEC)]);
       const event = finalizeEvent(
         {
           kind: KIND_NWC_REQUEST,

@@ -66,7 +66,10 @@ export interface NwcWalletOptions {
   restrictedMethods?: string[];
   /** Methods the first connection may use (all by default). */
   methods?: string[];
-  /** Seconds the wallet's clock runs behind (its events' created_at), as real servers' do. */
+  /**
+   * Seconds the wallet's clock runs behind ours (negative: ahead), as real servers' clocks do: its
+   * events' created_at and its reading of a request's `expiration` follow it.
+   */
   clockBehindSec?: number;
 }
 
@@ -304,7 +307,7 @@ export async function startNwcWallet(opts: NwcWalletOptions): Promise<NwcWallet>
     if (handled.has(event.id)) return;
     handled.add(event.id);
     const expiration = Number(event.tags.find((t) => t[0] === 'expiration')?.[1]);
-    if (Number.isFinite(expiration) && expiration < Math.floor(Date.now() / 1000)) return;
+    if (Number.isFinite(expiration) && expiration < walletNow()) return;
     const encTag = event.tags.find((t) => t[0] === 'encryption');
     const asked = encTag ? (encTag[1] ?? '').trim() : 'nip04';
     if (asked !== 'nip04' && asked !== 'nip44_v2') {
