@@ -22,6 +22,8 @@ import type { LnurlServer } from '../stack/lightning/lnurl-server';
 import { startLnurlServer } from '../stack/lightning/lnurl-server';
 import { generateTlsCredentials } from '../stack/tls';
 import { HDKey } from '@scure/bip32';
+import type { Socks5ProxySetting } from '../../shared/contract';
+import { startSocks5Server } from '../stack/socks5';
 
 interface Harness {
   db: Db;
@@ -37,6 +39,8 @@ let dir: string;
 const harnesses: Harness[] = [];
 const waitFor = (fn: () => unknown) => until('the LND provider to catch up', fn);
 
+let proxySetting: Socks5ProxySetting | null = null;
+
 async function open(reuse?: { db: Db; vault: VaultService }): Promise<Harness> {
   const db = reuse?.db ?? openDatabase(path.join(dir, 'flash.db'));
   const bus = createEventBus();
@@ -51,10 +55,10 @@ async function open(reuse?: { db: Db; vault: VaultService }): Promise<Harness> {
     bus,
     log: silentLogger,
     network: () => 'regtest',
-    kinds: { lnd: createLndKind({ proxy: () => null, timeoutMs: 5000 }) },
-    proxy: () => null,
+    kinds: { lnd: createLndKind({ proxy: () => proxySetting, timeoutMs: 5000 }) },
+    proxy: () => proxySetting,
     walletRoot: () => HDKey.fromMasterSeed(new Uint8Array(32).fill(1)),
-    lnurlGet: createLnurlHttp({ network: () => 'regtest', proxy: () => null }),
+    lnurlGet: createLnurlHttp({ network: () => 'regtest', proxy: () => proxySetting }),
     reconcileEveryMs: 100,
   });
   lightning.start();
@@ -86,6 +90,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  proxySetting = null;
   for (const h of harnesses.splice(0)) {
     await h.lightning.stop();
     h.db.close();
@@ -365,6 +370,31 @@ describe('LND over REST against the stand-in', () => {
     const { paymentId } = await h.lightning.withdraw(link.lud17, 100_000n);
     await waitFor(() => h.lightning.getPayment(paymentId).state === 'succeeded');
     expect(ledger.balance('lnd').balanceMsat).toBe(50_100_000n);
+  });
+
+  it('goes through the SOCKS5 proxy when one is set: the node and LNURL services, certificate still pinned', async () => {
+    const proxy = await startSocks5Server();
+    try {
+      proxySetting = { host: proxy.host, port: proxy.port };
+      const h = await open();
+      await h.lightning.connectProvider({ kind: 'lnd', lndconnect: lnd.lndconnect('admin') });
+      const prepared = await h.lightning.prepare({ text: lnurl.address('tips'), amountMsat: 3_000n });
+      expect((await h.lightning.confirm(prepared.prepareId)).state).toBe('succeeded');
+      expect(proxy.targets).toContain(lnd.restAddress);
+      expect(proxy.targets).toContain(`127.0.0.1:${new URL(lnurl.url).port}`);
+      const other = await generateTlsCredentials('127.0.0.1');
+      await rejects(
+        h.lightning.connectProvider({
+          kind: 'lnd',
+          restAddress: lnd.restAddress,
+          tlsCert: other.cert,
+          macaroon: lnd.macaroons.admin,
+        }),
+        'LIGHTNING_CERT_MISMATCH',
+      );
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('the stand-in refuses requests that break the description, and records them', async () => {
