@@ -138,17 +138,19 @@ export function ReceiveInvoice({ walletId }: { walletId: string | null }) {
               </label>
             )}
             <p className="hint">{t('ln.receive.expires', { time: formatDateTime(invoice.expiresAt) })}</p>
-            <button
-              type="button"
-              onClick={() => {
-                setInvoice(null);
-                setPaidMsat(null);
-                setAmountText('');
-                setDescription('');
-              }}
-            >
-              {t('ln.receive.new')}
-            </button>
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() => {
+                  setInvoice(null);
+                  setPaidMsat(null);
+                  setAmountText('');
+                  setDescription('');
+                }}
+              >
+                {t('ln.receive.new')}
+              </button>
+            </div>
           </div>
         </div>
       )}
