@@ -94,6 +94,13 @@ for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.va
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 for (const [name, address] of Object.entries(stack.zapAddresses))
   console.log(`  Zap address      ${address}  (${name}; NIP-57 receipts; GET /zaps, POST /zaps/fault)`);
+for (const m of stack.cashuMints)
+  console.log(
+    `  Cashu mint       ${m.url}  (${m.name}: ${m.mint.opts.units.join(', ')}; Lightning node ${m.node})`,
+  );
+console.log(
+  '                   GET /cashu, POST /cashu/fault {mint,fault} /cashu/rotate {mint,unit} /cashu/double-spend {token}',
+);
 console.log(
   `  Control API      ${stack.controlUrl}  (GET /info /nostr /btcpay, POST /mine /send /broadcast /fault /lie /electrum /reorg /nostr/forge /btcpay/pay /btcpay/expire /btcpay/fault /btcpay/key)`,
 );
@@ -118,6 +125,7 @@ console.log(
       storeId: stack.btcpay.seed.store.id,
       appId: stack.btcpay.seed.app.id,
     },
+    cashuMints: Object.fromEntries(stack.cashuMints.map((m) => [m.name, m.url])),
     tipHeight: chain.tipHeight,
     stackAddress: chain.stackAddress,
   })}`,

@@ -16,6 +16,8 @@ import { STACK_NODE, startLightningStack } from './lightning';
 import type { NwcStack } from './lightning/nwc-part';
 import { startNwcStack } from './lightning/nwc-part';
 import { startNostrRelays } from './nostr-relays';
+import type { StandInMint } from './cashu';
+import { startCashuStack } from './cashu';
 
 export type { FaultMode } from './electrum-server';
 export type { LieMode } from './lying';
@@ -48,6 +50,8 @@ export interface Stack {
   nwc: NwcStack['wallets'];
   /** Zap-capable Lightning addresses (NIP-57) by name: alice, bob, carol. */
   zapAddresses: NwcStack['zapAddresses'];
+  /** Two Cashu mints on the ledger ("alpha": sat and usd, "beta": sat), so funds can move between them. */
+  cashuMints: StandInMint[];
   setFault(mode: FaultMode): void;
   /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
   setLie(mode: LieMode): void;
@@ -92,6 +96,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(btcpay);
     const nwc = await startNwcStack(lightning.ledger, nostr.urls);
     parts.push(nwc);
+    const cashu = await startCashuStack(lightning.ledger);
+    parts.push(cashu);
     control = await startControlApi({
       routes: parts.flatMap((p) => p.routes),
       ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
@@ -110,6 +116,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       lnd: lightning.lnd,
       nwc: nwc.wallets,
       zapAddresses: nwc.zapAddresses,
+      cashuMints: cashu.mints,
       setFault: (mode) => bitcoin.server.setFault(mode),
       setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,
