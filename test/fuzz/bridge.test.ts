@@ -33,7 +33,7 @@ const EXCLUDED: Partial<Record<MethodName, string>> = {};
 
 /** Long runs (`npm run fuzz`): each bridge run is a real round trip plus a restore, so a fraction of FUZZ_RUNS. */
 const LONG_SCALE = 0.025;
-const SHORT_RUNS = 12;
+const SHORT_RUNS = 6;
 
 const pick = <T>(list: () => readonly T[], fallback: T) =>
   fc.nat().map((i) => {

@@ -290,6 +290,11 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
     setLocked,
     async restore(method, input, result) {
       if (result.ok && method === 'vault.changePassword') password = (input as { next: string }).next;
+      // Cashier mode refuses everything but the counter, the restore's own calls included: leave it first.
+      if (result.ok && method === 'merchant.enterCashierMode') {
+        await setLocked(false);
+        await must(h, 'merchant.leaveCashierMode', { password });
+      }
       await setLocked(false);
       let status = await must<{ autoLockMinutes: number; failedAttempts: number }>(h, 'vault.getStatus');
       if (status.failedAttempts > 0) {
