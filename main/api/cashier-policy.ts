@@ -38,6 +38,11 @@ export const CASHIER_ALLOWED: ReadonlySet<MethodName> = new Set<MethodName>([
   'merchant.printReceipt',
   'merchant.sendReceipt',
   'merchant.receiptLink',
+  // Flash Cards: a tap pays, and the customer may ask what is left. Programming and wiping
+  // create or give up money the store owes: the manager's.
+  'merchant.cardStatus',
+  'merchant.cardPay',
+  'merchant.cardBalance',
   'merchant.enterCashierMode',
   // Proves the PIN or the password itself.
   'merchant.leaveCashierMode',

@@ -157,6 +157,7 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'merchant.exportSalesCsv': OPEN,
   'merchant.receiptLink': OPEN,
   'merchant.getDisplay': OPEN,
+  'merchant.cardStatus': OPEN,
   // The customer display only shows what the counter shows.
   'merchant.showCart': OPEN,
   'merchant.openCustomerDisplay': OPEN,
@@ -176,6 +177,11 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'merchant.printReceipt': UNLOCKED,
   'merchant.sendReceipt': UNLOCKED,
   'merchant.setCashierPin': UNLOCKED,
+  // A tap spends from a card; programming and wiping create or give up what the store owes.
+  'merchant.cardPay': UNLOCKED,
+  'merchant.cardBalance': UNLOCKED,
+  'merchant.cardProgram': UNLOCKED,
+  'merchant.cardWipe': UNLOCKED,
 
   'lightning.listProviders': OPEN,
   'lightning.getStatus': OPEN,

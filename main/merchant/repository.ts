@@ -12,7 +12,7 @@ export interface ConnectionRow {
   appName: string | null;
 }
 
-export type JournalKind = 'invoice' | 'refund';
+export type JournalKind = 'invoice' | 'refund' | 'card' | 'cardTap' | 'reward';
 export interface JournalRow {
   id: number;
   kind: JournalKind;

@@ -37,6 +37,10 @@ import type { ReceiptLayout } from './receipt';
 import { receiptFromSale, receiptHtml, receiptPdf } from './receipt';
 import type { ConnectionRow } from './repository';
 import { createMerchantRepository } from './repository';
+import type { FlashCards } from './flash-cards';
+import { createFlashCards } from './flash-cards';
+import type { NfcReaders } from './nfc/readers';
+import { openPcscReaders } from './nfc/pcsc-readers';
 import { salesCsv } from './sales-csv';
 import { toSale, totalsFromMetadata } from './sale-view';
 
@@ -68,6 +72,8 @@ export interface MerchantDeps {
     };
   }) => Promise<unknown>;
   desktop?: DesktopMerchantHooks | null;
+  /** NFC readers for Flash Cards; default: PC/SC through nfc-pcsc, opened on first use. */
+  openNfcReaders?: () => NfcReaders;
   fetch?: typeof fetch;
   now?: () => number;
   timeoutMs?: number;
@@ -91,6 +97,13 @@ export function createMerchantService(deps: MerchantDeps) {
   let counterCache: Counter | null = null;
   let current: Current | null = null;
   let display: DisplayState = idleDisplay(null);
+  const cards: FlashCards = createFlashCards({
+    repo,
+    openReaders: deps.openNfcReaders ?? (() => openPcscReaders()),
+    fetch: deps.fetch ?? fetch,
+    timeoutMs: deps.timeoutMs ?? 15_000,
+  });
+  cards.onChange(() => deps.bus.emit('merchant.card', cards.status()));
 
   // ---- connection ----------------------------------------------------------------------
 
@@ -568,6 +581,35 @@ export function createMerchantService(deps: MerchantDeps) {
 
     getDisplay: (): DisplayState => display,
 
+    cardStatus: () => cards.status(),
+
+    async cardPay(invoiceId: string): Promise<Sale> {
+      const { conn, gf } = withApp();
+      const sale = await readSale(gf, invoiceId, null, conn.serverUrl);
+      if (sale.state !== 'waiting' || !sale.bolt11 || sale.dueSats <= 0)
+        throw new FlashError('MERCHANT_BAD_ORDER', 'This sale is not waiting for a Lightning payment.');
+      await cards.pay({ invoiceId, bolt11: sale.bolt11, sats: sale.dueSats, serverUrl: conn.serverUrl });
+      // BTCPay settles the invoice when the card's payout pays it; the watch reports it live.
+      return sale;
+    },
+
+    async cardBalance(): Promise<{ sats: number }> {
+      const { conn } = withApp();
+      return { sats: await cards.balance(conn.serverUrl) };
+    },
+
+    async cardProgram(sats: number) {
+      cashier.guard('programming a card');
+      const { conn, gf } = withApp();
+      return cards.program(gf, conn.storeId, sats);
+    },
+
+    async cardWipe() {
+      cashier.guard('wiping a card');
+      const { conn, gf } = withApp();
+      return cards.wipe(gf, conn.storeId);
+    },
+
     async history(input: {
       from: number;
       to: number;
@@ -769,6 +811,7 @@ export function createMerchantService(deps: MerchantDeps) {
       void resumeJournal();
     },
     stop(): void {
+      cards.close();
       current?.watch?.stop();
       current = null;
       authorizing?.cancel();

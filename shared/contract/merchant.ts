@@ -251,6 +251,22 @@ const ServerUrl = z
   .max(300)
   .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/i, 'a server address like https://btcpay.example.com');
 
+/** The NFC readers at the counter, for Flash Cards. */
+export const CardReaderStatus = z.object({
+  /** Null when readers can be used; otherwise why not, in words (no PC/SC service, no library). */
+  problem: z.string().nullable(),
+  readers: z.array(z.string()),
+  cardPresent: z.boolean(),
+});
+export type CardReaderStatus = z.infer<typeof CardReaderStatus>;
+
+export const ProgrammedCard = z.object({
+  uid: z.string(),
+  pullPaymentId: z.string(),
+  balanceSats: z.number().int(),
+});
+export type ProgrammedCard = z.infer<typeof ProgrammedCard>;
+
 export const merchantMethods = {
   'merchant.getStatus': { input: z.object({}).strict(), output: MerchantStatus },
   /** Checks the key with GET /api-keys/current, then seals it in the vault. */
@@ -326,6 +342,20 @@ export const merchantMethods = {
     output: MerchantStatus,
   },
   'merchant.getDisplay': { input: z.object({}).strict(), output: DisplayState },
+  'merchant.cardStatus': { input: z.object({}).strict(), output: CardReaderStatus },
+  /** Pays the sale's Lightning invoice from the Flash Card on the reader (BTCPay's /boltcard). */
+  'merchant.cardPay': { input: z.object({ invoiceId: BtcpayId }).strict(), output: Sale },
+  'merchant.cardBalance': { input: z.object({}).strict(), output: z.object({ sats: z.number().int() }) },
+  /** A blank card on the reader becomes a Flash Card holding `sats` (a new pull payment). */
+  'merchant.cardProgram': {
+    input: z.object({ sats: z.number().int().min(1).max(10_000_000) }).strict(),
+    output: ProgrammedCard,
+  },
+  /** The card on the reader back to blank; its pull payment archived. */
+  'merchant.cardWipe': {
+    input: z.object({}).strict(),
+    output: z.object({ uid: z.string(), pullPaymentId: z.string() }),
+  },
   /** Electron: opens the customer window. Browser mode: answers `opened: false` (the page opens a tab). */
   'merchant.openCustomerDisplay': { input: z.object({}).strict(), output: z.object({ opened: z.boolean() }) },
 } as const;
@@ -334,4 +364,5 @@ export const merchantEvents = {
   'merchant.status': MerchantStatus,
   'merchant.sale': Sale,
   'merchant.display': DisplayState,
+  'merchant.card': CardReaderStatus,
 } as const;

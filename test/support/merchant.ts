@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createEventBus, type EventBus } from '../../main/core/event-bus';
 import { silentLogger } from '../../main/core/logger';
+import type { NfcReaders } from '../../main/merchant/nfc/readers';
 import type { MerchantService } from '../../main/merchant/service';
 import { createMerchantService } from '../../main/merchant/service';
 import { openDatabase, type Db } from '../../main/store/database';
@@ -34,7 +35,7 @@ export interface MerchantHarness {
  * regtest chain and the shared Lightning ledger.
  */
 export async function startMerchantHarness(
-  opts: { pollMs?: number; timeoutMs?: number } = {},
+  opts: { pollMs?: number; timeoutMs?: number; openNfcReaders?: () => NfcReaders } = {},
 ): Promise<MerchantHarness> {
   const chain = new RegtestChain();
   const ledger = new LightningLedger({ settleDelayMs: 20 });
@@ -61,6 +62,7 @@ export async function startMerchantHarness(
     receiptsDir: path.join(dataDir, 'receipts'),
     pollMs: opts.pollMs ?? 200,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.openNfcReaders ? { openNfcReaders: opts.openNfcReaders } : {}),
   });
   merchant.start();
   return {

@@ -44,6 +44,11 @@ export function createMerchantHandlers(s: { merchant: MerchantService }): Pick<H
     'merchant.enterCashierMode': () => m.enterCashierMode(),
     'merchant.leaveCashierMode': (input) => m.leaveCashierMode(input),
     'merchant.getDisplay': () => m.getDisplay(),
+    'merchant.cardStatus': () => m.cardStatus(),
+    'merchant.cardPay': ({ invoiceId }) => m.cardPay(invoiceId),
+    'merchant.cardBalance': () => m.cardBalance(),
+    'merchant.cardProgram': ({ sats }) => m.cardProgram(sats),
+    'merchant.cardWipe': () => m.cardWipe(),
     'merchant.openCustomerDisplay': () => m.openCustomerDisplay(),
   };
 }

@@ -13,6 +13,7 @@ import { nwcServiceMigration } from './011_nwc_service';
 import { lightningMigration } from './013_lightning';
 import { walletAggregatesMigration } from './012_wallet_aggregates';
 import { merchantMigration } from './014_merchant';
+import { merchantCardsMigration } from './015_merchant_cards';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   lightningMigration,
   walletAggregatesMigration,
   merchantMigration,
+  merchantCardsMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -1,3 +1,4 @@
+import type { NfcReaders } from '../../../main/merchant/nfc/readers';
 import type { SimulatedCard } from './ntag424-card';
 
 /**
@@ -49,6 +50,31 @@ export function createSimulatedReader(name = 'Flash simulated reader 00 00'): Si
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** The counter's reader interface (main/merchant/nfc/readers.ts) over simulated readers. */
+export function simulatedNfcReaders(readers: SimulatedReader[]): NfcReaders {
+  const listeners = new Set<() => void>();
+  const stops = readers.map((r) =>
+    r.onChange(() => {
+      for (const l of listeners) l();
+    }),
+  );
+  return {
+    readers: () => readers.map((r) => r.name),
+    card() {
+      const r = readers.find((x) => x.card() !== null);
+      return r ? { reader: r.name, channel: { transmit: (apdu) => r.transmit(apdu) } } : null;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      for (const stop of stops) stop();
+      listeners.clear();
     },
   };
 }

@@ -1,0 +1,315 @@
+import crypto from 'node:crypto';
+import { FlashError } from '../../shared/errors';
+import type { CardChannel } from './boltcard/card-ops';
+import { isBlank, programBoltcard, readNdefUri, readUid, wipeBoltcard } from './boltcard/card-ops';
+import type { BoltcardKeys } from './boltcard/ntag424-crypto';
+import { bytesToHex, extractPc, hexToBytes } from './boltcard/ntag424-crypto';
+import { Ntag424Error } from './boltcard/ntag424-ev2';
+import type { Greenfield } from './greenfield/client';
+import { call } from './greenfield/client';
+import type { NfcReaders } from './nfc/readers';
+import type { MerchantRepository } from './repository';
+
+/**
+ * Flash Cards at the counter: Bolt cards (NTAG 424 DNA) on a desktop NFC reader, backed by
+ * BTCPay pull payments. A tap pays a sale through BTCPay's own `/boltcard` LNURL-withdraw (so
+ * BTCPay checks p/c and refuses a replayed counter); programming asks BTCPay for the card's keys
+ * (its deterministic scheme, registered on the card's pull payment) and writes them to the card.
+ */
+
+export interface CardStatus {
+  /** Null when readers can be used; otherwise why not, in words. */
+  problem: string | null;
+  readers: string[];
+  cardPresent: boolean;
+}
+
+export interface ProgrammedCard {
+  uid: string;
+  pullPaymentId: string;
+  balanceSats: number;
+}
+
+export interface FlashCardsDeps {
+  repo: MerchantRepository;
+  /** Opens the readers on first use (loads the PC/SC library lazily); may throw a FlashError. */
+  openReaders: () => NfcReaders;
+  fetch: typeof fetch;
+  timeoutMs: number;
+}
+
+/** Marks a card's pull payment, so any counter of the store can find it by the card. */
+export const cardTag = (uid: Uint8Array): string =>
+  `flash-card uid-sha256:${crypto.createHash('sha256').update(uid).digest('hex').slice(0, 24)}`;
+
+interface WithdrawRequest {
+  tag: string;
+  callback: string;
+  k1: string;
+  minWithdrawable: number;
+  maxWithdrawable: number;
+}
+
+function satsToBtc(sats: number): string {
+  return `${Math.floor(sats / 1e8)}.${String(sats % 1e8).padStart(8, '0')}`;
+}
+
+function cardError(err: unknown): FlashError {
+  if (err instanceof FlashError) return err;
+  if (err instanceof Ntag424Error) {
+    // The NDEF application or file is missing: some other kind of card.
+    if (err.status === 0x6a82)
+      return new FlashError('MERCHANT_CARD_UNKNOWN', 'Not a Flash Card.', {
+        reason: 'it has no NDEF application',
+      });
+    return new FlashError('MERCHANT_CARD_FAILED', err.message);
+  }
+  return new FlashError('MERCHANT_CARD_FAILED', err instanceof Error ? err.message : String(err));
+}
+
+export function createFlashCards(deps: FlashCardsDeps) {
+  let readers: NfcReaders | null = null;
+  let readersProblem: string | null = null;
+  const listeners = new Set<() => void>();
+
+  function open(): NfcReaders {
+    if (readers) return readers;
+    readers = deps.openReaders();
+    readers.onChange(() => {
+      for (const l of listeners) l();
+    });
+    return readers;
+  }
+
+  function cardOnReader(): { reader: string; channel: CardChannel } {
+    const r = open();
+    if (r.readers().length === 0) throw new FlashError('MERCHANT_NO_READER', 'No NFC reader is connected.');
+    const card = r.card();
+    if (!card) throw new FlashError('MERCHANT_NO_CARD', 'No card on the reader.');
+    return card;
+  }
+
+  async function getJson(url: string): Promise<unknown> {
+    const ctrl = AbortSignal.timeout(deps.timeoutMs);
+    let res: Response;
+    try {
+      res = await deps.fetch(url, { signal: ctrl, headers: { accept: 'application/json' } });
+    } catch (err) {
+      throw new FlashError(
+        err instanceof Error && err.name === 'TimeoutError' ? 'MERCHANT_TIMEOUT' : 'MERCHANT_UNREACHABLE',
+        'The card’s server did not answer.',
+      );
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new FlashError('MERCHANT_BAD_RESPONSE', `The card’s server answered ${res.status} without JSON.`);
+    }
+    const b = body as { status?: unknown; reason?: unknown };
+    if (b && b.status === 'ERROR') {
+      const reason = typeof b.reason === 'string' ? b.reason : 'unknown';
+      // BTCPay's words for a counter that did not go up (UIBoltcardController).
+      if (/replayed or expired/i.test(reason))
+        throw new FlashError('MERCHANT_CARD_REPLAYED', 'This tap was already used.', { reason });
+      throw new FlashError('MERCHANT_REFUSED', reason, { reason: reason.slice(0, 200) });
+    }
+    if (!res.ok) throw new FlashError('MERCHANT_SERVER_ERROR', `The card’s server answered ${res.status}.`);
+    return body;
+  }
+
+  /**
+   * Where a card URL is fetched: `lnurlw://` means HTTPS (LUD-17), but a card of this store is
+   * asked at the store's own server address (which on a local stack is plain HTTP).
+   */
+  function httpUrl(lnurlw: string, serverUrl: string): string {
+    const rest = lnurlw.replace(/^lnurlw:\/\//i, '');
+    const server = new URL(serverUrl);
+    const host = rest.split(/[/?#]/)[0] ?? '';
+    if (host.toLowerCase() === server.host.toLowerCase()) return `${server.protocol}//${rest}`;
+    return `${host.endsWith('.onion') ? 'http' : 'https'}://${rest}`;
+  }
+
+  async function readTap(serverUrl: string): Promise<{ url: string; request: WithdrawRequest }> {
+    const { channel } = cardOnReader();
+    let uri: string | null;
+    try {
+      uri = await readNdefUri(channel);
+    } catch (err) {
+      throw cardError(err);
+    }
+    if (!uri || !/^lnurlw:\/\//i.test(uri))
+      throw new FlashError('MERCHANT_CARD_UNKNOWN', 'Not a Flash Card.', {
+        reason: 'it carries no lnurlw:// link',
+      });
+    if (!extractPc(uri))
+      throw new FlashError('MERCHANT_CARD_UNKNOWN', 'Not a Flash Card.', {
+        reason: 'its link has no p and c',
+      });
+    const url = httpUrl(uri, serverUrl);
+    const body = (await getJson(url)) as Partial<WithdrawRequest>;
+    if (
+      body.tag !== 'withdrawRequest' ||
+      typeof body.callback !== 'string' ||
+      typeof body.k1 !== 'string' ||
+      typeof body.maxWithdrawable !== 'number' ||
+      typeof body.minWithdrawable !== 'number'
+    )
+      throw new FlashError('MERCHANT_BAD_RESPONSE', 'The card’s server sent no withdraw request.');
+    return { url, request: body as WithdrawRequest };
+  }
+
+  async function cardKeys(
+    gf: Greenfield,
+    pullPaymentId: string,
+    uid: Uint8Array,
+    onExisting: 'UpdateVersion' | 'KeepVersion',
+  ): Promise<{ keys: BoltcardKeys; version: number; lnurlw: string }> {
+    const reg = await call('register the card with BTCPay', () =>
+      gf.POST('/api/v1/pull-payments/{pullPaymentId}/boltcards', {
+        params: { path: { pullPaymentId } },
+        body: { UID: bytesToHex(uid), onExisting },
+      }),
+    );
+    const k = (v: string | undefined) => {
+      if (!v || !/^[0-9a-fA-F]{32}$/.test(v))
+        throw new FlashError('MERCHANT_BAD_RESPONSE', 'BTCPay sent no card keys.');
+      return hexToBytes(v);
+    };
+    return {
+      keys: { k0: k(reg.K0), k1: k(reg.K1), k2: k(reg.K2), k3: k(reg.K3), k4: k(reg.K4) },
+      version: typeof reg.version === 'number' ? reg.version : 0,
+      lnurlw: reg.LNURLW ?? '',
+    };
+  }
+
+  async function findCardPullPayment(gf: Greenfield, storeId: string, uid: Uint8Array): Promise<string> {
+    const all = await call('list the store’s pull payments', () =>
+      gf.GET('/api/v1/stores/{storeId}/pull-payments', { params: { path: { storeId } } }),
+    );
+    const tag = cardTag(uid);
+    const found = all.find((p) => p.description === tag && !p.archived);
+    if (!found?.id)
+      throw new FlashError('MERCHANT_CARD_UNKNOWN', 'Not a card of this store.', {
+        reason: 'this store has no pull payment for it',
+      });
+    return found.id;
+  }
+
+  return {
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    status(): CardStatus {
+      try {
+        const r = open();
+        readersProblem = null;
+        return { problem: null, readers: r.readers(), cardPresent: r.card() !== null };
+      } catch (err) {
+        readersProblem =
+          err instanceof FlashError ? String(err.details?.['reason'] ?? err.message) : String(err);
+        return { problem: readersProblem, readers: [], cardPresent: false };
+      }
+    },
+
+    /** The balance a tap of the card offers (reading does not use up the tap at BTCPay). */
+    async balance(serverUrl: string): Promise<number> {
+      const { request } = await readTap(serverUrl);
+      return Math.floor(request.maxWithdrawable / 1000);
+    },
+
+    /** Pays `bolt11` (a sale's Lightning invoice of `sats`) from the card on the reader. */
+    async pay(input: { invoiceId: string; bolt11: string; sats: number; serverUrl: string }): Promise<void> {
+      const { request } = await readTap(input.serverUrl);
+      const needMsat = input.sats * 1000;
+      if (request.maxWithdrawable < needMsat)
+        throw new FlashError('MERCHANT_CARD_BALANCE_LOW', 'The card holds too little.', {
+          balance: Math.floor(request.maxWithdrawable / 1000),
+          needed: input.sats,
+        });
+      if (request.minWithdrawable > needMsat)
+        throw new FlashError('MERCHANT_REFUSED', 'The card pays no less than its minimum.', {
+          reason: `minimum ${Math.ceil(request.minWithdrawable / 1000)} sats`,
+        });
+      const sep = request.callback.includes('?') ? '&' : '?';
+      const callback = `${request.callback}${sep}k1=${encodeURIComponent(request.k1)}&pr=${encodeURIComponent(input.bolt11)}`;
+      // Journal first: the card's money may move even if the answer never reaches us.
+      const journalId = deps.repo.journalStart('cardTap', input.invoiceId, { k1: request.k1 });
+      try {
+        await getJson(callback);
+      } catch (err) {
+        deps.repo.journalFailed(journalId, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+      deps.repo.journalDone(journalId, input.invoiceId);
+    },
+
+    /** A blank card on the reader becomes a Flash Card holding `sats`, on a new pull payment. */
+    async program(gf: Greenfield, storeId: string, sats: number): Promise<ProgrammedCard> {
+      const { channel } = cardOnReader();
+      let uid: Uint8Array;
+      try {
+        uid = await readUid(channel);
+        if (!(await isBlank(channel)))
+          throw new FlashError('MERCHANT_CARD_UNKNOWN', 'The card is not blank.', {
+            reason: 'it already has keys; wipe it first',
+          });
+      } catch (err) {
+        throw cardError(err);
+      }
+      const body = {
+        name: 'Flash Card',
+        description: cardTag(uid),
+        amount: satsToBtc(sats),
+        currency: 'BTC',
+        autoApproveClaims: true,
+        payoutMethods: ['BTC-LN'],
+      };
+      const journalId = deps.repo.journalStart('card', bytesToHex(uid), body);
+      let pullPaymentId: string;
+      try {
+        const pp = await call('create the card’s pull payment', () =>
+          gf.POST('/api/v1/stores/{storeId}/pull-payments', { params: { path: { storeId } }, body }),
+        );
+        pullPaymentId = pp.id ?? '';
+        const { keys, version, lnurlw } = await cardKeys(gf, pullPaymentId, uid, 'UpdateVersion');
+        await programBoltcard(channel, lnurlw, keys, version).catch((err: unknown) => {
+          throw cardError(err);
+        });
+      } catch (err) {
+        deps.repo.journalFailed(journalId, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+      deps.repo.journalDone(journalId, pullPaymentId);
+      return { uid: bytesToHex(uid), pullPaymentId, balanceSats: sats };
+    },
+
+    /** Back to a blank card, and its pull payment archived (what was left on it is no longer owed). */
+    async wipe(gf: Greenfield, storeId: string): Promise<{ uid: string; pullPaymentId: string }> {
+      const { channel } = cardOnReader();
+      const uid = await readUid(channel).catch((err: unknown) => {
+        throw cardError(err);
+      });
+      const pullPaymentId = await findCardPullPayment(gf, storeId, uid);
+      const { keys } = await cardKeys(gf, pullPaymentId, uid, 'KeepVersion');
+      await wipeBoltcard(channel, keys).catch((err: unknown) => {
+        throw cardError(err);
+      });
+      await call('archive the card’s pull payment', () =>
+        gf.DELETE('/api/v1/pull-payments/{pullPaymentId}', { params: { path: { pullPaymentId } } }),
+      );
+      return { uid: bytesToHex(uid), pullPaymentId };
+    },
+
+    close(): void {
+      readers?.close();
+      readers = null;
+      listeners.clear();
+    },
+  };
+}
+
+export type FlashCards = ReturnType<typeof createFlashCards>;
