@@ -6,6 +6,7 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
+import { FlashCardTools } from './FlashCardPanels';
 import { featureName, permissionWords } from './merchant-text';
 
 /** What the key may do (in words), the tax settings Greenfield does not serve, cashier PIN. */
@@ -113,6 +114,8 @@ export function MerchantSettings({
           <ErrorAlert error={saveTax.error} />
         </form>
       </section>
+
+      <FlashCardTools />
 
       <section className="card stack" aria-labelledby="merchant-cashier-title">
         <h2 id="merchant-cashier-title">{t('merchant.cashier.enter')}</h2>

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
+import { TapToPay } from './FlashCardPanels';
 import { saleNextStep, saleStateText, saleTone } from './merchant-text';
 
 function clock(seconds: number): string {
@@ -74,6 +75,7 @@ export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => v
           <CopyButton text={sale.paymentUri ?? sale.qr} label={t('merchant.sale.copy')} />
         </div>
       )}
+      {sale.state === 'waiting' && sale.bolt11 && <TapToPay invoiceId={sale.invoiceId} />}
       <p className="hint mono">
         {sale.orderId} · {sale.invoiceId}
       </p>

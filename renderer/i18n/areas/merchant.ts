@@ -24,7 +24,8 @@ export const merchantEn = {
   'error.MERCHANT_CARD_UNKNOWN': 'This is not a Flash Card this store can use: {reason}',
   'error.MERCHANT_CARD_REPLAYED': 'This tap was already used. The card may have been copied: refused.',
   'error.MERCHANT_CARD_BALANCE_LOW': 'The card holds {balance} sats; this sale needs {needed} sats.',
-  'error.MERCHANT_CARD_FAILED': 'The card could not be read or written. Hold it still on the reader and try again.',
+  'error.MERCHANT_CARD_FAILED':
+    'The card could not be read or written. Hold it still on the reader and try again.',
 
   'merchant.title': 'Merchant counter',
   'merchant.tab.counter': 'Counter',
@@ -197,6 +198,23 @@ export const merchantEn = {
   'merchant.cashier.leavePin': 'PIN',
   'merchant.cashier.leavePassword': 'or wallet password',
   'merchant.cashier.unlock': 'Unlock',
+
+  'merchant.card.title': 'Flash Cards',
+  'merchant.card.explain':
+    'A Flash Card is a Bolt card (NTAG 424 DNA) paid from a BTCPay pull payment. Place a blank card on the USB NFC reader to program it.',
+  'merchant.card.unavailable': 'NFC reader unavailable: {reason}',
+  'merchant.card.noReader': 'No NFC reader connected.',
+  'merchant.card.waiting': 'Reader {reader} is ready: place the card on it.',
+  'merchant.card.present': 'A card is on reader {reader}.',
+  'merchant.card.tap': 'Tap a Flash Card',
+  'merchant.card.accepted': 'Card accepted. Waiting for BTCPay to confirm the payment…',
+  'merchant.card.amount': 'Balance to load (sats)',
+  'merchant.card.program': 'Program a blank card',
+  'merchant.card.programmed': 'Card {uid} programmed with {sats} sats.',
+  'merchant.card.balance': 'Check the card’s balance',
+  'merchant.card.balanceIs': 'The card holds {sats} sats.',
+  'merchant.card.wipe': 'Wipe the card',
+  'merchant.card.wiped': 'The card is blank again; its pull payment is archived.',
 };
 
 export const merchantEs: Record<keyof typeof merchantEn, string> = {
@@ -216,12 +234,14 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'error.MERCHANT_AUTHORIZE_FAILED': 'No se completó la autorización en BTCPay.',
   'error.MERCHANT_NO_RECEIPT': 'Todavía no hay recibo que enviar para esta venta.',
   'error.MERCHANT_NFC_UNAVAILABLE': 'El lector NFC no se puede usar en este ordenador: {reason}',
-  'error.MERCHANT_NO_READER': 'No hay ningún lector NFC conectado. Conecta un lector USB (PC/SC) e inténtalo de nuevo.',
+  'error.MERCHANT_NO_READER':
+    'No hay ningún lector NFC conectado. Conecta un lector USB (PC/SC) e inténtalo de nuevo.',
   'error.MERCHANT_NO_CARD': 'No hay ninguna tarjeta en el lector. Pon la Flash Card sobre el lector.',
   'error.MERCHANT_CARD_UNKNOWN': 'Esta no es una Flash Card que esta tienda pueda usar: {reason}',
   'error.MERCHANT_CARD_REPLAYED': 'Este toque ya se usó. Puede que la tarjeta esté copiada: rechazado.',
   'error.MERCHANT_CARD_BALANCE_LOW': 'La tarjeta tiene {balance} sats; esta venta necesita {needed} sats.',
-  'error.MERCHANT_CARD_FAILED': 'No se pudo leer o escribir la tarjeta. Mantenla quieta sobre el lector e inténtalo de nuevo.',
+  'error.MERCHANT_CARD_FAILED':
+    'No se pudo leer o escribir la tarjeta. Mantenla quieta sobre el lector e inténtalo de nuevo.',
 
   'merchant.title': 'Caja del comercio',
   'merchant.tab.counter': 'Caja',
@@ -391,4 +411,21 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.cashier.leavePin': 'PIN',
   'merchant.cashier.leavePassword': 'o contraseña de la cartera',
   'merchant.cashier.unlock': 'Desbloquear',
+
+  'merchant.card.title': 'Flash Cards',
+  'merchant.card.explain':
+    'Una Flash Card es una tarjeta Bolt (NTAG 424 DNA) que paga desde un pago pull de BTCPay. Pon una tarjeta en blanco sobre el lector NFC USB para programarla.',
+  'merchant.card.unavailable': 'Lector NFC no disponible: {reason}',
+  'merchant.card.noReader': 'No hay ningún lector NFC conectado.',
+  'merchant.card.waiting': 'El lector {reader} está listo: pon la tarjeta encima.',
+  'merchant.card.present': 'Hay una tarjeta en el lector {reader}.',
+  'merchant.card.tap': 'Pagar con una Flash Card',
+  'merchant.card.accepted': 'Tarjeta aceptada. Esperando a que BTCPay confirme el pago…',
+  'merchant.card.amount': 'Saldo a cargar (sats)',
+  'merchant.card.program': 'Programar una tarjeta en blanco',
+  'merchant.card.programmed': 'Tarjeta {uid} programada con {sats} sats.',
+  'merchant.card.balance': 'Ver el saldo de la tarjeta',
+  'merchant.card.balanceIs': 'La tarjeta tiene {sats} sats.',
+  'merchant.card.wipe': 'Borrar la tarjeta',
+  'merchant.card.wiped': 'La tarjeta vuelve a estar en blanco; su pago pull está archivado.',
 };
