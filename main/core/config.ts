@@ -28,6 +28,11 @@ export interface AppConfig {
    * --simulated-devices, which args.ts accepts with --network regtest alone.
    */
   simulatedDevices?: boolean;
+  /**
+   * Test-only: Breez calls answered by the local stack's Breez stand-in at this loopback URL
+   * (main/lightning/breez/remote.ts). Set only by browser mode's --breez-stand-in, regtest alone.
+   */
+  breezStandIn?: string | null;
   /** Electron only: the customer display window and Chromium's PDF printer for receipts. */
   desktopMerchant?: DesktopMerchantHooks | null;
 }

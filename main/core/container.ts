@@ -16,6 +16,7 @@ import { createMerchantService } from '../merchant/service';
 import { createActivityService } from '../activity/service';
 import { createLightningService } from '../lightning/service';
 import { createLndKind } from '../lightning/lnd/kind';
+import { createBreezKindForCore } from '../lightning/breez/wire';
 import { createLnurlHttp } from '../lightning/lnurl/http';
 import { createNwcAppServices, createNwcKindForCore } from '../lightning/nwc/wire';
 import { createWalletRootReader } from '../lightning/wallet-root';
@@ -140,6 +141,14 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
   const nwcKind = createNwcKindForCore(nostr, log);
   // The user's own LND node over REST (through the SOCKS5 proxy when one is set).
   const lndKind = createLndKind({ proxy: () => settings.get().electrumProxy });
+  // Breez SDK Liquid, embedded, on the active account's recovery words.
+  const breezKind = createBreezKindForCore({
+    db,
+    vault,
+    config,
+    activeWalletId: (n) => wallet.activeWalletId(n),
+    log: log.child('lightning'),
+  });
   const lightning = createLightningService({
     db,
     vault,
@@ -155,7 +164,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       activeWalletId: (n) => wallet.activeWalletId(n),
     }),
     // Backends by kind (see the top of main/lightning/service.ts): each registers here.
-    kinds: { lnd: lndKind, nwc: nwcKind.kind },
+    kinds: { lnd: lndKind, nwc: nwcKind.kind, breez: breezKind },
   });
   const activity = createActivityService({ wallet, coins, lightning });
   // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.

@@ -11,13 +11,16 @@ export interface HeadlessArgs {
   nostrRelays: string[] | null;
   /** Test-only simulated hardware wallet; accepted with --network regtest only. */
   simulatedDevices: boolean;
+  /** Test-only Breez stand-in of the local stack (a loopback URL); accepted with --network regtest only. */
+  breezStandIn: string | null;
 }
 
 export class ArgsError extends Error {}
 
 export const USAGE = `Usage: npm run start:browser -- [--network mainnet|testnet|signet|regtest] [--data-dir DIR]
        [--profile NAME] [--electrum HOST:PORT:t|s] [--port N] [--nostr-relays ws://A,ws://B]
-       [--simulated-devices (tests only, with --network regtest)]`;
+       [--simulated-devices (tests only, with --network regtest)]
+       [--breez-stand-in http://127.0.0.1:PORT (tests only, with --network regtest)]`;
 
 /** `--electrum HOST:PORT:t|s` — `t` plain TCP (a local node), `s` TLS (pinned on first use). */
 export function parseElectrumSpec(spec: string): ElectrumServer {
@@ -42,6 +45,7 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
     port: 0,
     nostrRelays: null,
     simulatedDevices: false,
+    breezStandIn: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -86,6 +90,13 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
       case '--simulated-devices':
         out.simulatedDevices = true;
         break;
+      case '--breez-stand-in': {
+        const url = value();
+        if (!/^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}\/?$/.test(url))
+          throw new ArgsError("--breez-stand-in takes the local stack's address, http://127.0.0.1:PORT");
+        out.breezStandIn = url;
+        break;
+      }
       default:
         throw new ArgsError(`Unknown option ${String(flag)}`);
     }
@@ -93,6 +104,10 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
   // A simulated device signs with public test words: never on a chain where coins have value.
   if (out.simulatedDevices && out.network !== 'regtest') {
     throw new ArgsError('--simulated-devices is a test option and needs --network regtest');
+  }
+  // The stand-in's Lightning is play money: never where a user could mistake it for Breez.
+  if (out.breezStandIn !== null && out.network !== 'regtest') {
+    throw new ArgsError('--breez-stand-in is a test option and needs --network regtest');
   }
   return out;
 }

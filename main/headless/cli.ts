@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       kdf: DEFAULT_KDF,
       nostrRelays: args.nostrRelays,
       simulatedDevices: args.simulatedDevices,
+      breezStandIn: args.breezStandIn,
     },
     log,
   );

@@ -322,9 +322,14 @@ export function createPayments(deps: PaymentsDeps) {
 
   /** Asks the provider about one journal row and applies the answer; errors leave it as it is. */
   async function lookUp(live: LiveProvider, row: JournalRow): Promise<JournalRow> {
-    if (row.paymentHash === null) return row;
     try {
-      const found = await live.provider.lookupPayment(row.paymentHash);
+      // A payment journaled before its hash was known (a swap to a Bitcoin address) is found by
+      // its destination; where the backend cannot tell (undefined), the row is left as it is.
+      const found =
+        row.paymentHash !== null
+          ? await live.provider.lookupPayment(row.paymentHash)
+          : await live.provider.lookupByDestination?.(row.counterparty ?? '', row.createdAt - 60);
+      if (found === undefined) return row;
       const result = applyProviderState(deps.journal, row, found, nowSec());
       if (result.changed) emit(result.row);
       return result.row;

@@ -181,6 +181,8 @@ export interface OnchainReceive {
   /** bitcoin: URI with the amount, to show as a QR. */
   bip21: string;
   feeMsat: bigint;
+  /** The swapper's share in percent, on top of `feeMsat`'s fixed part when no amount was set. */
+  feeRatePercent?: number | null;
   limits: AmountRange;
 }
 
@@ -189,6 +191,8 @@ export interface RefundableSwap {
   amountSats: number;
   /** Seconds since the epoch. */
   createdAt: number;
+  /** A refund already broadcast (a new one with a higher fee replaces it). */
+  lastRefundTxid?: string | null;
 }
 
 export type ProviderEvent =
@@ -220,8 +224,19 @@ export interface LightningProvider {
   /** Optional: backends with swaps (Breez). */
   receiveOnchain?(amountSats?: number): Promise<OnchainReceive>;
   listRefundables?(): Promise<RefundableSwap[]>;
+  /** What a refund would cost at this fee rate; moves nothing. */
+  prepareRefund?(
+    swapAddress: string,
+    toAddress: string,
+    feeRateSatPerVb: number,
+  ): Promise<{ feeSats: number; txVsize: number }>;
   refund?(swapAddress: string, toAddress: string, feeRateSatPerVb: number): Promise<{ txid: string }>;
   /** A swap waiting for the user to accept changed fees: what it would pay now. */
   feeQuote?(paymentHash: string): Promise<{ feeMsat: bigint; amountMsat: bigint }>;
   acceptFee?(paymentHash: string): Promise<void>;
+  /**
+   * A sent payment journaled before its hash was known (a swap to a Bitcoin address), found by
+   * its destination after a restart. null: not there; undefined: this backend cannot tell.
+   */
+  lookupByDestination?(destination: string, sinceSec: number): Promise<LightningPayment | null | undefined>;
 }

@@ -55,6 +55,8 @@ import { createProviderManager } from './providers';
 import type { InvoiceRequestInput } from './receive';
 import { createReceiving } from './receive';
 import { applyProviderState } from './reconcile';
+import type { Swaps } from './breez/swaps';
+import { createSwaps } from './breez/swaps';
 import type { ProviderKinds } from './registry';
 import { paymentView, statusView } from './views';
 
@@ -104,6 +106,8 @@ export interface LightningService {
   auth(text: string): Promise<{ domain: string; linkingKey: string }>;
   /** Looks up every open payment and invoice now (also runs on a timer and after connecting). */
   reconcile(): Promise<void>;
+  /** Lightning ↔ on-chain swaps, refunds and fee acceptance (backends with swaps: Breez). */
+  swaps: Swaps;
   start(): void;
   stop(): Promise<void>;
 }
@@ -138,6 +142,7 @@ export function createLightningService(deps: LightningServiceDeps): LightningSer
     walletRoot: deps.walletRoot,
   });
   const receiving = createReceiving({ journal, providers, network: deps.network, bus: deps.bus, now });
+  const swaps = createSwaps({ journal, providers, network: deps.network, bus: deps.bus, log, now });
 
   function apply(row: JournalRow, payment: LightningPayment | null): void {
     const result = applyProviderState(journal, row, payment, nowSec());
@@ -294,6 +299,7 @@ export function createLightningService(deps: LightningServiceDeps): LightningSer
     },
     auth: (text) => payments.auth(text),
     reconcile,
+    swaps,
 
     start() {
       network = deps.network();

@@ -5,6 +5,7 @@ import { electrumMethods } from './electrum';
 import { hardwareMethods } from './hardware';
 import { merchantMethods } from './merchant';
 import { lightningMethods } from './lightning';
+import { lightningSwapMethods } from './lightning-swaps';
 import { activityMethods } from './activity';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
@@ -33,6 +34,7 @@ export const contract = {
   ...hardwareMethods,
   ...merchantMethods,
   ...lightningMethods,
+  ...lightningSwapMethods,
   ...activityMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
@@ -63,6 +65,7 @@ export * from './events';
 export * from './hardware';
 export * from './merchant';
 export * from './lightning';
+export * from './lightning-swaps';
 export * from './activity';
 export * from './nostr';
 export * from './nwc';

@@ -136,6 +136,15 @@ export const METHOD_NAMES = [
   'lightning.getPayment',
   'lightning.withdraw',
   'lightning.auth',
+  'lightning.swapLimits',
+  'lightning.receiveOnchain',
+  'lightning.prepareOnchainSend',
+  'lightning.confirmOnchainSend',
+  'lightning.listRefundables',
+  'lightning.prepareRefund',
+  'lightning.refund',
+  'lightning.feeQuote',
+  'lightning.acceptFee',
   'activity.feed',
   'activity.exportCsv',
 ] as const;
@@ -169,5 +178,7 @@ export const PASSIVE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'lightning.listProviders',
   'lightning.getStatus',
   'lightning.listPayments',
+  'lightning.swapLimits',
+  'lightning.listRefundables',
   'activity.feed',
 ]);

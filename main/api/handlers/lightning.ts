@@ -2,6 +2,7 @@ import type { MethodName } from '../../../shared/contract';
 import type { ActivityService } from '../../activity/service';
 import type { LightningService } from '../../lightning/service';
 import type { Handlers } from '../dispatcher';
+import { createLightningSwapHandlers } from './lightning-swaps';
 
 type LightningMethod = Extract<MethodName, `lightning.${string}` | `activity.${string}`>;
 
@@ -49,5 +50,6 @@ export function createLightningHandlers(s: {
     'lightning.auth': ({ text }) => s.lightning.auth(text),
     'activity.feed': (input) => s.activity.feed(input),
     'activity.exportCsv': (input) => ({ csv: s.activity.exportCsv(input) }),
+    ...createLightningSwapHandlers(s.lightning.swaps),
   };
 }
