@@ -90,6 +90,9 @@ console.log(
   `  LND REST         ${stack.lnd.restAddress}  (node "lnd"; GET /lightning/lnd for tls.cert, macaroons, lndconnect)`,
 );
 console.log(`  LND lndconnect   ${stack.lnd.lndconnect('admin')}`);
+console.log(
+  `  Breez stand-in   start the app with --breez-stand-in ${stack.controlUrl}  (GET /lightning/breez; POST /lightning/breez/deposit {address,sats,feesChanged?} /lightning/breez/fault {mode})`,
+);
 for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 for (const [name, address] of Object.entries(stack.zapAddresses))

@@ -18,6 +18,8 @@ import { startNwcStack } from './lightning/nwc-part';
 import { startNostrRelays } from './nostr-relays';
 import type { StandInMint } from './cashu';
 import { startCashuStack } from './cashu';
+import type { BreezStandIn } from './lightning/breez-fake';
+import { startBreezPart } from './lightning/breez-part';
 
 export type { FaultMode } from './electrum-server';
 export type { LieMode } from './lying';
@@ -52,6 +54,8 @@ export interface Stack {
   zapAddresses: NwcStack['zapAddresses'];
   /** Two Cashu mints on the ledger ("alpha": sat and usd, "beta": sat), so funds can move between them. */
   cashuMints: StandInMint[];
+  /** Breez SDK stand-in on the ledger, served for browser mode's --breez-stand-in <controlUrl>. */
+  breez: BreezStandIn;
   setFault(mode: FaultMode): void;
   /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
   setLie(mode: LieMode): void;
@@ -98,6 +102,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(nwc);
     const cashu = await startCashuStack(lightning.ledger);
     parts.push(cashu);
+    const breez = startBreezPart({ ledger: lightning.ledger, chain: bitcoin.chain });
+    parts.push(breez);
     control = await startControlApi({
       routes: parts.flatMap((p) => p.routes),
       ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
@@ -117,6 +123,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       nwc: nwc.wallets,
       zapAddresses: nwc.zapAddresses,
       cashuMints: cashu.mints,
+      breez: breez.standIn,
       setFault: (mode) => bitcoin.server.setFault(mode),
       setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,
