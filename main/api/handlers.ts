@@ -10,6 +10,8 @@ import type { HardwareService } from '../hardware/service';
 import type { ActivityService } from '../activity/service';
 import type { LightningService } from '../lightning/service';
 import { createLightningHandlers } from './handlers/lightning';
+import type { EcashService } from '../ecash/service';
+import { createEcashHandlers } from './handlers/ecash';
 import type { NostrService } from '../nostr/service';
 import type { NwcAppServices } from '../lightning/nwc/wire';
 import { createNwcHandlers } from './handlers/nwc';
@@ -32,6 +34,7 @@ export interface ApiServices {
   merchant: MerchantService;
   lightning: LightningService;
   activity: ActivityService;
+  ecash: EcashService;
 }
 
 const DONE = { done: true } as const;
@@ -154,6 +157,7 @@ export function createHandlers(s: ApiServices): Handlers {
     ...createNwcHandlers(s),
     ...createMerchantHandlers(s),
     ...createLightningHandlers(s),
+    ...createEcashHandlers(s),
   };
 }
 

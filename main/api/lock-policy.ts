@@ -199,19 +199,38 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'lightning.withdraw': UNLOCKED,
   // Signs with a key derived from the wallet's words.
   'lightning.auth': UNLOCKED,
-  // Swaps (Breez): limits and the refundable list only read; the rest moves or promises money.
-  'lightning.swapLimits': OPEN,
-  'lightning.listRefundables': OPEN,
-  'lightning.receiveOnchain': UNLOCKED,
-  'lightning.prepareOnchainSend': UNLOCKED,
-  'lightning.confirmOnchainSend': UNLOCKED,
-  'lightning.prepareRefund': UNLOCKED,
-  'lightning.refund': UNLOCKED,
-  'lightning.feeQuote': UNLOCKED,
-  'lightning.acceptFee': UNLOCKED,
 
   'activity.feed': OPEN,
   'activity.exportCsv': OPEN,
+
+  // Reads of what is stored: balances show while locked (amounts are plain; proofs are sealed).
+  'ecash.listMints': OPEN,
+  'ecash.balances': OPEN,
+  'ecash.listOperations': OPEN,
+  'ecash.getOperation': OPEN,
+  // Fetching a stranger's mint info dials out: not for someone at a locked screen.
+  'ecash.previewMint': UNLOCKED,
+  // Which mints hold the money, and every step that moves it, takes the password.
+  'ecash.addMint': UNLOCKED,
+  'ecash.removeMint': UNLOCKED,
+  'ecash.refreshMint': UNLOCKED,
+  'ecash.mintQuote': UNLOCKED,
+  'ecash.payMintQuote': UNLOCKED,
+  'ecash.checkMintQuote': UNLOCKED,
+  'ecash.prepareMelt': UNLOCKED,
+  'ecash.prepareMove': UNLOCKED,
+  'ecash.confirmMelt': UNLOCKED,
+  'ecash.send': UNLOCKED,
+  // A pending token is bearer money: showing it again is handing it out again.
+  'ecash.sentToken': UNLOCKED,
+  'ecash.reclaim': UNLOCKED,
+  // Checking a token's DLEQ and lock needs our key (from the seed in the vault).
+  'ecash.decodeToken': UNLOCKED,
+  'ecash.receive': UNLOCKED,
+  'ecash.p2pkKey': UNLOCKED,
+  'ecash.restore': UNLOCKED,
+  // Recovery needs the sealed proofs; while locked it has nothing to do.
+  'ecash.recover': UNLOCKED,
 };
 
 /** Whether `method`, called with this (already validated) input, must wait for the vault to unlock. */

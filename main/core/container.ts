@@ -14,9 +14,10 @@ import { createHardwareForCore } from '../hardware/wire';
 import { createNostrService } from '../nostr/service';
 import { createMerchantService } from '../merchant/service';
 import { createActivityService } from '../activity/service';
+import { createEcashService } from '../ecash/service';
+import { readActiveWords } from '../ecash/words';
 import { createLightningService } from '../lightning/service';
 import { createLndKind } from '../lightning/lnd/kind';
-import { createBreezKindForCore } from '../lightning/breez/wire';
 import { createLnurlHttp } from '../lightning/lnurl/http';
 import { createNwcAppServices, createNwcKindForCore } from '../lightning/nwc/wire';
 import { createWalletRootReader } from '../lightning/wallet-root';
@@ -141,14 +142,6 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
   const nwcKind = createNwcKindForCore(nostr, log);
   // The user's own LND node over REST (through the SOCKS5 proxy when one is set).
   const lndKind = createLndKind({ proxy: () => settings.get().electrumProxy });
-  // Breez SDK Liquid, embedded, on the active account's recovery words.
-  const breezKind = createBreezKindForCore({
-    db,
-    vault,
-    config,
-    activeWalletId: (n) => wallet.activeWalletId(n),
-    log: log.child('lightning'),
-  });
   const lightning = createLightningService({
     db,
     vault,
@@ -164,10 +157,24 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       activeWalletId: (n) => wallet.activeWalletId(n),
     }),
     // Backends by kind (see the top of main/lightning/service.ts): each registers here.
-    kinds: { lnd: lndKind, nwc: nwcKind.kind, breez: breezKind },
+    kinds: { lnd: lndKind, nwc: nwcKind.kind },
   });
   const activity = createActivityService({ wallet, coins, lightning });
-  // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.
+  // eCash: its Cashu seed comes from the active account's words (NUT-13); Lightning pays its quotes.
+  const ecash = createEcashService({
+    db,
+    vault,
+    bus,
+    log: log.child('ecash'),
+    network: () => settings.get().network,
+    words: () => readActiveWords({ db, vault, network: settings.get().network, walletId: wallet.activeWalletId(settings.get().network) }),
+    lightning: { pay: (input) => lightning.pay(input) },
+    lnurlGet: createLnurlHttp({
+      network: () => settings.get().network,
+      proxy: () => settings.get().electrumProxy,
+    }),
+  });
+  // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.  // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.
   const nwc = createNwcAppServices({
     db,
     vault,
@@ -198,6 +205,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       lightning,
       activity,
       nwc,
+      ecash,
     }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
@@ -230,6 +238,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       merchant.start();
       lightning.start();
       nwc.start();
+      ecash.start();
       const initial = settings.get();
       let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
       let proxy = JSON.stringify(initial.electrumProxy);
@@ -258,6 +267,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     stop() {
       stopFollowingSettings?.();
       void hardware.stop();
+      void ecash.stop();
       nwc.stop();
       void lightning.stop();
       merchant.stop();

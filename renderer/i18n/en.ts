@@ -7,6 +7,7 @@ import { sendguardEn } from './areas/sendguard';
 import { socialEn } from './areas/social';
 import { merchantEn } from './areas/merchant';
 import { nwcEn } from './areas/nwc';
+import { ecashEn } from './areas/ecash';
 import { lightningEn } from './areas/lightning';
 
 /** Every error code must have a message: the type below fails to compile if one is missing. */
@@ -601,6 +602,7 @@ export const en = {
   ...socialEn,
   ...merchantEn,
   ...nwcEn,
+  ...ecashEn,
   ...lightningEn,
 } satisfies ErrorMessages & Record<string, string>;
 

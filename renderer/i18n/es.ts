@@ -7,6 +7,7 @@ import { sendguardEs } from './areas/sendguard';
 import { socialEs } from './areas/social';
 import { merchantEs } from './areas/merchant';
 import { nwcEs } from './areas/nwc';
+import { ecashEs } from './areas/ecash';
 import { lightningEs } from './areas/lightning';
 
 /** Spanish. Typed as `Messages`, so a missing or extra key fails to compile. */
@@ -607,5 +608,6 @@ export const es: Messages = {
   ...socialEs,
   ...merchantEs,
   ...nwcEs,
+  ...ecashEs,
   ...lightningEs,
 };

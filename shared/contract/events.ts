@@ -4,6 +4,7 @@ import { nostrEvents } from './nostr';
 import { nwcEvents } from './nwc';
 import { merchantEvents } from './merchant';
 import { lightningEvents } from './lightning';
+import { ecashEvents } from './ecash';
 import { ElectrumStatus } from './electrum';
 import { Settings } from './settings';
 import { VaultStatus } from './vault';
@@ -26,6 +27,7 @@ export const events = {
   ...nwcEvents,
   ...merchantEvents,
   ...lightningEvents,
+  ...ecashEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -5,8 +5,8 @@ import { electrumMethods } from './electrum';
 import { hardwareMethods } from './hardware';
 import { merchantMethods } from './merchant';
 import { lightningMethods } from './lightning';
-import { lightningSwapMethods } from './lightning-swaps';
 import { activityMethods } from './activity';
+import { ecashMethods } from './ecash';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
 import { nwcMethods } from './nwc';
@@ -34,8 +34,8 @@ export const contract = {
   ...hardwareMethods,
   ...merchantMethods,
   ...lightningMethods,
-  ...lightningSwapMethods,
   ...activityMethods,
+  ...ecashMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
 // Compile-time proof that METHOD_NAMES lists every method and nothing else.
@@ -65,8 +65,8 @@ export * from './events';
 export * from './hardware';
 export * from './merchant';
 export * from './lightning';
-export * from './lightning-swaps';
 export * from './activity';
+export * from './ecash';
 export * from './nostr';
 export * from './nwc';
 export * from './send';

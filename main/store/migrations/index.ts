@@ -14,6 +14,7 @@ import { lightningMigration } from './013_lightning';
 import { walletAggregatesMigration } from './012_wallet_aggregates';
 import { merchantMigration } from './014_merchant';
 import { merchantCardsMigration } from './015_merchant_cards';
+import { ecashMigration } from './016_ecash';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   walletAggregatesMigration,
   merchantMigration,
   merchantCardsMigration,
+  ecashMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
