@@ -158,6 +158,9 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'merchant.receiptLink': OPEN,
   'merchant.getDisplay': OPEN,
   'merchant.cardStatus': OPEN,
+  'merchant.getReceiptSettings': OPEN,
+  // Whether receipts print on their own, and in which language.
+  'merchant.setReceiptSettings': UNLOCKED,
   // The customer display only shows what the counter shows.
   'merchant.showCart': OPEN,
   'merchant.openCustomerDisplay': OPEN,

@@ -1,6 +1,8 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { Sale } from '../../shared/contract/merchant';
+import type { ReceiptWords } from './receipt-words';
+import { receiptWords } from './receipt-words';
 
 /**
  * A receipt: the lines BTCPay's POS wrote into the invoice (`receiptData`), the totals, and a QR
@@ -28,6 +30,7 @@ export function receiptFromSale(
   sale: Sale,
   storeName: string,
   metadata: Record<string, unknown>,
+  words: ReceiptWords = receiptWords('en'),
 ): ReceiptDoc {
   const data = (metadata['receiptData'] ?? {}) as Record<string, unknown>;
   const lines: [string, string][] = [];
@@ -36,9 +39,9 @@ export function receiptFromSale(
     for (const [k, v] of Object.entries(cart as Record<string, unknown>))
       if (typeof v === 'string') lines.push([k, v]);
   }
-  for (const key of ['ItemsTotal', 'Discount', 'Subtotal', 'Tax', 'Tip', 'TaxOnTip']) {
+  for (const key of ['ItemsTotal', 'Discount', 'Subtotal', 'Tax', 'Tip', 'TaxOnTip'] as const) {
     const v = data[key];
-    if (typeof v === 'string') lines.push([labelOf(key), v]);
+    if (typeof v === 'string') lines.push([words.labels[key], v]);
   }
   const total = typeof data['Total'] === 'string' ? data['Total'] : `${sale.amount} ${sale.currency}`;
   return {
@@ -54,17 +57,6 @@ export function receiptFromSale(
   };
 }
 
-function labelOf(key: string): string {
-  switch (key) {
-    case 'ItemsTotal':
-      return 'Items total';
-    case 'TaxOnTip':
-      return 'Tax on tip';
-    default:
-      return key;
-  }
-}
-
 const PAGE_WIDTH_PT: Record<ReceiptLayout, number> = {
   a4: 595.28,
   '80mm': (80 / 25.4) * 72,
@@ -76,6 +68,7 @@ export async function receiptPdf(
   doc: ReceiptDoc,
   layout: ReceiptLayout,
   statusText: string,
+  words: ReceiptWords = receiptWords('en'),
 ): Promise<Uint8Array> {
   const width = PAGE_WIDTH_PT[layout];
   const margin = layout === 'a4' ? 56 : 10;
@@ -91,7 +84,7 @@ export async function receiptPdf(
   const pdf = new PDFDocument({
     size: [width, height],
     margin,
-    info: { Title: `Receipt ${doc.orderId}`, Producer: 'Flash' },
+    info: { Title: `${words.receipt} ${doc.orderId}`, Producer: 'Flash' },
   });
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
@@ -114,23 +107,26 @@ export async function receiptPdf(
     .fontSize(fontSize * 1.4)
     .text(doc.storeName, { align: 'center' });
   pdf.moveDown(0.3);
-  pdf.font('Helvetica').fontSize(fontSize).text('Receipt', { align: 'center' });
+  pdf.font('Helvetica').fontSize(fontSize).text(words.receipt, { align: 'center' });
   pdf.moveDown(0.6);
   // Ids are long: each on a line of its own, full width, so they are never broken.
   const full = (text: string): void => {
     pdf.font('Helvetica').fontSize(fontSize).text(text, margin, pdf.y, { width: inner });
   };
-  full(`Date ${doc.date.toISOString().replace('T', ' ').slice(0, 16)} UTC`);
-  full(`Order ${doc.orderId}`);
-  full(`Invoice ${doc.invoiceId}`);
+  full(`${words.date} ${doc.date.toISOString().replace('T', ' ').slice(0, 16)} UTC`);
+  full(`${words.order} ${doc.orderId}`);
+  full(`${words.invoice} ${doc.invoiceId}`);
   pdf.moveDown(0.6);
   for (const [label, value] of doc.lines) row(label, value);
   pdf.moveDown(0.4);
-  row('Total', doc.total, true);
-  row('Status', statusText);
+  row(words.total, doc.total, true);
+  row(words.status, statusText);
   if (doc.note) {
     pdf.moveDown(0.4);
-    pdf.font('Helvetica').fontSize(fontSize).text(`Note: ${doc.note}`, margin, pdf.y, { width: inner });
+    pdf
+      .font('Helvetica')
+      .fontSize(fontSize)
+      .text(`${words.note}: ${doc.note}`, margin, pdf.y, { width: inner });
   }
   pdf.moveDown(0.8);
   const qrSize = Math.min(inner * 0.6, 150);
@@ -150,17 +146,18 @@ export function receiptHtml(
   layout: ReceiptLayout,
   statusText: string,
   qrDataUrl: string,
+  words: ReceiptWords = receiptWords('en'),
 ): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const width = layout === 'a4' ? '180mm' : layout === '80mm' ? '72mm' : '50mm';
   const rows = doc.lines.map(([l, v]) => `<tr><td>${esc(l)}</td><td class="r">${esc(v)}</td></tr>`).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Receipt ${esc(doc.orderId)}</title><style>
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(words.receipt)} ${esc(doc.orderId)}</title><style>
 body{font-family:Helvetica,Arial,sans-serif;width:${width};margin:0 auto;font-size:${layout === 'a4' ? '11pt' : '8pt'}}
 h1{text-align:center;font-size:1.4em;margin:0.2em 0}table{width:100%;border-collapse:collapse}.r{text-align:right}
 .total td{font-weight:bold;border-top:1px solid #000}img{display:block;margin:0.8em auto;width:60%}p{text-align:center;word-break:break-all}
-</style></head><body><h1>${esc(doc.storeName)}</h1><p>Receipt</p><table>
-<tr><td>Date</td><td class="r">${esc(doc.date.toISOString().replace('T', ' ').slice(0, 16))} UTC</td></tr>
-<tr><td>Order</td><td class="r">${esc(doc.orderId)}</td></tr><tr><td>Invoice</td><td class="r">${esc(doc.invoiceId)}</td></tr>
-${rows}<tr class="total"><td>Total</td><td class="r">${esc(doc.total)}</td></tr><tr><td>Status</td><td class="r">${esc(statusText)}</td></tr>
-</table>${doc.note ? `<p>Note: ${esc(doc.note)}</p>` : ''}<img alt="" src="${qrDataUrl}"><p>${esc(doc.receiptUrl)}</p></body></html>`;
+</style></head><body><h1>${esc(doc.storeName)}</h1><p>${esc(words.receipt)}</p><table>
+<tr><td>${esc(words.date)}</td><td class="r">${esc(doc.date.toISOString().replace('T', ' ').slice(0, 16))} UTC</td></tr>
+<tr><td>${esc(words.order)}</td><td class="r">${esc(doc.orderId)}</td></tr><tr><td>${esc(words.invoice)}</td><td class="r">${esc(doc.invoiceId)}</td></tr>
+${rows}<tr class="total"><td>${esc(words.total)}</td><td class="r">${esc(doc.total)}</td></tr><tr><td>${esc(words.status)}</td><td class="r">${esc(statusText)}</td></tr>
+</table>${doc.note ? `<p>${esc(words.note)}: ${esc(doc.note)}</p>` : ''}<img alt="" src="${qrDataUrl}"><p>${esc(doc.receiptUrl)}</p></body></html>`;
 }

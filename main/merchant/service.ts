@@ -35,6 +35,8 @@ import { checkFeatures, permissionsToRequest } from './permissions';
 import { prepareOrder } from './pos-order';
 import type { ReceiptLayout } from './receipt';
 import { receiptFromSale, receiptHtml, receiptPdf } from './receipt';
+import type { ReceiptLanguage } from './receipt-words';
+import { receiptWords } from './receipt-words';
 import type { ConnectionRow } from './repository';
 import { createMerchantRepository } from './repository';
 import type { FlashCards } from './flash-cards';
@@ -47,6 +49,12 @@ import { toSale, totalsFromMetadata } from './sale-view';
 /** The vault secret holding the BTCPay API key. */
 export const API_KEY_SECRET = 'merchant.btcpayApiKey';
 const TAX_KEY = 'tax_settings';
+const RECEIPT_KEY = 'receipt_settings';
+const DEFAULT_RECEIPT: { language: ReceiptLanguage; autoPrint: boolean; layout: ReceiptLayout } = {
+  language: 'en',
+  autoPrint: false,
+  layout: '80mm',
+};
 const DEFAULT_TAX: CounterTaxSettings = { defaultTaxRate: '0', taxIncluded: false, tipTaxRate: '0' };
 
 /** What only the Electron shell can do (a second window, Chromium's PDF printer). */
@@ -194,6 +202,16 @@ export function createMerchantService(deps: MerchantDeps) {
     }
   }
 
+  function receiptSettings(): typeof DEFAULT_RECEIPT {
+    const raw = repo.setting(RECEIPT_KEY);
+    if (!raw) return DEFAULT_RECEIPT;
+    try {
+      return { ...DEFAULT_RECEIPT, ...(JSON.parse(raw) as Partial<typeof DEFAULT_RECEIPT>) };
+    } catch {
+      return DEFAULT_RECEIPT;
+    }
+  }
+
   async function loadCounter(): Promise<Counter> {
     const { conn, gf } = withApp();
     const app = await call('read the POS app', () =>
@@ -302,6 +320,7 @@ export function createMerchantService(deps: MerchantDeps) {
 
   function publishSale(sale: Sale): void {
     if (current && current.sale.invoiceId === sale.invoiceId) current.sale = sale;
+    autoPrint(sale);
     deps.bus.emit('merchant.sale', sale);
     if (current?.sale.invoiceId === sale.invoiceId) setDisplay(displayForSale(sale));
   }
@@ -423,6 +442,47 @@ export function createMerchantService(deps: MerchantDeps) {
       metadata: (invoice.metadata ?? {}) as Record<string, unknown>,
       conn,
     };
+  }
+
+  /** The receipt PDF, in the store's receipt language, written without a dialog. */
+  async function writeReceipt(
+    sale: Sale,
+    metadata: Record<string, unknown>,
+    conn: ConnectionRow,
+    layout: ReceiptLayout,
+  ): Promise<{ path: string; bytes: number }> {
+    const words = receiptWords(receiptSettings().language);
+    const doc = receiptFromSale(sale, conn.storeName ?? '', metadata, words);
+    const text = words.states[sale.state];
+    const bytes = deps.desktop
+      ? await deps.desktop.printHtmlToPdf(
+          receiptHtml(doc, layout, text, await QRCode.toDataURL(doc.receiptUrl, { margin: 1 }), words),
+          layout,
+        )
+      : await receiptPdf(doc, layout, text, words);
+    fs.mkdirSync(deps.receiptsDir, { recursive: true, mode: 0o700 });
+    const file = path.join(deps.receiptsDir, `receipt-${sale.orderId || sale.invoiceId}-${layout}.pdf`);
+    fs.writeFileSync(file, bytes, { mode: 0o600 });
+    return { path: file, bytes: bytes.length };
+  }
+
+  const autoPrinted = new Set<string>();
+
+  /** Prints once when a sale of this counter turns paid, if the store asked for it. */
+  function autoPrint(sale: Sale): void {
+    const settings = receiptSettings();
+    const paid = sale.state === 'paid' || sale.state === 'paidOver' || sale.state === 'processing';
+    if (!settings.autoPrint || !paid || autoPrinted.has(sale.invoiceId)) return;
+    autoPrinted.add(sale.invoiceId);
+    void saleWithMetadata(sale.invoiceId)
+      .then(({ sale: full, metadata, conn }) => writeReceipt(full, metadata, conn, settings.layout))
+      .then((printed) =>
+        deps.bus.emit('merchant.receiptPrinted', { invoiceId: sale.invoiceId, path: printed.path }),
+      )
+      .catch((err: unknown) => {
+        autoPrinted.delete(sale.invoiceId);
+        log.warn('automatic receipt failed', { error: err instanceof Error ? err.message : String(err) });
+      });
   }
 
   function startOfToday(): number {
@@ -728,18 +788,15 @@ export function createMerchantService(deps: MerchantDeps) {
     async printReceipt(invoiceId: string, layout: ReceiptLayout) {
       const { sale, metadata, conn } = await saleWithMetadata(invoiceId);
       guardToday(sale.createdAt);
-      const doc = receiptFromSale(sale, conn.storeName ?? '', metadata);
-      const text = RECEIPT_STATUS[sale.state];
-      const bytes = deps.desktop
-        ? await deps.desktop.printHtmlToPdf(
-            receiptHtml(doc, layout, text, await QRCode.toDataURL(doc.receiptUrl, { margin: 1 })),
-            layout,
-          )
-        : await receiptPdf(doc, layout, text);
-      fs.mkdirSync(deps.receiptsDir, { recursive: true, mode: 0o700 });
-      const file = path.join(deps.receiptsDir, `receipt-${sale.orderId || invoiceId}-${layout}.pdf`);
-      fs.writeFileSync(file, bytes, { mode: 0o600 });
-      return { path: file, bytes: bytes.length };
+      return writeReceipt(sale, metadata, conn, layout);
+    },
+
+    getReceiptSettings: () => receiptSettings(),
+
+    setReceiptSettings(next: typeof DEFAULT_RECEIPT) {
+      cashier.guard('changing receipt settings');
+      repo.setSetting(RECEIPT_KEY, JSON.stringify(next));
+      return receiptSettings();
     },
 
     async sendReceipt(invoiceId: string, to: string): Promise<void> {
@@ -819,19 +876,6 @@ export function createMerchantService(deps: MerchantDeps) {
     },
   };
 }
-
-/** Receipts are printed in English, the language of BTCPay's own receipt data. */
-const RECEIPT_STATUS: Record<Sale['state'], string> = {
-  waiting: 'Not paid',
-  partial: 'Partly paid',
-  processing: 'Paid (confirming)',
-  paid: 'Paid',
-  paidOver: 'Paid (overpaid)',
-  expired: 'Expired, not paid',
-  expiredPartial: 'Expired, partly paid',
-  paidLate: 'Paid after expiry',
-  invalid: 'Invalid',
-};
 
 /** BTCPay statuses behind the history's paid / not paid filter. */
 function statusFilter(

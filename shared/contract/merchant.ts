@@ -267,6 +267,14 @@ export const ProgrammedCard = z.object({
 });
 export type ProgrammedCard = z.infer<typeof ProgrammedCard>;
 
+/** How receipts are printed: the customer's language and printing on settle without a dialog. */
+export const ReceiptSettings = z.object({
+  language: z.enum(['en', 'es']),
+  autoPrint: z.boolean(),
+  layout: z.enum(['a4', '80mm', '58mm']),
+});
+export type ReceiptSettings = z.infer<typeof ReceiptSettings>;
+
 export const merchantMethods = {
   'merchant.getStatus': { input: z.object({}).strict(), output: MerchantStatus },
   /** Checks the key with GET /api-keys/current, then seals it in the vault. */
@@ -320,6 +328,8 @@ export const merchantMethods = {
     input: z.object({ invoiceId: BtcpayId, layout: z.enum(['a4', '80mm', '58mm']).default('80mm') }).strict(),
     output: z.object({ path: z.string(), bytes: z.number().int() }),
   },
+  'merchant.getReceiptSettings': { input: z.object({}).strict(), output: ReceiptSettings },
+  'merchant.setReceiptSettings': { input: ReceiptSettings.strict(), output: ReceiptSettings },
   'merchant.sendReceipt': {
     input: z.object({ invoiceId: BtcpayId, to: z.string().trim().min(1).max(200) }).strict(),
     output: Void,
@@ -365,4 +375,6 @@ export const merchantEvents = {
   'merchant.sale': Sale,
   'merchant.display': DisplayState,
   'merchant.card': CardReaderStatus,
+  /** A receipt printed on its own when a sale was paid (auto print). */
+  'merchant.receiptPrinted': z.object({ invoiceId: z.string(), path: z.string() }),
 } as const;

@@ -123,6 +123,8 @@ export const METHOD_NAMES = [
   'merchant.cardBalance',
   'merchant.cardProgram',
   'merchant.cardWipe',
+  'merchant.getReceiptSettings',
+  'merchant.setReceiptSettings',
   'lightning.listProviders',
   'lightning.connectProvider',
   'lightning.removeProvider',

@@ -297,6 +297,31 @@ describe('the counter', () => {
     expect(text).toContain(`/i/${sale.invoiceId}/receipt`);
   });
 
+  it('prints the receipt on its own when the sale is paid, in the store’s receipt language', async () => {
+    expect(h.merchant.getReceiptSettings()).toEqual({ language: 'en', autoPrint: false, layout: '80mm' });
+    h.merchant.setReceiptSettings({ language: 'es', autoPrint: true, layout: '58mm' });
+    const printed: { invoiceId: string; path: string }[] = [];
+    h.bus.on('merchant.receiptPrinted', (p) => printed.push(p));
+    const sale = await h.merchant.charge(cart);
+    await h.payBolt11(sale.bolt11!);
+    const done = await until('printed on its own', () => printed.find((p) => p.invoiceId === sale.invoiceId));
+    expect(done.path).toMatch(/-58mm\.pdf$/);
+    const { text } = await extractText(new Uint8Array(fs.readFileSync(done.path)), { mergePages: true });
+    expect(text).toContain('Recibo');
+    expect(text).toContain('Pedido');
+    expect(text).toContain('Estado');
+    expect(text).toContain('Pagado');
+    expect(text).toContain('Propina');
+    expect(text).not.toContain('Receipt');
+    // Once per sale, even if its state is read again.
+    await h.merchant.getSale(sale.invoiceId);
+    expect(printed.filter((p) => p.invoiceId === sale.invoiceId)).toHaveLength(1);
+    h.merchant.enterCashierMode();
+    expect(() => h.merchant.setReceiptSettings({ language: 'en', autoPrint: false, layout: 'a4' })).toThrow(
+      FlashError,
+    );
+  });
+
   it('lists history and daily totals from BTCPay', async () => {
     const a = await h.merchant.charge(cart);
     await h.payBolt11(a.bolt11!);

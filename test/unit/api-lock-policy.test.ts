@@ -134,6 +134,8 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'merchant.cardBalance': {},
   'merchant.cardProgram': { sats: 1000 },
   'merchant.cardWipe': {},
+  'merchant.getReceiptSettings': {},
+  'merchant.setReceiptSettings': { language: 'es', autoPrint: true, layout: '80mm' },
   'merchant.refund': { invoiceId: 'inv1', variant: 'RateThen' },
   'merchant.printReceipt': { invoiceId: 'inv1' },
   'merchant.sendReceipt': { invoiceId: 'inv1', to: 'npub1x' },

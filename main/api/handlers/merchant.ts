@@ -40,6 +40,8 @@ export function createMerchantHandlers(s: { merchant: MerchantService }): Pick<H
       return DONE;
     },
     'merchant.receiptLink': ({ invoiceId }) => m.receiptLink(invoiceId),
+    'merchant.getReceiptSettings': () => m.getReceiptSettings(),
+    'merchant.setReceiptSettings': (settings) => m.setReceiptSettings(settings),
     'merchant.setCashierPin': ({ pin }) => m.setCashierPin(pin),
     'merchant.enterCashierMode': () => m.enterCashierMode(),
     'merchant.leaveCashierMode': (input) => m.leaveCashierMode(input),

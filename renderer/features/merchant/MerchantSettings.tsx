@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
 import { FlashCardTools } from './FlashCardPanels';
+import { ReceiptSettingsPanel } from './ReceiptSettingsPanel';
 import { featureName, permissionWords } from './merchant-text';
 
 /** What the key may do (in words), the tax settings Greenfield does not serve, cashier PIN. */
@@ -114,6 +115,8 @@ export function MerchantSettings({
           <ErrorAlert error={saveTax.error} />
         </form>
       </section>
+
+      <ReceiptSettingsPanel />
 
       <FlashCardTools />
 

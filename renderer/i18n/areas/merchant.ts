@@ -215,6 +215,11 @@ export const merchantEn = {
   'merchant.card.balanceIs': 'The card holds {sats} sats.',
   'merchant.card.wipe': 'Wipe the card',
   'merchant.card.wiped': 'The card is blank again; its pull payment is archived.',
+  'merchant.receipts.title': 'Receipts',
+  'merchant.receipts.language': 'Language printed on receipts',
+  'merchant.receipts.layout': 'Paper',
+  'merchant.receipts.autoPrint':
+    'Print the receipt on its own when a sale is paid (a PDF in the receipts folder; Electron prints without a dialog)',
 };
 
 export const merchantEs: Record<keyof typeof merchantEn, string> = {
@@ -428,4 +433,9 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.card.balanceIs': 'La tarjeta tiene {sats} sats.',
   'merchant.card.wipe': 'Borrar la tarjeta',
   'merchant.card.wiped': 'La tarjeta vuelve a estar en blanco; su pago pull está archivado.',
+  'merchant.receipts.title': 'Recibos',
+  'merchant.receipts.language': 'Idioma de los recibos',
+  'merchant.receipts.layout': 'Papel',
+  'merchant.receipts.autoPrint':
+    'Imprimir el recibo solo cuando se pague una venta (un PDF en la carpeta de recibos; Electron imprime sin diálogo)',
 };
