@@ -7,7 +7,7 @@ import type { OpContext } from '../context';
 import { nutCode, NUT, outcomeUnknown, toFlashError } from '../errors';
 import { toPlain } from '../proof-codec';
 import type { OpRow } from '../store';
-import { restoreOutputData } from './swap';
+import { restoreOutputData, skipSignedFor } from './swap';
 
 /**
  * Minting from a bolt11 quote (NUT-04, NUT-23), locked with NUT-20 where the mint offers it.
@@ -160,7 +160,17 @@ async function reissue(ctx: OpContext, op: OpRow, wallet: Wallet, payload: MintP
         },
       );
     }
-    if (code === NUT.quoteIssued || code === NUT.outputsSigned || code === null) {
+    if (code === NUT.outputsSigned) {
+      // Our counters had been used before (same words elsewhere): skip past them and issue
+      // again with fresh outputs; the quote is still PAID, nothing was issued.
+      await skipSignedFor(wallet, new Set(outputData.map((o) => o.blindedMessage.id)));
+      const back = ctx.store.updateOp(op.id, {
+        state: 'paid',
+        error: 'outputs already signed; counters moved forward',
+      });
+      return issue(ctx, back, wallet, payload, payload.quote as MintQuoteBolt11Response);
+    }
+    if (code === NUT.quoteIssued || code === null) {
       // Issued already (our earlier attempt), or signatures we could not use: restore ours.
       const found = await restoreOutputData(wallet, outputData);
       if (found.size === outputData.length) return done(ctx, op, [...found.values()]);

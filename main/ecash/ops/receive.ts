@@ -117,7 +117,12 @@ export async function receiveToken(
   });
   ctx.changed(op);
   try {
-    return await claim(ctx, op, ourP2pk.privkey);
+    return await claim(ctx, op, ourP2pk.privkey).catch((err: unknown) => {
+      // Counters moved past outputs signed before: claim once more with fresh outputs.
+      if (err instanceof FlashError && err.code === 'ECASH_OUTPUTS_SIGNED')
+        return claim(ctx, ctx.store.op(op.id) as OpRow, ourP2pk.privkey);
+      throw err;
+    });
   } catch (err) {
     const e = toFlashError(err, op.mintUrl);
     if (e.code === 'ECASH_MINT_UNREACHABLE') return ctx.store.op(op.id) as OpRow; // claimed later

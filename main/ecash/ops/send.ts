@@ -35,7 +35,18 @@ export interface SendRequest {
   offlineOnly?: boolean;
 }
 
-export async function sendToken(ctx: OpContext, req: SendRequest): Promise<OpRow> {
+export async function sendToken(ctx: OpContext, req: SendRequest, retried = false): Promise<OpRow> {
+  try {
+    return await sendOnce(ctx, req);
+  } catch (err) {
+    // Counters were moved past outputs signed before: once more with fresh outputs.
+    if (!retried && err instanceof FlashError && err.code === 'ECASH_OUTPUTS_SIGNED')
+      return sendToken(ctx, req, true);
+    throw err;
+  }
+}
+
+async function sendOnce(ctx: OpContext, req: SendRequest): Promise<OpRow> {
   const wallet = ctx.mints.wallet(req.mintUrl, req.unit);
   const rows = ctx.store.proofs(ctx.network(), req.mintUrl, req.unit, 'unspent');
   const held = ctx.store.open(rows);

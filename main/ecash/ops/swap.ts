@@ -128,8 +128,11 @@ export async function runSwap(ctx: OpContext, op: OpRow, wallet: Wallet): Promis
     }
     if (code === NUT.pending) throw toFlashError(err, op.mintUrl);
     if (code === NUT.outputsSigned) {
-      // Counters reused (e.g. after a restore elsewhere): move past what the mint signed.
+      // Counters reused (the same words used elsewhere, or a restore that stopped short): move
+      // past what the mint signed. The mint refused the whole swap, so the inputs are untouched:
+      // this attempt is cancelled and the caller prepares fresh outputs.
       await skipSignedCounters(wallet, payload);
+      ctx.changed(revertSwap(ctx, op, 'outputs already signed; counters moved forward', 'cancelled'));
       throw new FlashError('ECASH_OUTPUTS_SIGNED', 'Outputs were already signed; counters moved forward.', {
         operationId: op.id,
       });
@@ -183,12 +186,16 @@ export async function restoreOutputData(
 }
 
 async function skipSignedCounters(wallet: Wallet, payload: SwapPayload): Promise<void> {
-  const ids = new Set(allOutputs(payload).map((o) => o.blindedMessage.id));
-  for (const id of ids) {
+  await skipSignedFor(wallet, new Set(allOutputs(payload).map((o) => o.blindedMessage.id)));
+}
+
+/** Scans (NUT-09, gap 300) from each keyset's counter and moves it past the last signed one. */
+export async function skipSignedFor(wallet: Wallet, keysetIds: Iterable<string>): Promise<void> {
+  for (const id of keysetIds) {
     const next = await wallet.counters.peekNext(id);
-    const found = await wallet.restore(Math.max(0, next - 1), 300, { keysetId: id }).catch(() => null);
+    const found = await wallet.batchRestore(300, 100, Math.max(0, next - 100), id).catch(() => null);
     const last = found?.lastCounterWithSignature;
-    await wallet.counters.advanceToAtLeast(id, Math.max(next, (last ?? next) + 1) + 1);
+    if (last !== undefined && last !== null) await wallet.counters.advanceToAtLeast(id, last + 1);
   }
 }
 
