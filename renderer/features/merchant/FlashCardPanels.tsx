@@ -43,7 +43,7 @@ export function TapToPay({ invoiceId }: { invoiceId: string }) {
       <ReaderLine status={readers} />
       <button
         type="button"
-        disabled={pay.busy}
+        disabled={pay.busy || Boolean(readers?.problem) || readers?.readers.length === 0}
         onClick={async () => {
           setSent(false);
           if (await pay.run()) setSent(true);
