@@ -186,6 +186,9 @@ export function createLightningService(deps: LightningServiceDeps): LightningSer
   }
 
   function onProviderEvent(live: LiveProvider, event: ProviderEvent): void {
+    // A sync can change the balance without any payment changing state (Breez confirms a swap's
+    // claim after it was already shown as paid): screens showing the balance refresh.
+    if (event.type === 'synced') deps.bus.emit('lightning.providers', { providerId: live.row.id });
     if (event.type !== 'payment') return;
     const p = event.payment;
     try {

@@ -9,6 +9,7 @@ import { merchantEn } from './areas/merchant';
 import { nwcEn } from './areas/nwc';
 import { ecashEn } from './areas/ecash';
 import { lightningEn } from './areas/lightning';
+import { breezEn } from './areas/breez';
 
 /** Every error code must have a message: the type below fails to compile if one is missing. */
 type ErrorMessages = Record<`error.${ErrorCode}`, string>;
@@ -604,6 +605,7 @@ export const en = {
   ...nwcEn,
   ...ecashEn,
   ...lightningEn,
+  ...breezEn,
 } satisfies ErrorMessages & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

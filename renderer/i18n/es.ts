@@ -9,6 +9,7 @@ import { merchantEs } from './areas/merchant';
 import { nwcEs } from './areas/nwc';
 import { ecashEs } from './areas/ecash';
 import { lightningEs } from './areas/lightning';
+import { breezEs } from './areas/breez';
 
 /** Spanish. Typed as `Messages`, so a missing or extra key fails to compile. */
 export const es: Messages = {
@@ -610,4 +611,5 @@ export const es: Messages = {
   ...nwcEs,
   ...ecashEs,
   ...lightningEs,
+  ...breezEs,
 };

@@ -53,7 +53,10 @@ export const test = base.extend<{
   launchFlash: (name: string) => Promise<FlashApp>;
   /** Bytes planted as the profile's database before the app starts, e.g. a damaged file. */
   plantedDatabase: string | null;
-  /** Extra browser-mode flags for the `flash` fixture, e.g. ['--simulated-devices']. */
+  /**
+   * Extra browser-mode flags for the `flash` fixture, e.g. ['--simulated-devices'];
+   * `{controlUrl}` in one is replaced by the stack's control URL (['--breez-stand-in', '{controlUrl}']).
+   */
   extraArgs: string[];
 }>({
   plantedDatabase: [null, { option: true }],
@@ -96,7 +99,7 @@ export const test = base.extend<{
         electrum,
         '--nostr-relays',
         stack.relays.join(','),
-        ...extraArgs,
+        ...extraArgs.map((arg) => arg.replace('{controlUrl}', stack.controlUrl)),
       ]);
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
       page = await context.newPage();

@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { useToast } from '../../components/Toasts';
 import { useI18n } from '../../i18n';
 import { ActivityFeed } from './ActivityFeed';
+import { BreezSwaps } from './breez/BreezSwaps';
 import { formatMsatAsSats } from './format';
 import { NwcPanels } from './nwc/NwcPanels';
 import { PayBox } from './PayBox';
@@ -87,6 +88,7 @@ export function LightningArea({
         {tab === 'receive' && <ReceiveInvoice walletId={walletId} />}
         {tab === 'activity' && <ActivityFeed walletId={walletId} />}
       </div>
+      <BreezSwaps walletId={walletId} />
       <NwcPanels />
     </div>
   );

@@ -137,6 +137,13 @@ export function ReceiveInvoice({ walletId }: { walletId: string | null }) {
                 {t('ln.receive.unified')}
               </label>
             )}
+            {invoice.feeMsat !== null && invoice.feeMsat !== '0' && (
+              <p className="hint" data-testid="ln-invoice-fee">
+                {t('breez.invoiceFee', {
+                  fee: t('amount.sats', { value: formatMsatAsSats(invoice.feeMsat, separators) }),
+                })}
+              </p>
+            )}
             <p className="hint">{t('ln.receive.expires', { time: formatDateTime(invoice.expiresAt) })}</p>
             <div className="actions">
               <button

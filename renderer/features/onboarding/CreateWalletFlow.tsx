@@ -131,6 +131,7 @@ function ShowWords({
           <strong>{t('create.wordsWarning')}</strong>
         </p>
         <p>{t('create.wordsOnce')}</p>
+        <p className="hint">{t('breez.words')}</p>
       </div>
       <WordGrid words={words} />
       <div className="actions">

@@ -105,6 +105,7 @@ export function RestoreWalletForm({ network, onDone, onCancel }: Props) {
     <form className="stack" onSubmit={submit} noValidate>
       <h1>{t('restore.title')}</h1>
       <p>{t('restore.intro')}</p>
+      <p className="hint">{t('breez.words')}</p>
       <NetworkNote network={network} />
       <SelectField
         label={t('restore.countLabel')}

@@ -355,6 +355,7 @@ export class BreezStandIn {
     }
   }
 
+  /** The SDK's Synced, which it sends after each sync round (and so after a swap settled). */
   emitSynced(wallet: WalletState): void {
     for (const l of [...wallet.listeners]) l({ type: 'synced' });
   }
@@ -466,6 +467,7 @@ export class BreezStandIn {
       this.step(() => {
         wallet.balanceSat += sats - feesSat;
         this.update(wallet, c.swapId, { ...claimed, status: 'complete' }, 'paymentSucceeded');
+        this.emitSynced(wallet);
       });
     });
   }
@@ -510,6 +512,7 @@ export class BreezStandIn {
       this.step(() => {
         wallet.balanceSat += paidSat - feesSat;
         this.update(wallet, swap.swapId, { ...claimed, status: 'complete' }, 'paymentSucceeded');
+        this.emitSynced(wallet);
       });
     });
   }
@@ -745,6 +748,7 @@ export class FakeBreezSdk implements BindingLiquidSdk {
         s.step(() => {
           w.balanceSat += amountSat + feesSat - s.fees.sendLockupSat;
           s.update(w, swapId, { ...refunding, status: 'failed' }, 'paymentFailed');
+          s.emitSynced(w);
         });
       };
       let stop: (() => void) | null = null;

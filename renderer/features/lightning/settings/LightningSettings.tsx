@@ -6,6 +6,7 @@ import { BridgeCallError } from '../../../app/result';
 import type { ErrorCode } from '../../../../shared/errors';
 import { ErrorAlert } from '../../../components/Alert';
 import { useT } from '../../../i18n';
+import { ConnectBreez } from '../breez/ConnectBreez';
 import { ConnectNwcWallet } from '../nwc/ConnectNwcWallet';
 import { useProviders } from '../use-lightning';
 import { ConnectLnd } from './ConnectLnd';
@@ -29,6 +30,7 @@ export function LightningSettings() {
           ))}
         </ul>
       )}
+      <ConnectBreez onConnected={providers.reload} />
       <ConnectLnd onConnected={providers.reload} />
       <ConnectNwcWallet onConnected={providers.reload} />
     </section>
