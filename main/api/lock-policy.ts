@@ -202,6 +202,16 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'lightning.withdraw': UNLOCKED,
   // Signs with a key derived from the wallet's words.
   'lightning.auth': UNLOCKED,
+  // Swaps (Breez): limits and the refundable list only read; the rest moves or promises money.
+  'lightning.swapLimits': OPEN,
+  'lightning.listRefundables': OPEN,
+  'lightning.receiveOnchain': UNLOCKED,
+  'lightning.prepareOnchainSend': UNLOCKED,
+  'lightning.confirmOnchainSend': UNLOCKED,
+  'lightning.prepareRefund': UNLOCKED,
+  'lightning.refund': UNLOCKED,
+  'lightning.feeQuote': UNLOCKED,
+  'lightning.acceptFee': UNLOCKED,
 
   'activity.feed': OPEN,
   'activity.exportCsv': OPEN,

@@ -18,6 +18,7 @@ import { createEcashService } from '../ecash/service';
 import { readActiveWords } from '../ecash/words';
 import { createLightningService } from '../lightning/service';
 import { createLndKind } from '../lightning/lnd/kind';
+import { createBreezKindForCore } from '../lightning/breez/wire';
 import { createLnurlHttp } from '../lightning/lnurl/http';
 import { createNwcAppServices, createNwcKindForCore } from '../lightning/nwc/wire';
 import { createWalletRootReader } from '../lightning/wallet-root';
@@ -142,6 +143,14 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
   const nwcKind = createNwcKindForCore(nostr, log);
   // The user's own LND node over REST (through the SOCKS5 proxy when one is set).
   const lndKind = createLndKind({ proxy: () => settings.get().electrumProxy });
+  // Breez SDK Liquid, embedded, on the active account's recovery words.
+  const breezKind = createBreezKindForCore({
+    db,
+    vault,
+    config,
+    activeWalletId: (n) => wallet.activeWalletId(n),
+    log: log.child('lightning'),
+  });
   const lightning = createLightningService({
     db,
     vault,
@@ -157,7 +166,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       activeWalletId: (n) => wallet.activeWalletId(n),
     }),
     // Backends by kind (see the top of main/lightning/service.ts): each registers here.
-    kinds: { lnd: lndKind, nwc: nwcKind.kind },
+    kinds: { lnd: lndKind, nwc: nwcKind.kind, breez: breezKind },
   });
   const activity = createActivityService({ wallet, coins, lightning });
   // eCash: its Cashu seed comes from the active account's words (NUT-13); Lightning pays its quotes.

@@ -5,6 +5,7 @@ import { electrumMethods } from './electrum';
 import { hardwareMethods } from './hardware';
 import { merchantMethods } from './merchant';
 import { lightningMethods } from './lightning';
+import { lightningSwapMethods } from './lightning-swaps';
 import { activityMethods } from './activity';
 import { ecashMethods } from './ecash';
 import type { MethodName } from './names';
@@ -34,6 +35,7 @@ export const contract = {
   ...hardwareMethods,
   ...merchantMethods,
   ...lightningMethods,
+  ...lightningSwapMethods,
   ...activityMethods,
   ...ecashMethods,
 } as const satisfies Record<MethodName, MethodDef>;
@@ -65,6 +67,7 @@ export * from './events';
 export * from './hardware';
 export * from './merchant';
 export * from './lightning';
+export * from './lightning-swaps';
 export * from './activity';
 export * from './ecash';
 export * from './nostr';
