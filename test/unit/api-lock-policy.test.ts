@@ -182,8 +182,6 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'lightning.acceptFee': { paymentId: 'x1' },
   'activity.feed': { walletId: ID },
   'activity.exportCsv': { walletId: ID },
-  'activity.feed': { walletId: ID },
-  'activity.exportCsv': { walletId: ID },
   'ecash.listMints': {},
   'ecash.previewMint': { url: 'https://mint.example' },
   'ecash.addMint': { url: 'https://mint.example' },
