@@ -154,8 +154,18 @@ export function createEcashService(deps: EcashServiceDeps) {
 
   // ── recovery ───────────────────────────────────────────────────────────────────────────────
 
+  const running = new Map<string, Promise<OpRow>>();
+  /** One step at a time per op: a websocket notice, the timer and a click never run one op twice. */
+  function advance(op: OpRow): Promise<OpRow> {
+    const busy = running.get(op.id);
+    if (busy) return busy;
+    const step = advanceStep(op).finally(() => running.delete(op.id));
+    running.set(op.id, step);
+    return step;
+  }
+
   /** One step for one open op; failures leave it open for the next pass. */
-  async function advance(op: OpRow): Promise<OpRow> {
+  async function advanceStep(op: OpRow): Promise<OpRow> {
     switch (op.kind) {
       case 'mint':
         return op.parentId ? op : advanceMint(ctx, op);
@@ -385,7 +395,7 @@ export function createEcashService(deps: EcashServiceDeps) {
         throw new FlashError('ECASH_NOT_SUPPORTED', 'This operation has no invoice waiting to be paid.');
       if (!deps.lightning) throw new FlashError('LIGHTNING_NO_PROVIDER', 'No Lightning wallet is connected.');
       await deps.lightning.pay({ text: op.request, origin: 'ecash' });
-      return operationView(await advanceMint(ctx, needOp(operationId)).catch(() => needOp(operationId)));
+      return operationView(await advance(needOp(operationId)).catch(() => needOp(operationId)));
     },
     /** Checks a mint quote now (the websocket or the timer also do). */
     async checkMintQuote(operationId: string): Promise<EcashOperationView> {
@@ -646,7 +656,7 @@ export function createEcashService(deps: EcashServiceDeps) {
       .mintQuotePaid(
         op.quoteId as string,
         () => {
-          void advanceMint(ctx, needOp(op.id)).catch(() => undefined);
+          void advance(needOp(op.id)).catch(() => undefined);
         },
         () => undefined,
       )

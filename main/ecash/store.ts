@@ -280,6 +280,20 @@ export function createEcashStore(db: Db, sealer: Sealer, now: () => number = Dat
       return row;
     },
 
+    /**
+     * Moves an op from `from` to the patch only if it is still in `from` (compare-and-set), so two
+     * steps racing on one op (a websocket notice and a user's click) cannot both journal outputs.
+     */
+    casOp(id: string, from: string, patch: OpPatch): OpRow | null {
+      return db
+        .transaction(() => {
+          const cur = store.op(id);
+          if (!cur || cur.state !== from) return null;
+          return store.updateOp(id, patch);
+        })
+        .immediate();
+    },
+
     op(id: string): OpRow | null {
       const r = db.prepare<[string], RawOp>(`SELECT * FROM ecash_ops WHERE id = ?`).get(id);
       return r ? opRow(r) : null;

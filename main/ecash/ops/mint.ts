@@ -114,8 +114,9 @@ async function issue(
     payload.lockKey ? { privkey: payload.lockKey } : {},
     { type: 'deterministic', counter: 0 },
   );
-  // Journal first: the outputs (secrets, blinding factors) before the mint signs them.
-  op = ctx.store.updateOp(op.id, {
+  // Journal first: the outputs (secrets, blinding factors) before the mint signs them. Only one
+  // step may do so: if another already moved the op on, finish with the outputs it journaled.
+  const moved = ctx.store.casOp(op.id, 'paid', {
     state: 'issuing',
     payload: {
       ...payload,
@@ -124,6 +125,11 @@ async function issue(
       keysetId: preview.keysetId,
     } satisfies MintPayload,
   });
+  if (!moved) {
+    const now = ctx.store.op(op.id) as OpRow;
+    return now.state === 'issuing' ? reissue(ctx, now, wallet, ctx.store.payload<MintPayload>(now.id)) : now;
+  }
+  op = moved;
   ctx.changed(op);
   return reissue(ctx, op, wallet, ctx.store.payload<MintPayload>(op.id));
 }

@@ -92,6 +92,10 @@ export async function advanceMove(ctx: OpContext, move: OpRow): Promise<OpRow> {
 }
 
 function fail(ctx: OpContext, move: OpRow, error: string): OpRow {
+  // The destination quote was never paid: it is closed with the move (no money behind it).
+  for (const leg of ctx.store.childOps(move.id))
+    if (leg.kind === 'mint' && leg.state === 'unpaid')
+      ctx.changed(ctx.store.updateOp(leg.id, { state: 'cancelled', final: true, error }));
   const row = ctx.store.updateOp(move.id, { state: 'failed', final: true, error });
   ctx.changed(row);
   return row;
