@@ -61,6 +61,9 @@ function backendWith(hang: { mode: Hang }): BreezBackend {
       return new Proxy(sdk, {
         get(target, prop, receiver) {
           const value = Reflect.get(target, prop, receiver) as unknown;
+          // A dead app asks nothing more (no lookups by its timers); only its shutdown runs here.
+          if (dead && typeof value === 'function' && prop !== 'disconnect' && prop !== 'removeEventListener')
+            return () => never;
           if (prop === 'addEventListener')
             return (listener: { onEvent: (e: unknown) => void }) =>
               target.addEventListener({ onEvent: (e) => !dead && listener.onEvent(e) });
