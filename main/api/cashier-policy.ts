@@ -43,6 +43,12 @@ export const CASHIER_ALLOWED: ReadonlySet<MethodName> = new Set<MethodName>([
   'merchant.cardStatus',
   'merchant.cardPay',
   'merchant.cardBalance',
+  // Rewards by the manager's rules: the cashier can show, retry and send the sale's reward but
+  // not choose its amount (issueReward computes it) or change the rules.
+  'merchant.getRewardRules',
+  'merchant.getReward',
+  'merchant.issueReward',
+  'merchant.sendReward',
   'merchant.enterCashierMode',
   // Proves the PIN or the password itself.
   'merchant.leaveCashierMode',

@@ -185,6 +185,13 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'merchant.cardBalance': UNLOCKED,
   'merchant.cardProgram': UNLOCKED,
   'merchant.cardWipe': UNLOCKED,
+  'merchant.cardTopUp': UNLOCKED,
+  'merchant.getRewardRules': OPEN,
+  'merchant.getReward': OPEN,
+  // Rewards are money the store gives: issuing, sending and their rules need the open vault.
+  'merchant.setRewardRules': UNLOCKED,
+  'merchant.issueReward': UNLOCKED,
+  'merchant.sendReward': UNLOCKED,
 
   'lightning.listProviders': OPEN,
   'lightning.getStatus': OPEN,

@@ -136,6 +136,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     log: log.child('merchant'),
     receiptsDir: path.join(config.dataDir, 'profiles', config.profile, 'receipts'),
     sendNostrReceipt: (input) => nostr.sendReceipt(input),
+    sendNostrMessage: (input) => nostr.sendMessage(input),
     desktop: config.desktopMerchant ?? null,
   });
 
@@ -183,7 +184,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       proxy: () => settings.get().electrumProxy,
     }),
   });
-  // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.  // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.
+  // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.
   const nwc = createNwcAppServices({
     db,
     vault,

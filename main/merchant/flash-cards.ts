@@ -1,10 +1,18 @@
 import crypto from 'node:crypto';
 import { FlashError } from '../../shared/errors';
 import type { CardChannel } from './boltcard/card-ops';
-import { isBlank, programBoltcard, readNdefUri, readUid, wipeBoltcard } from './boltcard/card-ops';
+import {
+  isBlank,
+  programBoltcard,
+  readNdefUri,
+  readUid,
+  rekeyBoltcard,
+  wipeBoltcard,
+} from './boltcard/card-ops';
 import type { BoltcardKeys } from './boltcard/ntag424-crypto';
 import { bytesToHex, extractPc, hexToBytes } from './boltcard/ntag424-crypto';
 import { Ntag424Error } from './boltcard/ntag424-ev2';
+import { pullPaymentSats, satsToBtc } from './btc-amounts';
 import type { Greenfield } from './greenfield/client';
 import { call } from './greenfield/client';
 import type { NfcReaders } from './nfc/readers';
@@ -30,6 +38,18 @@ export interface ProgrammedCard {
   balanceSats: number;
 }
 
+export interface ToppedUpCard extends ProgrammedCard {
+  previousPullPaymentId: string;
+}
+
+/** A top-up written to the journal before BTCPay is asked for the new pull payment. */
+interface TopUpJournal {
+  op: 'topUp';
+  from: string;
+  to: string | null;
+  sats: number;
+}
+
 export interface FlashCardsDeps {
   repo: MerchantRepository;
   /** Opens the readers on first use (loads the PC/SC library lazily); may throw a FlashError. */
@@ -48,10 +68,6 @@ interface WithdrawRequest {
   k1: string;
   minWithdrawable: number;
   maxWithdrawable: number;
-}
-
-function satsToBtc(sats: number): string {
-  return `${Math.floor(sats / 1e8)}.${String(sats % 1e8).padStart(8, '0')}`;
 }
 
 function cardError(err: unknown): FlashError {
@@ -184,6 +200,71 @@ export function createFlashCards(deps: FlashCardsDeps) {
     };
   }
 
+  /** A card's pull payment: BTC over Lightning, auto-approved (a tap pays at once), tagged with the card. */
+  function cardPullPaymentBody(uid: Uint8Array, sats: number) {
+    return {
+      name: 'Flash Card',
+      description: cardTag(uid),
+      amount: satsToBtc(sats),
+      currency: 'BTC',
+      autoApproveClaims: true,
+      payoutMethods: ['BTC-LN'],
+    };
+  }
+
+  /** What is left on a pull payment: its limit less every payout not cancelled (paid or on its way). */
+  async function remainingSats(gf: Greenfield, pullPaymentId: string): Promise<number> {
+    const [pp, payouts] = await Promise.all([
+      call('read the card’s pull payment', () =>
+        gf.GET('/api/v1/pull-payments/{pullPaymentId}', { params: { path: { pullPaymentId } } }),
+      ),
+      call('read the card’s payouts', () =>
+        gf.GET('/api/v1/pull-payments/{pullPaymentId}/payouts', { params: { path: { pullPaymentId } } }),
+      ),
+    ]);
+    const limit = pullPaymentSats(pp.amount, pp.currency);
+    if (limit === null)
+      throw new FlashError('MERCHANT_BAD_RESPONSE', 'The card’s pull payment is not in BTC or sats.');
+    const used = payouts
+      .filter((p) => p.state !== 'Cancelled')
+      .reduce((sum, p) => sum + (pullPaymentSats(p.originalAmount, pp.currency) ?? 0), 0);
+    return Math.max(0, limit - used);
+  }
+
+  async function archive(gf: Greenfield, pullPaymentId: string): Promise<void> {
+    await call('archive the card’s old pull payment', () =>
+      gf.DELETE('/api/v1/pull-payments/{pullPaymentId}', { params: { path: { pullPaymentId } } }),
+    );
+  }
+
+  /**
+   * Finishes a top-up the card left half-way (it was lifted while its keys changed): the card is
+   * linked to the new pull payment, its keys moved there from any mix of old and new, and the old
+   * pull payment archived.
+   */
+  async function finishTopUp(
+    gf: Greenfield,
+    channel: CardChannel,
+    uid: Uint8Array,
+    row: { id: number; payload: TopUpJournal },
+  ): Promise<ToppedUpCard> {
+    const { from, to } = row.payload;
+    if (!to) throw new FlashError('MERCHANT_CARD_FAILED', 'The unfinished top-up has no new pull payment.');
+    const old = await cardKeys(gf, from, uid, 'KeepVersion');
+    const next = await cardKeys(gf, to, uid, 'KeepVersion');
+    await rekeyBoltcard(channel, old.keys, next.keys, next.version).catch((err: unknown) => {
+      throw cardError(err);
+    });
+    await archive(gf, from);
+    deps.repo.journalDone(row.id, to);
+    return {
+      uid: bytesToHex(uid),
+      pullPaymentId: to,
+      previousPullPaymentId: from,
+      balanceSats: await remainingSats(gf, to),
+    };
+  }
+
   async function findCardPullPayment(gf: Greenfield, storeId: string, uid: Uint8Array): Promise<string> {
     const all = await call('list the store’s pull payments', () =>
       gf.GET('/api/v1/stores/{storeId}/pull-payments', { params: { path: { storeId } } }),
@@ -260,14 +341,7 @@ export function createFlashCards(deps: FlashCardsDeps) {
       } catch (err) {
         throw cardError(err);
       }
-      const body = {
-        name: 'Flash Card',
-        description: cardTag(uid),
-        amount: satsToBtc(sats),
-        currency: 'BTC',
-        autoApproveClaims: true,
-        payoutMethods: ['BTC-LN'],
-      };
+      const body = cardPullPaymentBody(uid, sats);
       const journalId = deps.repo.journalStart('card', bytesToHex(uid), body);
       let pullPaymentId: string;
       try {
@@ -287,13 +361,23 @@ export function createFlashCards(deps: FlashCardsDeps) {
       return { uid: bytesToHex(uid), pullPaymentId, balanceSats: sats };
     },
 
-    /** Back to a blank card, and its pull payment archived (what was left on it is no longer owed). */
-    async wipe(gf: Greenfield, storeId: string): Promise<{ uid: string; pullPaymentId: string }> {
+    /**
+     * Back to a blank card, and its pull payment archived: what was left on it is no longer owed.
+     * Refused while the card holds more than the `giveUpSats` the manager agreed to give up.
+     */
+    async wipe(
+      gf: Greenfield,
+      storeId: string,
+      giveUpSats: number,
+    ): Promise<{ uid: string; pullPaymentId: string; gaveUpSats: number }> {
       const { channel } = cardOnReader();
       const uid = await readUid(channel).catch((err: unknown) => {
         throw cardError(err);
       });
       const pullPaymentId = await findCardPullPayment(gf, storeId, uid);
+      const left = await remainingSats(gf, pullPaymentId);
+      if (left > giveUpSats)
+        throw new FlashError('MERCHANT_CARD_HAS_BALANCE', 'The card still holds sats.', { balance: left });
       const { keys } = await cardKeys(gf, pullPaymentId, uid, 'KeepVersion');
       await wipeBoltcard(channel, keys).catch((err: unknown) => {
         throw cardError(err);
@@ -301,7 +385,72 @@ export function createFlashCards(deps: FlashCardsDeps) {
       await call('archive the card’s pull payment', () =>
         gf.DELETE('/api/v1/pull-payments/{pullPaymentId}', { params: { path: { pullPaymentId } } }),
       );
-      return { uid: bytesToHex(uid), pullPaymentId };
+      return { uid: bytesToHex(uid), pullPaymentId, gaveUpSats: left };
+    },
+
+    /**
+     * Adds `sats` to the card on the reader. Greenfield cannot raise a pull payment's amount, so
+     * the card moves to a new one holding what was left plus `sats`: BTCPay links the card to it
+     * (KeepVersion: same version, keys derived from the new pull payment), the card gets those
+     * keys, and the old pull payment is archived. Journaled before BTCPay is asked; a card lifted
+     * half-way is put back on the same pull payment if it can be, else finished on the next try.
+     */
+    async topUp(gf: Greenfield, storeId: string, sats: number): Promise<ToppedUpCard> {
+      const { channel } = cardOnReader();
+      const uid = await readUid(channel).catch((err: unknown) => {
+        throw cardError(err);
+      });
+      const uidHex = bytesToHex(uid);
+      const unfinished = deps.repo
+        .openJournal()
+        .filter((r) => r.kind === 'card' && r.ref === uidHex)
+        .map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as TopUpJournal | { op?: undefined } }))
+        .find(
+          (r): r is { id: number; payload: TopUpJournal } =>
+            r.payload.op === 'topUp' && r.payload.to !== null,
+        );
+      if (unfinished) return finishTopUp(gf, channel, uid, unfinished);
+
+      const from = await findCardPullPayment(gf, storeId, uid);
+      const old = await cardKeys(gf, from, uid, 'KeepVersion');
+      const left = await remainingSats(gf, from);
+      const total = left + sats;
+      const entry: TopUpJournal = { op: 'topUp', from, to: null, sats: total };
+      const journalId = deps.repo.journalStart('card', uidHex, entry);
+      let to: string;
+      try {
+        const pp = await call('create the card’s new pull payment', () =>
+          gf.POST('/api/v1/stores/{storeId}/pull-payments', {
+            params: { path: { storeId } },
+            body: cardPullPaymentBody(uid, total),
+          }),
+        );
+        to = pp.id ?? '';
+      } catch (err) {
+        deps.repo.journalFailed(journalId, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+      deps.repo.journalUpdate(journalId, { ...entry, to });
+      const next = await cardKeys(gf, to, uid, 'KeepVersion');
+      try {
+        await rekeyBoltcard(channel, old.keys, next.keys, next.version);
+      } catch (err) {
+        // Back to where it was if the card is still there: old keys, old link, new one archived.
+        try {
+          await rekeyBoltcard(channel, next.keys, old.keys, old.version);
+          await cardKeys(gf, from, uid, 'KeepVersion');
+          await archive(gf, to);
+          deps.repo.journalFailed(journalId, err instanceof Error ? err.message : String(err));
+        } catch {
+          throw new FlashError('MERCHANT_CARD_FAILED', 'The card left the reader during the top-up.', {
+            reason: 'put it back on the reader and press Top up again to finish',
+          });
+        }
+        throw cardError(err);
+      }
+      await archive(gf, from);
+      deps.repo.journalDone(journalId, to);
+      return { uid: uidHex, pullPaymentId: to, previousPullPaymentId: from, balanceSats: total };
     },
 
     close(): void {

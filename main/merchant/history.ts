@@ -2,6 +2,8 @@ import type { DailyTotal, HistoryRow } from '../../shared/contract/merchant';
 import { formatAtoms, isDecimalString, toAtoms } from '../../shared/merchant/decimal';
 import type { Greenfield, GreenfieldSchemas } from './greenfield/client';
 import { call } from './greenfield/client';
+import type { DayRewards } from './rewards/totals';
+import { NO_REWARDS } from './rewards/totals';
 import { saleState } from './sale-view';
 
 type Invoice = GreenfieldSchemas['InvoiceData'];
@@ -54,7 +56,7 @@ export async function allInvoices(
   }
 }
 
-export function historyRow(inv: Invoice): HistoryRow {
+export function historyRow(inv: Invoice, reward: HistoryRow['reward'] = null): HistoryRow {
   const metadata = (inv.metadata ?? {}) as Record<string, unknown>;
   const receipt = (metadata['receiptData'] ?? {}) as Record<string, unknown>;
   const cart =
@@ -69,6 +71,7 @@ export function historyRow(inv: Invoice): HistoryRow {
     currency: inv.currency ?? '',
     state: saleState(inv.status, inv.additionalStatus),
     summary: summary.slice(0, 200),
+    reward,
   };
 }
 
@@ -92,6 +95,7 @@ export function dailyTotals(
   currency: string,
   decimals: number,
   days: readonly string[],
+  rewards: ReadonlyMap<string, DayRewards> = new Map(),
 ): { days: DailyTotal[]; skipped: number } {
   const byDay = new Map<string, { count: number; total: bigint; hours: bigint[] }>();
   for (const day of days)
@@ -117,6 +121,7 @@ export function dailyTotals(
       count: b.count,
       total: formatAtoms(b.total, decimals),
       byHour: b.hours.map((h) => formatAtoms(h, decimals)),
+      rewards: rewards.get(day) ?? NO_REWARDS,
     })),
     skipped,
   };

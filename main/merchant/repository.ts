@@ -22,6 +22,16 @@ export interface JournalRow {
   resultId: string | null;
 }
 
+/** The local index of rewards issued here (migration 015); BTCPay holds what became of them. */
+export interface RewardRow {
+  pullPaymentId: string;
+  invoiceId: string;
+  sats: number;
+  lnurl: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
 export function createMerchantRepository(db: Db, now: () => number = Date.now) {
   const getConn = db.prepare(
     `SELECT server_url, key_label, permissions, store_id, store_name, app_id, app_name FROM merchant_connection WHERE id = 1`,
@@ -44,8 +54,17 @@ export function createMerchantRepository(db: Db, now: () => number = Date.now) {
   const finishJournal = db.prepare(
     `UPDATE merchant_journal SET state = ?, result_id = ?, error = ?, updated_at = ? WHERE id = ?`,
   );
+  const updateJournal = db.prepare(`UPDATE merchant_journal SET payload = ?, updated_at = ? WHERE id = ?`);
   const openJournal = db.prepare(
     `SELECT id, kind, ref, payload, state, result_id FROM merchant_journal WHERE state = 'sent' ORDER BY id`,
+  );
+  const putReward = db.prepare(
+    `INSERT INTO merchant_rewards (pull_payment_id, invoice_id, amount_sats, lnurl, created_at, expires_at)
+     VALUES (@pullPaymentId, @invoiceId, @sats, @lnurl, @createdAt, @expiresAt)
+     ON CONFLICT (pull_payment_id) DO UPDATE SET lnurl = COALESCE(excluded.lnurl, merchant_rewards.lnurl)`,
+  );
+  const getReward = db.prepare(
+    `SELECT pull_payment_id, invoice_id, amount_sats, lnurl, created_at, expires_at FROM merchant_rewards WHERE invoice_id = ?`,
   );
 
   return {
@@ -90,11 +109,41 @@ export function createMerchantRepository(db: Db, now: () => number = Date.now) {
       const at = now();
       return Number(addJournal.run(kind, ref, JSON.stringify(payload), at, at).lastInsertRowid);
     },
+    /** A step of a multi-step operation learned something (e.g. the id BTCPay gave): keep it. */
+    journalUpdate(id: number, payload: unknown): void {
+      updateJournal.run(JSON.stringify(payload), now(), id);
+    },
     journalDone(id: number, resultId: string): void {
       finishJournal.run('done', resultId, null, now(), id);
     },
     journalFailed(id: number, error: string): void {
       finishJournal.run('failed', null, error.slice(0, 500), now(), id);
+    },
+    /** Keeps the index of a reward (once per sale: the invoice id is unique). */
+    saveReward(r: RewardRow): void {
+      putReward.run(r);
+    },
+    reward(invoiceId: string): RewardRow | null {
+      const r = getReward.get(invoiceId) as
+        | {
+            pull_payment_id: string;
+            invoice_id: string;
+            amount_sats: number;
+            lnurl: string | null;
+            created_at: number;
+            expires_at: number | null;
+          }
+        | undefined;
+      return r
+        ? {
+            pullPaymentId: r.pull_payment_id,
+            invoiceId: r.invoice_id,
+            sats: r.amount_sats,
+            lnurl: r.lnurl,
+            createdAt: r.created_at,
+            expiresAt: r.expires_at,
+          }
+        : null;
     },
     openJournal(): JournalRow[] {
       return (

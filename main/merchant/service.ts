@@ -14,7 +14,10 @@ import type {
   MerchantStore,
   OrderTotals,
   Refund,
+  Reward,
+  RewardRules,
   Sale,
+  ToppedUpCard,
 } from '../../shared/contract/merchant';
 import { FlashError } from '../../shared/errors';
 import { currencyDecimals } from '../../shared/merchant/decimal';
@@ -43,6 +46,9 @@ import type { FlashCards } from './flash-cards';
 import { createFlashCards } from './flash-cards';
 import type { NfcReaders } from './nfc/readers';
 import { openPcscReaders } from './nfc/pcsc-readers';
+import type { Rewards } from './rewards/rewards';
+import { createRewards, rewardMessage } from './rewards/rewards';
+import { rewardTotals } from './rewards/totals';
 import { salesCsv } from './sales-csv';
 import { toSale, totalsFromMetadata } from './sale-view';
 
@@ -79,6 +85,8 @@ export interface MerchantDeps {
       invoice?: string;
     };
   }) => Promise<unknown>;
+  /** Sends a NIP-17 private message (the NOSTR service), for rewards sent to a customer's npub. */
+  sendNostrMessage?: (input: { to: string[]; text: string }) => Promise<unknown>;
   desktop?: DesktopMerchantHooks | null;
   /** NFC readers for Flash Cards; default: PC/SC through nfc-pcsc, opened on first use. */
   openNfcReaders?: () => NfcReaders;
@@ -112,6 +120,7 @@ export function createMerchantService(deps: MerchantDeps) {
     timeoutMs: deps.timeoutMs ?? 15_000,
   });
   cards.onChange(() => deps.bus.emit('merchant.card', cards.status()));
+  const rewards: Rewards = createRewards({ repo, log, now });
 
   // ---- connection ----------------------------------------------------------------------
 
@@ -315,12 +324,14 @@ export function createMerchantService(deps: MerchantDeps) {
       saleState: sale.state,
       expiresAt: sale.expiresAt,
       lines: display.lines,
+      reward: paid ? display.reward : null,
     };
   }
 
   function publishSale(sale: Sale): void {
     if (current && current.sale.invoiceId === sale.invoiceId) current.sale = sale;
     autoPrint(sale);
+    autoReward(sale);
     deps.bus.emit('merchant.sale', sale);
     if (current?.sale.invoiceId === sale.invoiceId) setDisplay(displayForSale(sale));
   }
@@ -381,7 +392,7 @@ export function createMerchantService(deps: MerchantDeps) {
       }),
     );
     const sale = toSale(invoice, methods, prepared.totals, conn.serverUrl);
-    setDisplay({ ...displayForSale(sale), lines: displayLines(c, prepared.lines) });
+    setDisplay({ ...displayForSale(sale), lines: displayLines(c, prepared.lines), reward: null });
     follow(sale, conn.serverUrl, gf);
     deps.bus.emit('merchant.sale', sale);
     return sale;
@@ -421,6 +432,16 @@ export function createMerchantService(deps: MerchantDeps) {
       } catch (err) {
         log.warn('journal check failed', { error: err instanceof Error ? err.message : String(err) });
       }
+    }
+  }
+
+  /** Start-up: rewards asked for when Flash last stopped, found on BTCPay or marked failed. */
+  async function resumeRewards(): Promise<void> {
+    try {
+      const { conn, gf } = withApp();
+      await rewards.resume(gf, conn.storeId);
+    } catch (err) {
+      log.warn('reward journal check failed', { error: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -483,6 +504,73 @@ export function createMerchantService(deps: MerchantDeps) {
         autoPrinted.delete(sale.invoiceId);
         log.warn('automatic receipt failed', { error: err instanceof Error ? err.message : String(err) });
       });
+  }
+
+  // ---- rewards -------------------------------------------------------------------------
+
+  const rewarded = new Set<string>();
+
+  /** What issuing needs to know about a sale (its amount and order come from BTCPay, not the renderer). */
+  function issueInput(conn: ConnectionRow & { storeId: string }, sale: Sale, storeCurrency: string) {
+    return {
+      storeId: conn.storeId,
+      serverUrl: conn.serverUrl,
+      storeCurrency,
+      sale: {
+        invoiceId: sale.invoiceId,
+        orderId: sale.orderId,
+        state: sale.state,
+        amount: sale.amount,
+        currency: sale.currency,
+        paidSats: sale.paidSats,
+      },
+    };
+  }
+
+  function showReward(reward: Reward): void {
+    deps.bus.emit('merchant.reward', reward);
+    if (current?.sale.invoiceId === reward.invoiceId && display.phase === 'paid' && reward.lnurl)
+      setDisplay({ ...display, reward: { sats: reward.sats, lnurl: reward.lnurl } });
+  }
+
+  /** Issues the reward once when a sale of this counter is settled, if the store's rules give one. */
+  function autoReward(sale: Sale): void {
+    if ((sale.state !== 'paid' && sale.state !== 'paidOver') || rewarded.has(sale.invoiceId)) return;
+    let conn: ConnectionRow & { storeId: string; appId: string };
+    let gf: Greenfield;
+    try {
+      ({ conn, gf } = withApp());
+    } catch {
+      return;
+    }
+    if (!rewards.rules(conn.storeId).enabled) return;
+    rewarded.add(sale.invoiceId);
+    void counter()
+      .then((c) => rewards.issue(gf, issueInput(conn, sale, c.currency)))
+      .then((reward) => {
+        if (reward) showReward(reward);
+      })
+      .catch((err: unknown) => {
+        rewarded.delete(sale.invoiceId);
+        const e = err instanceof FlashError ? err : new FlashError('MERCHANT_SERVER_ERROR', String(err));
+        log.warn('reward not issued', { invoiceId: sale.invoiceId, code: e.code });
+        deps.bus.emit('merchant.rewardFailed', {
+          invoiceId: sale.invoiceId,
+          code: e.code,
+          message: e.message,
+        });
+      });
+  }
+
+  /** Rewards of the store by sale, or null when the key may not read pull payments or payouts. */
+  async function rewardsByInvoice(gf: Greenfield, storeId: string) {
+    try {
+      return await rewards.storeRewards(gf, storeId);
+    } catch (err) {
+      // The sales list works without them: a cashier key may lack the pull payment permissions.
+      log.warn('rewards not read', { error: err instanceof Error ? err.message : String(err) });
+      return null;
+    }
   }
 
   function startOfToday(): number {
@@ -636,6 +724,7 @@ export function createMerchantService(deps: MerchantDeps) {
         saleState: null,
         expiresAt: null,
         lines: displayLines(c, prepared.lines),
+        reward: null,
       });
     },
 
@@ -664,10 +753,65 @@ export function createMerchantService(deps: MerchantDeps) {
       return cards.program(gf, conn.storeId, sats);
     },
 
-    async cardWipe() {
+    async cardWipe(giveUpSats: number) {
       cashier.guard('wiping a card');
       const { conn, gf } = withApp();
-      return cards.wipe(gf, conn.storeId);
+      return cards.wipe(gf, conn.storeId, giveUpSats);
+    },
+
+    async cardTopUp(sats: number): Promise<ToppedUpCard> {
+      cashier.guard('topping up a card');
+      const { conn, gf } = withApp();
+      return cards.topUp(gf, conn.storeId, sats);
+    },
+
+    getRewardRules(): RewardRules {
+      const { conn } = withApp();
+      return rewards.rules(conn.storeId);
+    },
+
+    setRewardRules(next: RewardRules): RewardRules {
+      cashier.guard('changing the reward rules');
+      const { conn } = withApp();
+      return rewards.setRules(conn.storeId, next);
+    },
+
+    async getReward(invoiceId: string): Promise<Reward | null> {
+      const { conn, gf } = withApp();
+      const reward = await rewards.find(gf, conn.storeId, conn.serverUrl, invoiceId);
+      if (reward) showReward(reward);
+      return reward;
+    },
+
+    /** The paid sale's reward by the rules (the cashier cannot choose the amount); once per sale. */
+    async issueReward(invoiceId: string): Promise<Reward> {
+      const { conn, gf } = withApp();
+      const sale = await readSale(gf, invoiceId, null, conn.serverUrl);
+      guardToday(sale.createdAt);
+      const c = await counter();
+      const reward = await rewards.issue(gf, issueInput(conn, sale, c.currency));
+      if (!reward)
+        throw new FlashError('MERCHANT_NO_REWARD', 'This sale earns no reward under the store’s rules.');
+      rewarded.add(invoiceId);
+      showReward(reward);
+      return reward;
+    },
+
+    async sendReward(invoiceId: string, to: string): Promise<void> {
+      if (!deps.sendNostrMessage) throw new FlashError('MERCHANT_NO_RECEIPT', 'NOSTR is not available.');
+      const { conn, gf } = withApp();
+      const sale = await readSale(gf, invoiceId, null, conn.serverUrl);
+      guardToday(sale.createdAt);
+      const reward = await rewards.find(gf, conn.storeId, conn.serverUrl, invoiceId);
+      if (!reward?.lnurl) throw new FlashError('MERCHANT_NO_REWARD', 'This sale has no reward to send.');
+      if (reward.state !== 'unclaimed')
+        throw new FlashError('MERCHANT_NO_REWARD', 'This reward can no longer be claimed.', {
+          reason: reward.state,
+        });
+      await deps.sendNostrMessage({
+        to: [to],
+        text: rewardMessage(conn.storeName ?? '', reward, receiptSettings().language),
+      });
     },
 
     async history(input: {
@@ -695,7 +839,16 @@ export function createMerchantService(deps: MerchantDeps) {
         skip: input.offset,
         take: input.limit + 1,
       });
-      return { rows: page.slice(0, input.limit).map(historyRow), more: page.length > input.limit };
+      const shown = page.slice(0, input.limit);
+      const byInvoice = shown.length > 0 ? await rewardsByInvoice(gf, conn.storeId) : null;
+      const rewardOf = (id: string | undefined) => {
+        const r = id ? byInvoice?.get(id) : undefined;
+        return r ? { sats: r.status.sats, state: r.status.state } : null;
+      };
+      return {
+        rows: shown.map((inv) => historyRow(inv, rewardOf(inv.id))),
+        more: page.length > input.limit,
+      };
     },
 
     async exportSalesCsv(input: {
@@ -712,7 +865,7 @@ export function createMerchantService(deps: MerchantDeps) {
         to: Math.floor(input.to / 1000),
         ...(statuses ? { statuses } : {}),
       });
-      const rows = invoices.map(historyRow);
+      const rows = invoices.map((inv) => historyRow(inv));
       const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       return {
         filename: `sales-${day(from)}-to-${day(input.to)}.csv`,
@@ -732,7 +885,9 @@ export function createMerchantService(deps: MerchantDeps) {
         to: Math.floor(now() / 1000) + 60,
         statuses: ['Settled', 'Processing'],
       });
-      return { currency: c.currency, days: dailyTotals(invoices, c.currency, c.decimals, days).days };
+      const byInvoice = await rewardsByInvoice(gf, conn.storeId);
+      const perDay = rewardTotals(byInvoice?.values() ?? [], days);
+      return { currency: c.currency, days: dailyTotals(invoices, c.currency, c.decimals, days, perDay).days };
     },
 
     async refund(input: {
@@ -866,6 +1021,7 @@ export function createMerchantService(deps: MerchantDeps) {
 
     start(): void {
       void resumeJournal();
+      void resumeRewards();
     },
     stop(): void {
       cards.close();
@@ -896,5 +1052,6 @@ function idleDisplay(storeName: string | null): DisplayState {
     saleState: null,
     expiresAt: null,
     lines: [],
+    reward: null,
   };
 }

@@ -187,6 +187,14 @@ export const HistoryInput = z
   })
   .strict();
 
+/** What became of a reward, read from BTCPay (its pull payment and the payouts claimed on it). */
+export const REWARD_STATES = ['unclaimed', 'claiming', 'claimed', 'expired', 'archived'] as const;
+export const RewardState = z.enum(REWARD_STATES);
+export type RewardState = z.infer<typeof RewardState>;
+
+export const RewardSummary = z.object({ sats: z.number().int(), state: RewardState });
+export type RewardSummary = z.infer<typeof RewardSummary>;
+
 export const HistoryRow = z.object({
   invoiceId: z.string(),
   orderId: z.string().nullable(),
@@ -195,6 +203,8 @@ export const HistoryRow = z.object({
   currency: z.string(),
   state: SaleState,
   summary: z.string(),
+  /** The sale's reward, if one was issued; null also when the key may not read pull payments. */
+  reward: RewardSummary.nullable(),
 });
 export type HistoryRow = z.infer<typeof HistoryRow>;
 
@@ -205,6 +215,14 @@ export const DailyTotal = z.object({
   total: z.string(),
   /** Sales per hour of the day (24 entries), decimal strings. */
   byHour: z.array(z.string()).length(24),
+  /** Rewards issued that day (by when they were issued), and what became of them so far. */
+  rewards: z.object({
+    count: z.number().int(),
+    sats: z.number().int(),
+    claimed: z.number().int(),
+    claimedSats: z.number().int(),
+    expired: z.number().int(),
+  }),
 });
 export type DailyTotal = z.infer<typeof DailyTotal>;
 
@@ -242,6 +260,8 @@ export const DisplayState = z.object({
   saleState: SaleState.nullable(),
   expiresAt: z.number().nullable(),
   lines: z.array(z.object({ title: z.string(), count: z.number().int(), amount: z.string() })),
+  /** After a paid sale: the customer's reward to claim (LNURL-withdraw). */
+  reward: z.object({ sats: z.number().int(), lnurl: z.string() }).nullable(),
 });
 export type DisplayState = z.infer<typeof DisplayState>;
 
@@ -274,6 +294,51 @@ export const ReceiptSettings = z.object({
   layout: z.enum(['a4', '80mm', '58mm']),
 });
 export type ReceiptSettings = z.infer<typeof ReceiptSettings>;
+
+/**
+ * The store's reward rules: after a paid sale, the customer gets sats back as a BTCPay pull
+ * payment to claim (LNURL-withdraw). A fixed amount per purchase, or a percentage of the sats
+ * paid; sales below the minimum (in the store's currency) earn nothing.
+ */
+export const RewardRules = z
+  .object({
+    enabled: z.boolean(),
+    kind: z.enum(['fixed', 'percent']),
+    /** For `fixed`: sats per purchase. */
+    sats: z.number().int().min(1).max(1_000_000),
+    /** For `percent`: of the sats paid for the sale. */
+    percent: Percent,
+    /** In the store's currency. */
+    minimumSale: DecimalText,
+    /** How long the customer has to claim it. */
+    expiryDays: z.number().int().min(1).max(365),
+  })
+  .strict();
+export type RewardRules = z.infer<typeof RewardRules>;
+
+export const Reward = z.object({
+  invoiceId: z.string(),
+  pullPaymentId: z.string(),
+  sats: z.number().int(),
+  /** LNURL-withdraw (bech32) the customer scans; null when BTCPay offers none. */
+  lnurl: z.string().nullable(),
+  /** BTCPay's claim page for the same pull payment. */
+  link: z.string(),
+  /** ms since the epoch; null: never expires. */
+  expiresAt: z.number().nullable(),
+  state: RewardState,
+  claimedSats: z.number().int(),
+});
+export type Reward = z.infer<typeof Reward>;
+
+/** A Flash Card after a top-up: the card moved to a new pull payment holding old balance + added. */
+export const ToppedUpCard = z.object({
+  uid: z.string(),
+  pullPaymentId: z.string(),
+  previousPullPaymentId: z.string(),
+  balanceSats: z.number().int(),
+});
+export type ToppedUpCard = z.infer<typeof ToppedUpCard>;
 
 export const merchantMethods = {
   'merchant.getStatus': { input: z.object({}).strict(), output: MerchantStatus },
@@ -361,10 +426,29 @@ export const merchantMethods = {
     input: z.object({ sats: z.number().int().min(1).max(10_000_000) }).strict(),
     output: ProgrammedCard,
   },
-  /** The card on the reader back to blank; its pull payment archived. */
+  /**
+   * The card on the reader back to blank; its pull payment archived. What was left on it is
+   * given up, so the call must say it knows how much (`balanceSats`, from a balance read).
+   */
   'merchant.cardWipe': {
-    input: z.object({}).strict(),
-    output: z.object({ uid: z.string(), pullPaymentId: z.string() }),
+    input: z.object({ giveUpSats: z.number().int().min(0).max(10_000_000_000) }).strict(),
+    output: z.object({ uid: z.string(), pullPaymentId: z.string(), gaveUpSats: z.number().int() }),
+  },
+  /** Adds `sats` to the card on the reader (a new pull payment for balance + sats; see flash-cards). */
+  'merchant.cardTopUp': {
+    input: z.object({ sats: z.number().int().min(1).max(10_000_000) }).strict(),
+    output: ToppedUpCard,
+  },
+  'merchant.getRewardRules': { input: z.object({}).strict(), output: RewardRules },
+  'merchant.setRewardRules': { input: RewardRules, output: RewardRules },
+  /** The sale's reward with its state from BTCPay; null when it has none. */
+  'merchant.getReward': { input: z.object({ invoiceId: BtcpayId }).strict(), output: Reward.nullable() },
+  /** Issues the paid sale's reward by the store's rules (once per sale; answers the existing one). */
+  'merchant.issueReward': { input: z.object({ invoiceId: BtcpayId }).strict(), output: Reward },
+  /** Sends the sale's reward to the customer's npub as a NIP-17 message (a Lightning card). */
+  'merchant.sendReward': {
+    input: z.object({ invoiceId: BtcpayId, to: z.string().trim().min(1).max(200) }).strict(),
+    output: Void,
   },
   /** Electron: opens the customer window. Browser mode: answers `opened: false` (the page opens a tab). */
   'merchant.openCustomerDisplay': { input: z.object({}).strict(), output: z.object({ opened: z.boolean() }) },
@@ -377,4 +461,8 @@ export const merchantEvents = {
   'merchant.card': CardReaderStatus,
   /** A receipt printed on its own when a sale was paid (auto print). */
   'merchant.receiptPrinted': z.object({ invoiceId: z.string(), path: z.string() }),
+  /** A reward issued after a paid sale, or its state changed. */
+  'merchant.reward': Reward,
+  /** The automatic reward of a paid sale could not be issued (the cashier may retry). */
+  'merchant.rewardFailed': z.object({ invoiceId: z.string(), code: z.string(), message: z.string() }),
 } as const;

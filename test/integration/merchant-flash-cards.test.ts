@@ -124,10 +124,16 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
     const card = await newCard(5_000);
     h.merchant.enterCashierMode();
     reader.place(card);
-    expect((await rejects(h.merchant.cardWipe())).code).toBe('MERCHANT_CASHIER_LOCKED');
+    expect((await rejects(h.merchant.cardWipe(5_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
     expect((await rejects(h.merchant.cardProgram(1_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
     await h.merchant.leaveCashierMode({ password: 'correct horse battery' });
-    const wiped = await h.merchant.cardWipe();
+    // The card still holds 5,000 sats: a wipe that did not agree to give them up is refused.
+    reader.place(card);
+    const held = await rejects(h.merchant.cardWipe(0));
+    expect(held.code).toBe('MERCHANT_CARD_HAS_BALANCE');
+    expect(held.details).toMatchObject({ balance: 5_000 });
+    const wiped = await h.merchant.cardWipe(5_000);
+    expect(wiped.gaveUpSats).toBe(5_000);
     expect(h.btcpay.server.state.pullPayments.get(wiped.pullPaymentId)?.archived).toBe(true);
     expect(card.key(0)).toEqual(new Uint8Array(16));
     reader.place(card);
@@ -135,5 +141,94 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
     // Blank again: it can be programmed anew.
     reader.place(card);
     expect((await h.merchant.cardProgram(2_000)).balanceSats).toBe(2_000);
+  });
+
+  it('tops a card up: a new pull payment holding what was left plus the top-up, the card re-keyed to it', async () => {
+    const card = await newCard(20_000);
+    const sales: Sale[] = [];
+    h.bus.on('merchant.sale', (s) => sales.push(s));
+    const sale = await h.merchant.charge(coffee);
+    reader.place(card);
+    await h.merchant.cardPay(sale.invoiceId);
+    const paid = await until('paid by the card', () =>
+      sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
+    );
+    const left = 20_000 - paid.paidSats;
+    const before = [...h.btcpay.server.state.pullPayments.values()].find(
+      (p) => p.description === cardTag(card.uid) && !p.archived,
+    )!;
+    const k0 = card.key(0);
+
+    reader.place(card);
+    const topped = await h.merchant.cardTopUp(10_000);
+    expect(topped).toMatchObject({ previousPullPaymentId: before.id, balanceSats: left + 10_000 });
+    expect(h.btcpay.server.state.pullPayments.get(before.id)?.archived).toBe(true);
+    expect(h.btcpay.server.state.pullPayments.get(topped.pullPaymentId)).toMatchObject({
+      amount: `0.${String(left + 10_000).padStart(8, '0')}`,
+      description: cardTag(card.uid),
+      archived: false,
+    });
+    // BTCPay derives the keys from the pull payment: the card holds new ones now.
+    expect(card.key(0)).not.toEqual(k0);
+    reader.place(card);
+    expect((await h.merchant.cardBalance()).sats).toBe(left + 10_000);
+
+    // It still pays, from the new pull payment, and the old taps stay refused.
+    const next = await h.merchant.charge(coffee);
+    reader.place(card);
+    await h.merchant.cardPay(next.invoiceId);
+    await until('paid after the top-up', () =>
+      sales.find((s) => s.invoiceId === next.invoiceId && s.state === 'paid'),
+    );
+    const journal = h.db
+      .prepare(`SELECT state, payload FROM merchant_journal WHERE kind = 'card' ORDER BY id`)
+      .all() as { state: string; payload: string }[];
+    expect(journal.map((j) => j.state)).toEqual(['done', 'done']);
+    expect(JSON.parse(journal[1]!.payload)).toMatchObject({
+      op: 'topUp',
+      from: before.id,
+      to: topped.pullPaymentId,
+    });
+  });
+
+  it('a card lifted half-way through a top-up is put back as it was, or finished on the next try', async () => {
+    const card = await newCard(2_000);
+    const before = [...h.btcpay.server.state.pullPayments.values()].find(
+      (p) => p.description === cardTag(card.uid) && !p.archived,
+    )!;
+    // The card answers the first key change, then leaves the field for good.
+    let changes = 0;
+    const flaky = {
+      ...card,
+      uid: card.uid,
+      activate: () => card.activate(),
+      get readCounter() {
+        return card.readCounter;
+      },
+      key: (n: number) => card.key(n),
+      process(apdu: Uint8Array): Uint8Array {
+        if (apdu[1] === 0xc4 && ++changes > 1) throw new Error('card gone');
+        return card.process(apdu);
+      },
+    };
+    reader.place(flaky);
+    const err = await rejects(h.merchant.cardTopUp(1_000));
+    expect(err.code).toBe('MERCHANT_CARD_FAILED');
+    expect(err.details?.['reason']).toMatch(/press Top up again/);
+    // The old pull payment is still the card's and the journal keeps the unfinished step.
+    expect(h.btcpay.server.state.pullPayments.get(before.id)?.archived).toBe(false);
+    const open = h.db
+      .prepare(`SELECT payload FROM merchant_journal WHERE kind = 'card' AND state = 'sent'`)
+      .all() as { payload: string }[];
+    expect(open).toHaveLength(1);
+    const to = (JSON.parse(open[0]!.payload) as { to: string }).to;
+
+    // Back on the reader: the top-up is finished (not added twice), the old pull payment archived.
+    reader.place(card);
+    const done = await h.merchant.cardTopUp(1_000);
+    expect(done).toMatchObject({ pullPaymentId: to, previousPullPaymentId: before.id, balanceSats: 3_000 });
+    expect(h.btcpay.server.state.pullPayments.get(before.id)?.archived).toBe(true);
+    reader.place(card);
+    expect((await h.merchant.cardBalance()).sats).toBe(3_000);
   });
 });

@@ -95,6 +95,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         const paid = await lightning.ledger.pay(STACK_NODE, bolt11);
         if (paid.state !== 'succeeded') throw new BadRequest(`payment ${paid.state}`);
       },
+      customerInvoice: (amountMsat, description) =>
+        lightning.ledger.createInvoice(STACK_NODE, { amountMsat, description }).bolt11,
       ...(opts.btcpayPort !== undefined ? { port: opts.btcpayPort } : {}),
     });
     parts.push(btcpay);

@@ -35,7 +35,12 @@ export interface MerchantHarness {
  * regtest chain and the shared Lightning ledger.
  */
 export async function startMerchantHarness(
-  opts: { pollMs?: number; timeoutMs?: number; openNfcReaders?: () => NfcReaders } = {},
+  opts: {
+    pollMs?: number;
+    timeoutMs?: number;
+    openNfcReaders?: () => NfcReaders;
+    sendNostrMessage?: (input: { to: string[]; text: string }) => Promise<unknown>;
+  } = {},
 ): Promise<MerchantHarness> {
   const chain = new RegtestChain();
   const ledger = new LightningLedger({ settleDelayMs: 20 });
@@ -47,6 +52,8 @@ export async function startMerchantHarness(
       const p = await ledger.pay(STACK_NODE, b);
       if (p.state !== 'succeeded') throw new Error(`payment ${p.state}`);
     },
+    customerInvoice: (amountMsat, description) =>
+      ledger.createInvoice(STACK_NODE, { amountMsat, description }).bolt11,
   });
   const dataDir = tempDir('flash-merchant-');
   const db = openDatabase(path.join(dataDir, 'flash.db'));
@@ -63,6 +70,7 @@ export async function startMerchantHarness(
     pollMs: opts.pollMs ?? 200,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.openNfcReaders ? { openNfcReaders: opts.openNfcReaders } : {}),
+    ...(opts.sendNostrMessage ? { sendNostrMessage: opts.sendNostrMessage } : {}),
   });
   merchant.start();
   return {

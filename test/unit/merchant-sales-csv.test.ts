@@ -24,6 +24,7 @@ describe('sales CSV', () => {
         currency: 'USD',
         state: 'paid',
         summary: 'Latte',
+        reward: { sats: 100, state: 'claimed' },
       },
       {
         invoiceId: 'A',
@@ -33,6 +34,7 @@ describe('sales CSV', () => {
         currency: 'USD',
         state: 'expired',
         summary: 'Latte, Croissant',
+        reward: null,
       },
     ]);
     expect(csv.split('\r\n')).toEqual([

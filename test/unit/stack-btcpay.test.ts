@@ -77,12 +77,13 @@ describe('permissions as BTCPay’s code enforces them (the TSV’s controller c
 
 describe('Bolt cards on the stand-in (boltcard-fixture.json)', () => {
   let server: BtcpayServer;
+  let seed: ReturnType<typeof seedDemoShop>;
   beforeEach(async () => {
     server = await startBtcpayServer({
       chain: new RegtestChain({ initialBlocks: 1 }),
       issuerKey: hexToBytes(boltcard.input.issuerKey),
     });
-    const seed = seedDemoShop(server.state);
+    seed = seedDemoShop(server.state);
     server.state.pullPayments.set(boltcard.input.pullPaymentId, {
       id: boltcard.input.pullPaymentId,
       storeId: seed.store.id,
@@ -132,5 +133,63 @@ describe('Bolt cards on the stand-in (boltcard-fixture.json)', () => {
       reason: 'Replayed or expired query',
     });
     expect((await fetch(tap(2))).status).toBe(404);
+  });
+
+  it('relinks a card as BTCPay’s upsert does: KeepVersion keeps the version, the keys follow the pull payment', async () => {
+    const link = async (ppId: string, onExisting?: string) =>
+      (await (
+        await fetch(`${server.url}/api/v1/pull-payments/${ppId}/boltcards`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ UID: boltcard.input.uid, ...(onExisting ? { onExisting } : {}) }),
+        })
+      ).json()) as Record<string, string | number>;
+    const first = await link(boltcard.input.pullPaymentId);
+    expect(first['K0']).toBe(boltcard.expectedRegisterResponse['K0']);
+    expect(await link(boltcard.input.pullPaymentId, 'KeepVersion')).toEqual(first);
+    const other = {
+      ...server.state.pullPayments.get(boltcard.input.pullPaymentId)!,
+      id: 'SecondPullPayment',
+    };
+    server.state.pullPayments.set(other.id, other);
+    const moved = await link(other.id, 'KeepVersion');
+    expect(moved['version']).toBe(first['version']);
+    expect(moved['K0']).not.toBe(first['K0']);
+    expect([...server.state.boltcards.values()][0]?.pullPaymentId).toBe(other.id);
+    expect((await link(other.id))['version']).toBe(Number(first['version']) + 1);
+  });
+
+  it('lists a store’s payouts (GET /stores/{id}/payouts) with the code’s policy, cancelled ones on request', async () => {
+    const pp = server.state.pullPayments.get(boltcard.input.pullPaymentId)!;
+    const payout = (id: string, state: 'Completed' | 'Cancelled') => ({
+      id,
+      revision: 0,
+      pullPaymentId: pp.id,
+      date: 1_700_000_000,
+      destination: 'lnbcrt1',
+      originalCurrency: 'BTC',
+      originalAmount: '0.00001000',
+      payoutCurrency: 'BTC',
+      payoutAmount: '0.00001000',
+      payoutMethodId: 'BTC-LN',
+      state,
+      metadata: {},
+    });
+    pp.payouts.push(payout('paid', 'Completed'), payout('gone', 'Cancelled'));
+    const get = (key: string | null, query = '') =>
+      fetch(`${server.url}/api/v1/stores/${seed.store.id}/payouts${query}`, {
+        headers: key ? { authorization: `token ${key}` } : {},
+      });
+    const listed = (await (await get(seed.adminKey.apiKey)).json()) as { id: string; state: string }[];
+    expect(listed.map((p) => [p.id, p.state])).toEqual([['paid', 'Completed']]);
+    const all = (await (await get(seed.adminKey.apiKey, '?includeCancelled=true')).json()) as {
+      id: string;
+    }[];
+    expect(all.map((p) => p.id)).toEqual(['paid', 'gone']);
+    expect((await get(null)).status).toBe(401);
+    const invoicesOnly = server.state.createKey(seed.user.id, ['btcpay.store.cancreateinvoice'], 'narrow');
+    const refused = await get(invoicesOnly.apiKey);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ missingPermission: 'btcpay.store.canviewpayouts' });
   });
 });

@@ -50,7 +50,16 @@ export function createMerchantHandlers(s: { merchant: MerchantService }): Pick<H
     'merchant.cardPay': ({ invoiceId }) => m.cardPay(invoiceId),
     'merchant.cardBalance': () => m.cardBalance(),
     'merchant.cardProgram': ({ sats }) => m.cardProgram(sats),
-    'merchant.cardWipe': () => m.cardWipe(),
+    'merchant.cardWipe': ({ giveUpSats }) => m.cardWipe(giveUpSats),
+    'merchant.cardTopUp': ({ sats }) => m.cardTopUp(sats),
+    'merchant.getRewardRules': () => m.getRewardRules(),
+    'merchant.setRewardRules': (rules) => m.setRewardRules(rules),
+    'merchant.getReward': ({ invoiceId }) => m.getReward(invoiceId),
+    'merchant.issueReward': ({ invoiceId }) => m.issueReward(invoiceId),
+    'merchant.sendReward': async ({ invoiceId, to }) => {
+      await m.sendReward(invoiceId, to);
+      return DONE;
+    },
     'merchant.openCustomerDisplay': () => m.openCustomerDisplay(),
   };
 }

@@ -167,6 +167,42 @@ export async function wipeBoltcard(card: CardChannel, keys: BoltcardKeys): Promi
   await writeNdef(card, Uint8Array.of(0x00, 0x00));
 }
 
+/**
+ * Moves a Bolt card from one key set to another: a top-up moves the card to a new pull payment,
+ * and BTCPay derives a card's keys from its pull payment. Safe to run again on a card left in any
+ * mix of the two sets (lifted from the reader half-way, or moved back): the session opens with
+ * whichever key 0 the card has, a slot that refuses the change from its old key (integrity error:
+ * the card checks the new key's CRC) already holds the new one, and key 0 changes last and only
+ * if needed. A refused command may end the session on a real card: it is opened again.
+ */
+export async function rekeyBoltcard(
+  card: CardChannel,
+  from: BoltcardKeys,
+  to: BoltcardKeys,
+  version: number,
+): Promise<void> {
+  let k0 = from.k0;
+  let s: Ev2Session;
+  try {
+    s = await authenticate(card, 0, k0);
+  } catch (err) {
+    if (!(err instanceof Ntag424Error) || err.status !== 0x91ae) throw err;
+    k0 = to.k0;
+    s = await authenticate(card, 0, k0);
+  }
+  const olds = [from.k1, from.k2, from.k3, from.k4];
+  const news = [to.k1, to.k2, to.k3, to.k4];
+  for (let i = 0; i < news.length; i++) {
+    try {
+      await secured(card, s, changeKeyCommand(s, i + 1, news[i] as Uint8Array, version, olds[i]));
+    } catch (err) {
+      if (!(err instanceof Ntag424Error) || err.status !== 0x911e) throw err;
+      s = await authenticate(card, 0, k0);
+    }
+  }
+  if (k0 !== to.k0) await changeOwnKey(card, s, to.k0, version);
+}
+
 /** Whether the card still has its factory key 0 (a blank card we may program). */
 export async function isBlank(card: CardChannel): Promise<boolean> {
   try {

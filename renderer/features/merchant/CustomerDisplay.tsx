@@ -53,6 +53,13 @@ export function CustomerDisplay() {
               {t('merchant.display.paid')}
             </p>
           )}
+          {d.phase === 'paid' && d.reward && (
+            <div className="customer-qr customer-reward">
+              <p className="customer-label">{t('merchant.display.reward', { sats: d.reward.sats })}</p>
+              <QrCode value={d.reward.lnurl} alt={t('merchant.display.rewardScan')} />
+              <p>{t('merchant.display.rewardScan')}</p>
+            </div>
+          )}
           {d.phase === 'problem' && <p role="status">{t('merchant.display.problem')}</p>}
         </>
       )}

@@ -57,23 +57,56 @@ export function TapToPay({ invoiceId }: { invoiceId: string }) {
   );
 }
 
-/** The manager's Flash Card tools: program a blank card, read a balance, wipe a card. */
+/**
+ * The manager's Flash Card tools: program a blank card, read a balance, top a card up, and wipe
+ * it (asking first when the card still holds sats, since wiping gives them up).
+ */
 export function FlashCardTools() {
   const t = useT();
   const flash = useFlash();
   const readers = useCardReaders();
   const [sats, setSats] = useState('');
+  const [more, setMore] = useState('');
   const [programmed, setProgrammed] = useState<ProgrammedCard | null>(null);
   const [balance, setBalance] = useState<number | null>(null);
+  const [toppedUp, setToppedUp] = useState<number | null>(null);
+  const [confirmWipe, setConfirmWipe] = useState<number | null>(null);
   const [wiped, setWiped] = useState(false);
   const program = useAction(useCallback((n: number) => flash.merchant.cardProgram({ sats: n }), [flash]));
   const read = useAction(useCallback(() => flash.merchant.cardBalance(), [flash]));
-  const wipe = useAction(useCallback(() => flash.merchant.cardWipe(), [flash]));
-  const amount = /^\d{1,8}$/.test(sats.trim()) ? Number(sats.trim()) : 0;
+  const topUp = useAction(useCallback((n: number) => flash.merchant.cardTopUp({ sats: n }), [flash]));
+  const wipe = useAction(
+    useCallback((giveUpSats: number) => flash.merchant.cardWipe({ giveUpSats }), [flash]),
+  );
+  const whole = (text: string) => (/^\d{1,8}$/.test(text.trim()) ? Number(text.trim()) : 0);
+  const amount = whole(sats);
+  const extra = whole(more);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await program.run(amount);
     if (r) setProgrammed(r);
+  };
+  const submitTopUp = async (e: FormEvent) => {
+    e.preventDefault();
+    setToppedUp(null);
+    const r = await topUp.run(extra);
+    if (r) {
+      setToppedUp(r.balanceSats);
+      setMore('');
+    }
+  };
+  const doWipe = async (giveUpSats: number) => {
+    setConfirmWipe(null);
+    if (await wipe.run(giveUpSats)) setWiped(true);
+  };
+  /** Reads what the card holds first: a card with sats on it is wiped only after a yes. */
+  const startWipe = async () => {
+    setWiped(false);
+    const held = await read.run();
+    if (!held) return;
+    setBalance(held.sats);
+    if (held.sats > 0) setConfirmWipe(held.sats);
+    else await doWipe(0);
   };
   return (
     <section className="card stack" aria-labelledby="merchant-cards-title">
@@ -94,6 +127,16 @@ export function FlashCardTools() {
           {t('merchant.card.programmed', { sats: programmed.balanceSats, uid: programmed.uid })}
         </p>
       )}
+      <form className="actions" onSubmit={submitTopUp}>
+        <label className="field">
+          <span>{t('merchant.card.topUpAmount')}</span>
+          <input inputMode="numeric" value={more} onChange={(e) => setMore(e.target.value)} />
+        </label>
+        <button type="submit" disabled={extra <= 0 || topUp.busy}>
+          {t('merchant.card.topUp')}
+        </button>
+      </form>
+      {toppedUp !== null && <p role="status">{t('merchant.card.toppedUp', { sats: toppedUp })}</p>}
       <div className="actions">
         <button
           type="button"
@@ -105,20 +148,26 @@ export function FlashCardTools() {
         >
           {t('merchant.card.balance')}
         </button>
-        <button
-          type="button"
-          disabled={wipe.busy}
-          onClick={async () => {
-            setWiped(false);
-            if (await wipe.run()) setWiped(true);
-          }}
-        >
+        <button type="button" disabled={wipe.busy || read.busy} onClick={() => void startWipe()}>
           {t('merchant.card.wipe')}
         </button>
       </div>
+      {confirmWipe !== null && (
+        <div className="merchant-confirm stack" role="alertdialog" aria-labelledby="merchant-wipe-confirm">
+          <p id="merchant-wipe-confirm">{t('merchant.card.wipeConfirm', { sats: confirmWipe })}</p>
+          <div className="actions">
+            <button type="button" className="button-danger" onClick={() => void doWipe(confirmWipe)}>
+              {t('merchant.card.wipeAnyway', { sats: confirmWipe })}
+            </button>
+            <button type="button" onClick={() => setConfirmWipe(null)}>
+              {t('merchant.card.keep')}
+            </button>
+          </div>
+        </div>
+      )}
       {balance !== null && <p role="status">{t('merchant.card.balanceIs', { sats: balance })}</p>}
       {wiped && <p role="status">{t('merchant.card.wiped')}</p>}
-      <ErrorAlert error={program.error ?? read.error ?? wipe.error} />
+      <ErrorAlert error={program.error ?? read.error ?? topUp.error ?? wipe.error} />
     </section>
   );
 }

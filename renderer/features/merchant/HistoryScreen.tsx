@@ -132,6 +132,14 @@ export function HistoryScreen({ cashierMode, canRefund }: { cashierMode: boolean
             <span className={`merchant-state merchant-state-${row.state}`}>
               {saleStateText(t, row.state, 0)}
             </span>
+            {row.reward && (
+              <span className={`merchant-reward-state merchant-reward-${row.reward.state}`}>
+                {t('merchant.reward.inHistory', {
+                  sats: row.reward.sats,
+                  state: t(`merchant.reward.state.${row.reward.state}`),
+                })}
+              </span>
+            )}
             {canRefund &&
               !cashierMode &&
               ['paid', 'paidOver', 'paidLate', 'expiredPartial', 'invalid'].includes(row.state) && (

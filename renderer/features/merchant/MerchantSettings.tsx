@@ -8,6 +8,7 @@ import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
 import { FlashCardTools } from './FlashCardPanels';
 import { ReceiptSettingsPanel } from './ReceiptSettingsPanel';
+import { RewardRulesPanel } from './RewardRulesPanel';
 import { featureName, permissionWords } from './merchant-text';
 
 /** What the key may do (in words), the tax settings Greenfield does not serve, cashier PIN. */
@@ -117,6 +118,8 @@ export function MerchantSettings({
       </section>
 
       <ReceiptSettingsPanel />
+
+      <RewardRulesPanel currency={counter?.currency ?? ''} />
 
       <FlashCardTools />
 

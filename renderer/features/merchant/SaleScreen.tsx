@@ -8,6 +8,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
 import { TapToPay } from './FlashCardPanels';
+import { RewardPanel } from './RewardPanel';
 import { saleNextStep, saleStateText, saleTone } from './merchant-text';
 
 function clock(seconds: number): string {
@@ -76,6 +77,9 @@ export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => v
         </div>
       )}
       {sale.state === 'waiting' && sale.bolt11 && <TapToPay invoiceId={sale.invoiceId} />}
+      {(sale.state === 'processing' || sale.state === 'paid' || sale.state === 'paidOver') && (
+        <RewardPanel invoiceId={sale.invoiceId} settled={sale.state !== 'processing'} />
+      )}
       <p className="hint mono">
         {sale.orderId} · {sale.invoiceId}
       </p>

@@ -68,6 +68,8 @@ export function TotalsScreen({ cashierMode }: { cashierMode: boolean }) {
             <th scope="col">{t('merchant.totals.day')}</th>
             <th scope="col">{t('merchant.totals.count')}</th>
             <th scope="col">{t('merchant.totals.total')}</th>
+            <th scope="col">{t('merchant.totals.rewards')}</th>
+            <th scope="col">{t('merchant.totals.claimed')}</th>
           </tr>
         </thead>
         <tbody>
@@ -77,6 +79,10 @@ export function TotalsScreen({ cashierMode }: { cashierMode: boolean }) {
               <td>{d.count}</td>
               <td>
                 {d.total} {currency}
+              </td>
+              <td>{t('merchant.totals.rewardsCell', { count: d.rewards.count, sats: d.rewards.sats })}</td>
+              <td>
+                {t('merchant.totals.claimedCell', { count: d.rewards.claimed, sats: d.rewards.claimedSats })}
               </td>
             </tr>
           ))}

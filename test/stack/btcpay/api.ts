@@ -2,7 +2,7 @@ import { bech32 } from '@scure/base';
 import type { InvoiceEngine } from './engine';
 import { atomsToText, paymentJson, satsToBtc, textToAtoms } from './engine';
 import { apiError, HttpError, validationError } from './http';
-import type { ApiKey, Invoice, PosApp, PullPayment, Store, Webhook } from './model';
+import type { ApiKey, Invoice, Payout, PosApp, PullPayment, Store, Webhook } from './model';
 import { canRefund, newId } from './model';
 import { allows, storesAllowed } from './permissions';
 import type { BtcpayState } from './state';
@@ -440,8 +440,15 @@ export const OPERATIONS: Record<string, Operation> = {
     pp.archived = true;
     return undefined;
   },
-  PullPayments_GetPayouts: (ctx) =>
-    pullPaymentOf(ctx).payouts.map((p) => ({ ...p, date: new Date(p.date * 1000).toISOString() })),
+  PullPayments_GetPayouts: (ctx) => payoutsJson(pullPaymentOf(ctx).payouts, ctx.url),
+  // GreenfieldPullPaymentController.GetStorePayouts: every payout of the store's pull payments.
+  PullPayments_GetStorePayouts: (ctx) => {
+    const s = store(ctx, ctx.params['storeId'] ?? '');
+    const all = [...ctx.state.pullPayments.values()]
+      .filter((pp) => pp.storeId === s.id)
+      .flatMap((pp) => pp.payouts);
+    return payoutsJson(all, ctx.url);
+  },
   PullPayments_GetPullPaymentLNURL: (ctx) => {
     const pp = pullPaymentOf(ctx);
     if (!supportsLnurl(pp))
@@ -499,6 +506,14 @@ export const OPERATIONS: Record<string, Operation> = {
       }));
   },
 };
+
+/** Payouts as Greenfield lists them: cancelled ones only with `includeCancelled=true` (GetStateFilter). */
+function payoutsJson(payouts: readonly Payout[], url: URL): Record<string, unknown>[] {
+  const includeCancelled = url.searchParams.get('includeCancelled') === 'true';
+  return payouts
+    .filter((p) => includeCancelled || p.state !== 'Cancelled')
+    .map((p) => ({ ...p, date: new Date(p.date * 1000).toISOString() }));
+}
 
 function pullPaymentOf(ctx: ApiContext): PullPayment {
   const pp = ctx.state.pullPayments.get(ctx.params['pullPaymentId'] ?? '');

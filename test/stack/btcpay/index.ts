@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { RegtestChain } from '../chain';
 import type { Route } from '../control-api';
 import { BadRequest } from '../control-api';
+import type { ClaimResult } from './claim';
+import { claimWithdraw } from './claim';
 import { satsToBtc } from './engine';
 import type { LightningNetworkPort } from './lightning-port';
 import type { BtcpayFault, BtcpayServer } from './server';
@@ -21,6 +23,8 @@ export interface BtcpayStack {
   payOnChain(invoiceId: string, sats?: number): { txid: string; sats: number };
   /** Pays the invoice's BOLT11 from the stack's Lightning node. */
   payLightning(invoiceId: string): Promise<{ paymentHash: string }>;
+  /** The customer's wallet claims an LNURL-withdraw (a reward or a refund) to the stack's node. */
+  claim(lnurl: string, sats?: number): Promise<ClaimResult>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +34,8 @@ export interface BtcpayStackOptions {
   lightning?: LightningNetworkPort | null;
   /** How the "customer" pays a BOLT11 invoice (the stack's Lightning node). */
   payLightning?: (bolt11: string) => Promise<void>;
+  /** A BOLT11 invoice of the customer's node, for claiming LNURL-withdraws. */
+  customerInvoice?: (amountMsat: bigint, description: string) => string;
   now?: () => number;
 }
 
@@ -66,6 +72,11 @@ export async function startBtcpayStack(opts: BtcpayStackOptions): Promise<Btcpay
     if (!prompt || !opts.payLightning) throw new BadRequest('the invoice has no Lightning invoice');
     await opts.payLightning(prompt.destination);
     return { paymentHash: prompt.watch };
+  };
+
+  const claim = (lnurl: string, sats?: number): Promise<ClaimResult> => {
+    if (!opts.customerInvoice) throw new BadRequest('the stack has no customer wallet to claim with');
+    return claimWithdraw(lnurl, opts.customerInvoice, sats);
   };
 
   const routes: Route[] = [
@@ -122,6 +133,19 @@ export async function startBtcpayStack(opts: BtcpayStackOptions): Promise<Btcpay
     },
     {
       method: 'POST',
+      path: '/btcpay/claim',
+      handler: (body) => {
+        const { lnurl, sats } = z
+          .object({
+            lnurl: z.string().min(10).max(2000),
+            sats: z.number().int().positive().optional(),
+          })
+          .parse(body);
+        return claim(lnurl, sats);
+      },
+    },
+    {
+      method: 'POST',
       path: '/btcpay/expire',
       handler: (body) => {
         const { invoiceId } = z.object({ invoiceId: z.string().min(1).max(64) }).parse(body);
@@ -165,6 +189,7 @@ export async function startBtcpayStack(opts: BtcpayStackOptions): Promise<Btcpay
     routes,
     payOnChain,
     payLightning,
+    claim,
     stop: () => server.close(),
   };
 }

@@ -392,21 +392,12 @@ export function registerBoltcard(
       : typeof body['onExisting'] === 'string'
         ? body['onExisting']
         : null;
+  // BoltcardDataExtensions.LinkBoltcardToPullPayment: an upsert that always links the card to
+  // this pull payment; UpdateVersion (the default) counts the version up, KeepVersion keeps it.
+  // The keys come from the version and this pull payment, so relinking a card changes its keys.
   const existing = state.boltcards.get(id);
-  let version: number;
-  if (onExisting === 'UpdateVersion' || (onExisting === null && !existing?.pullPaymentId)) {
-    version = existing ? existing.version + 1 : 0;
-    state.boltcards.set(id, { id, pullPaymentId, version, counter: existing?.counter ?? 0 });
-  } else {
-    if (!existing?.pullPaymentId)
-      throw new HttpError(422, [{ path: 'UID', message: "This card isn't registered" }]);
-    if (existing.pullPaymentId !== pullPaymentId) {
-      throw new HttpError(422, [
-        { path: 'UID', message: 'This card is registered on a different pull payment' },
-      ]);
-    }
-    version = existing.version;
-  }
+  const version = existing ? (onExisting === 'KeepVersion' ? existing.version : existing.version + 1) : 0;
+  state.boltcards.set(id, { id, pullPaymentId, version, counter: existing?.counter ?? 0 });
   const keys = boltcardKeys(issuer, cardKey(issuer, uid, version, pullPaymentId));
   const hex = (b: Uint8Array) => bytesToHex(b, true);
   return {

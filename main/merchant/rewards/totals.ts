@@ -1,0 +1,31 @@
+import type { DailyTotal } from '../../../shared/contract/merchant';
+import type { StoreReward } from './rewards';
+
+export type DayRewards = DailyTotal['rewards'];
+
+export const NO_REWARDS: DayRewards = { count: 0, sats: 0, claimed: 0, claimedSats: 0, expired: 0 };
+
+function localDay(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Rewards per local day they were issued on: how many, how much, and how much was claimed. */
+export function rewardTotals(
+  rewards: Iterable<StoreReward>,
+  days: readonly string[],
+): Map<string, DayRewards> {
+  const out = new Map<string, DayRewards>(days.map((d) => [d, { ...NO_REWARDS }]));
+  for (const r of rewards) {
+    if (r.pullPayment.startsAt === null) continue;
+    const bucket = out.get(localDay(r.pullPayment.startsAt * 1000));
+    if (!bucket) continue;
+    bucket.count += 1;
+    bucket.sats += r.status.sats;
+    if (r.status.state === 'claimed') bucket.claimed += 1;
+    bucket.claimedSats += r.status.claimedSats;
+    if (r.status.state === 'expired') bucket.expired += 1;
+  }
+  return out;
+}

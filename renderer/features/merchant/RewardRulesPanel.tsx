@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { RewardRules } from '../../../shared/contract/merchant';
+import { useFlash } from '../../app/flash-context';
+import { useAction, useQuery } from '../../app/hooks';
+import { ErrorAlert } from '../../components/Alert';
+import { Field } from '../../components/Field';
+import { useT } from '../../i18n';
+
+/** Store settings → Rewards: a fixed amount or a percentage back, a minimum sale, days to claim. */
+export function RewardRulesPanel({ currency }: { currency: string }) {
+  const t = useT();
+  const flash = useFlash();
+  const query = useQuery(useCallback(() => flash.merchant.getRewardRules(), [flash]));
+  const [rules, setRules] = useState<RewardRules | null>(null);
+  const [sats, setSats] = useState('');
+  const [days, setDays] = useState('');
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (!query.value) return;
+    setRules(query.value);
+    setSats(String(query.value.sats));
+    setDays(String(query.value.expiryDays));
+  }, [query.value]);
+  const save = useAction(useCallback((next: RewardRules) => flash.merchant.setRewardRules(next), [flash]));
+  if (!rules) return <ErrorAlert error={query.error} />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const next = {
+      ...rules,
+      sats: /^\d{1,7}$/.test(sats) ? Number(sats) : 0,
+      expiryDays: /^\d{1,3}$/.test(days) ? Number(days) : 0,
+    };
+    const out = await save.run(next);
+    if (out) {
+      setRules(out);
+      setSaved(true);
+    }
+  };
+
+  return (
+    <section className="card stack" aria-labelledby="merchant-rules-title">
+      <h2 id="merchant-rules-title">{t('merchant.rules.title')}</h2>
+      <p className="hint">{t('merchant.rules.explain')}</p>
+      <form className="stack" onSubmit={submit}>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={rules.enabled}
+            onChange={(e) => setRules({ ...rules, enabled: e.target.checked })}
+          />
+          {t('merchant.rules.enabled')}
+        </label>
+        <fieldset className="stack">
+          <legend>{t('merchant.rules.kind')}</legend>
+          <label className="radio">
+            <input
+              type="radio"
+              name="reward-kind"
+              checked={rules.kind === 'fixed'}
+              onChange={() => setRules({ ...rules, kind: 'fixed' })}
+            />
+            {t('merchant.rules.fixed')}
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="reward-kind"
+              checked={rules.kind === 'percent'}
+              onChange={() => setRules({ ...rules, kind: 'percent' })}
+            />
+            {t('merchant.rules.percent')}
+          </label>
+        </fieldset>
+        {rules.kind === 'fixed' ? (
+          <Field
+            label={t('merchant.rules.sats')}
+            inputMode="numeric"
+            value={sats}
+            onChange={(e) => setSats(e.target.value.trim())}
+          />
+        ) : (
+          <Field
+            label={t('merchant.rules.percentLabel')}
+            inputMode="decimal"
+            value={rules.percent}
+            onChange={(e) => setRules({ ...rules, percent: e.target.value.trim() })}
+          />
+        )}
+        <Field
+          label={t('merchant.rules.minimum', { currency })}
+          inputMode="decimal"
+          value={rules.minimumSale}
+          onChange={(e) => setRules({ ...rules, minimumSale: e.target.value.trim() })}
+        />
+        <Field
+          label={t('merchant.rules.expiry')}
+          inputMode="numeric"
+          value={days}
+          onChange={(e) => setDays(e.target.value.trim())}
+        />
+        <div className="actions">
+          <button type="submit" className="button-primary" disabled={save.busy}>
+            {t('merchant.rules.save')}
+          </button>
+          {saved && <span role="status">{t('merchant.rules.saved')}</span>}
+        </div>
+        <ErrorAlert error={save.error} />
+      </form>
+    </section>
+  );
+}
