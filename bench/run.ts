@@ -5,6 +5,7 @@ import { bundleAppChild, runAppChild } from './app-process';
 import { benchBridgeLatency } from './bridge-latency';
 import { benchHistoryStore } from './history-store';
 import { benchLightning } from './lightning';
+import { benchEcash } from './ecash';
 import { benchNostr } from './nostr';
 import { benchMerchant } from './merchant';
 import { firstSync, printLatencyRuns, startLatencyServer } from './onchain-latency';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   await benchHistoryStore();
   await benchOnchainSync();
   await benchLightning();
+  await benchEcash();
   await benchMerchant();
 
   // Issue 15's goals, against the stack's Electrum server in its latency mode.

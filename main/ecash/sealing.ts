@@ -21,13 +21,18 @@ export interface Sealer {
 }
 
 export function createSealer(vault: VaultService): Sealer {
+  // Kept in memory only while the vault is unlocked (wiped on lock), like the vault's own data key:
+  // reading it from the vault for each of 10,000 proofs cost 1 ms a proof.
+  let cached: Uint8Array | null = null;
+  vault.onLock(() => {
+    cached?.fill(0);
+    cached = null;
+  });
   const key = (): Uint8Array => {
-    if (!vault.hasSecret(KEY_NAME)) {
-      const fresh = randomBytes(32);
-      vault.putSecret(KEY_NAME, fresh);
-      return new Uint8Array(fresh);
-    }
-    return vault.getSecret(KEY_NAME);
+    if (cached && vault.status().state === 'unlocked') return new Uint8Array(cached);
+    if (!vault.hasSecret(KEY_NAME)) vault.putSecret(KEY_NAME, randomBytes(32));
+    cached = vault.getSecret(KEY_NAME);
+    return new Uint8Array(cached);
   };
   const enc = new TextEncoder();
   return {
