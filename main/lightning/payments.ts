@@ -261,6 +261,9 @@ export function createPayments(deps: PaymentsDeps) {
     return { ...view, description: params.metadata.description };
   }
 
+  /** Journal rows whose sendPayment call is under way in this process. */
+  const sendingNow = new Set<string>();
+
   async function confirm(prepareId: string): Promise<LightningPaymentView> {
     prune();
     const entry = prepared.get(prepareId);
@@ -291,6 +294,7 @@ export function createPayments(deps: PaymentsDeps) {
     });
     emit(deps.journal.get(id) as JournalRow);
     let row: JournalRow;
+    sendingNow.add(id);
     try {
       const result = await live.provider.sendPayment(entry.prepared);
       const applied = applyProviderState(deps.journal, deps.journal.get(id) as JournalRow, result, nowSec());
@@ -306,8 +310,10 @@ export function createPayments(deps: PaymentsDeps) {
       }
       // Unclear whether it left: ask the provider, never send again.
       deps.log.warn('payment outcome unclear; looking it up', { id, code: toFlashError(err).code });
-      row = await lookUp(live, current);
+      row = await lookUp(live, current, true);
       if (row.state === 'sending') row = deps.journal.update(id, { state: 'pending' });
+    } finally {
+      sendingNow.delete(id);
     }
     if (row.state === 'failed')
       throw new FlashError(
@@ -320,8 +326,14 @@ export function createPayments(deps: PaymentsDeps) {
     return paymentView(row);
   }
 
-  /** Asks the provider about one journal row and applies the answer; errors leave it as it is. */
-  async function lookUp(live: LiveProvider, row: JournalRow): Promise<JournalRow> {
+  /**
+   * Asks the provider about one journal row and applies the answer; errors leave it as it is. A
+   * row this process is sending right now is left alone (unless the send itself asks): the
+   * provider may not know the payment yet, and "never heard of it" would mark it failed, which
+   * would let the same invoice be paid again while the first payment is still on its way.
+   */
+  async function lookUp(live: LiveProvider, row: JournalRow, fromSend = false): Promise<JournalRow> {
+    if (sendingNow.has(row.id) && !fromSend) return row;
     try {
       // A payment journaled before its hash was known (a swap to a Bitcoin address) is found by
       // its destination; where the backend cannot tell (undefined), the row is left as it is.

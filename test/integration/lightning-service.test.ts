@@ -158,6 +158,22 @@ describe('Lightning service over the fake network', () => {
     expect(events(h, 'lightning.payment').map((p) => p.state)).toEqual(['pending', 'succeeded']);
   });
 
+  it('a payment still being handed to a slow backend is not failed by the reconcile timer, nor paid twice', async () => {
+    let release: () => void = () => {};
+    const h = await open({ beforeSend: () => new Promise<void>((r) => (release = r)) });
+    await connected(h);
+    const invoice = ledger.createInvoice('shop', { amountMsat: 1_000_000n, description: 'slow' });
+    const first = await h.lightning.prepare({ text: invoice.bolt11 });
+    const paying = h.lightning.confirm(first.prepareId);
+    // The timer runs every 50 ms; the backend has not heard of the payment yet.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(events(h, 'lightning.payment').map((p) => p.state)).not.toContain('failed');
+    await rejects(h.lightning.prepare({ text: invoice.bolt11 }), 'LIGHTNING_PAYMENT_IN_FLIGHT');
+    release();
+    expect(await paying).toMatchObject({ state: 'succeeded', preimage: invoice.preimage });
+    expect(ledger.listPayments('me').filter((p) => p.paymentHash === invoice.paymentHash)).toHaveLength(1);
+  });
+
   it('gives typed errors: no route, insufficient balance, expired, amount required, wrong network', async () => {
     let clock = Date.now();
     ledger = new LightningLedger({ settleDelayMs: 5, now: () => clock });

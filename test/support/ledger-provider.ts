@@ -60,6 +60,8 @@ function incoming(i: LedgerInvoice): LightningPayment {
 }
 
 export interface LedgerProviderControls {
+  /** Awaited inside sendPayment before the ledger hears of the payment (a slow backend). */
+  beforeSend?: () => Promise<void>;
   /** Called inside sendPayment after the ledger took the payment; throw to simulate a crash. */
   afterSend?: () => void;
   /** Make connect() fail. */
@@ -144,6 +146,7 @@ export function createLedgerProvider(
     },
     async sendPayment(prepared) {
       if (prepared.target.kind !== 'bolt11') throw new LightningError('not-supported', 'bolt11 only');
+      await controls.beforeSend?.();
       const opaque = prepared.opaque as { maxFeeMsat?: bigint; amountMsat?: bigint };
       let started: LedgerPayment;
       try {

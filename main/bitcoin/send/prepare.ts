@@ -31,7 +31,8 @@ export function checkFeeRate(rate: number): void {
 /** The coins the user ticked, each checked to be a spendable coin of this wallet. */
 function chosenCoins(ctx: SendContext, walletId: string, keys: readonly string[]): WalletUtxo[] {
   const all = new Map(ctx.reader.utxos(walletId).map((u) => [`${u.txid}:${u.vout}`, u]));
-  return keys.map((key) => {
+  // A coin named twice is still one coin (a transaction may not spend it twice).
+  return [...new Set(keys)].map((key) => {
     const u = all.get(key);
     const [txid = '', vout = '-1'] = key.split(':');
     if (!u && ctx.reader.isFrozen(walletId, txid, Number(vout))) {
