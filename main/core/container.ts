@@ -177,7 +177,13 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     bus,
     log: log.child('ecash'),
     network: () => settings.get().network,
-    words: () => readActiveWords({ db, vault, network: settings.get().network, walletId: wallet.activeWalletId(settings.get().network) }),
+    words: () =>
+      readActiveWords({
+        db,
+        vault,
+        network: settings.get().network,
+        walletId: wallet.activeWalletId(settings.get().network),
+      }),
     lightning: { pay: (input) => lightning.pay(input) },
     lnurlGet: createLnurlHttp({
       network: () => settings.get().network,
