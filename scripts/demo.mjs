@@ -48,8 +48,11 @@ try {
       electrum,
       '--nostr-relays',
       stack.relays.join(','),
-      // The demo is regtest on this machine only: the Devices screen offers simulated devices.
+      // The demo is regtest on this machine only: the Devices screen offers simulated devices,
+      // and Flash Cards use the stack's simulated NFC reader.
       '--simulated-devices',
+      '--simulated-nfc',
+      stack.nfc,
     ],
     'FLASH_READY ',
   );
@@ -63,6 +66,9 @@ Flash demo is running on regtest, with no internet needed.
     pay an address:  curl -X POST ${stack.controlUrl}/send -d '{"address":"bcrt1...","sats":50000}'
     mine a block:    curl -X POST ${stack.controlUrl}/mine -d '{"blocks":1}'
   Devices:           a simulated Ledger and Trezor (test words) appear on the Devices screen
+  Flash Cards:       a simulated NFC reader with a blank card (Merchant → Store settings → Flash Cards)
+    new blank card:  curl -X POST ${stack.controlUrl}/nfc/card -d '{}'
+    replay a tap:    curl -X POST ${stack.controlUrl}/nfc/replay
   Data folder:       ${dataDir}
 
 Press Ctrl+C to stop.`);

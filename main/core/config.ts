@@ -33,6 +33,12 @@ export interface AppConfig {
    * (main/lightning/breez/remote.ts). Set only by browser mode's --breez-stand-in, regtest alone.
    */
   breezStandIn?: string | null;
+  /**
+   * Test-only: Flash Cards use the local stack's simulated reader at this loopback address
+   * (main/merchant/nfc/remote-readers.ts). Honoured only with simulatedDevices in browser mode on
+   * regtest, the same gate as the simulated Ledger and Trezor.
+   */
+  simulatedNfc?: string | null;
   /** Electron only: the customer display window and Chromium's PDF printer for receipts. */
   desktopMerchant?: DesktopMerchantHooks | null;
 }

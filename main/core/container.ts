@@ -13,6 +13,7 @@ import { createSendService } from '../bitcoin/send/service';
 import { createHardwareForCore } from '../hardware/wire';
 import { createNostrService } from '../nostr/service';
 import { createMerchantService } from '../merchant/service';
+import { openRemoteReaders } from '../merchant/nfc/remote-readers';
 import { createActivityService } from '../activity/service';
 import { createEcashService } from '../ecash/service';
 import { readActiveWords } from '../ecash/words';
@@ -110,14 +111,17 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     chain,
   });
   const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
+  // Test-only devices (simulated Ledger, Trezor and NFC reader): browser mode on regtest, asked for.
+  const simulatedDevices =
+    config.mode === 'browser' && config.simulatedDevices === true && config.defaultNetwork === 'regtest';
+  const simulatedNfc = simulatedDevices ? (config.simulatedNfc ?? null) : null;
   const hardware = createHardwareForCore({
     db,
     log: log.child('hardware'),
     network: () => settings.get().network,
     wallet,
     send,
-    simulatedDevices:
-      config.mode === 'browser' && config.simulatedDevices === true && config.defaultNetwork === 'regtest',
+    simulatedDevices,
   });
   const coins = createCoinsService({ db, bus, log: log.child('coins') });
   const nostr = createNostrService({
@@ -138,6 +142,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     sendNostrReceipt: (input) => nostr.sendReceipt(input),
     sendNostrMessage: (input) => nostr.sendMessage(input),
     desktop: config.desktopMerchant ?? null,
+    ...(simulatedNfc ? { openNfcReaders: () => openRemoteReaders(simulatedNfc) } : {}),
   });
 
   // NWC wallets speak over the NOSTR service's relay pool (no second relay client).

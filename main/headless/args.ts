@@ -13,6 +13,8 @@ export interface HeadlessArgs {
   simulatedDevices: boolean;
   /** Test-only Breez stand-in of the local stack (a loopback URL); accepted with --network regtest only. */
   breezStandIn: string | null;
+  /** Test-only simulated NFC reader of the local stack (ws://127.0.0.1); with --simulated-devices only. */
+  simulatedNfc: string | null;
 }
 
 export class ArgsError extends Error {}
@@ -20,7 +22,8 @@ export class ArgsError extends Error {}
 export const USAGE = `Usage: npm run start:browser -- [--network mainnet|testnet|signet|regtest] [--data-dir DIR]
        [--profile NAME] [--electrum HOST:PORT:t|s] [--port N] [--nostr-relays ws://A,ws://B]
        [--simulated-devices (tests only, with --network regtest)]
-       [--breez-stand-in http://127.0.0.1:PORT (tests only, with --network regtest)]`;
+       [--breez-stand-in http://127.0.0.1:PORT (tests only, with --network regtest)]
+       [--simulated-nfc ws://127.0.0.1:PORT/pcsc (tests only, with --simulated-devices)]`;
 
 /** `--electrum HOST:PORT:t|s` — `t` plain TCP (a local node), `s` TLS (pinned on first use). */
 export function parseElectrumSpec(spec: string): ElectrumServer {
@@ -46,6 +49,7 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
     nostrRelays: null,
     simulatedDevices: false,
     breezStandIn: null,
+    simulatedNfc: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -97,6 +101,13 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
         out.breezStandIn = url;
         break;
       }
+      case '--simulated-nfc': {
+        const url = value();
+        if (!/^ws:\/\/(127\.0\.0\.1|localhost):\d{1,5}\/[\w/-]*$/.test(url))
+          throw new ArgsError("--simulated-nfc takes the local stack's reader, ws://127.0.0.1:PORT/pcsc");
+        out.simulatedNfc = url;
+        break;
+      }
       default:
         throw new ArgsError(`Unknown option ${String(flag)}`);
     }
@@ -108,6 +119,12 @@ export function parseHeadlessArgs(argv: readonly string[]): HeadlessArgs {
   // The stand-in's Lightning is play money: never where a user could mistake it for Breez.
   if (out.breezStandIn !== null && out.network !== 'regtest') {
     throw new ArgsError('--breez-stand-in is a test option and needs --network regtest');
+  }
+  // The simulated reader comes with the other simulated devices, so the same gate holds it.
+  if (out.simulatedNfc !== null && !out.simulatedDevices) {
+    throw new ArgsError(
+      '--simulated-nfc is a test option and needs --simulated-devices (and --network regtest)',
+    );
   }
   return out;
 }

@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       nostrRelays: args.nostrRelays,
       simulatedDevices: args.simulatedDevices,
       breezStandIn: args.breezStandIn,
+      simulatedNfc: args.simulatedNfc,
     },
     log,
   );

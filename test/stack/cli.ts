@@ -93,6 +93,12 @@ console.log(`  LND lndconnect   ${stack.lnd.lndconnect('admin')}`);
 console.log(
   `  Breez stand-in   start the app with --breez-stand-in ${stack.controlUrl}  (GET /lightning/breez; POST /lightning/breez/deposit {address,sats,feesChanged?} /lightning/breez/fault {mode})`,
 );
+console.log(
+  `  NFC reader       ${stack.nfc.url}  (simulated PC/SC reader with a blank NTAG 424 card; start the app with --simulated-devices --simulated-nfc ${stack.nfc.url})`,
+);
+console.log(
+  '                   GET /nfc, POST /nfc/card {name?} (a new blank card on the reader) /nfc/present {name} /nfc/remove /nfc/replay (a copy of the last tap)',
+);
 for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 for (const [name, address] of Object.entries(stack.zapAddresses))
@@ -129,6 +135,7 @@ console.log(
       appId: stack.btcpay.seed.app.id,
     },
     cashuMints: Object.fromEntries(stack.cashuMints.map((m) => [m.name, m.url])),
+    nfc: stack.nfc.url,
     tipHeight: chain.tipHeight,
     stackAddress: chain.stackAddress,
   })}`,

@@ -16,6 +16,8 @@ import { STACK_NODE, startLightningStack } from './lightning';
 import type { NwcStack } from './lightning/nwc-part';
 import { startNwcStack } from './lightning/nwc-part';
 import { startNostrRelays } from './nostr-relays';
+import type { PcscServer } from './nfc/pcsc-server';
+import { startPcscServer } from './nfc/pcsc-server';
 import type { StandInMint } from './cashu';
 import { startCashuStack } from './cashu';
 import type { BreezStandIn } from './lightning/breez-fake';
@@ -56,6 +58,8 @@ export interface Stack {
   cashuMints: StandInMint[];
   /** Breez SDK stand-in on the ledger, served for browser mode's --breez-stand-in <controlUrl>. */
   breez: BreezStandIn;
+  /** A simulated NFC reader with NTAG 424 cards, for browser mode's --simulated-nfc <nfc.url>. */
+  nfc: PcscServer;
   setFault(mode: FaultMode): void;
   /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
   setLie(mode: LieMode): void;
@@ -106,6 +110,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(cashu);
     const breez = startBreezPart({ ledger: lightning.ledger, chain: bitcoin.chain });
     parts.push(breez);
+    const nfc = await startPcscServer();
+    parts.push(nfc);
     control = await startControlApi({
       routes: parts.flatMap((p) => p.routes),
       ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
@@ -126,6 +132,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       zapAddresses: nwc.zapAddresses,
       cashuMints: cashu.mints,
       breez: breez.standIn,
+      nfc,
       setFault: (mode) => bitcoin.server.setFault(mode),
       setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,
