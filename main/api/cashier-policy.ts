@@ -1,4 +1,5 @@
 import type { MethodName } from '../../shared/contract';
+import type { EventName } from '../../shared/contract/events';
 
 /**
  * What the bridge answers while cashier mode is on. A customer standing at an unlocked counter
@@ -57,4 +58,28 @@ export const CASHIER_ALLOWED: ReadonlySet<MethodName> = new Set<MethodName>([
 /** Whether `method` may run while cashier mode is on. */
 export function allowedAtCounter(method: MethodName): boolean {
   return CASHIER_ALLOWED.has(method);
+}
+
+/**
+ * Events the renderer still hears while cashier mode is on: the counter's own and the shell's
+ * (the same data CASHIER_ALLOWED lets it read). A deposit, a message or a Lightning payment would
+ * otherwise show on the customer-facing screen, or hand the renderer data its calls may not read.
+ * An allowlist, like the methods: an event added later stays away from the counter.
+ */
+export const CASHIER_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
+  'vault.status',
+  'settings.changed',
+  'electrum.status',
+  'merchant.status',
+  'merchant.sale',
+  'merchant.display',
+  'merchant.card',
+  'merchant.receiptPrinted',
+  'merchant.reward',
+  'merchant.rewardFailed',
+]);
+
+/** Whether `event` may reach the renderer while cashier mode is on. */
+export function eventAtCounter(event: EventName): boolean {
+  return CASHIER_EVENTS.has(event);
 }

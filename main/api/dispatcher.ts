@@ -5,7 +5,8 @@ import { PASSIVE_METHODS } from '../../shared/contract/names';
 import type { BridgeError, Result } from '../../shared/errors';
 import { FlashError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
-import { allowedAtCounter } from './cashier-policy';
+import type { EventName } from '../../shared/contract/events';
+import { allowedAtCounter, eventAtCounter } from './cashier-policy';
 import { needsUnlockedVault } from './lock-policy';
 
 export type Handlers = {
@@ -18,6 +19,11 @@ export const MAX_INPUT_BYTES = 64 * 1024;
 export interface Dispatcher {
   /** Validates `rawInput` against the contract, runs the handler, and never throws. */
   dispatch(method: unknown, rawInput: unknown): Promise<Result<unknown>>;
+  /**
+   * Whether a bus event may go out to the renderer now. The transports ask before sending each
+   * one, so the cashier-mode rule for events lives here, beside the one for calls.
+   */
+  deliversEvent?(event: EventName): boolean;
 }
 
 export function createDispatcher(deps: {
@@ -32,6 +38,7 @@ export function createDispatcher(deps: {
 }): Dispatcher {
   const { handlers, log } = deps;
   return {
+    deliversEvent: (event) => eventAtCounter(event) || !deps.isCashierMode?.(),
     async dispatch(method, rawInput) {
       if (!isMethodName(method)) {
         return fail({ code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method).slice(0, 80)}` });

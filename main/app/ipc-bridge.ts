@@ -42,6 +42,7 @@ export function registerIpcBridge(deps: {
     );
   }
   const detach = deps.bus.onAny((event, payload) => {
+    if (deps.dispatcher.deliversEvent?.(event) === false) return;
     const message: WireEvent = { event, payload };
     for (const target of deps.targets()) if (!target.isDestroyed()) target.send(EVENT_CHANNEL, message);
   });

@@ -166,6 +166,7 @@ export async function startWsBridge(deps: {
 
   const clients = new Set<WebSocket>();
   const detachBus = deps.bus.onAny((event, payload) => {
+    if (deps.dispatcher.deliversEvent?.(event) === false) return;
     const frame = JSON.stringify({ event, payload } satisfies WireEvent);
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(frame);
   });
