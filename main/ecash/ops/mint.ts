@@ -179,7 +179,10 @@ async function reissue(ctx: OpContext, op: OpRow, wallet: Wallet, payload: MintP
     if (code === NUT.quoteIssued || code === null) {
       // Issued already (our earlier attempt), or signatures we could not use: restore ours.
       const found = await restoreOutputData(wallet, outputData);
-      if (found.size === outputData.length) return done(ctx, op, [...found.values()]);
+      const ours = outputData.every(
+        (o) => found.get(o.blindedMessage.B_)?.amount === Number(o.blindedMessage.amount),
+      );
+      if (ours) return done(ctx, op, [...found.values()]);
       if (code === null)
         throw new FlashError('ECASH_BAD_SIGNATURES', 'The mint sent signatures that do not check out.', {
           operationId: op.id,

@@ -154,8 +154,12 @@ export async function restoreOutputs(
 ): Promise<SwapOutcome | null> {
   const keep = (payload.preview.keepOutputs ?? []).map((s) => OutputData.deserialize(s));
   const send = (payload.preview.sendOutputs ?? []).map((s) => OutputData.deserialize(s));
-  const found = await restoreOutputData(wallet, [...keep, ...send]);
-  if (found.size === 0) return null;
+  const all = [...keep, ...send];
+  const found = await restoreOutputData(wallet, all);
+  // Our swap happened only if the mint signed every one of its outputs, each for its amount; a
+  // partial or different match is the same deterministic outputs signed in another life.
+  const ours = all.every((o) => found.get(o.blindedMessage.B_)?.amount === Number(o.blindedMessage.amount));
+  if (!ours) return null;
   const pick = (list: OutputData[]): PlainProof[] =>
     list.flatMap((o) => {
       const p = found.get(o.blindedMessage.B_);
@@ -182,7 +186,12 @@ export async function restoreOutputData(
     const proof: Proof = data.toProof(sig, wallet.getKeyset(sig.id));
     found.set(out!.B_, toPlain(proof));
   });
-  return found;
+  if (found.size === 0) return found;
+  // Deterministic outputs may have been signed in another life of the same words: only proofs the
+  // mint still calls UNSPENT are money we can take; a spent one would be counted twice.
+  const entries = [...found.entries()];
+  const states = await wallet.checkProofsStates(toProofs(entries.map(([, p]) => p)));
+  return new Map(entries.filter((_, i) => states[i]?.state === 'UNSPENT'));
 }
 
 async function skipSignedCounters(wallet: Wallet, payload: SwapPayload): Promise<void> {
