@@ -75,6 +75,13 @@ function poolHint(pool: Pool, password: () => string): Hint {
     url: () => pick(() => pool.relays, 'ws://127.0.0.1:9'),
     relay: () => pick(() => pool.relays, 'ws://127.0.0.1:9'),
     nsec: () => mutated(() => pool.nsecs),
+    // The merchant counter: real invoices, store, app, server and key of the stack's BTCPay.
+    invoiceId: () => mutated(() => pool.invoiceIds),
+    storeId: () => mutated(() => pool.storeIds),
+    appId: () => mutated(() => pool.appIds),
+    serverUrl: () => mutated(() => pool.serverUrls),
+    apiKey: () => mutated(() => pool.apiKeys),
+    pin: () => mutated(() => pool.pins, '0123456789'),
     // Amounts and fee rates a wallet with a few million sats can pay, so drafts get built.
     sats: () => fc.integer({ min: 1, max: 300_000 }),
     feeRate: () => fc.oneof(fc.integer({ min: 1, max: 60 }), fc.double({ min: 1, max: 60, noNaN: true })),
@@ -99,6 +106,16 @@ function poolHint(pool: Pool, password: () => string): Hint {
     }
     return byName[name]?.();
   };
+}
+
+/** Methods whose `to` is one recipient (a string), not the list nostr.sendMessage takes. */
+const ONE_RECIPIENT = new Set<MethodName>(['merchant.sendReceipt', 'merchant.sendReward']);
+
+/** The pool's hints, with the per-method differences the field names alone cannot tell. */
+function hintFor(method: MethodName, pool: Pool, base: Hint): Hint {
+  if (!ONE_RECIPIENT.has(method)) return base;
+  return (path, schema) =>
+    path.length === 1 && path[0] === 'to' ? pick(() => pool.pubkeys, 'none') : base(path, schema);
 }
 
 function inputFor(method: MethodName, hint: Hint): fc.Arbitrary<unknown> {
@@ -177,7 +194,7 @@ describe('fuzz: every bridge method through the real dispatcher', () => {
   it.each(METHOD_NAMES.filter((m) => !(m in EXCLUDED)))(
     '%s answers typed, locked or unlocked',
     async (method) => {
-      const hint = poolHint(harness.pool, harness.password);
+      const hint = hintFor(method, harness.pool, poolHint(harness.pool, harness.password));
       await checkProperty(
         `bridge.${method}`,
         fc.asyncProperty(fc.boolean(), inputFor(method, hint), async (locked, input) => {

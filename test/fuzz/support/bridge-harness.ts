@@ -41,7 +41,23 @@ export interface Pool {
   relays: string[];
   nsecs: string[];
   mnemonics: string[];
+  /** The merchant counter on the stack's BTCPay: a settled sale with a reward, an open one. */
+  invoiceIds: string[];
+  storeIds: string[];
+  appIds: string[];
+  serverUrls: string[];
+  apiKeys: string[];
+  pins: string[];
 }
+
+export const FUZZ_CASHIER_PIN = '2468';
+
+/** Calls that change which store the counter is connected to: the restore connects it back. */
+const MERCHANT_CONNECTION = new Set<MethodName>([
+  'merchant.connect',
+  'merchant.disconnect',
+  'merchant.selectApp',
+]);
 
 const UNDO: Partial<Record<MethodName, (value: unknown) => { method: MethodName; input: unknown } | null>> = {
   'nwcService.create': (v) => ({
@@ -53,7 +69,6 @@ const UNDO: Partial<Record<MethodName, (value: unknown) => { method: MethodName;
     input: { providerId: (v as { id: string }).id },
   }),
   'merchant.startAuthorize': () => ({ method: 'merchant.cancelAuthorize', input: {} }),
-  'merchant.connect': () => ({ method: 'merchant.disconnect', input: {} }),
 };
 
 export interface Harness {
@@ -100,6 +115,8 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
       electrumOverride: stack.electrum,
       nostrRelays: stack.relays,
       simulatedDevices: true,
+      // Flash Cards on the stack's simulated reader, so the card methods reach a card.
+      simulatedNfc: stack.nfc.url,
       defaultNetwork: 'regtest',
     }),
     createLogger({ file: logFile }),
@@ -171,6 +188,12 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
     relays: [...stack.relays],
     nsecs: [nip19.nsecEncode(new Uint8Array(32).fill(0x11))],
     mnemonics: [words],
+    invoiceIds: [],
+    storeIds: [stack.btcpay.seed.store.id],
+    appIds: [stack.btcpay.seed.app.id],
+    serverUrls: [stack.btcpay.url],
+    apiKeys: [stack.btcpay.seed.adminKey.apiKey],
+    pins: [FUZZ_CASHIER_PIN],
   };
 
   const prepareDraft = () =>
@@ -240,6 +263,48 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
     text: 'hello alice',
   });
   pool.conversationIds.push(sent.message.conversationId);
+
+  // The merchant counter, connected to the stack's BTCPay with rewards on: a sale paid over
+  // Lightning (settled, with its reward) and one still open, so sale, receipt, refund, reward and
+  // card calls reach real invoices.
+  const connectMerchant = async (): Promise<void> => {
+    await must(h, 'merchant.connect', {
+      serverUrl: stack.btcpay.url,
+      apiKey: stack.btcpay.seed.adminKey.apiKey,
+    });
+    await must(h, 'merchant.selectApp', {
+      storeId: stack.btcpay.seed.store.id,
+      appId: stack.btcpay.seed.app.id,
+    });
+  };
+  await connectMerchant();
+  await must(h, 'merchant.setRewardRules', {
+    enabled: true,
+    kind: 'fixed',
+    sats: 50,
+    percent: '1',
+    minimumSale: '0',
+    expiryDays: 7,
+  });
+  await must(h, 'merchant.setCashierPin', { pin: FUZZ_CASHIER_PIN });
+  const latte = {
+    lines: [{ itemId: 'latte', count: 1 }],
+    discountPercent: null,
+    tipAmount: null,
+    tipPercent: null,
+  };
+  const paidSale = await must<{ invoiceId: string }>(h, 'merchant.charge', latte);
+  await stack.btcpay.payLightning(paidSale.invoiceId);
+  await poll('the sale settled', async () =>
+    (await must<{ state: string }>(h, 'merchant.getSale', { invoiceId: paidSale.invoiceId })).state === 'paid'
+      ? true
+      : null,
+  );
+  await poll('its reward', async () =>
+    (await must<unknown>(h, 'merchant.getReward', { invoiceId: paidSale.invoiceId })) ? true : null,
+  );
+  const openSale = await must<{ invoiceId: string }>(h, 'merchant.charge', latte);
+  pool.invoiceIds.push(paidSale.invoiceId, openSale.invoiceId);
 
   const baseline = new Set(pool.walletIds);
   /** How to bring back each fixture account of pool.walletIds (same order) after a fuzzed removal. */
@@ -344,6 +409,7 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
       // undo call takes them away again (NWC connections republish their info on every unlock).
       const undo = UNDO[method]?.(result.value);
       if (undo) await call(undo.method, undo.input);
+      if (MERCHANT_CONNECTION.has(method)) await connectMerchant();
       if (method === 'hardware.simulatorSetApproval')
         await must(h, 'hardware.simulatorSetApproval', { approve: true });
       if (relaysChanged.has(method)) {
