@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Empty } from './common';
 
 /**
  * eCash (Cashu) bridge methods. Amounts are integers in the unit named beside them (sat, or the
@@ -164,83 +165,96 @@ export type EcashRestoreReport = z.infer<typeof EcashRestoreReport>;
 const Done = z.object({ done: z.literal(true) });
 
 export const ecashMethods = {
-  'ecash.listMints': { input: z.object({}), output: z.array(EcashMintView) },
-  'ecash.previewMint': { input: z.object({ url: Url }), output: EcashMintView },
-  'ecash.addMint': { input: z.object({ url: Url }), output: EcashMintView },
-  'ecash.removeMint': { input: z.object({ url: Url }), output: Done },
-  'ecash.refreshMint': { input: z.object({ url: Url }), output: EcashMintView },
-  'ecash.balances': { input: z.object({}), output: z.array(EcashBalance) },
+  'ecash.listMints': { input: Empty, output: z.array(EcashMintView) },
+  'ecash.previewMint': { input: z.object({ url: Url }).strict(), output: EcashMintView },
+  'ecash.addMint': { input: z.object({ url: Url }).strict(), output: EcashMintView },
+  'ecash.removeMint': { input: z.object({ url: Url }).strict(), output: Done },
+  'ecash.refreshMint': { input: z.object({ url: Url }).strict(), output: EcashMintView },
+  'ecash.balances': { input: Empty, output: z.array(EcashBalance) },
   'ecash.mintQuote': {
-    input: z.object({
-      mintUrl: Url,
-      unit: Unit,
-      amount: Amount,
-      description: z.string().max(200).optional(),
-    }),
+    input: z
+      .object({
+        mintUrl: Url,
+        unit: Unit,
+        amount: Amount,
+        description: z.string().max(200).optional(),
+      })
+      .strict(),
     output: EcashOperation,
   },
-  'ecash.payMintQuote': { input: z.object({ operationId: OpId }), output: EcashOperation },
-  'ecash.checkMintQuote': { input: z.object({ operationId: OpId }), output: EcashOperation },
+  'ecash.payMintQuote': { input: z.object({ operationId: OpId }).strict(), output: EcashOperation },
+  'ecash.checkMintQuote': { input: z.object({ operationId: OpId }).strict(), output: EcashOperation },
   'ecash.prepareMelt': {
-    input: z.object({
-      text: z.string().trim().min(1).max(8192),
-      unit: Unit,
-      mintUrl: Url.optional(),
-      amountSats: Amount.optional(),
-    }),
+    input: z
+      .object({
+        text: z.string().trim().min(1).max(8192),
+        unit: Unit,
+        mintUrl: Url.optional(),
+        amountSats: Amount.optional(),
+      })
+      .strict(),
     output: EcashMeltPreview,
   },
   'ecash.prepareMove': {
-    input: z.object({ from: Url, to: Url, unit: Unit, amount: Amount }),
+    input: z.object({ from: Url, to: Url, unit: Unit, amount: Amount }).strict(),
     output: EcashMeltPreview,
   },
-  'ecash.confirmMelt': { input: z.object({ prepareId: z.string().uuid() }), output: z.array(EcashOperation) },
+  'ecash.confirmMelt': {
+    input: z.object({ prepareId: z.string().uuid() }).strict(),
+    output: z.array(EcashOperation),
+  },
   'ecash.send': {
-    input: z.object({
-      mintUrl: Url,
-      unit: Unit,
-      amount: Amount,
-      memo: z.string().max(200).optional(),
-      /** NUT-11: to a public key (02…/03…) or an npub; locktime in unix seconds; refund keys default to ours. */
-      lock: z
-        .object({
-          to: z.string().trim().min(1).max(100),
-          locktime: z.number().int().positive().optional(),
-          refundKeys: z.array(z.string().trim().min(1).max(100)).max(5).optional(),
-        })
-        .optional(),
-      /** Only from proofs held (no mint call); refused when no exact set exists. */
-      offlineOnly: z.boolean().optional(),
-    }),
+    input: z
+      .object({
+        mintUrl: Url,
+        unit: Unit,
+        amount: Amount,
+        memo: z.string().max(200).optional(),
+        /** NUT-11: to a public key (02…/03…) or an npub; locktime in unix seconds; refund keys default to ours. */
+        lock: z
+          .object({
+            to: z.string().trim().min(1).max(100),
+            locktime: z.number().int().positive().optional(),
+            refundKeys: z.array(z.string().trim().min(1).max(100)).max(5).optional(),
+          })
+          .optional(),
+        /** Only from proofs held (no mint call); refused when no exact set exists. */
+        offlineOnly: z.boolean().optional(),
+      })
+      .strict(),
     output: EcashSentToken,
   },
-  'ecash.sentToken': { input: z.object({ operationId: OpId }), output: EcashSentToken },
-  'ecash.reclaim': { input: z.object({ operationId: OpId }), output: EcashOperation },
+  'ecash.sentToken': { input: z.object({ operationId: OpId }).strict(), output: EcashSentToken },
+  'ecash.reclaim': { input: z.object({ operationId: OpId }).strict(), output: EcashOperation },
   'ecash.decodeToken': {
-    input: z.object({ token: z.string().trim().min(1).max(60_000) }),
+    input: z.object({ token: z.string().trim().min(1).max(60_000) }).strict(),
     output: EcashTokenView,
   },
   'ecash.receive': {
-    input: z.object({ token: z.string().trim().min(1).max(60_000) }),
+    input: z.object({ token: z.string().trim().min(1).max(60_000) }).strict(),
     output: EcashOperation,
   },
-  'ecash.p2pkKey': { input: z.object({}), output: z.object({ pubkey: z.string() }) },
+  'ecash.p2pkKey': { input: Empty, output: z.object({ pubkey: z.string() }) },
   'ecash.restore': {
-    input: z.object({
-      mints: z.array(Url).min(1).max(20),
-      gap: z.number().int().min(300).max(5000).optional(),
-    }),
+    input: z
+      .object({
+        mints: z.array(Url).min(1).max(20),
+        gap: z.number().int().min(300).max(5000).optional(),
+      })
+      .strict(),
     output: EcashRestoreReport,
   },
   'ecash.listOperations': {
-    input: z.object({
-      limit: z.number().int().min(1).max(200).default(50),
-      offset: z.number().int().min(0).default(0),
-    }),
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
     output: z.object({ items: z.array(EcashOperation), total: z.number().int() }),
   },
-  'ecash.getOperation': { input: z.object({ id: OpId }), output: EcashOperation },
-  'ecash.recover': { input: z.object({}), output: Done },
+  'ecash.getOperation': { input: z.object({ id: OpId }).strict(), output: EcashOperation },
+  'ecash.recover': { input: Empty, output: Done },
 } as const;
 
 export const ecashEvents = {
