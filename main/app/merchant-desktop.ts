@@ -51,8 +51,17 @@ export function createDesktopMerchantHooks(opts: {
     async printHtmlToPdf(html: string, layout: ReceiptLayout): Promise<Uint8Array> {
       const win = new BrowserWindow({
         show: false,
-        webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false },
+        webPreferences: {
+          javascript: false,
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+          disableBlinkFeatures: 'Auxclick',
+        },
       });
+      // The receipt is inert HTML, but a link in a shop's note must still go nowhere.
+      win.webContents.on('will-navigate', (event) => event.preventDefault());
+      win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
       try {
         await win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
         // Electron 45 takes a custom page size in inches; a thermal roll is cut to length.
