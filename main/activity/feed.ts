@@ -5,8 +5,8 @@ import type { JournalRow } from '../lightning/journal';
 
 /**
  * One activity feed over every rail. Each rail is a source that lists its own items newest first
- * (by offset); the feed merges them by time. eCash and the counter join as further sources with
- * their own rail name: nothing in the merge or the CSV knows about a particular rail.
+ * (by offset); the feed merges them by time. eCash (./ecash.ts) and later the counter are further
+ * sources with their own rail name: nothing in the merge knows about a particular rail.
  */
 
 export interface FeedSource {
@@ -132,6 +132,10 @@ export const FEED_CSV_COLUMNS = [
   'counterparty',
   'description',
   'reference',
+  'mint',
+  'unit',
+  'amount_unit',
+  'fee_unit',
 ] as const;
 
 /** msat as exact decimal sats ("1.5" for 1500 msat). */
@@ -143,18 +147,26 @@ export function msatToSatsText(msat: string): string {
 }
 
 export function feedCsv(items: readonly FeedItem[]): string {
-  const rows: CsvCell[][] = items.map((i) => [
-    new Date(i.timestamp * 1000).toISOString(),
-    i.rail,
-    i.direction,
-    msatToSatsText(i.amountMsat),
-    i.amountMsat,
-    i.feeMsat,
-    i.status,
-    i.detail,
-    i.counterparty,
-    i.description,
-    i.ref,
-  ]);
+  const rows: CsvCell[][] = items.map((i) => {
+    // eCash in a currency unit has no bitcoin amount: its columns stay empty, the unit ones carry it.
+    const bitcoin = i.unit === undefined || i.unit === 'sat';
+    return [
+      new Date(i.timestamp * 1000).toISOString(),
+      i.rail,
+      i.direction,
+      bitcoin ? msatToSatsText(i.amountMsat) : null,
+      bitcoin ? i.amountMsat : null,
+      bitcoin ? i.feeMsat : null,
+      i.status,
+      i.detail,
+      i.counterparty,
+      i.description,
+      i.ref,
+      i.mint ?? null,
+      i.unit ?? null,
+      i.unitAmount ?? null,
+      i.unitFee ?? null,
+    ];
+  });
   return toCsv(FEED_CSV_COLUMNS, rows);
 }

@@ -251,6 +251,8 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'ecash.restore': UNLOCKED,
   // Recovery needs the sealed proofs; while locked it has nothing to do.
   'ecash.recover': UNLOCKED,
+  // Amounts per keyset, like the balances: plain numbers, readable while locked.
+  'ecash.keysetBalances': OPEN,
 };
 
 /** Whether `method`, called with this (already validated) input, must wait for the vault to unlock. */

@@ -174,7 +174,6 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     // Backends by kind (see the top of main/lightning/service.ts): each registers here.
     kinds: { lnd: lndKind, nwc: nwcKind.kind, breez: breezKind },
   });
-  const activity = createActivityService({ wallet, coins, lightning });
   // eCash: its Cashu seed comes from the active account's words (NUT-13); Lightning pays its quotes.
   const ecash = createEcashService({
     db,
@@ -195,6 +194,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       proxy: () => settings.get().electrumProxy,
     }),
   });
+  // One feed for every rail: on-chain, Lightning and eCash.
+  const activity = createActivityService({ wallet, coins, lightning, ecash });
   // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.
   const nwc = createNwcAppServices({
     db,

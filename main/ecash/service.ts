@@ -5,6 +5,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import WebSocket from 'ws';
 import type {
   EcashBalance,
+  EcashKeysetBalance,
   EcashMeltPreview,
   EcashMintView,
   EcashOperationView,
@@ -369,6 +370,16 @@ export function createEcashService(deps: EcashServiceDeps) {
     },
     balances(): EcashBalance[] {
       return mints.list().flatMap((m) => balancesOf(m.url));
+    },
+    /** Unspent amount per keyset, so the screen can say what sits on an inactive one. */
+    keysetBalances(url: string): EcashKeysetBalance[] {
+      const rec = needMint(url);
+      return mints.keysets(rec.url).map((k) => {
+        const rows = store
+          .proofs(deps.network(), rec.url, k.unit, 'unspent')
+          .filter((r) => r.keysetId === k.id);
+        return { ...k, amount: rows.reduce((s, r) => s + r.amount, 0), proofs: rows.length };
+      });
     },
 
     // ── mint (Lightning in) ────────────────────────────────────────────────────────────────

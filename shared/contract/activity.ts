@@ -3,20 +3,23 @@ import { Id } from './common';
 import { Msat } from './lightning';
 
 /**
- * One activity feed across rails: on-chain and Lightning today; eCash and the merchant counter
- * join as further rails (a new enum value and a source in main/activity), nothing else changes.
+ * One activity feed across rails: on-chain, Lightning and eCash; the merchant counter joins as a
+ * further rail (a new enum value and a source in main/activity), nothing else changes.
  */
-export const FeedRail = z.enum(['onchain', 'lightning']);
+export const FeedRail = z.enum(['onchain', 'lightning', 'ecash']);
 export type FeedRail = z.infer<typeof FeedRail>;
 
-export const FeedRailFilter = z.enum(['all', 'onchain', 'lightning']);
+export const FeedRailFilter = z.enum(['all', 'onchain', 'lightning', 'ecash']);
 
 export const FeedItem = z.object({
-  /** `onchain:<txid>` or `lightning:<payment id>`: unique across rails. */
+  /** `onchain:<txid>`, `lightning:<payment id>` or `ecash:<operation id>`: unique across rails. */
   id: z.string(),
   rail: FeedRail,
   direction: z.enum(['in', 'out', 'self']),
-  /** What moved, without sign (msat, so Lightning's sub-sat amounts survive). */
+  /**
+   * What moved, without sign (msat, so Lightning's sub-sat amounts survive). eCash in a currency
+   * unit (usd, eur) is not bitcoin: '0' here, its amount in `unitAmount`.
+   */
   amountMsat: Msat,
   feeMsat: Msat.nullable(),
   /** Across rails: waiting, done, or did not happen. */
@@ -27,8 +30,14 @@ export const FeedItem = z.object({
   description: z.string().nullable(),
   /** Seconds since the epoch. */
   timestamp: z.number().int(),
-  /** txid or Lightning payment id, to open the details. */
+  /** txid, Lightning payment id or eCash operation id, to open the details. */
   ref: z.string(),
+  /** eCash: the mint that holds it (a move: where it left from; `counterparty` is where it went). */
+  mint: z.string().nullable().optional(),
+  /** eCash: the mint's unit (sat, or usd/eur counted in cents), with the amount and fee in it. */
+  unit: z.string().optional(),
+  unitAmount: z.number().int().optional(),
+  unitFee: z.number().int().nullable().optional(),
 });
 export type FeedItem = z.infer<typeof FeedItem>;
 

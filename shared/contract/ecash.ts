@@ -162,6 +162,17 @@ export const EcashRestoreReport = z.object({
 });
 export type EcashRestoreReport = z.infer<typeof EcashRestoreReport>;
 
+export const EcashKeysetBalance = z.object({
+  id: z.string(),
+  unit: z.string(),
+  active: z.boolean(),
+  inputFeePpk: z.number(),
+  /** Unspent proofs of this keyset: on an inactive one, refreshMint swaps them onto the active one. */
+  amount: z.number().int(),
+  proofs: z.number().int(),
+});
+export type EcashKeysetBalance = z.infer<typeof EcashKeysetBalance>;
+
 const Done = z.object({ done: z.literal(true) });
 
 export const ecashMethods = {
@@ -255,6 +266,11 @@ export const ecashMethods = {
   },
   'ecash.getOperation': { input: z.object({ id: OpId }).strict(), output: EcashOperation },
   'ecash.recover': { input: Empty, output: Done },
+  /** What each keyset of a mint holds (the mint screen's "funds on an inactive keyset"). */
+  'ecash.keysetBalances': {
+    input: z.object({ url: Url }).strict(),
+    output: z.array(EcashKeysetBalance),
+  },
 } as const;
 
 export const ecashEvents = {

@@ -177,6 +177,7 @@ export const METHOD_NAMES = [
   'ecash.listOperations',
   'ecash.getOperation',
   'ecash.recover',
+  'ecash.keysetBalances',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
@@ -214,4 +215,5 @@ export const PASSIVE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'ecash.listMints',
   'ecash.balances',
   'ecash.listOperations',
+  'ecash.keysetBalances',
 ]);

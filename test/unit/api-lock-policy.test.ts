@@ -217,6 +217,7 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'ecash.listOperations': {},
   'ecash.getOperation': { id: '11111111-1111-4111-8111-111111111111' },
   'ecash.recover': {},
+  'ecash.keysetBalances': { url: 'https://mint.example' },
 };
 
 /** Handlers that only record that they ran (their answers may fail the output schema: irrelevant). */

@@ -61,5 +61,6 @@ export function createEcashHandlers(s: { ecash: EcashService }): Pick<Handlers, 
       await e.recover();
       return DONE;
     },
+    'ecash.keysetBalances': ({ url }) => e.keysetBalances(url),
   };
 }
