@@ -20,11 +20,13 @@ async function setUpMessaging(app: FlashApp): Promise<void> {
   ).toHaveCount(2);
 }
 
-/** Lightning → paste the wallet's NWC link → Connect. */
+/** Settings → Lightning → paste the wallet's NWC link → Connect. */
 async function connectNwcWallet(app: FlashApp, uri: string, alias: string): Promise<void> {
   const { page } = app;
-  await openArea(page, 'Lightning');
-  const form = page.getByRole('region', { name: 'Connect a wallet with Nostr Wallet Connect' });
+  await openArea(page, 'Settings');
+  const form = page
+    .getByRole('region', { name: 'Lightning', exact: true })
+    .getByRole('form', { name: 'Connect a wallet with Nostr Wallet Connect' });
   // A mistyped link is refused with a clear error, and its secret is not repeated.
   await form
     .getByLabel('Connection link (nostr+walletconnect://…)')
@@ -134,6 +136,7 @@ test('create an NWC connection for another app, let it pay within budget, then r
   await setUpMessaging(flash);
   await connectNwcWallet(flash, stack.nwc.both.uri, 'Stack NWC wallet (both)');
   const { page } = flash;
+  await openArea(page, 'Lightning');
   const apps = page.getByRole('region', { name: 'Apps that can use this wallet' });
   await expect(apps.getByText('No app is connected.')).toBeVisible();
   await apps.getByRole('button', { name: 'Connect an app' }).click();

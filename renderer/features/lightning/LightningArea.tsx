@@ -16,8 +16,8 @@ const TABS: Tab[] = ['pay', 'receive', 'activity'];
 
 /**
  * The Lightning area: the default wallet's state, then Pay (the one box), Receive (invoice QR,
- * unified with on-chain) and the activity feed across rails; below them the NWC parts (connect a
- * wallet by its link, apps allowed to spend). LND is connected in Settings → Lightning.
+ * unified with on-chain) and the activity feed across rails; below them the apps allowed to spend
+ * over NWC. Wallets (Breez, LND, NWC) are connected in Settings → Lightning.
  */
 export function LightningArea({
   walletId,

@@ -1,19 +1,9 @@
-import { useT } from '../../../i18n';
-import { ConnectNwcWallet } from './ConnectNwcWallet';
 import { NwcServicePanel } from './NwcServicePanel';
 
 /**
- * The NWC parts of the Lightning area: connecting a wallet by its NWC link, and the apps that may
- * spend from Flash. The Lightning screen places these among its own sections.
+ * The NWC part of the Lightning area: the apps that may spend from Flash. Connecting an NWC wallet
+ * as a backend lives in Settings → Lightning beside LND and Breez, so the form exists once.
  */
 export function NwcPanels() {
-  const t = useT();
-  return (
-    <>
-      <section className="card stack" aria-label={t('nwc.connect.title')}>
-        <ConnectNwcWallet />
-      </section>
-      <NwcServicePanel />
-    </>
-  );
+  return <NwcServicePanel />;
 }

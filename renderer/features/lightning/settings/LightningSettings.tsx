@@ -52,12 +52,13 @@ function ProviderRow({ provider, onChanged }: { provider: LightningProviderView;
       : provider.state === 'disconnected'
         ? 'badge badge-failed'
         : 'badge badge-pending';
+  const kindName = t(`ln.settings.kind.${provider.kind}`);
   const receiveOnly = provider.capabilities.length > 0 && !provider.capabilities.includes('pay-invoice');
   return (
     <li className="ln-provider" data-testid="ln-provider">
       <div className="ln-provider-head">
-        <strong>{provider.label}</strong>{' '}
-        <span className="hint">{t(`ln.settings.kind.${provider.kind}`)}</span>{' '}
+        <strong>{provider.label}</strong> {/* A Breez wallet is labelled by its kind already: say it once. */}
+        {kindName !== provider.label && <span className="hint">{kindName}</span>}{' '}
         {provider.isDefault && <span className="badge">{t('ln.settings.default')}</span>}{' '}
         <span className={stateBadge}>{t(`ln.settings.state.${provider.state}`)}</span>
       </div>
