@@ -125,7 +125,7 @@ test('connect LND, receive with a live Paid, pay a Lightning address with a comm
   const file = await (await download).path();
   const csv = fs.readFileSync(file, 'utf8');
   expect(csv.split('\r\n')[0]).toBe(
-    'date,rail,direction,amount_sats,amount_msat,fee_msat,status,detail,counterparty,description,reference',
+    'date,rail,direction,amount_sats,amount_msat,fee_msat,status,detail,counterparty,description,reference,mint,unit,amount_unit,fee_unit',
   );
   expect(csv).toContain(',lightning,in,2100,2100000,');
   expect(csv).toContain(',onchain,in,150000,150000000,');
