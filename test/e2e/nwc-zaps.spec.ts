@@ -127,6 +127,29 @@ test('connect an NWC wallet by its link, zap a channel post, and pay a Lightning
   await card.getByRole('button', { name: 'Pay 500 sats' }).click();
   await expect(card.getByRole('status')).toHaveText(/^Paid 500 sats \(fee \d+ sats\)\.$/);
   await alice.snap('pay-card-paid');
+
+  // A BOLT11 invoice sent in the chat is a pay card too: its amount and description come from it.
+  const invoiceRes = await fetch(`${stack.controlUrl}/lightning/invoice`, {
+    method: 'POST',
+    body: JSON.stringify({ node: 'stack', sats: 321, description: 'Pizza share' }),
+  });
+  const { bolt11 } = (await invoiceRes.json()) as { bolt11: string };
+  await bob.page.getByLabel('Message', { exact: true }).fill(bolt11);
+  await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
+  const invoiceCard = alice.page
+    .getByRole('region', { name: 'Lightning payment request' })
+    .filter({ hasText: 'Pizza share' });
+  await expect(invoiceCard).toBeVisible({ timeout: 20_000 });
+  await invoiceCard.getByRole('button', { name: 'Review payment' }).click();
+  await expect(invoiceCard.getByText(/^321 sats, fee (at most|about) \d+ sats\.$/)).toBeVisible();
+  await invoiceCard.getByRole('button', { name: 'Pay 321 sats' }).click();
+  await expect(invoiceCard.getByRole('status')).toHaveText(/^Paid 321 sats \(fee \d+ sats\)\.$/);
+  await invoiceCard.scrollIntoViewIfNeeded();
+  await alice.snap('pay-card-invoice-paid');
+  const paidInvoices = (await (await fetch(`${stack.controlUrl}/lightning/invoices?node=stack`)).json()) as {
+    invoices: { bolt11: string; state: string }[];
+  };
+  expect(paidInvoices.invoices.find((i) => i.bolt11 === bolt11)?.state).toBe('settled');
 });
 
 test('create an NWC connection for another app, let it pay within budget, then revoke it', async ({
