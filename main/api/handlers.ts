@@ -18,11 +18,14 @@ import { createNwcHandlers } from './handlers/nwc';
 import type { MerchantService } from '../merchant/service';
 import { createMerchantHandlers } from './handlers/merchant';
 import type { VaultService } from '../vault/types';
+import type { BackupService } from '../backup/service';
+import { createBackupHandlers } from './handlers/backup';
 import type { Handlers } from './dispatcher';
 
 export interface ApiServices {
   info: AppInfo;
   vault: VaultService;
+  backup: BackupService;
   settings: SettingsService;
   wallet: WalletService;
   electrum: ElectrumService;
@@ -158,6 +161,7 @@ export function createHandlers(s: ApiServices): Handlers {
     ...createMerchantHandlers(s),
     ...createLightningHandlers(s),
     ...createEcashHandlers(s),
+    ...createBackupHandlers(s),
   };
 }
 

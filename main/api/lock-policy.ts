@@ -49,6 +49,16 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   // Asks the password again and needs the unsealed words: the vault answers VAULT_LOCKED itself.
   'vault.revealRecoveryWords': OPEN,
 
+  // Status and the file list hold no secret and change nothing.
+  'backup.getStatus': OPEN,
+  'backup.list': OPEN,
+  // Writing a backup reads every secret; opening or restoring one writes them into the vault;
+  // turning automatic backups on or off changes where copies of the wallet go.
+  'backup.create': UNLOCKED,
+  'backup.inspect': UNLOCKED,
+  'backup.restore': UNLOCKED,
+  'backup.setAuto': UNLOCKED,
+
   'settings.get': OPEN,
   'settings.update': { whileLocked: 'fields', guarded: SETTINGS_GUARDED, open: SETTINGS_OPEN },
 

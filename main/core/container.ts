@@ -25,6 +25,7 @@ import { createNwcAppServices, createNwcKindForCore } from '../lightning/nwc/wir
 import { createWalletRootReader } from '../lightning/wallet-root';
 import { openDatabase, type Db } from '../store/database';
 import { createVaultService } from '../vault/service';
+import { createBackupService } from '../backup/service';
 import type { AppConfig } from './config';
 import type { EventBus } from './event-bus';
 import { createEventBus } from './event-bus';
@@ -212,10 +213,23 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     network: () => settings.get().network,
   });
 
+  // Backups: one encrypted file of the whole profile; after a restore the wallet syncs again.
+  const backup = createBackupService({
+    db,
+    vault,
+    bus,
+    log: log.child('backup'),
+    appVersion: config.version,
+    defaultFolder: path.join(config.dataDir, 'backups', config.profile),
+    kdf: config.kdf,
+    afterRestore: () => void electrum.reconnect(),
+  });
+
   const dispatcher = createDispatcher({
     handlers: createHandlers({
       info,
       vault,
+      backup,
       settings,
       wallet,
       electrum,
@@ -261,6 +275,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       lightning.start();
       nwc.start();
       ecash.start();
+      backup.start();
       const initial = settings.get();
       let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
       let proxy = JSON.stringify(initial.electrumProxy);
@@ -288,6 +303,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     },
     stop() {
       stopFollowingSettings?.();
+      void backup.stop();
       void hardware.stop();
       void ecash.stop();
       nwc.stop();

@@ -8,6 +8,7 @@ import { socialEn } from './areas/social';
 import { merchantEn } from './areas/merchant';
 import { nwcEn } from './areas/nwc';
 import { ecashEn } from './areas/ecash';
+import { backupEn } from './areas/backup';
 import { lightningEn } from './areas/lightning';
 import { breezEn } from './areas/breez';
 
@@ -604,6 +605,7 @@ export const en = {
   ...merchantEn,
   ...nwcEn,
   ...ecashEn,
+  ...backupEn,
   ...lightningEn,
   ...breezEn,
 } satisfies ErrorMessages & Record<string, string>;

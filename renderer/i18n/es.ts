@@ -8,6 +8,7 @@ import { socialEs } from './areas/social';
 import { merchantEs } from './areas/merchant';
 import { nwcEs } from './areas/nwc';
 import { ecashEs } from './areas/ecash';
+import { backupEs } from './areas/backup';
 import { lightningEs } from './areas/lightning';
 import { breezEs } from './areas/breez';
 
@@ -610,6 +611,7 @@ export const es: Messages = {
   ...merchantEs,
   ...nwcEs,
   ...ecashEs,
+  ...backupEs,
   ...lightningEs,
   ...breezEs,
 };

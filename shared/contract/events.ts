@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Sats } from './common';
+import { backupEvents } from './backup';
 import { nostrEvents } from './nostr';
 import { nwcEvents } from './nwc';
 import { merchantEvents } from './merchant';
@@ -23,6 +24,7 @@ export const events = {
   'electrum.status': ElectrumStatus,
   'vault.status': VaultStatus,
   'settings.changed': Settings,
+  ...backupEvents,
   ...nostrEvents,
   ...nwcEvents,
   ...merchantEvents,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './app';
+import { backupMethods } from './backup';
 import { coinsMethods } from './coins';
 import { electrumMethods } from './electrum';
 import { hardwareMethods } from './hardware';
@@ -25,6 +26,7 @@ export interface MethodDef {
 export const contract = {
   ...appMethods,
   ...vaultMethods,
+  ...backupMethods,
   ...settingsMethods,
   ...walletMethods,
   ...electrumMethods,
@@ -60,6 +62,7 @@ export function isMethodName(name: unknown): name is MethodName {
 export { METHOD_NAMES };
 export type { MethodName };
 export * from './app';
+export * from './backup';
 export * from './coins';
 export * from './common';
 export * from './electrum';

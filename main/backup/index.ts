@@ -1,0 +1,2 @@
+export { createBackupService } from './service';
+export type { BackupService, BackupServiceDeps } from './service';
