@@ -12,6 +12,8 @@ import type { LightningService } from '../lightning/service';
 import { createLightningHandlers } from './handlers/lightning';
 import type { EcashService } from '../ecash/service';
 import { createEcashHandlers } from './handlers/ecash';
+import type { MultisigService } from '../bitcoin/multisig/service';
+import { createMultisigHandlers } from './handlers/multisig';
 import type { NostrService } from '../nostr/service';
 import type { NwcAppServices } from '../lightning/nwc/wire';
 import { createNwcHandlers } from './handlers/nwc';
@@ -38,6 +40,7 @@ export interface ApiServices {
   lightning: LightningService;
   activity: ActivityService;
   ecash: EcashService;
+  multisig: MultisigService;
 }
 
 const DONE = { done: true } as const;
@@ -161,6 +164,7 @@ export function createHandlers(s: ApiServices): Handlers {
     ...createMerchantHandlers(s),
     ...createLightningHandlers(s),
     ...createEcashHandlers(s),
+    ...createMultisigHandlers(s),
     ...createBackupHandlers(s),
   };
 }

@@ -261,6 +261,19 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'ecash.restore': UNLOCKED,
   // Recovery needs the sealed proofs; while locked it has nothing to do.
   'ecash.recover': UNLOCKED,
+
+  // A multisig wallet is an account: adding one changes where money is seen, like importWatchOnly.
+  'multisig.importWallet': UNLOCKED,
+  'multisig.createWallet': UNLOCKED,
+  // Needs the unsealed words.
+  'multisig.seedCosigner': UNLOCKED,
+  'multisig.getWallet': OPEN,
+  // Public keys only, as wallet.exportAccount.
+  'multisig.exportWallet': OPEN,
+  'multisig.signingProgress': OPEN,
+  // Both change a payment that can move money.
+  'multisig.signWithSeed': UNLOCKED,
+  'multisig.addSignatures': UNLOCKED,
   // Amounts per keyset, like the balances: plain numbers, readable while locked.
   'ecash.keysetBalances': OPEN,
 };

@@ -9,6 +9,7 @@ import { createChainService } from '../bitcoin/chain/service';
 import { createCoinsService } from '../bitcoin/coins/service';
 import { createElectrumService } from '../bitcoin/electrum/service';
 import { createWalletService } from '../bitcoin/wallet/service';
+import { createMultisigService } from '../bitcoin/multisig/service';
 import { createSendService } from '../bitcoin/send/service';
 import { createHardwareForCore } from '../hardware/wire';
 import { createNostrService } from '../nostr/service';
@@ -112,6 +113,15 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     chain,
   });
   const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
+  // Multisig wallets are accounts of the wallet service, signed cosigner by cosigner into send's drafts.
+  const multisig = createMultisigService({
+    db,
+    wallets: wallet,
+    vault,
+    send,
+    network: () => settings.get().network,
+    log: log.child('multisig'),
+  });
   // Test-only devices (simulated Ledger, Trezor and NFC reader): browser mode on regtest, asked for.
   const simulatedDevices =
     config.mode === 'browser' && config.simulatedDevices === true && config.defaultNetwork === 'regtest';
@@ -242,6 +252,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       activity,
       nwc,
       ecash,
+      multisig,
     }),
     log: log.child('api'),
     onActivity: () => vault.touch(),

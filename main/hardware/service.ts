@@ -266,7 +266,7 @@ export function createHardwareService(deps: HardwareDeps): HardwareService {
   } {
     const account = deps.wallets.account(walletId);
     if (!account) throw new FlashError('WALLET_NOT_FOUND', 'No such wallet.', { walletId });
-    if (account.signer !== 'ledger' && account.signer !== 'trezor') {
+    if ((account.signer !== 'ledger' && account.signer !== 'trezor') || account.accountType === 'multisig') {
       throw new FlashError('BAD_INPUT', 'This account is not signed by a hardware wallet.', { walletId });
     }
     if (!account.fingerprint || !account.accountPath) {

@@ -9,8 +9,8 @@ export interface HardwareAccount {
   xpub: string;
   fingerprint: string | null;
   accountPath: string | null;
-  accountType: 'bip44' | 'bip49' | 'bip84' | 'bip86';
-  signer: 'seed' | 'watch' | 'ledger' | 'trezor';
+  accountType: 'bip44' | 'bip49' | 'bip84' | 'bip86' | 'multisig';
+  signer: 'seed' | 'watch' | 'ledger' | 'trezor' | 'multisig';
 }
 
 export interface WalletLookup {

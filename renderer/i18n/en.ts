@@ -8,6 +8,7 @@ import { socialEn } from './areas/social';
 import { merchantEn } from './areas/merchant';
 import { nwcEn } from './areas/nwc';
 import { ecashEn } from './areas/ecash';
+import { multisigEn } from './areas/multisig';
 import { backupEn } from './areas/backup';
 import { lightningEn } from './areas/lightning';
 import { breezEn } from './areas/breez';
@@ -597,6 +598,7 @@ export const en = {
     'Flash does not support this kind of account. Use a single-key Legacy, Nested SegWit, Native SegWit or Taproot account.',
   'error.MULTISIG_UNSUPPORTED': 'Multisig accounts are not supported yet. Import a single-signature account.',
   ...accountsEn,
+  ...multisigEn,
   ...networkEn,
   ...hardwareEn,
   ...sendtoolsEn,

@@ -8,6 +8,7 @@ import { socialEs } from './areas/social';
 import { merchantEs } from './areas/merchant';
 import { nwcEs } from './areas/nwc';
 import { ecashEs } from './areas/ecash';
+import { multisigEs } from './areas/multisig';
 import { backupEs } from './areas/backup';
 import { lightningEs } from './areas/lightning';
 import { breezEs } from './areas/breez';
@@ -603,6 +604,7 @@ export const es: Messages = {
   'error.MULTISIG_UNSUPPORTED':
     'Las cuentas multifirma aún no son compatibles. Importa una cuenta de una sola firma.',
   ...accountsEs,
+  ...multisigEs,
   ...networkEs,
   ...hardwareEs,
   ...sendtoolsEs,

@@ -9,6 +9,7 @@ import { lightningMethods } from './lightning';
 import { lightningSwapMethods } from './lightning-swaps';
 import { activityMethods } from './activity';
 import { ecashMethods } from './ecash';
+import { multisigMethods } from './multisig';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
 import { nwcMethods } from './nwc';
@@ -40,6 +41,7 @@ export const contract = {
   ...lightningSwapMethods,
   ...activityMethods,
   ...ecashMethods,
+  ...multisigMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
 // Compile-time proof that METHOD_NAMES lists every method and nothing else.
@@ -73,6 +75,7 @@ export * from './lightning';
 export * from './lightning-swaps';
 export * from './activity';
 export * from './ecash';
+export * from './multisig';
 export * from './nostr';
 export * from './nwc';
 export * from './send';

@@ -183,6 +183,14 @@ export const METHOD_NAMES = [
   'ecash.listOperations',
   'ecash.getOperation',
   'ecash.recover',
+  'multisig.importWallet',
+  'multisig.createWallet',
+  'multisig.seedCosigner',
+  'multisig.getWallet',
+  'multisig.exportWallet',
+  'multisig.signingProgress',
+  'multisig.signWithSeed',
+  'multisig.addSignatures',
   'ecash.keysetBalances',
 ] as const;
 
@@ -223,4 +231,6 @@ export const PASSIVE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'ecash.balances',
   'ecash.listOperations',
   'ecash.keysetBalances',
+  'multisig.getWallet',
+  'multisig.signingProgress',
 ]);

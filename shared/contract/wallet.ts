@@ -8,8 +8,14 @@ export const WalletName = z.string().trim().min(1).max(64);
 /** BIP44 legacy, BIP49 nested SegWit, BIP84 native SegWit (default), BIP86 Taproot. */
 export const AccountType = z.enum(['bip44', 'bip49', 'bip84', 'bip86']);
 export type AccountType = z.infer<typeof AccountType>;
-/** Who signs for an account: the vault's recovery words, nobody in Flash (watch-only), or a device. */
-export const SignerKind = z.enum(['seed', 'watch', 'ledger', 'trezor']);
+/** An account's type as listed: one of the single-key types, or a multisig wallet (issue 14). */
+export const WalletAccountType = z.enum(['bip44', 'bip49', 'bip84', 'bip86', 'multisig']);
+export type WalletAccountType = z.infer<typeof WalletAccountType>;
+/**
+ * Who signs for an account: the vault's recovery words, nobody in Flash (watch-only), a device, or
+ * k of a multisig wallet's cosigners.
+ */
+export const SignerKind = z.enum(['seed', 'watch', 'ledger', 'trezor', 'multisig']);
 export type SignerKind = z.infer<typeof SignerKind>;
 /** Unused addresses watched past the last used one, per chain. */
 export const GapLimit = z
@@ -22,7 +28,7 @@ export const WalletSummary = z.object({
   id: Id,
   name: z.string(),
   network: Network,
-  accountType: AccountType,
+  accountType: WalletAccountType,
   /** `m/84'/1'/0'`; null for an xpub imported without its key origin. */
   accountPath: z.string().nullable(),
   /** Master key fingerprint (8 hex digits); null when unknown. */

@@ -223,6 +223,14 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'ecash.listOperations': {},
   'ecash.getOperation': { id: '11111111-1111-4111-8111-111111111111' },
   'ecash.recover': {},
+  'multisig.importWallet': { name: 'Vault', text: 'wsh(sortedmulti(1,x))' },
+  'multisig.createWallet': { name: 'Vault', script: 'wsh', threshold: 1, cosigners: [{ kind: 'watch', label: 'A', key: 'x' }] },
+  'multisig.seedCosigner': { seedWalletId: 'w1', script: 'wsh', account: 0 },
+  'multisig.getWallet': { walletId: 'w1' },
+  'multisig.exportWallet': { walletId: 'w1', format: 'bsms' },
+  'multisig.signingProgress': { draftId: 'd1' },
+  'multisig.signWithSeed': { draftId: 'd1', fingerprint: '73c5da0a' },
+  'multisig.addSignatures': { draftId: 'd1', data: 'cHNidP8=' },
   'ecash.keysetBalances': { url: 'https://mint.example' },
 };
 

@@ -1,6 +1,5 @@
-import type { ScriptType } from '../accounts/types';
 import { SendError } from './errors';
-import { dustOf, estimateVsize, feeFor, inputVbytes, outputVbytes, scriptLengthOf } from './size';
+import { dustOf, estimateVsize, feeFor, inputVbytes, outputVbytes, scriptLengthOf, type SpendType } from './size';
 
 export interface Coin {
   txid: string;
@@ -18,7 +17,7 @@ export interface SelectionInput<C extends Coin> {
   /** Change below this is dropped into the fee (294 for P2WPKH change). */
   changeDust?: number;
   /** The account's script type: sets input and change sizes. P2WPKH when absent. */
-  spendType?: ScriptType;
+  spendType?: SpendType;
 }
 
 export interface Selection<C extends Coin> {
@@ -189,7 +188,7 @@ export function sendMax<C extends Coin>(
   maxScriptLength: number,
   feeRate: number,
   maxDust: number,
-  spendType: ScriptType = 'wpkh',
+  spendType: SpendType = 'wpkh',
 ): { inputs: C[]; amount: number; fee: number; vsize: number } {
   if (coins.length === 0) throw new SendError('INSUFFICIENT_FUNDS', 'There is nothing to send.');
   const vsize = estimateVsize(

@@ -2,6 +2,8 @@ import type { Psbt } from 'bitcoinjs-lib';
 import { Transaction } from 'bitcoinjs-lib';
 import type { BroadcastResult, Broadcaster } from './broadcast';
 import type { SendContext } from './context';
+import { singleKey } from './context';
+import { finalizeMultisig } from '../multisig/psbt';
 import type { Draft, DraftView, FeeAcceptances } from './draft-view';
 import { SendError } from './errors';
 import { absurdFeeError, extractionFeeLimit, judgeFee } from './fee-guard';
@@ -83,13 +85,19 @@ export function createConfirmation(
     const psbt = decodePsbt(row.psbt, acct.network);
     const { feeSats, accepted } = checkedFee(row, psbt);
     requireFreeCoins(row);
+    // A multisig payment is signed cosigner by cosigner beforehand (main/bitcoin/multisig): here
+    // it is only finalized, and only with k valid signatures on every input.
+    if (acct.multisig) {
+      const m = acct.multisig;
+      finalizeMultisig(psbt, m, (script) => ctx.reader.scriptOwner(row.walletId, script));
+    }
     // An imported PSBT may come back fully signed (hardware wallet): then the vault is not needed.
     const unsigned = psbt.data.inputs.some(
       (i) => !i.finalScriptWitness && !i.finalScriptSig && !i.tapKeySig && (i.partialSig?.length ?? 0) === 0,
     );
     if (unsigned) {
       const secret = ctx.readMnemonic(row.walletId);
-      const { signedInputs } = signPsbtWithMnemonic(psbt, secret, acct);
+      const { signedInputs } = signPsbtWithMnemonic(psbt, secret, singleKey(acct));
       secret.mnemonic = '';
       secret.passphrase = '';
       if (signedInputs === 0)

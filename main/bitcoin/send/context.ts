@@ -4,6 +4,9 @@ import type { Logger } from '../../core/logger';
 import type { Db } from '../../store/database';
 import type { VaultService } from '../../vault/types';
 import type { ScriptType } from '../accounts/types';
+import { loadMultisigAccount, type MultisigAccount } from '../multisig/account';
+import { createMultisigOwnership } from './ownership';
+import type { SpendType } from './size';
 import type { ElectrumService } from '../electrum/types';
 import { isConfirmed } from '../wallet/confirmation';
 import { readWords, type StoredWords } from '../wallet/stored-words';
@@ -28,8 +31,23 @@ export interface SendDeps {
   retry?: { baseMs: number; maxMs: number };
 }
 
-/** An account as the send flow needs it: keys, script type, and where its words live (if anywhere). */
-export type Account = AccountRef & { id: string; scriptType: ScriptType; seedWalletId: string | null };
+/**
+ * An account as the send flow needs it: keys, the shape of its inputs (a single-key type or a
+ * multisig k-of-n), and where its words live (if anywhere). `multisig` is set for a multisig
+ * wallet: its PSBTs, change and finalizing follow main/bitcoin/multisig.
+ */
+export type Account = Omit<AccountRef, 'scriptType'> & {
+  id: string;
+  scriptType: SpendType;
+  seedWalletId: string | null;
+  multisig: MultisigAccount | null;
+};
+
+/** The single-key view of an account (for the modules that only know single-key scripts). */
+export function singleKey(acct: Account): AccountRef & { scriptType: ScriptType } {
+  if (typeof acct.scriptType !== 'string') throw new Error('a multisig account has no single-key script type');
+  return { ...acct, scriptType: acct.scriptType };
+}
 
 /**
  * What every send operation shares: the wallet's read-only tables, the payment journal, the
@@ -46,22 +64,39 @@ export function createSendContext(deps: SendDeps) {
   function account(walletId: string): Account {
     const w = reader.wallet(walletId);
     if (!w) throw new FlashError('WALLET_NOT_FOUND', 'No such wallet.', { walletId });
+    const multisig = w.scriptType === null ? multisigOf(w.id, w.network) : null;
     return {
       id: w.id,
       network: w.network,
       xpub: w.xpub,
       fingerprint: w.fingerprint,
       accountPath: w.accountPath,
-      scriptType: w.scriptType,
+      scriptType: multisig ? multisig.spend : (w.scriptType as ScriptType),
       seedWalletId: w.seedWalletId,
+      multisig,
     };
+  }
+
+  // Cached per wallet: it keeps derived scripts (a multisig wallet's policy never changes).
+  const multisigs = new Map<string, MultisigAccount>();
+  function multisigOf(walletId: string, network: Account['network']): MultisigAccount {
+    let m = multisigs.get(walletId);
+    if (!m) {
+      const loaded = loadMultisigAccount(db, walletId, network);
+      if (!loaded) throw new FlashError('WALLET_NOT_FOUND', 'This multisig wallet has no policy stored.', { walletId });
+      m = loaded;
+      multisigs.set(walletId, m);
+    }
+    return m;
   }
 
   /** "Is this output ours / our change", for one account (cached: it keeps derived keys). */
   function ownership(walletId: string): Ownership {
     let o = ownerships.get(walletId);
     if (!o) {
-      o = createOwnership(account(walletId), (script) => reader.scriptOwner(walletId, script));
+      const acct = account(walletId);
+      const known = (script: Uint8Array) => reader.scriptOwner(walletId, script);
+      o = acct.multisig ? createMultisigOwnership(acct.multisig, known) : createOwnership(singleKey(acct), known);
       ownerships.set(walletId, o);
     }
     return o;

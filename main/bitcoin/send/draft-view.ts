@@ -4,8 +4,9 @@ import type { Psbt } from 'bitcoinjs-lib';
 import { Transaction } from 'bitcoinjs-lib';
 import { scriptToAddress } from '../../../shared/bitcoin/address';
 import { unsignedTxid } from '../../hardware/psbt';
+import { buildMultisigPsbt } from '../multisig/build';
 import type { Account, SendContext } from './context';
-import { satPerKvb } from './context';
+import { satPerKvb, singleKey } from './context';
 import type { FeeConcern } from './fee-guard';
 import { judgeFee } from './fee-guard';
 import { knownAmounts } from './input-amounts';
@@ -226,7 +227,7 @@ export function createDraftView(ctx: SendContext, acceptances: FeeAcceptances) {
     outputs: readonly PsbtOutputSpec[],
     extra: { changeIndex: number | null; replacesTxid?: string; parentTxid?: string },
   ): Draft {
-    const psbt = buildPsbt(acct, inputs, outputs);
+    const psbt = acct.multisig ? buildMultisigPsbt(acct.multisig, inputs, outputs) : buildPsbt(singleKey(acct), inputs, outputs);
     const fee = inputs.reduce((s, i) => s + i.value, 0) - outputs.reduce((s, o) => s + o.value, 0);
     const vsize = estimateVsize(
       inputs.length,

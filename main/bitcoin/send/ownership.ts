@@ -1,6 +1,7 @@
 import { hex } from '@scure/base';
 import { createAccountAddressDeriver } from '../accounts/addresses';
 import type { ScriptType } from '../accounts/types';
+import type { MultisigAccount } from '../multisig/account';
 import { createAccountKeys, type AccountRef } from './psbt';
 
 /** Where one of our scripts sits in the account: chain 0 receive, 1 change. */
@@ -13,6 +14,8 @@ export interface OwnedScript {
 export interface ClaimedOrigin {
   masterFingerprint: Uint8Array;
   path: string;
+  /** The key the origin names (multisig change checks it against the key derived there). */
+  pubkey?: Uint8Array;
 }
 
 export interface OutputClaims {
@@ -76,4 +79,47 @@ export function createOwnership(account: AccountRef & { scriptType: ScriptType }
   };
 }
 
-export type Ownership = ReturnType<typeof createOwnership>;
+export type Ownership = Pick<ReturnType<typeof createOwnership>, 'ownerOf' | 'isChange'>;
+
+/**
+ * The same answer for a k-of-n wallet (main/bitcoin/multisig): an output is ours only when its
+ * script is the one this wallet derives at the place it sits, among the addresses it watches, and
+ * when the PSBT claims origins, they must name that place for every one of the n keys, each under
+ * its cosigner's fingerprint and path with the key the wallet derives there. One cosigner's claim
+ * alone (or a claim missing a cosigner) is not enough: a change output that k-1 of the keys do not
+ * control is a payment away.
+ */
+export function createMultisigOwnership(account: MultisigAccount, known: KnownScripts) {
+  function claimsAgree(place: OwnedScript, claims: OutputClaims): boolean {
+    const origins = [...(claims.tapBip32Derivation ?? []), ...(claims.bip32Derivation ?? [])];
+    if (origins.length === 0) return true;
+    const scripts = account.scriptsAt(place.chain, place.index);
+    return scripts.keys.every((k) => {
+      const cosigner = account.policy.keys[k.keyIndex];
+      if (!cosigner) return false;
+      const wanted = `${cosigner.path}/${place.chain}/${place.index}`;
+      return origins.some((o) => {
+        const pubkey = (o as { pubkey?: Uint8Array }).pubkey;
+        return (
+          hex.encode(o.masterFingerprint) === cosigner.fingerprint &&
+          o.path.replace(/h/g, "'") === wanted &&
+          (pubkey === undefined || sameBytes(pubkey, k.pubkey))
+        );
+      });
+    });
+  }
+
+  function ownerOf(script: Uint8Array, claims?: OutputClaims): OwnedScript | null {
+    const watched = known(script);
+    if (!watched || !sameBytes(account.scriptsAt(watched.chain, watched.index).scriptPubKey, script)) return null;
+    if (claims && !claimsAgree(watched, claims)) return null;
+    return watched;
+  }
+
+  return {
+    ownerOf,
+    isChange(script: Uint8Array, claims?: OutputClaims): boolean {
+      return ownerOf(script, claims)?.chain === 1;
+    },
+  };
+}

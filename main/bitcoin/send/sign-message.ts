@@ -18,6 +18,9 @@ export function signWalletMessage(
   const where = ctx.reader.addressIndex(walletId, parsed.address);
   if (!where) throw new SendError('UNSUPPORTED_ADDRESS', 'This address does not belong to the wallet.');
   const type = acct.scriptType;
+  if (typeof type !== 'string') {
+    throw new SendError('UNSUPPORTED_ADDRESS', 'A multisig address cannot sign a message alone: no one key owns it.');
+  }
   if (type === 'tr') {
     throw new SendError(
       'UNSUPPORTED_ADDRESS',

@@ -1,5 +1,15 @@
 import type { ScriptType } from '../accounts/types';
 
+/** A k-of-n multisig input (main/bitcoin/multisig): its size depends on k and n, not only the type. */
+export interface MultisigSpend {
+  script: 'wsh' | 'sh-wsh' | 'tr';
+  threshold: number;
+  keys: number;
+}
+
+/** What an account's inputs and own outputs look like: a single-key type, or a multisig shape. */
+export type SpendType = ScriptType | MultisigSpend;
+
 /**
  * Transaction weight math for single-key spends of each account type. Sizes are upper bounds: a
  * DER signature is at most 72 bytes with its sighash byte (low-S) and a BIP340 signature is 64
@@ -32,18 +42,44 @@ const INPUT_WEIGHT: Readonly<Record<ScriptType, number>> = {
 
 /** Our own output scripts' lengths, e.g. for change. */
 const SCRIPT_LENGTH: Readonly<Record<ScriptType, number>> = { pkh: 25, 'sh-wpkh': 23, wpkh: 22, tr: 34 };
+const MULTISIG_SCRIPT_LENGTH: Readonly<Record<MultisigSpend['script'], number>> = { wsh: 34, 'sh-wsh': 23, tr: 34 };
 
-export function inputVbytes(type: ScriptType): number {
-  return INPUT_WEIGHT[type] / 4;
+/**
+ * Weight of a multisig input, upper bound. P2WSH: an empty item (OP_CHECKMULTISIG's extra pop), k
+ * DER signatures and the witness script `OP_k <33-byte key>×n OP_n OP_CHECKMULTISIG`; nested adds
+ * the 35-byte scriptSig pushing the P2WSH program. Taproot script path: a 64-byte signature per
+ * signer and an empty item per other key, the `multi_a` leaf and a 33-byte control block.
+ */
+function multisigInputWeight(m: MultisigSpend): number {
+  if (m.script === 'tr') {
+    const thresholdPush = m.threshold <= 16 ? 1 : 3;
+    const leaf = m.keys * 34 + thresholdPush + 1;
+    const items = m.keys + 2;
+    const witness = varIntSize(items) + m.threshold * 65 + (m.keys - m.threshold) + varIntSize(leaf) + leaf + 1 + 33;
+    return P2WPKH_INPUT_BASE_WU + witness;
+  }
+  const script = 3 + 34 * m.keys;
+  const witness = varIntSize(m.threshold + 2) + 1 + m.threshold * 73 + varIntSize(script) + script;
+  const base = m.script === 'sh-wsh' ? (36 + 1 + 35 + 4) * 4 : P2WPKH_INPUT_BASE_WU;
+  return base + witness;
 }
 
-export function scriptLengthOf(type: ScriptType): number {
-  return SCRIPT_LENGTH[type];
+function inputWeight(type: SpendType): number {
+  return typeof type === 'string' ? INPUT_WEIGHT[type] : multisigInputWeight(type);
+}
+
+export function inputVbytes(type: SpendType): number {
+  return inputWeight(type) / 4;
+}
+
+export function scriptLengthOf(type: SpendType): number {
+  return typeof type === 'string' ? SCRIPT_LENGTH[type] : MULTISIG_SCRIPT_LENGTH[type.script];
 }
 
 /** The dust threshold of one of our own outputs of this type (change, a CPFP child). */
-export function dustOf(type: ScriptType): number {
-  return (outputVbytes(SCRIPT_LENGTH[type]) + (type === 'pkh' || type === 'sh-wpkh' ? 148 : 67)) * 3;
+export function dustOf(type: SpendType): number {
+  const nonWitness = type === 'pkh' || type === 'sh-wpkh' || (typeof type !== 'string' && type.script === 'sh-wsh');
+  return (outputVbytes(scriptLengthOf(type)) + (nonWitness ? 148 : 67)) * 3;
 }
 
 function varIntSize(n: number): number {
@@ -58,7 +94,7 @@ export function outputVbytes(scriptLength: number): number {
 export function estimateVsize(
   inputs: number,
   outputScriptLengths: readonly number[],
-  inputType: ScriptType = 'wpkh',
+  inputType: SpendType = 'wpkh',
 ): number {
   const countsExtra = varIntSize(inputs) - 1 + (varIntSize(outputScriptLengths.length) - 1);
   const outBytes = outputScriptLengths.reduce((s, l) => s + outputVbytes(l), 0);
@@ -66,7 +102,7 @@ export function estimateVsize(
   const weight =
     (BASE_BYTES + countsExtra + outBytes) * 4 +
     (inputs > 0 && witness ? SEGWIT_WU : 0) +
-    inputs * INPUT_WEIGHT[inputType];
+    inputs * inputWeight(inputType);
   return Math.ceil(weight / 4);
 }
 

@@ -2,7 +2,8 @@ import type { Db } from '../../store/database';
 import type { Network } from '../../../shared/contract';
 import type { ProofState } from '../chain/repository';
 import { proofJoinSql } from '../wallet/confirmation';
-import { ACCOUNT_TYPE_INFO, type AccountType, type ScriptType } from '../accounts/types';
+import { ACCOUNT_TYPE_INFO, type ScriptType } from '../accounts/types';
+import type { WalletAccountType } from '../wallet/repository';
 
 /** One unspent output of a wallet, read straight from the wallet tables (read-only). */
 export interface WalletUtxo {
@@ -27,9 +28,10 @@ export interface WalletInfo {
   xpub: string;
   fingerprint: string | null;
   accountPath: string | null;
-  accountType: AccountType;
-  scriptType: ScriptType;
-  signer: 'seed' | 'watch' | 'ledger' | 'trezor';
+  accountType: WalletAccountType;
+  /** The single-key script type; null for a multisig wallet (main/bitcoin/multisig says its scripts). */
+  scriptType: ScriptType | null;
+  signer: 'seed' | 'watch' | 'ledger' | 'trezor' | 'multisig';
   /** The account whose vault secret holds the words; null for watch-only and device accounts. */
   seedWalletId: string | null;
 }
@@ -57,7 +59,7 @@ export function createWalletReader(db: Db) {
         xpub: string;
         fingerprint: string | null;
         account_path: string | null;
-        account_type: AccountType;
+        account_type: WalletAccountType;
         signer: WalletInfo['signer'];
         seed_wallet_id: string | null;
       }
@@ -160,7 +162,7 @@ export function createWalletReader(db: Db) {
             fingerprint: r.fingerprint,
             accountPath: r.account_path,
             accountType: r.account_type,
-            scriptType: ACCOUNT_TYPE_INFO[r.account_type].scriptType,
+            scriptType: r.account_type === 'multisig' ? null : ACCOUNT_TYPE_INFO[r.account_type].scriptType,
             signer: r.signer,
             seedWalletId: r.seed_wallet_id,
           }

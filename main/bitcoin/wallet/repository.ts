@@ -14,13 +14,16 @@ import type { ParsedTx } from './transaction';
 import { parseTx } from './transaction';
 
 /** Who can sign for an account: the vault's words, nobody here (watch-only), or a device. */
-export type SignerKind = 'seed' | 'watch' | 'ledger' | 'trezor';
+export type SignerKind = 'seed' | 'watch' | 'ledger' | 'trezor' | 'multisig';
+
+/** A single-key account type, or 'multisig' (main/bitcoin/multisig: `xpub` then holds the descriptor). */
+export type WalletAccountType = AccountType | 'multisig';
 
 export interface WalletRow {
   id: string;
   name: string;
   network: Network;
-  accountType: AccountType;
+  accountType: WalletAccountType;
   /** `m/84'/1'/0'`; null for an xpub imported without its key origin. */
   accountPath: string | null;
   xpub: string;
@@ -95,7 +98,7 @@ interface WalletDbRow {
   id: string;
   name: string;
   network: Network;
-  account_type: AccountType;
+  account_type: WalletAccountType;
   account_path: string | null;
   xpub: string;
   fingerprint: string | null;

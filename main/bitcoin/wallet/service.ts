@@ -23,6 +23,8 @@ import { readWords, sealWords } from './stored-words';
 import { parseMnemonic } from './mnemonic';
 import type { WalletRepository, WalletRow } from './repository';
 import { createWalletRepository } from './repository';
+import { parseMultisigDescriptor } from '../multisig/descriptor';
+import { createMultisigAddressDeriver } from '../multisig/scripts';
 import { createWalletSync } from './sync';
 import { createUpdateNotifier } from './updates';
 import type { TxVerifier } from './sync';
@@ -63,11 +65,11 @@ export function createWalletService(deps: WalletDeps): WalletService {
   const deriverFor = (wallet: WalletRow): AddressDeriver => {
     let d = derivers.get(wallet.id);
     if (!d) {
-      d = createAccountAddressDeriver(
-        wallet.xpub,
-        ACCOUNT_TYPE_INFO[wallet.accountType].scriptType,
-        wallet.network,
-      );
+      // A multisig wallet's `xpub` column holds its descriptor (migration 017).
+      d =
+        wallet.accountType === 'multisig'
+          ? createMultisigAddressDeriver(parseMultisigDescriptor(wallet.xpub), wallet.network)
+          : createAccountAddressDeriver(wallet.xpub, ACCOUNT_TYPE_INFO[wallet.accountType].scriptType, wallet.network);
       derivers.set(wallet.id, d);
     }
     return d;
@@ -306,8 +308,36 @@ export function createWalletService(deps: WalletDeps): WalletService {
       log.info('account removed', { walletId });
       bus.emit('wallet.updated', { walletId });
     },
+    addMultisig(input) {
+      return insertAccount(
+        {
+          id: input.id,
+          name: input.name.trim(),
+          network: input.network,
+          accountType: 'multisig',
+          accountPath: null,
+          xpub: input.descriptor,
+          fingerprint: null,
+          signer: 'multisig',
+          seedWalletId: null,
+          gapLimit: { ...DEFAULT_GAP_LIMITS },
+          createdAt: now(),
+          lastSyncedAt: null,
+          // A wallet set up anew or imported may have a past: import it quietly first.
+          announceDeposits: false,
+        },
+        input.writeDetails,
+      );
+    },
     exportAccount(walletId) {
       const wallet = requireWallet(walletId);
+      if (wallet.accountType === 'multisig') {
+        throw new FlashError(
+          'MULTISIG_UNSUPPORTED',
+          'A multisig wallet is exported from its Multisig page (descriptor, wallet files, backup sheet).',
+          { walletId },
+        );
+      }
       const d = describeAccount({
         type: wallet.accountType,
         network: wallet.network,

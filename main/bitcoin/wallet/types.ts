@@ -52,6 +52,17 @@ export interface WalletService {
     path?: string | null;
     signer?: 'watch' | 'ledger' | 'trezor';
   }): WalletSummary;
+  /**
+   * A multisig wallet (main/bitcoin/multisig): its row with the descriptor as key material, its
+   * first addresses, and `writeDetails` (the policy and cosigners) in the same SQLite transaction.
+   */
+  addMultisig(input: {
+    id: string;
+    name: string;
+    network: Network;
+    descriptor: string;
+    writeDetails: () => void;
+  }): WalletSummary;
   get(walletId: string): WalletSummary;
   setActive(walletId: string): void;
   rename(walletId: string, name: string): WalletSummary;

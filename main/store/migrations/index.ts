@@ -15,6 +15,7 @@ import { walletAggregatesMigration } from './012_wallet_aggregates';
 import { merchantMigration } from './014_merchant';
 import { merchantCardsMigration } from './015_merchant_cards';
 import { ecashMigration } from './016_ecash';
+import { multisigMigration } from './017_multisig';
 
 /** Append only. A shipped migration is never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   merchantMigration,
   merchantCardsMigration,
   ecashMigration,
+  multisigMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

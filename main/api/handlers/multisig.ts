@@ -1,0 +1,20 @@
+import type { MethodName } from '../../../shared/contract';
+import type { MultisigService } from '../../bitcoin/multisig/service';
+import type { Handlers } from '../dispatcher';
+
+type MultisigMethod = Extract<MethodName, `multisig.${string}`>;
+
+/** Binds multisig wallets (main/bitcoin/multisig); routing only. */
+export function createMultisigHandlers(s: { multisig: MultisigService }): Pick<Handlers, MultisigMethod> {
+  const m = s.multisig;
+  return {
+    'multisig.importWallet': (input) => m.importWallet(input),
+    'multisig.createWallet': (input) => m.createWallet(input),
+    'multisig.seedCosigner': (input) => m.seedCosigner(input),
+    'multisig.getWallet': ({ walletId }) => m.get(walletId),
+    'multisig.exportWallet': ({ walletId, format }) => m.exportWallet(walletId, format),
+    'multisig.signingProgress': ({ draftId }) => m.signingProgress(draftId),
+    'multisig.signWithSeed': ({ draftId, fingerprint }) => m.signWithSeed(draftId, fingerprint),
+    'multisig.addSignatures': ({ draftId, data }) => m.addSignatures(draftId, data),
+  };
+}
