@@ -6,7 +6,7 @@ import * as nip44 from 'nostr-tools/nip44';
 import { createRumor } from 'nostr-tools/nip59';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { initNostrWasm } from 'nostr-wasm';
-import { conversationKey, nativeEcdh } from '../main/nostr/conversation-key';
+import { conversationKey, ecdhBackend } from '../main/nostr/conversation-key';
 import { KIND_CHAT, KIND_GIFT_WRAP, KIND_SEAL, rumorMembers, unwrapDm } from '../main/nostr/dm';
 import { silentLogger } from '../main/core/logger';
 import { createInbox } from '../main/nostr/inbox/inbox';
@@ -179,8 +179,8 @@ export interface InboxFigures {
 
 /**
  * Loading the inbox, as the app does when its relays send N gift wraps: each event checked as a
- * relay connection does (id + signature), recorded raw, then opened on the inbox's worker threads
- * and stored, one SQLite transaction per batch. Baseline, in the same run: the path before this
+ * relay connection does (id + signature), recorded raw (one SQLite transaction per burst), then
+ * opened on the inbox's worker threads and stored, one SQLite transaction per batch. Baseline, in the same run: the path before this
  * inbox (every wrap opened and stored one at a time on the main thread, no seal key cache).
  * Reopen: a fresh store over the same file lists the conversations and reads the newest page of
  * each, while the relays send every wrap again (known ids are neither verified nor opened again).
@@ -230,13 +230,13 @@ export async function benchInbox(): Promise<InboxFigures> {
     let shown = 0;
     const box1 = createInbox({ store, log: silentLogger, onMessage: () => void shown++ });
     const identity = { id: 'bench', pubkey: box.pubkey };
+    const secretKey = () => box.secretKey;
     t0 = performance.now();
     for (const raw of box.raws) {
       const c = checkEvent(JSON.parse(raw));
       if (!c.ok || c.event.kind !== KIND_GIFT_WRAP) throw new Error('bad wrap');
-      if (store.recordEvent('bench', c.event, 'wss://relay.bench', Date.now())) {
-        box1.add(identity, box.secretKey, c.event);
-      }
+      // What the service does with a checked wrap (nostr/service.ts onEvent).
+      box1.receive(identity, c.event, 'wss://relay.bench', secretKey);
     }
     await box1.idle();
     const appMs = performance.now() - t0;
@@ -267,7 +267,7 @@ export async function benchInbox(): Promise<InboxFigures> {
     await pool.close();
     printTable(
       `NOSTR inbox: ${n.toLocaleString('en-US')} NIP-17 gift wraps to one key from ${SENDERS} senders ` +
-        `(${convs.length} conversations), SQLite file, verifier ${verifierKind()}, ECDH ${nativeEcdh ? 'native' : 'WASM/JS'}, ` +
+        `(${convs.length} conversations), SQLite file, verifier ${verifierKind()}, ECDH ${ecdhBackend()}, ` +
         `${workers} unwrap workers; fixture ${box.cached ? `loaded from the temp folder in ${fmtMs(box.genMs)}` : `made in ${(box.genMs / 1000).toFixed(1)} s (cached for next time)`}`,
       ['path', 'total', 'per message', 'vs baseline'],
       [

@@ -9,11 +9,7 @@ const SALT = utf8ToBytes('nip44-v2');
 
 export type ConversationKeyFn = (secretKey: Uint8Array, peerPubkeyHex: string) => Uint8Array;
 
-/**
- * Whether this runtime's crypto has secp256k1 ECDH. Node's OpenSSL does (about 30× faster than
- * the pure-JS curve: two ECDHs per gift wrap dominate inbox loading); Electron's BoringSSL does
- * not, so the app falls back to nostr-tools there.
- */
+/** Whether this runtime's crypto has secp256k1 ECDH (Node's OpenSSL does, Electron's BoringSSL not). */
 export const nativeEcdh: boolean = (() => {
   try {
     createECDH('secp256k1');
@@ -23,19 +19,35 @@ export const nativeEcdh: boolean = (() => {
   }
 })();
 
-/** libsecp256k1 in WASM (tiny-secp256k1): where the runtime's crypto has no secp256k1 (Electron). */
-const wasmCurve: {
+interface WasmCurve {
   pointMultiply(p: Uint8Array, k: Uint8Array, compressed?: boolean): Uint8Array | null;
-} | null = (() => {
-  if (nativeEcdh) return null;
-  try {
-    return createRequire(import.meta.url)('tiny-secp256k1') as {
-      pointMultiply(p: Uint8Array, k: Uint8Array, compressed?: boolean): Uint8Array | null;
-    };
-  } catch {
-    return null;
+}
+
+/**
+ * libsecp256k1 in WASM (tiny-secp256k1), loaded on the first ECDH rather than at import (start-up
+ * does not pay for compiling it). WHY first choice, before OpenSSL: measured in bench/nostr.ts's
+ * inbox, its point multiplication is 4-7× faster than OpenSSL's generic curve code for secp256k1
+ * (0.3 ms against 1.5-2.6 ms a multiplication on the loaded 2-core box), and one ECDH per gift
+ * wrap is what inbox loading pays for most. Null when it cannot load: OpenSSL, then pure JS.
+ */
+let wasmCurve: WasmCurve | null | undefined;
+function wasm(): WasmCurve | null {
+  if (wasmCurve === undefined) {
+    try {
+      wasmCurve = createRequire(import.meta.url)('tiny-secp256k1') as WasmCurve;
+    } catch {
+      wasmCurve = null;
+    }
   }
-})();
+  return wasmCurve;
+}
+
+export type EcdhBackend = 'wasm' | 'native' | 'js';
+
+/** Which code computes conversation keys here (the bench prints it). */
+export function ecdhBackend(): EcdhBackend {
+  return wasm() ? 'wasm' : nativeEcdh ? 'native' : 'js';
+}
 
 /**
  * One ECDH object per secret key array, so our public point is computed once rather than per
@@ -59,17 +71,18 @@ function ecdhFor(secretKey: Uint8Array): ECDH {
  */
 export function conversationKey(secretKey: Uint8Array, peerPubkeyHex: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/.test(peerPubkeyHex)) throw new Error('peer key must be 64 lowercase hex');
-  if (!nativeEcdh) {
-    if (!wasmCurve) return pureJsConversationKey(secretKey, peerPubkeyHex);
-    const point = wasmCurve.pointMultiply(Buffer.from(`02${peerPubkeyHex}`, 'hex'), secretKey, true);
+  const curve = wasm();
+  if (curve) {
+    const point = curve.pointMultiply(Buffer.from(`02${peerPubkeyHex}`, 'hex'), secretKey, true);
     if (!point) throw new Error('no shared point');
     const x = point.subarray(1, 33);
     try {
       return extract(sha256, x, SALT);
     } finally {
-      x.fill(0);
+      point.fill(0);
     }
   }
+  if (!nativeEcdh) return pureJsConversationKey(secretKey, peerPubkeyHex);
   const shared = ecdhFor(secretKey).computeSecret(Buffer.from(`02${peerPubkeyHex}`, 'hex'));
   try {
     return extract(sha256, shared, SALT);

@@ -119,10 +119,22 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
     }
   };
 
+  const record = (identityId: string, event: NostrEvent, relayUrl: string | null, now: number): boolean => {
+    const res = prep(
+      'INSERT OR IGNORE INTO nostr_events (id, identity_id, kind, raw, received_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(event.id, identityId, event.kind, JSON.stringify(event), now);
+    if (relayUrl)
+      prep('INSERT OR IGNORE INTO nostr_event_relays (event_id, relay_url) VALUES (?, ?)').run(
+        event.id,
+        relayUrl,
+      );
+    return res.changes === 1;
+  };
+
   const deliverySummary = (messageId: string): StoredMessage['delivery'] => {
-    const rows = db
-      .prepare('SELECT relay_url, status FROM nostr_deliveries WHERE message_id = ?')
-      .all(messageId) as { relay_url: string; status: string }[];
+    const rows = prep('SELECT relay_url, status FROM nostr_deliveries WHERE message_id = ?').all(
+      messageId,
+    ) as { relay_url: string; status: string }[];
     if (rows.length === 0) return null;
     const relays = new Map<string, boolean>();
     for (const r of rows) relays.set(r.relay_url, (relays.get(r.relay_url) ?? false) || r.status === 'ok');
@@ -190,9 +202,9 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       })();
     },
     relays(identityId: string): RelayRole[] {
-      const rows = db
-        .prepare('SELECT url, read, write, dm FROM nostr_relays WHERE identity_id = ? ORDER BY url')
-        .all(identityId) as {
+      const rows = prep(
+        'SELECT url, read, write, dm FROM nostr_relays WHERE identity_id = ? ORDER BY url',
+      ).all(identityId) as {
         url: string;
         read: number;
         write: number;
@@ -204,9 +216,9 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
     // ---- replaceable events of others (kind 0, 10002, 10050)
     /** Stores a verified replaceable event if newer than ours; returns true when it replaced. */
     putReplaceable(event: NostrEvent): boolean {
-      const cur = db
-        .prepare('SELECT created_at, event_id FROM nostr_replaceable WHERE pubkey = ? AND kind = ?')
-        .get(event.pubkey, event.kind) as { created_at: number; event_id: string } | undefined;
+      const cur = prep(
+        'SELECT created_at, event_id FROM nostr_replaceable WHERE pubkey = ? AND kind = ?',
+      ).get(event.pubkey, event.kind) as { created_at: number; event_id: string } | undefined;
       if (
         cur &&
         (cur.created_at > event.created_at ||
@@ -221,9 +233,8 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       return true;
     },
     replaceable(pubkey: string, kind: number): NostrEvent | null {
-      const r = db
-        .prepare('SELECT raw FROM nostr_replaceable WHERE pubkey = ? AND kind = ?')
-        .get(pubkey, kind) as { raw: string } | undefined;
+      const r = prep('SELECT raw FROM nostr_replaceable WHERE pubkey = ? AND kind = ?').get(pubkey, kind) as
+        { raw: string } | undefined;
       return r ? (JSON.parse(r.raw) as NostrEvent) : null;
     },
     setNip05Verified(pubkey: string, at: number | null): void {
@@ -233,9 +244,9 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       );
     },
     nip05VerifiedAt(pubkey: string): number | null {
-      const r = db
-        .prepare('SELECT nip05_verified_at AS v FROM nostr_replaceable WHERE pubkey = ? AND kind = 0')
-        .get(pubkey) as { v: number | null } | undefined;
+      const r = prep(
+        'SELECT nip05_verified_at AS v FROM nostr_replaceable WHERE pubkey = ? AND kind = 0',
+      ).get(pubkey) as { v: number | null } | undefined;
       return r?.v ?? null;
     },
 
@@ -259,19 +270,17 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
     // ---- raw DM events (dedupe + pending while locked)
     /** Records a verified event; returns true the first time this id is seen. */
     recordEvent(identityId: string, event: NostrEvent, relayUrl: string | null, now: number): boolean {
-      return db.transaction(() => {
-        const res = db
-          .prepare(
-            'INSERT OR IGNORE INTO nostr_events (id, identity_id, kind, raw, received_at) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(event.id, identityId, event.kind, JSON.stringify(event), now);
-        if (relayUrl)
-          prep('INSERT OR IGNORE INTO nostr_event_relays (event_id, relay_url) VALUES (?, ?)').run(
-            event.id,
-            relayUrl,
-          );
-        return res.changes === 1;
-      })();
+      return db.transaction(() => record(identityId, event, relayUrl, now))();
+    },
+    /**
+     * Records many verified events in one SQLite transaction (one commit for a burst from the
+     * relays instead of one per event); for each, true the first time its id is seen.
+     */
+    recordEvents(
+      items: readonly { identityId: string; event: NostrEvent; relayUrl: string | null }[],
+      now: number,
+    ): boolean[] {
+      return db.transaction(() => items.map((i) => record(i.identityId, i.event, i.relayUrl, now)))();
     },
     markEvent(id: string, processed: 1 | 2, messageId: string | null): void {
       prep('UPDATE nostr_events SET processed = ?, message_id = ? WHERE id = ?').run(
@@ -281,24 +290,24 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       );
     },
     pendingEvents(identityId: string): NostrEvent[] {
-      const rows = db
-        .prepare('SELECT raw FROM nostr_events WHERE identity_id = ? AND processed = 0 ORDER BY received_at')
-        .all(identityId) as {
+      const rows = prep(
+        'SELECT raw FROM nostr_events WHERE identity_id = ? AND processed = 0 ORDER BY received_at',
+      ).all(identityId) as {
         raw: string;
       }[];
       return rows.map((r) => JSON.parse(r.raw) as NostrEvent);
     },
     eventRelays(eventId: string): string[] {
       return (
-        db
-          .prepare('SELECT relay_url FROM nostr_event_relays WHERE event_id = ? ORDER BY relay_url')
-          .all(eventId) as { relay_url: string }[]
+        prep('SELECT relay_url FROM nostr_event_relays WHERE event_id = ? ORDER BY relay_url').all(
+          eventId,
+        ) as { relay_url: string }[]
       ).map((r) => r.relay_url);
     },
     newestEventAt(identityId: string): number | null {
-      const r = db
-        .prepare('SELECT max(received_at) AS t FROM nostr_events WHERE identity_id = ?')
-        .get(identityId) as { t: number | null };
+      const r = prep('SELECT max(received_at) AS t FROM nostr_events WHERE identity_id = ?').get(
+        identityId,
+      ) as { t: number | null };
       return r.t;
     },
 
@@ -314,23 +323,21 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
            ON CONFLICT (id) DO NOTHING`,
         ).run(convId, m.identityId, JSON.stringify(members), m.createdAt);
         const read = m.read ?? m.direction === 'out';
-        const res = db
-          .prepare(
-            `INSERT OR IGNORE INTO nostr_messages (id, conversation_id, sender, created_at, direction, legacy, read, nonce, sealed, stored_at)
+        const res = prep(
+          `INSERT OR IGNORE INTO nostr_messages (id, conversation_id, sender, created_at, direction, legacy, read, nonce, sealed, stored_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            m.id,
-            convId,
-            m.sender,
-            m.createdAt,
-            m.direction,
-            m.legacy ? 1 : 0,
-            read ? 1 : 0,
-            nonce,
-            sealed,
-            Date.now(),
-          );
+        ).run(
+          m.id,
+          convId,
+          m.sender,
+          m.createdAt,
+          m.direction,
+          m.legacy ? 1 : 0,
+          read ? 1 : 0,
+          nonce,
+          sealed,
+          Date.now(),
+        );
         if (res.changes === 0) return false;
         prep(
           'UPDATE nostr_conversations SET last_message_at = max(last_message_at, ?), unread = unread + ? WHERE id = ?',
@@ -347,23 +354,19 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       return prep('SELECT 1 FROM nostr_messages WHERE id = ?').get(id) !== undefined;
     },
     messages(convId: string, opts: { limit?: number; before?: number } = {}): StoredMessage[] {
-      const rows = db
-        .prepare(
-          `SELECT * FROM (SELECT rowid AS rid, * FROM nostr_messages WHERE conversation_id = ? AND created_at < ?
+      const rows = prep(
+        `SELECT * FROM (SELECT rowid AS rid, * FROM nostr_messages WHERE conversation_id = ? AND created_at < ?
              ORDER BY created_at DESC, rowid DESC LIMIT ?) ORDER BY created_at, rid`,
-        )
-        .all(convId, opts.before ?? Number.MAX_SAFE_INTEGER, opts.limit ?? 100) as MsgRow[];
+      ).all(convId, opts.before ?? Number.MAX_SAFE_INTEGER, opts.limit ?? 100) as MsgRow[];
       return rows.map(toMessage);
     },
     conversation(convId: string): ConversationRow | null {
       const r = prep('SELECT * FROM nostr_conversations WHERE id = ?').get(convId) as
         { id: string; members: string; last_message_at: number; unread: number } | undefined;
       if (!r) return null;
-      const last = db
-        .prepare(
-          'SELECT * FROM nostr_messages WHERE conversation_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
-        )
-        .get(r.id) as MsgRow | undefined;
+      const last = prep(
+        'SELECT * FROM nostr_messages WHERE conversation_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+      ).get(r.id) as MsgRow | undefined;
       return {
         id: r.id,
         members: JSON.parse(r.members) as string[],
@@ -373,9 +376,9 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       };
     },
     conversations(identityId: string): ConversationRow[] {
-      const ids = db
-        .prepare('SELECT id FROM nostr_conversations WHERE identity_id = ? ORDER BY last_message_at DESC, id')
-        .all(identityId) as { id: string }[];
+      const ids = prep(
+        'SELECT id FROM nostr_conversations WHERE identity_id = ? ORDER BY last_message_at DESC, id',
+      ).all(identityId) as { id: string }[];
       return ids.map((r) => this.conversation(r.id)).filter((c): c is ConversationRow => c !== null);
     },
     markRead(convId: string): void {
@@ -388,12 +391,10 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
     search(identityId: string, query: string, limit = 100): StoredMessage[] {
       const needle = query.toLocaleLowerCase();
       const out: StoredMessage[] = [];
-      const rows = db
-        .prepare(
-          `SELECT m.* FROM nostr_messages m JOIN nostr_conversations c ON c.id = m.conversation_id
+      const rows = prep(
+        `SELECT m.* FROM nostr_messages m JOIN nostr_conversations c ON c.id = m.conversation_id
            WHERE c.identity_id = ? ORDER BY m.created_at DESC, m.rowid DESC`,
-        )
-        .iterate(identityId) as IterableIterator<MsgRow>;
+      ).iterate(identityId) as IterableIterator<MsgRow>;
       for (const row of rows) {
         const { text, subject } = open(row);
         if (
@@ -439,13 +440,11 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       maxAttempts: number,
       pendingBefore: number,
     ): { messageId: string; relayUrl: string; recipient: string; wrap: NostrEvent }[] {
-      const rows = db
-        .prepare(
-          `SELECT message_id, relay_url, recipient, wrap FROM nostr_deliveries
+      const rows = prep(
+        `SELECT message_id, relay_url, recipient, wrap FROM nostr_deliveries
            WHERE relay_url = ? AND attempts < ? AND (status = 'failed' OR (status = 'pending' AND updated_at < ?))
            ORDER BY updated_at LIMIT 200`,
-        )
-        .all(relayUrl, maxAttempts, pendingBefore) as {
+      ).all(relayUrl, maxAttempts, pendingBefore) as {
         message_id: string;
         relay_url: string;
         recipient: string;
@@ -462,11 +461,9 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       messageId: string,
     ): { relayUrl: string; recipient: string; status: string; reason: string | null }[] {
       return (
-        db
-          .prepare(
-            'SELECT relay_url, recipient, status, reason FROM nostr_deliveries WHERE message_id = ? ORDER BY recipient, relay_url',
-          )
-          .all(messageId) as {
+        prep(
+          'SELECT relay_url, recipient, status, reason FROM nostr_deliveries WHERE message_id = ? ORDER BY recipient, relay_url',
+        ).all(messageId) as {
           relay_url: string;
           recipient: string;
           status: string;

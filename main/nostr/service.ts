@@ -192,6 +192,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   const inbox = createInbox({
     store,
     log,
+    now,
     onMessage: (conversationId, message) =>
       emit('nostr.message', { conversationId, message: toMessage(message) }),
   });
@@ -434,16 +435,24 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     const addressed =
       event.tags.some((t) => t[0] === 'p' && t[1] === id.pubkey) || event.pubkey === id.pubkey;
     if (!addressed) return;
-    const isNew = store.recordEvent(id.id, event, relayUrl, now());
-    if (!isNew || !unlocked()) return;
-    let sk: Uint8Array;
-    try {
-      sk = keys().secretKey;
-    } catch {
-      return; // locked in between: processed on unlock
+    if (event.kind === KIND_GIFT_WRAP) {
+      // Recorded with the rest of its burst in one transaction, opened on the inbox's workers.
+      inbox.receive(id, event, relayUrl, secretKeyIfUnlocked);
+      return;
     }
-    if (event.kind === KIND_GIFT_WRAP) inbox.add(id, sk, event);
-    else processDmEvent(id.id, id.pubkey, event, sk);
+    const isNew = store.recordEvent(id.id, event, relayUrl, now());
+    const sk = isNew ? secretKeyIfUnlocked() : null;
+    if (sk) processDmEvent(id.id, id.pubkey, event, sk);
+  };
+
+  /** The identity's key while the vault is unlocked; null when locked (events stay pending). */
+  const secretKeyIfUnlocked = (): Uint8Array | null => {
+    if (!unlocked()) return null;
+    try {
+      return keys().secretKey;
+    } catch {
+      return null; // locked in between: processed on unlock
+    }
   };
 
   const processPending = (): number => {

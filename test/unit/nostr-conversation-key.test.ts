@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { getConversationKey } from 'nostr-tools/nip44';
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure';
-import { conversationKey, nativeEcdh } from '../../main/nostr/conversation-key';
+import { conversationKey, ecdhBackend, nativeEcdh } from '../../main/nostr/conversation-key';
 
 describe('NIP-44 conversation key', () => {
-  it('runs on native ECDH under Node', () => {
+  it('runs on libsecp256k1 (WASM) under Node, with OpenSSL there as the fallback', () => {
+    expect(ecdhBackend()).toBe('wasm');
     expect(nativeEcdh).toBe(true);
   });
 

@@ -13,10 +13,14 @@ export interface RateLimit {
 }
 
 /**
- * Generous enough for a 5,000-transaction first sync to run at the server's pace, strict enough
- * that a runaway loop cannot flood a public server (ElectrumX meters cost per session).
+ * Generous enough for a 5,000-transaction first sync (about 12,700 requests) to run at the
+ * server's pace, strict enough that a runaway loop cannot flood a public server (ElectrumX meters
+ * cost per session). WHY these figures: at 2,000/s the cap itself was the floor of that sync
+ * (4.3 s, more than Fulcrum needed to answer it); the ceiling on requests awaiting replies already
+ * holds us to the server's own pace, the bucket only bounds a loop, and a server that asks us to
+ * slow down halves the rate (slowDown).
  */
-export const DEFAULT_RATE_LIMIT: RateLimit = { requestsPerSecond: 2_000, burst: 4_000, maxInFlight: 1_000 };
+export const DEFAULT_RATE_LIMIT: RateLimit = { requestsPerSecond: 5_000, burst: 5_000, maxInFlight: 1_000 };
 
 export interface RateLimiter {
   /** Resolves when `n` requests may be written; the caller must call `release(n)` once answered. */

@@ -21,9 +21,21 @@ export interface InboxDeps {
   /** Worker options (tests and benches pick the script or none). */
   workers?: number;
   script?: WorkerScript | null;
+  now?: () => number;
 }
 
 export interface Inbox {
+  /**
+   * A gift wrap from a relay, already checked (id + signature) by the connection: recorded raw
+   * with the rest of its burst in one SQLite transaction, then, the first time its id is seen and
+   * while `secretKey()` gives the key (null: locked, it stays pending), opened like `add`.
+   */
+  receive(
+    identity: { id: string; pubkey: string },
+    event: NostrEvent,
+    relayUrl: string | null,
+    secretKey: () => Uint8Array | null,
+  ): void;
   /** Opens gift wraps already recorded raw (store.recordEvent), off the main thread, in batches. */
   add(identity: { id: string; pubkey: string }, secretKey: Uint8Array, event: NostrEvent): void;
   /** Resolves once every added wrap is opened and stored. */
@@ -33,6 +45,13 @@ export interface Inbox {
   /** The vault locked: the workers holding the key go; what was queued stays pending in SQLite. */
   lock(): Promise<void>;
   close(): Promise<void>;
+}
+
+interface Received {
+  identity: { id: string; pubkey: string };
+  event: NostrEvent;
+  relayUrl: string | null;
+  secretKey: () => Uint8Array | null;
 }
 
 interface Queued {
@@ -49,6 +68,8 @@ interface Queued {
 export function createInbox(deps: InboxDeps): Inbox {
   const { store, log } = deps;
   let pool: { key: string; pool: UnwrapPool } | null = null;
+  const now = deps.now ?? Date.now;
+  const received: Received[] = [];
   const queue: Queued[] = [];
   let inFlight = 0;
   let scheduled = false;
@@ -74,7 +95,7 @@ export function createInbox(deps: InboxDeps): Inbox {
   };
 
   const settleWaiters = (): void => {
-    if (queue.length > 0 || inFlight > 0 || scheduled) return;
+    if (received.length > 0 || queue.length > 0 || inFlight > 0 || scheduled) return;
     const w = waiters;
     waiters = [];
     for (const resolve of w) resolve();
@@ -110,8 +131,35 @@ export function createInbox(deps: InboxDeps): Inbox {
     if (res.inserted) inserted.push({ id: rumor.id, conversationId: res.conversationId });
   };
 
+  /** Records the burst received since the last flush, and queues what is new for opening. */
+  const recordReceived = (): void => {
+    if (received.length === 0) return;
+    const burst = received.splice(0);
+    let fresh: boolean[];
+    try {
+      fresh = store.recordEvents(
+        burst.map((r) => ({ identityId: r.identity.id, event: r.event, relayUrl: r.relayUrl })),
+        now(),
+      );
+    } catch (err) {
+      // Not recorded: the relays send them again on the next subscription.
+      log.warn('nostr: a burst of DM events was not recorded', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return;
+    }
+    const last = burst[burst.length - 1];
+    const sk = last ? last.secretKey() : null;
+    if (!sk || closed) return; // locked: recorded, unprocessed, opened on unlock
+    secret = sk;
+    burst.forEach((r, i) => {
+      if (fresh[i]) queue.push({ identityId: r.identity.id, self: r.identity.pubkey, event: r.event });
+    });
+  };
+
   const flush = (): void => {
     scheduled = false;
+    recordReceived();
     while (!closed && queue.length > 0 && inFlight < IN_FLIGHT && secret) {
       const batch = queue.splice(0, BATCH);
       inFlight += 1;
@@ -148,6 +196,11 @@ export function createInbox(deps: InboxDeps): Inbox {
   };
 
   return {
+    receive(identity, event, relayUrl, secretKey) {
+      if (closed) return;
+      received.push({ identity, event, relayUrl, secretKey });
+      schedule();
+    },
     add(identity, secretKey, event) {
       if (closed) return;
       secret = secretKey;
@@ -155,7 +208,8 @@ export function createInbox(deps: InboxDeps): Inbox {
       schedule();
     },
     idle() {
-      if (queue.length === 0 && inFlight === 0 && !scheduled) return Promise.resolve();
+      if (received.length === 0 && queue.length === 0 && inFlight === 0 && !scheduled)
+        return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
     },
     get undecryptable() {

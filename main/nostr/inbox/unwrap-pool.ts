@@ -40,7 +40,7 @@ export function findWorkerScript(): WorkerScript | null {
 }
 
 /**
- * Opens NIP-17 gift wraps on worker threads, one per spare core, so a first load of thousands of
+ * Opens NIP-17 gift wraps on worker threads (two to four, one per core), so a first load of thousands of
  * messages does not freeze the main thread (it answers the UI and writes SQLite meanwhile).
  *
  * WHY worker_threads: they share this process, so the secret key never crosses a process
@@ -55,7 +55,9 @@ export function createUnwrapPool(
 ): UnwrapPool {
   const inThread = createWrapOpener(secretKey);
   const script = opts.script === undefined ? findWorkerScript() : opts.script;
-  const count = Math.max(0, opts.workers ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)));
+  // WHY at least two, even on two cores: the main thread mostly waits on SQLite and the relays
+  // while wraps are opened, and two workers keep both cores busy with the crypto.
+  const count = Math.max(0, opts.workers ?? Math.min(4, Math.max(2, os.availableParallelism())));
   const pending = new Map<number, { resolve: (r: Opened[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let broken = false;
