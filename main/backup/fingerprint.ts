@@ -44,7 +44,7 @@ const QUERIES: Record<string, string> = {
   vault_secrets: `SELECT name, updated_at FROM vault_secrets WHERE name NOT LIKE '${LOCAL_PREFIX}%' ORDER BY name`,
   settings: `SELECT key, value FROM settings WHERE key NOT LIKE '${LOCAL_PREFIX}%' ORDER BY key`,
   // Our own follow list (contacts): its event id changes with every follow or unfollow.
-  nostr_replaceable_v2: `SELECT event_id FROM nostr_replaceable_v2
+  nostr_replaceable: `SELECT event_id FROM nostr_replaceable
                           WHERE kind = 3 AND pubkey IN (SELECT pubkey FROM nostr_identities) ORDER BY event_id`,
 };
 
@@ -79,7 +79,7 @@ export function dataFingerprint(db: Db): string {
       );
   }
   for (const [t, sql] of Object.entries(QUERIES)) {
-    if (have.has(t) && (t !== 'nostr_replaceable_v2' || have.has('nostr_identities'))) {
+    if (have.has(t) && (t !== 'nostr_replaceable' || have.has('nostr_identities'))) {
       feed(t, db.prepare(sql).raw().all());
     }
   }

@@ -57,8 +57,8 @@ export function kindCounts(db: Db, secrets: number): BackupCounts {
     contacts: count(
       db,
       t,
-      ['nostr_replaceable_v2', 'nostr_identities'],
-      `SELECT count(*) AS n FROM nostr_replaceable_v2 r, json_each(json_extract(r.raw, '$.tags')) tag
+      ['nostr_replaceable', 'nostr_identities'],
+      `SELECT count(*) AS n FROM nostr_replaceable r, json_each(json_extract(r.raw, '$.tags')) tag
         WHERE r.kind = 3 AND r.pubkey IN (SELECT pubkey FROM nostr_identities)
           AND json_valid(r.raw) AND json_extract(tag.value, '$[0]') = 'p'`,
     ),

@@ -5,6 +5,7 @@ import type {
   BackupRestoreReport,
   BackupStatus,
   EventPayload,
+  Network,
 } from '../../shared/contract';
 import { BACKUP_KEEP_DEFAULT } from '../../shared/contract/backup';
 import { FlashError } from '../../shared/errors';
@@ -43,6 +44,14 @@ export interface BackupServiceDeps {
   checkSpent?: CheckSpent;
   /** After a restore has committed: the container starts a wallet sync. */
   afterRestore?: () => void;
+  /**
+   * After a restore: NUT-09 over these mints from the restored words (the eCash service), which
+   * finds proofs signed after the backup was made (change of a later spend) and moves the counters
+   * past them. Proofs are keyed by Y, so one found again is not stored twice.
+   */
+  recoverEcash?: (mintUrls: string[]) => Promise<unknown>;
+  /** The network the restored profile is on (its settings), for the mints to recover. */
+  network?: () => Network;
   now?: () => number;
   /** How often automatic backups look for changes (ms). A change is backed up by the next look. */
   checkEveryMs?: number;
@@ -266,6 +275,34 @@ export function createBackupService(deps: BackupServiceDeps) {
     nudge.unref?.();
   }
 
+  function unspentSats(): number {
+    const row = db
+      .prepare(
+        `SELECT coalesce(sum(amount), 0) AS n FROM ecash_proofs WHERE state = 'unspent' AND unit = 'sat'`,
+      )
+      .get() as { n: number };
+    return row.n;
+  }
+
+  /** NUT-09 after a restore; returns the sats it found that the backup did not hold. */
+  async function recoverEcash(): Promise<number> {
+    if (!deps.recoverEcash || !deps.network) return 0;
+    const urls = db
+      .prepare<[string], { url: string }>('SELECT url FROM ecash_mints WHERE network = ? ORDER BY added_at')
+      .all(deps.network())
+      .map((r) => r.url);
+    if (urls.length === 0) return 0;
+    const before = unspentSats();
+    try {
+      await deps.recoverEcash(urls);
+    } catch (err) {
+      log.warn('eCash recovery after restore failed', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+    return Math.max(0, unspentSats() - before);
+  }
+
   // ── the service ───────────────────────────────────────────────────────────────────────────
 
   return {
@@ -335,13 +372,19 @@ export function createBackupService(deps: BackupServiceDeps) {
         });
         progress('restore', 'ecash', 0.92);
         const ecash = await dropSpentProofs(db, withTimeout(checkSpent), log);
+        const recovered = await recoverEcash();
         state.setFingerprint(dataFingerprint(db));
         progress('restore', 'done', 1);
         // Every service reads its keys and rows again when the vault opens: locking now means
         // nothing keeps serving what it loaded before the restore.
         vault.lock();
         deps.afterRestore?.();
-        return { manifest: body.manifest, ecashSpentDropped: ecash.dropped, ecashUnchecked: ecash.unchecked };
+        return {
+          manifest: body.manifest,
+          ecashSpentDropped: ecash.dropped,
+          ecashUnchecked: ecash.unchecked,
+          ecashRecoveredSats: recovered,
+        };
       });
     },
 

@@ -233,6 +233,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     defaultFolder: path.join(config.dataDir, 'backups', config.profile),
     kdf: config.kdf,
     afterRestore: () => void electrum.reconnect(),
+    recoverEcash: (mintUrls) => ecash.restore(mintUrls),
+    network: () => settings.get().network,
   });
 
   const dispatcher = createDispatcher({

@@ -77,6 +77,8 @@ export const BackupRestoreReport = z.object({
   ecashSpentDropped: z.number().int().nonnegative(),
   /** Mints that could not be asked; their proofs stay as restored and are checked again on use. */
   ecashUnchecked: z.array(z.string()),
+  /** Sats of eCash found again from the words (NUT-09) that the backup did not hold yet. */
+  ecashRecoveredSats: z.number().int().nonnegative(),
 });
 export type BackupRestoreReport = z.infer<typeof BackupRestoreReport>;
 
