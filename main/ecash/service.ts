@@ -36,7 +36,8 @@ import { advanceMove, beginMove, meltForMove } from './ops/move';
 import { checkToken, claim, receiveToken } from './ops/receive';
 import { checkSent, finishSendSwap, reclaim, resumeSendSwap, sendToken } from './ops/send';
 import { inputsState, journalSwap, revertSwap, runSwap, settleSwap } from './ops/swap';
-import { toPlain, toProofs } from './proof-codec';
+import type { PlainProof } from './proof-codec';
+import { proofY, toPlain, toProofs } from './proof-codec';
 import { restoreMint } from './restore';
 import { createSealer } from './sealing';
 import { createSeedKeeper } from './seed';
@@ -521,6 +522,8 @@ export function createEcashService(deps: EcashServiceDeps) {
       memo?: string;
       lock?: { to: string; locktime?: number; refundKeys?: string[] };
       offlineOnly?: boolean;
+      /** Chat, nutzap or payment request the token goes to (see main/ecash/social-service.ts). */
+      counterparty?: string;
     }): Promise<EcashSentToken> {
       const rec = needMint(input.mintUrl);
       const lock = input.lock
@@ -540,6 +543,7 @@ export function createEcashService(deps: EcashServiceDeps) {
         ...(input.memo ? { memo: input.memo } : {}),
         ...(lock ? { lock } : {}),
         ...(input.offlineOnly ? { offlineOnly: true } : {}),
+        ...(input.counterparty ? { counterparty: input.counterparty } : {}),
       });
       return sentToken(op);
     },
@@ -564,11 +568,46 @@ export function createEcashService(deps: EcashServiceDeps) {
         mintName: rec?.info.name ?? null,
       };
     },
-    async receive(text: string): Promise<EcashOperationView> {
-      return operationView(await receiveToken(ctx, text, p2pk()));
+    async receive(text: string, from?: { counterparty: string }): Promise<EcashOperationView> {
+      return operationView(await receiveToken(ctx, text, p2pk(), from?.counterparty ?? null));
     },
     p2pkPublicKey(): string {
       return p2pk().pubkey;
+    },
+    /** NIP-60's wallet event carries this key (sealed to the user's own NOSTR key) for nutzaps. */
+    p2pkPrivateKeyHex(): string {
+      return p2pk().privkey;
+    },
+    /** Journal rows whose counterparty starts with `prefix` (chat:, nutzap:, creq:…), newest first. */
+    operationsFor(prefix: string): EcashOperationView[] {
+      return deps.db
+        .prepare<[string, number, string], { id: string }>(
+          `SELECT id FROM ecash_ops WHERE network = ? AND substr(counterparty, 1, ?) = ?
+           ORDER BY created_at DESC`,
+        )
+        .all(deps.network(), prefix.length, prefix)
+        .map((r) => operationView(needOp(r.id)));
+    },
+    /**
+     * Unspent proofs per mint and unit: the NIP-60 backup's content. Reserved ones are left out:
+     * they belong to a token given away or an operation in flight, not to the wallet's balance.
+     */
+    heldProofs(): { mintUrl: string; unit: string; proofs: PlainProof[] }[] {
+      return mints.list().flatMap((m) =>
+        [...new Set(mints.keysets(m.url).map((k) => k.unit))].map((unit) => ({
+          mintUrl: m.url,
+          unit,
+          proofs: store.open(store.proofs(deps.network(), m.url, unit, 'unspent')),
+        })),
+      );
+    },
+    /** Whether this proof (by secret) is already in the wallet, in any state. */
+    knowsProof(secret: string): boolean {
+      return (
+        deps.db
+          .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ecash_proofs WHERE y = ?`)
+          .get(proofY(secret))?.n !== 0
+      );
     },
 
     // ── restore, history, recovery ─────────────────────────────────────────────────────────

@@ -30,9 +30,12 @@ import {
   KIND_CHAT,
   KIND_GIFT_WRAP,
   KIND_LEGACY_DM,
+  nip44Decrypt,
   rumorMembers,
   unwrapDm,
 } from './dm';
+import * as nip44 from 'nostr-tools/nip44';
+import { conversationKey } from './conversation-key';
 import type { KeyPair } from './identity';
 import {
   encryptNcryptsec,
@@ -167,6 +170,12 @@ export interface NostrService {
    */
   holdRelays(owner: string, urls: string[]): void;
   releaseRelays(owner: string): void;
+  /**
+   * NIP-44 to the identity's own key (NIP-60 wallet events): the secret key never leaves this
+   * service. Throws NOSTR_NO_IDENTITY, VAULT_LOCKED or NOSTR_DECRYPT_FAILED.
+   */
+  encryptToSelf(text: string): string;
+  decryptFromSelf(payload: string): string;
   /** Signs with the identity's key (zap requests); throws NOSTR_NO_IDENTITY or VAULT_LOCKED. */
   signEvent(template: { kind: number; created_at: number; tags: string[][]; content: string }): NostrEvent;
   /** The user's relays by role (read includes DM relays), normalized. */
@@ -842,6 +851,14 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       pool?.retain([...readRelays(), ...myDmRelays(), ...writeRelays(), ...heldRelays()]);
     },
     signEvent: (template) => sign(template),
+    encryptToSelf(text) {
+      const kp = keys();
+      return nip44.encrypt(text, conversationKey(kp.secretKey, kp.pubkey));
+    },
+    decryptFromSelf(payload) {
+      const kp = keys();
+      return nip44Decrypt(payload, kp.secretKey, kp.pubkey);
+    },
     userRelays: () => ({ read: readRelays(), write: writeRelays() }),
     setProxy(next) {
       if (JSON.stringify(next) === JSON.stringify(proxy)) return;

@@ -7,7 +7,7 @@ import { toFlashError } from '../errors';
 import { sumPlain, toPlain } from '../proof-codec';
 import type { OpRow } from '../store';
 import { decodeTokenText } from '../tokens';
-import { inputsState, journalSwap, revertSwap, runSwap, settleSwap } from './swap';
+import { inputsState, journalSwap, revertSwap, runSwap, settleSwap, signLockedInputs } from './swap';
 
 /**
  * Receiving a token: checked offline first (NUT-12 DLEQ against the mint's stored keys, NUT-11
@@ -86,6 +86,8 @@ export async function receiveToken(
   ctx: OpContext,
   text: string,
   ourP2pk: { pubkey: string; privkey: string },
+  /** Where the token came from (a chat message, a nutzap, a payment request): kept on the row. */
+  counterparty: string | null = null,
 ): Promise<OpRow> {
   const check = checkToken(ctx, text, ourP2pk.pubkey);
   if (!ctx.mints.get(check.token.mint))
@@ -113,6 +115,7 @@ export async function receiveToken(
     state: 'stored',
     amount: check.amount,
     memo: check.token.memo ?? null,
+    counterparty,
     payload: { token: text.trim() } satisfies ReceivePayload,
   });
   ctx.changed(op);
@@ -137,7 +140,10 @@ export async function claim(ctx: OpContext, op: OpRow, privkey: string): Promise
     const { token } = ctx.store.payload<ReceivePayload>(op.id);
     let preview;
     try {
-      preview = await wallet.prepareSwapToReceive(token, { privkey }, { type: 'deterministic', counter: 0 });
+      preview = signLockedInputs(
+        await wallet.prepareSwapToReceive(token, {}, { type: 'deterministic', counter: 0 }),
+        privkey,
+      );
     } catch (err) {
       throw toFlashError(err, op.mintUrl);
     }

@@ -7,7 +7,7 @@ import type { PlainProof } from '../proof-codec';
 import { proofY, sumPlain, toPlain, toProofs } from '../proof-codec';
 import type { OpRow } from '../store';
 import { encodeToken } from '../tokens';
-import { inputsState, journalSwap, revertSwap, runSwap, settleSwap } from './swap';
+import { inputsState, journalSwap, revertSwap, runSwap, settleSwap, signLockedInputs } from './swap';
 
 /**
  * Sending a token (NUT-00 v4), optionally P2PK-locked (NUT-11), and reclaiming it while unspent.
@@ -33,6 +33,8 @@ export interface SendRequest {
   memo?: string;
   lock?: { pubkey: string; locktime?: number; refundKeys?: string[] };
   offlineOnly?: boolean;
+  /** Who the token is for (a chat, a nutzap, a payment request): kept on the journal row. */
+  counterparty?: string;
 }
 
 export async function sendToken(ctx: OpContext, req: SendRequest, retried = false): Promise<OpRow> {
@@ -106,6 +108,7 @@ async function sendOnce(ctx: OpContext, req: SendRequest): Promise<OpRow> {
     preview,
     inputsAreOurs: true,
     memo: req.memo ?? null,
+    ...(req.counterparty ? { counterparty: req.counterparty } : {}),
     extra: { lock },
   });
   ctx.changed(op);
@@ -140,6 +143,7 @@ function pendingFromHeld(ctx: OpContext, req: SendRequest, proofs: PlainProof[])
         state: 'pending',
         amount: req.amount,
         memo: req.memo ?? null,
+        counterparty: req.counterparty ?? null,
         payload: { token, proofs, lock: null } satisfies SendPayload,
       });
       ctx.store.reserve(
@@ -216,13 +220,16 @@ export async function reclaim(ctx: OpContext, op: OpRow, p2pkKey: string): Promi
   const wallet = ctx.mints.wallet(op.mintUrl, op.unit);
   let preview;
   try {
-    preview = await wallet.prepareSwapToReceive(
-      toProofs(payload.proofs),
-      { privkey: p2pkKey },
-      {
-        type: 'deterministic',
-        counter: 0,
-      },
+    preview = signLockedInputs(
+      await wallet.prepareSwapToReceive(
+        toProofs(payload.proofs),
+        {},
+        {
+          type: 'deterministic',
+          counter: 0,
+        },
+      ),
+      p2pkKey,
     );
   } catch (err) {
     throw toFlashError(err, op.mintUrl);

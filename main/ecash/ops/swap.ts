@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Proof, SerializedOutputData, SwapPreview, Wallet } from '@cashu/cashu-ts';
-import { deserializeSwapPreview, OutputData, serializeSwapPreview } from '@cashu/cashu-ts';
+import { deserializeSwapPreview, OutputData, serializeSwapPreview, signP2PKProofs } from '@cashu/cashu-ts';
 import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
 import { badSignatures, nutCode, NUT, outcomeUnknown, toFlashError } from '../errors';
@@ -90,6 +90,15 @@ export function journalSwap(
       return op;
     })
     .immediate();
+}
+
+/**
+ * Signs the inputs locked to our key (NUT-11) before the swap is journaled: cashu-ts 4 signs
+ * only in completeSwap, and a replay after a crash must send the very request we wrote down.
+ * Inputs not locked to this key pass through untouched.
+ */
+export function signLockedInputs(preview: SwapPreview, privkey: string): SwapPreview {
+  return { ...preview, inputs: signP2PKProofs(preview.inputs, privkey) };
 }
 
 /** Runs (or re-runs) the journaled swap; returns the new proofs, or throws a typed error. */

@@ -37,6 +37,13 @@ export const ecashEn = {
   'error.ECASH_PAYMENT_FAILED': 'The mint could not pay the invoice. Your eCash is back.',
   'error.ECASH_OPERATION_NOT_FOUND': 'Flash knows no such eCash operation.',
   'error.ECASH_PREPARED_NOT_FOUND': 'This payment was already sent or its preview expired. Start again.',
+  'error.ECASH_REQUEST_INVALID': 'This is not a Cashu payment request Flash can pay.',
+  'error.ECASH_NO_COMMON_MINT':
+    'You hold no eCash, or not enough, at a mint the other side accepts. Add one of their mints or move funds there.',
+  'error.ECASH_NUTZAP_NOT_ACCEPTED': 'This person has not published where to receive eCash (NIP-61).',
+  'error.ECASH_DELIVERY_FAILED':
+    'The eCash could not be delivered. It stays pending: send it again or take it back.',
+  'error.ECASH_NO_BACKUP': 'No eCash wallet backup (NIP-60) was found on your relays.',
   'ecash.mintWarning':
     'A mint holds the bitcoin behind its tokens. Only keep there what you would trust its operator with.',
   'ecash.state.unpaid': 'Waiting for payment',
@@ -91,6 +98,13 @@ export const ecashEs: Record<keyof typeof ecashEn, string> = {
   'error.ECASH_PAYMENT_FAILED': 'El mint no pudo pagar la factura. Tu eCash ha vuelto.',
   'error.ECASH_OPERATION_NOT_FOUND': 'Flash no conoce esa operación de eCash.',
   'error.ECASH_PREPARED_NOT_FOUND': 'Este pago ya se envió o su vista previa caducó. Empieza de nuevo.',
+  'error.ECASH_REQUEST_INVALID': 'Esta no es una solicitud de pago Cashu que Flash pueda pagar.',
+  'error.ECASH_NO_COMMON_MINT':
+    'No tienes eCash, o no suficiente, en un mint que la otra parte acepte. Añade uno de sus mints o mueve fondos allí.',
+  'error.ECASH_NUTZAP_NOT_ACCEPTED': 'Esta persona no ha publicado dónde recibir eCash (NIP-61).',
+  'error.ECASH_DELIVERY_FAILED':
+    'No se pudo entregar el eCash. Sigue pendiente: envíalo de nuevo o recupéralo.',
+  'error.ECASH_NO_BACKUP': 'No se encontró ninguna copia del monedero eCash (NIP-60) en tus relés.',
   'ecash.mintWarning':
     'Un mint guarda los bitcoin que respaldan sus tokens. Guarda allí solo lo que confiarías a quien lo opera.',
   'ecash.state.unpaid': 'Esperando el pago',
