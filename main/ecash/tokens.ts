@@ -1,8 +1,9 @@
 import type { Token } from '@cashu/cashu-ts';
 import { getDecodedToken, getEncodedToken } from '@cashu/cashu-ts';
-import { UR, UREncoder } from '@ngraveio/bc-ur';
+import type * as BcUr from '@ngraveio/bc-ur';
 import { nip19 } from 'nostr-tools';
 import { FlashError } from '../../shared/errors';
+import { lazyRequire } from '../core/lazy-require';
 import type { PlainProof } from './proof-codec';
 import { toProofs } from './proof-codec';
 
@@ -10,6 +11,8 @@ import { toProofs } from './proof-codec';
 export const STATIC_QR_MAX = 600;
 /** Fragment size of the animated QR (NUT-16: Blockchain Commons UR). */
 const UR_FRAGMENT = 200;
+/** Loaded when an animated QR is first made: start-up does not pay for it. */
+const bcUr = lazyRequire<typeof BcUr>('@ngraveio/bc-ur');
 
 /** NUT-00 v4 (`cashuB…`): CBOR, keyset ids as bytes, DLEQ kept so the receiver can check offline. */
 export function encodeToken(
@@ -28,6 +31,7 @@ export function encodeToken(
  */
 export function tokenQr(token: string): { animated: boolean; parts: string[] } {
   if (token.length <= STATIC_QR_MAX) return { animated: false, parts: [token] };
+  const { UR, UREncoder } = bcUr();
   const ur = UR.fromBuffer(Buffer.from(token, 'utf8'));
   const encoder = new UREncoder(ur, UR_FRAGMENT);
   const parts: string[] = [];

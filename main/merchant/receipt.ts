@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { Sale } from '../../shared/contract/merchant';
 import type { ReceiptWords } from './receipt-words';
@@ -81,6 +80,9 @@ export async function receiptPdf(
       : margin * 2 + lineHeight * (doc.lines.length + 12) + (doc.note ? lineHeight * 3 : 0) + inner * 0.8;
   const qrPng = await QRCode.toBuffer(doc.receiptUrl, { margin: 1, width: 300, errorCorrectionLevel: 'M' });
 
+  // Imported here, not at the top: PDFKit is the heaviest package in main (about 0.3 s to load
+  // on a busy machine) and only receipts use it, so start-up does not pay for it.
+  const { default: PDFDocument } = await import('pdfkit');
   const pdf = new PDFDocument({
     size: [width, height],
     margin,

@@ -3,7 +3,6 @@ import https from 'node:https';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { SocksClient } from 'socks';
 import type { Socks5ProxySetting } from '../../shared/contract';
 
 type Callback = (err: Error | null, stream: Duplex) => void;
@@ -33,47 +32,52 @@ function tunnel(
   const port = Number(options.port ?? (secure ? 443 : 80));
   // The host name goes to the proxy unresolved (socks5h): no DNS query leaves this machine,
   // and Tor can reach .onion relays.
-  SocksClient.createConnection({
-    proxy: { host: proxy.host, port: proxy.port, type: 5 },
-    command: 'connect',
-    destination: { host, port },
-    timeout: timeoutMs,
-  }).then(
-    ({ socket }) => {
-      if (!secure) {
-        callback(null, socket);
-        return;
-      }
-      const secured = tls.connect({
-        socket,
-        // SNI may not carry an IP address (RFC 6066); the certificate is still checked against it.
-        ...(net.isIP(host) ? {} : { servername: host }),
-        host,
-        ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        ...(options.rejectUnauthorized !== undefined
-          ? { rejectUnauthorized: options.rejectUnauthorized }
-          : {}),
-        ...(options.checkServerIdentity ? { checkServerIdentity: options.checkServerIdentity } : {}),
-        ...(options.ALPNProtocols ? { ALPNProtocols: options.ALPNProtocols } : {}),
-      });
-      let done = false;
-      secured.once('secureConnect', () => {
-        if (done) return;
-        done = true;
-        callback(null, secured);
-      });
-      secured.once('error', (err) => {
-        if (done) return;
-        done = true;
-        socket.destroy();
-        failed(err);
-      });
-    },
-    (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      failed(new Error(`SOCKS5 proxy ${proxy.host}:${proxy.port}: ${message}`));
-    },
-  );
+  // Loaded with the first proxied connection: start-up does not pay for it without a proxy.
+  import('socks')
+    .then(({ SocksClient }) =>
+      SocksClient.createConnection({
+        proxy: { host: proxy.host, port: proxy.port, type: 5 },
+        command: 'connect',
+        destination: { host, port },
+        timeout: timeoutMs,
+      }),
+    )
+    .then(
+      ({ socket }) => {
+        if (!secure) {
+          callback(null, socket);
+          return;
+        }
+        const secured = tls.connect({
+          socket,
+          // SNI may not carry an IP address (RFC 6066); the certificate is still checked against it.
+          ...(net.isIP(host) ? {} : { servername: host }),
+          host,
+          ...(options.ca !== undefined ? { ca: options.ca } : {}),
+          ...(options.rejectUnauthorized !== undefined
+            ? { rejectUnauthorized: options.rejectUnauthorized }
+            : {}),
+          ...(options.checkServerIdentity ? { checkServerIdentity: options.checkServerIdentity } : {}),
+          ...(options.ALPNProtocols ? { ALPNProtocols: options.ALPNProtocols } : {}),
+        });
+        let done = false;
+        secured.once('secureConnect', () => {
+          if (done) return;
+          done = true;
+          callback(null, secured);
+        });
+        secured.once('error', (err) => {
+          if (done) return;
+          done = true;
+          socket.destroy();
+          failed(err);
+        });
+      },
+      (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        failed(new Error(`SOCKS5 proxy ${proxy.host}:${proxy.port}: ${message}`));
+      },
+    );
 }
 
 /**

@@ -1,6 +1,5 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { SocksClient } from 'socks';
 import type { ElectrumServer } from '../../../shared/contract';
 import { FlashError } from '../../../shared/errors';
 
@@ -88,6 +87,8 @@ async function openProxyTunnel(
   const host = server.host.replace(/^\[(.*)\]$/, '$1');
   const where = `${server.host}:${server.port}`;
   if (opts.signal?.aborted) throw cancelled(where);
+  // Loaded with the first proxied connection: start-up does not pay for it without a proxy.
+  const { SocksClient } = await import('socks');
   const attempt = SocksClient.createConnection({
     proxy: {
       host: proxy.host,

@@ -1,5 +1,9 @@
-import { URDecoder, UR, UREncoder } from '@ngraveio/bc-ur';
+import type * as BcUr from '@ngraveio/bc-ur';
+import { lazyRequire } from '../../core/lazy-require';
 import { SendError } from './errors';
+
+/** Loaded when a PSBT is first shown or read as UR: start-up does not pay for it. */
+const bcUr = lazyRequire<typeof BcUr>('@ngraveio/bc-ur');
 
 /** BCR-2020-006: a PSBT as a CBOR byte string. `psbt` is the newer registry name for the same thing. */
 export const UR_PSBT_TYPE = 'crypto-psbt';
@@ -24,6 +28,7 @@ export function encodePsbtUr(psbt: Uint8Array, maxFragmentLength = DEFAULT_UR_FR
   if (!Number.isInteger(maxFragmentLength) || maxFragmentLength < MIN_UR_FRAGMENT) {
     throw new SendError('BAD_UR', `A UR fragment is at least ${MIN_UR_FRAGMENT} bytes.`);
   }
+  const { UR, UREncoder } = bcUr();
   const ur = new UR(cborByteString(psbt), UR_PSBT_TYPE);
   const encoder = new UREncoder(ur, Math.min(maxFragmentLength, MAX_UR_FRAGMENT));
   if (encoder.fragmentsLength === 1) return [UREncoder.encodeSinglePart(ur)];
@@ -42,7 +47,7 @@ export function decodePsbtUr(text: string): Uint8Array {
     .map((p) => p.trim())
     .filter((p) => p !== '');
   if (parts.length === 0) throw new SendError('BAD_UR', 'Paste the ur:crypto-psbt text.');
-  const decoder = new URDecoder();
+  const decoder = new (bcUr().URDecoder)();
   let type: string | null = null;
   parts.forEach((part, i) => {
     const parsedType = urTypeOf(part, i);
