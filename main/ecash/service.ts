@@ -43,7 +43,7 @@ import { createSealer } from './sealing';
 import { createSeedKeeper } from './seed';
 import type { OpRow } from './store';
 import { createEcashStore } from './store';
-import { encodeToken, lockKeyFrom, tokenQr } from './tokens';
+import { encodeToken, lockKeyFrom, tokenOutline, tokenQr } from './tokens';
 import { mintView, operationView } from './views';
 
 /**
@@ -554,7 +554,31 @@ export function createEcashService(deps: EcashServiceDeps) {
       return operationView(await reclaim(ctx, needOp(operationId), p2pk().privkey));
     },
     decodeToken(text: string): EcashTokenView {
-      const check = checkToken(ctx, text, deps.vault.status().state === 'unlocked' ? p2pk().pubkey : null);
+      const ours = deps.vault.status().state === 'unlocked' ? p2pk().pubkey : null;
+      let check: ReturnType<typeof checkToken>;
+      try {
+        check = checkToken(ctx, text, ours);
+      } catch (err) {
+        const outline = unknownMintToken(text, err);
+        if (!outline) throw err;
+        const mine = ours?.toLowerCase().slice(2) ?? '';
+        return {
+          mintUrl: outline.mint,
+          unit: outline.unit,
+          amount: outline.amount,
+          memo: outline.memo,
+          proofs: outline.proofs,
+          dleq: 'unknown-keys',
+          lock:
+            outline.lockedTo.length === 0
+              ? 'none'
+              : outline.lockedTo.some((k) => k.slice(2) === mine)
+                ? 'us'
+                : 'other',
+          knownMint: false,
+          mintName: null,
+        };
+      }
       const rec = mints.get(check.token.mint);
       return {
         mintUrl: check.token.mint,
@@ -658,6 +682,20 @@ export function createEcashService(deps: EcashServiceDeps) {
       mints.forgetWallets();
     },
   };
+
+  /**
+   * A token that did not decode because its mint (and so its keysets) is not in the list yet: its
+   * outline, so the screen can ask the user to trust that mint first. Null for any other failure.
+   */
+  function unknownMintToken(text: string, err: unknown): ReturnType<typeof tokenOutline> | null {
+    if (!(err instanceof FlashError) || err.code !== 'ECASH_TOKEN_INVALID') return null;
+    try {
+      const outline = tokenOutline(text);
+      return mints.get(cleanMintUrl(outline.mint)) ? null : outline;
+    } catch {
+      return null;
+    }
+  }
 
   function needOp(id: string): OpRow {
     const op = store.op(id);

@@ -1,5 +1,11 @@
 import type { Token } from '@cashu/cashu-ts';
-import { getDecodedToken, getEncodedToken } from '@cashu/cashu-ts';
+import {
+  getDecodedToken,
+  getEncodedToken,
+  getP2PKExpectedWitnessPubkeys,
+  getSecretKind,
+  getTokenMetadata,
+} from '@cashu/cashu-ts';
 import type * as BcUr from '@ngraveio/bc-ur';
 import { nip19 } from 'nostr-tools';
 import { FlashError } from '../../shared/errors';
@@ -70,4 +76,46 @@ export function lockKeyFrom(text: string): string {
     }
   }
   throw new FlashError('ECASH_BAD_LOCK', 'Lock to a public key (02…/03…, 66 hex characters) or an npub.');
+}
+
+/**
+ * What a token says about itself without its mint's keysets: a v4 token names keysets by a short
+ * id that only the mint's keyset list can expand, so a token from a mint not added yet cannot be
+ * fully decoded. This is enough to show the user what it is and which mint to trust first.
+ */
+export function tokenOutline(text: string): {
+  mint: string;
+  unit: string;
+  amount: number;
+  memo: string | null;
+  proofs: number;
+  lockedTo: string[];
+} {
+  const clean = text
+    .trim()
+    .replace(/^cashu:(\/\/)?/i, '')
+    .replace(/\s+/g, '');
+  let meta: ReturnType<typeof getTokenMetadata>;
+  try {
+    meta = getTokenMetadata(clean);
+  } catch {
+    throw new FlashError('ECASH_TOKEN_INVALID', 'This Cashu token is damaged or incomplete.');
+  }
+  const lockedTo = new Set<string>();
+  for (const p of meta.incompleteProofs) {
+    try {
+      if (getSecretKind(p.secret) === 'P2PK')
+        for (const k of getP2PKExpectedWitnessPubkeys(p.secret)) lockedTo.add(k.toLowerCase());
+    } catch {
+      // Not a structured secret: a plain bearer proof.
+    }
+  }
+  return {
+    mint: meta.mint,
+    unit: meta.unit || 'sat',
+    amount: meta.amount.toNumber(),
+    memo: meta.memo ?? null,
+    proofs: meta.proofAmounts.length,
+    lockedTo: [...lockedTo],
+  };
 }

@@ -8,6 +8,7 @@ import { StatusBar } from '../components/StatusBar';
 import { ToastProvider, useToast } from '../components/Toasts';
 import type { PlannedArea } from '../features/placeholder/NotAvailableYet';
 import { DevicesScreen } from '../features/devices/DevicesScreen';
+import { EcashArea, useEcashToasts } from '../features/ecash/EcashArea';
 import { MessagesArea } from '../features/messages/MessagesArea';
 import { MerchantArea, useCashierMode } from '../features/merchant/MerchantArea';
 import { LightningArea, useLightningToasts } from '../features/lightning/LightningArea';
@@ -55,6 +56,7 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
   useReportUserActivity();
   useDepositToasts();
   useLightningToasts();
+  useEcashToasts();
 
   const lockNow = async () => {
     if (await lock.run()) onLocked();
@@ -98,6 +100,8 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
           />
         ) : area === 'lightning' ? (
           <LightningArea walletId={walletId} onOpenSettings={() => setArea('settings')} />
+        ) : area === 'ecash' ? (
+          <EcashArea />
         ) : area === 'merchant' ? (
           <MerchantArea />
         ) : area === 'settings' && !cashierMode ? (

@@ -5,9 +5,10 @@ import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { SelectField } from '../../components/Field';
 import { useFormatDateTime, useI18n } from '../../i18n';
+import { formatUnitAmount } from '../ecash/format';
 import { formatMsatAsSats, shortHex } from './format';
 
-type Rail = 'all' | 'onchain' | 'lightning';
+type Rail = 'all' | 'onchain' | 'lightning' | 'ecash';
 const PAGE = 50;
 
 /** The CSV as a blob: URL for an <a download>; nothing goes over the network. */
@@ -40,6 +41,7 @@ export function ActivityFeed({ walletId }: { walletId: string | null }) {
   );
   useFlashEvent('lightning.payment', () => feed.reload());
   useFlashEvent('wallet.updated', () => feed.reload());
+  useFlashEvent('ecash.operation', () => feed.reload());
   const exportCsv = useAction(
     useCallback(() => flash.activity.exportCsv({ walletId, rail }), [flash, walletId, rail]),
   );
@@ -63,6 +65,7 @@ export function ActivityFeed({ walletId }: { walletId: string | null }) {
             { value: 'all', label: t('ln.feed.all') },
             { value: 'onchain', label: t('ln.feed.onchain') },
             { value: 'lightning', label: t('ln.feed.lightning') },
+            { value: 'ecash', label: t('ecash.feed.rail') },
           ]}
         />
         <button
@@ -123,19 +126,31 @@ function FeedRow({ item }: { item: FeedItem }) {
       : item.status === 'failed'
         ? 'badge badge-failed'
         : 'badge badge-pending';
-  const what = [item.counterparty, item.description].filter((x): x is string => !!x);
+  const what = [item.counterparty, item.description, item.rail === 'ecash' ? item.mint : null].filter(
+    (x): x is string => !!x,
+  );
+  // eCash in a currency unit (usd, eur) has no sats figure: its own amount and unit are shown.
+  const inUnit = item.unit !== undefined && item.unit !== 'sat';
+  const fmtUnit = (n: number) =>
+    formatUnitAmount(n, item.unit ?? 'sat', separators, (value) => t('amount.sats', { value }));
   return (
     <tr data-rail={item.rail}>
       <td>{formatDateTime(item.timestamp)}</td>
-      <td>{item.rail === 'onchain' ? t('ln.feed.onchain') : t('ln.feed.lightning')}</td>
+      <td>
+        {item.rail === 'onchain'
+          ? t('ln.feed.onchain')
+          : item.rail === 'ecash'
+            ? t('ecash.feed.rail')
+            : t('ln.feed.lightning')}
+      </td>
       <td>
         <span className={item.direction === 'in' ? 'amount amount-in' : 'amount amount-out'}>
           <span className="ln-sr-only">{t(`ln.feed.${item.direction}`)} </span>
           {sign}
-          {sats(item.amountMsat)}
+          {inUnit ? fmtUnit(item.unitAmount ?? 0) : sats(item.amountMsat)}
         </span>
       </td>
-      <td>{item.feeMsat !== null ? sats(item.feeMsat) : ''}</td>
+      <td>{inUnit ? fmtUnit(item.unitFee ?? 0) : item.feeMsat !== null ? sats(item.feeMsat) : ''}</td>
       <td>
         <span className={badge} title={item.detail}>
           {t(`ln.feed.status.${item.status}`)}
