@@ -12,6 +12,8 @@ import type { LightningService } from '../lightning/service';
 import { createLightningHandlers } from './handlers/lightning';
 import type { EcashService } from '../ecash/service';
 import { createEcashHandlers } from './handlers/ecash';
+import type { EcashSocialService } from '../ecash/social-service';
+import { createEcashSocialHandlers } from './handlers/ecash-social';
 import type { MultisigService } from '../bitcoin/multisig/service';
 import { createMultisigHandlers } from './handlers/multisig';
 import type { NostrService } from '../nostr/service';
@@ -40,6 +42,7 @@ export interface ApiServices {
   lightning: LightningService;
   activity: ActivityService;
   ecash: EcashService;
+  ecashSocial: EcashSocialService;
   multisig: MultisigService;
 }
 
@@ -164,6 +167,7 @@ export function createHandlers(s: ApiServices): Handlers {
     ...createMerchantHandlers(s),
     ...createLightningHandlers(s),
     ...createEcashHandlers(s),
+    ...createEcashSocialHandlers(s),
     ...createMultisigHandlers(s),
     ...createBackupHandlers(s),
   };

@@ -276,6 +276,22 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'multisig.addSignatures': UNLOCKED,
   // Amounts per keyset, like the balances: plain numbers, readable while locked.
   'ecash.keysetBalances': OPEN,
+  // eCash with other people: reading a chat's cards needs its messages (sealed with the vault),
+  // paying or publishing moves money or speaks for the user; what a request received and
+  // someone's public nutzap info are reads.
+  'ecash.sendInChat': UNLOCKED,
+  'ecash.chatPayments': UNLOCKED,
+  'ecash.claimChatToken': UNLOCKED,
+  'ecash.createPaymentRequest': UNLOCKED,
+  'ecash.decodePaymentRequest': UNLOCKED,
+  'ecash.payPaymentRequest': UNLOCKED,
+  'ecash.paymentRequestPayments': OPEN,
+  'ecash.nutzapInfo': OPEN,
+  'ecash.publishNutzapInfo': UNLOCKED,
+  'ecash.nutzap': UNLOCKED,
+  'ecash.checkNutzaps': UNLOCKED,
+  'ecash.backupWallet': UNLOCKED,
+  'ecash.restoreWallet': UNLOCKED,
 };
 
 /** Whether `method`, called with this (already validated) input, must wait for the vault to unlock. */

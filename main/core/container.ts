@@ -17,6 +17,7 @@ import { createMerchantService } from '../merchant/service';
 import { openRemoteReaders } from '../merchant/nfc/remote-readers';
 import { createActivityService } from '../activity/service';
 import { createEcashService } from '../ecash/service';
+import { createEcashSocialService } from '../ecash/social-service';
 import { readActiveWords } from '../ecash/words';
 import { createLightningService } from '../lightning/service';
 import { createLndKind } from '../lightning/lnd/kind';
@@ -207,6 +208,8 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
   });
   // One feed for every rail: on-chain, Lightning and eCash.
   const activity = createActivityService({ wallet, coins, lightning, ecash });
+  // eCash with other people: tokens in chats, NUT-18 requests, nutzaps, the NIP-60 backup.
+  const ecashSocial = createEcashSocialService({ ecash, nostr, bus, log: log.child('ecash') });
   // Flash as an NWC service for other apps, and zaps: both pay through the Lightning service.
   const nwc = createNwcAppServices({
     db,
@@ -254,6 +257,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       activity,
       nwc,
       ecash,
+      ecashSocial,
       multisig,
     }),
     log: log.child('api'),
@@ -288,6 +292,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       lightning.start();
       nwc.start();
       ecash.start();
+      ecashSocial.start();
       backup.start();
       const initial = settings.get();
       let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
@@ -318,6 +323,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       stopFollowingSettings?.();
       void backup.stop();
       void hardware.stop();
+      ecashSocial.stop();
       void ecash.stop();
       nwc.stop();
       void lightning.stop();

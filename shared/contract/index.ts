@@ -9,6 +9,7 @@ import { lightningMethods } from './lightning';
 import { lightningSwapMethods } from './lightning-swaps';
 import { activityMethods } from './activity';
 import { ecashMethods } from './ecash';
+import { ecashSocialMethods } from './ecash-social';
 import { multisigMethods } from './multisig';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
@@ -41,6 +42,7 @@ export const contract = {
   ...lightningSwapMethods,
   ...activityMethods,
   ...ecashMethods,
+  ...ecashSocialMethods,
   ...multisigMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
@@ -75,6 +77,7 @@ export * from './lightning';
 export * from './lightning-swaps';
 export * from './activity';
 export * from './ecash';
+export * from './ecash-social';
 export * from './multisig';
 export * from './nostr';
 export * from './nwc';

@@ -192,6 +192,19 @@ export const METHOD_NAMES = [
   'multisig.signWithSeed',
   'multisig.addSignatures',
   'ecash.keysetBalances',
+  'ecash.sendInChat',
+  'ecash.chatPayments',
+  'ecash.claimChatToken',
+  'ecash.createPaymentRequest',
+  'ecash.decodePaymentRequest',
+  'ecash.payPaymentRequest',
+  'ecash.paymentRequestPayments',
+  'ecash.nutzapInfo',
+  'ecash.publishNutzapInfo',
+  'ecash.nutzap',
+  'ecash.checkNutzaps',
+  'ecash.backupWallet',
+  'ecash.restoreWallet',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -232,6 +232,19 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'multisig.signWithSeed': { draftId: 'd1', fingerprint: '73c5da0a' },
   'multisig.addSignatures': { draftId: 'd1', data: 'cHNidP8=' },
   'ecash.keysetBalances': { url: 'https://mint.example' },
+  'ecash.sendInChat': { to: PUBKEY, amount: 10 },
+  'ecash.chatPayments': { conversationId: PUBKEY },
+  'ecash.claimChatToken': { conversationId: PUBKEY, messageId: PUBKEY },
+  'ecash.createPaymentRequest': { amount: 10 },
+  'ecash.decodePaymentRequest': { request: 'creqAexample' },
+  'ecash.payPaymentRequest': { request: 'creqAexample' },
+  'ecash.paymentRequestPayments': { id: 'abcdef0123456789' },
+  'ecash.nutzapInfo': { pubkey: PUBKEY },
+  'ecash.publishNutzapInfo': {},
+  'ecash.nutzap': { to: PUBKEY, amount: 21 },
+  'ecash.checkNutzaps': {},
+  'ecash.backupWallet': {},
+  'ecash.restoreWallet': {},
 };
 
 /** Handlers that only record that they ran (their answers may fail the output schema: irrelevant). */

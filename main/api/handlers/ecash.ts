@@ -1,8 +1,10 @@
 import type { MethodName } from '../../../shared/contract';
 import type { EcashService } from '../../ecash/service';
 import type { Handlers } from '../dispatcher';
+import type { EcashSocialMethod } from './ecash-social';
 
-type EcashMethod = Extract<MethodName, `ecash.${string}`>;
+/** The wallet's own methods; eCash with other people is bound in ./ecash-social. */
+type EcashMethod = Exclude<Extract<MethodName, `ecash.${string}`>, EcashSocialMethod>;
 
 const DONE = { done: true } as const;
 
