@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import type { Sale } from '../../shared/contract/merchant';
 import type { ReceiptWords } from './receipt-words';
 import { receiptWords } from './receipt-words';
@@ -62,6 +61,12 @@ const PAGE_WIDTH_PT: Record<ReceiptLayout, number> = {
   '58mm': (58 / 25.4) * 72,
 };
 
+/** The receipt link as a QR image (data URL) for the HTML receipt; qrcode loads on first use. */
+export async function receiptQrDataUrl(url: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
+  return QRCode.toDataURL(url, { margin: 1 });
+}
+
 /** The receipt as a PDF (PDFKit, standard Helvetica: no font files needed). */
 export async function receiptPdf(
   doc: ReceiptDoc,
@@ -78,6 +83,7 @@ export async function receiptPdf(
     layout === 'a4'
       ? 841.89
       : margin * 2 + lineHeight * (doc.lines.length + 12) + (doc.note ? lineHeight * 3 : 0) + inner * 0.8;
+  const { default: QRCode } = await import('qrcode');
   const qrPng = await QRCode.toBuffer(doc.receiptUrl, { margin: 1, width: 300, errorCorrectionLevel: 'M' });
 
   // Imported here, not at the top: PDFKit is the heaviest package in main (about 0.3 s to load

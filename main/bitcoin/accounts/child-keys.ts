@@ -11,20 +11,26 @@ interface WasmCurve {
 export type CurveBackend = 'wasm' | 'js';
 
 /**
- * libsecp256k1 compiled to WASM, loaded once; null where it cannot load (then pure JS). Loaded
- * through require so a missing or broken module falls back instead of failing the import.
+ * libsecp256k1 compiled to WASM, loaded once, on the first derivation rather than at start-up
+ * (compiling it is start-up time a reopen with nothing to derive need not pay); null where it
+ * cannot load (then pure JS). Loaded through require so a missing or broken module falls back
+ * instead of failing.
  */
-const wasm: WasmCurve | null = (() => {
-  try {
-    return createRequire(import.meta.url)('tiny-secp256k1') as WasmCurve;
-  } catch {
-    return null;
+let wasmCurve: WasmCurve | null | undefined;
+function wasm(): WasmCurve | null {
+  if (wasmCurve === undefined) {
+    try {
+      wasmCurve = createRequire(import.meta.url)('tiny-secp256k1') as WasmCurve;
+    } catch {
+      wasmCurve = null;
+    }
   }
-})();
+  return wasmCurve;
+}
 
 /** Which curve code derives child keys here (the bench prints it). */
 export function curveBackend(): CurveBackend {
-  return wasm ? 'wasm' : 'js';
+  return wasm() ? 'wasm' : 'js';
 }
 
 const N = secp256k1.Point.CURVE().n;
@@ -52,8 +58,8 @@ export function publicChildDeriver(
     view.setUint32(33, index, false);
     return createHmac('sha512', chainCode).update(data).digest().subarray(0, 32);
   };
-  if (backend === 'wasm' && wasm) {
-    const curve = wasm;
+  const curve = backend === 'wasm' ? wasm() : null;
+  if (curve) {
     // Uncompressed, the parent is parsed without the square root, once per child.
     const parent = curve.pointCompress(parentKey, false);
     return (index) => {
