@@ -401,6 +401,7 @@ export function createBackupService(deps: BackupServiceDeps) {
           return status();
         }
         const folder = requireAbsolute(input.folder, 'folder');
+        if (folder === deps.defaultFolder) fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
         try {
           if (!fs.statSync(folder).isDirectory())
             throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });

@@ -3,6 +3,7 @@ import { useCountdown } from '../app/hooks';
 import type { ElectrumStatusModel } from '../app/use-electrum-status';
 import { errorMessageKey, useT } from '../i18n';
 import { ErrorAlert } from './Alert';
+import { BackupStatusItem } from '../features/backup/BackupStatusItem';
 
 function serverLabel(server: ElectrumStatus['server']): string {
   return `${server.host}:${server.port} (${server.transport.toUpperCase()})`;
@@ -46,6 +47,7 @@ export function StatusBar({ electrum }: { electrum: ElectrumStatusModel }) {
           {t('status.retryNow')}
         </button>
       )}
+      <BackupStatusItem />
       <ErrorAlert error={electrum.actionError} />
     </footer>
   );

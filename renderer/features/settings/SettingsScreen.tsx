@@ -11,6 +11,7 @@ import { ChangePasswordForm } from './ChangePasswordForm';
 import { NetworkSettings } from './NetworkSettings';
 import { LightningSettings } from '../lightning/settings/LightningSettings';
 import { RecoveryWordsSection } from './RecoveryWordsSection';
+import { BackupSection } from '../backup/BackupSection';
 
 export function SettingsScreen({ walletId }: { walletId: string | null }) {
   const t = useT();
@@ -34,6 +35,7 @@ export function SettingsScreen({ walletId }: { walletId: string | null }) {
         <ChangePasswordForm />
       </section>
       <RecoveryWordsSection walletId={walletId} />
+      <BackupSection />
       <AboutSection />
     </div>
   );

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+import { PASSWORD, createWallet, qrText, setPassword } from './steps';
+
+const BACKUP_PASSWORD = 'paper in the safe 77';
+
+test('automatic backups follow a deposit, and a fresh profile restores everything from the file', async ({
+  launchFlash,
+  stack,
+}) => {
+  test.setTimeout(180_000);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-e2e-backups-'));
+  const backups = () => fs.readdirSync(folder).filter((f) => f.endsWith('.flashbak'));
+
+  // The first computer: a wallet, then Settings → Backups → automatic backups on.
+  const source = await launchFlash('source');
+  const { page } = source;
+  await createWallet(source);
+  const receive = page.getByRole('region', { name: 'Receive' });
+  const address = (await qrText(receive.getByRole('img', { name: /^QR code for bcrt1q/ }))).replace(
+    'QR code for ',
+    '',
+  );
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const section = page.getByRole('region', { name: 'Backups' });
+  await expect(section.getByTestId('backup-last')).toHaveText('No backup made yet.');
+  const auto = section.getByRole('form', { name: 'Automatic backups' });
+  await auto.getByLabel('Folder', { exact: true }).fill(folder);
+  await auto.getByLabel('Backups to keep').fill('5');
+  await auto.getByLabel('Backup password', { exact: true }).fill(BACKUP_PASSWORD);
+  await expect(auto.getByText('Strength: strong')).toBeVisible();
+  await source.snap('01-auto-form');
+  await auto.getByRole('button', { name: 'Turn on automatic backups' }).click();
+  await expect(section.getByTestId('backup-auto-state')).toContainText(
+    `On: into ${folder}, keeping the last 5.`,
+  );
+  await expect(section.getByTestId('backup-last')).toContainText('Last backup:');
+  expect(backups()).toHaveLength(1);
+  const first = backups()[0]!;
+  await source.snap('02-auto-on');
+
+  // Money arrives: a new backup appears without asking for the password.
+  stack.chain.send(address, 50_000);
+  stack.chain.mine(1);
+  await expect.poll(() => backups().length, { timeout: 60_000 }).toBe(2);
+  await source.snap('03-after-deposit');
+
+  const newest = backups().find((f) => f !== first)!;
+
+  // Another computer: onboarding's third choice.
+  const fresh = await launchFlash('fresh');
+  const p2 = fresh.page;
+  await setPassword(fresh);
+  await p2.getByRole('button', { name: 'Restore from a backup file' }).click();
+  await p2.getByLabel('Folder', { exact: true }).fill(folder);
+  await p2.getByRole('button', { name: 'Show files' }).click();
+  await expect(p2.getByText(`Backup files in ${folder}`)).toBeVisible();
+  await fresh.snap('04-files');
+  await expect(p2.getByRole('radio')).toHaveCount(2);
+  // Newest first.
+  await p2.getByRole('radio').first().check();
+  await expect(p2.getByLabel('Backup file', { exact: true })).toHaveValue(path.join(folder, newest));
+  await p2.getByLabel('Backup password', { exact: true }).fill('not the password');
+  await p2.getByRole('button', { name: 'Open and check' }).click();
+  await expect(p2.getByRole('alert')).toContainText('That is not the password of this backup.');
+  await fresh.snap('05-wrong-password');
+  await p2.getByLabel('Backup password', { exact: true }).fill(BACKUP_PASSWORD);
+  await p2.getByRole('button', { name: 'Open and check' }).click();
+  await expect(p2.getByText('The file is whole and the password is right. It holds:')).toBeVisible();
+  await expect(p2.locator('[data-count="accounts"]')).toHaveText('1');
+  await expect(p2.locator('[data-count="transactions"]')).toHaveText('1');
+  await fresh.snap('06-manifest');
+  await p2.getByRole('button', { name: 'Restore this backup' }).click();
+
+  // Restored: Flash locks so every part reloads, and opens with this computer's password.
+  await expect(p2.getByRole('heading', { name: 'Flash is locked' })).toBeVisible({ timeout: 30_000 });
+  await fresh.snap('07-locked-after-restore');
+  await p2.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await p2.getByRole('button', { name: 'Unlock' }).click();
+  const balance = p2.getByRole('region', { name: 'Balance' });
+  await expect(balance).toContainText('0.00050000 BTC', { timeout: 30_000 });
+  await expect(
+    p2.getByRole('region', { name: 'Activity' }).getByText('1 confirmation', { exact: true }),
+  ).toBeVisible();
+  await fresh.snap('08-restored-wallet');
+});
