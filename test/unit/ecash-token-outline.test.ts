@@ -1,4 +1,4 @@
-import { getDecodedToken, getEncodedToken } from '@cashu/cashu-ts';
+import { Amount, getDecodedToken, getEncodedToken } from '@cashu/cashu-ts';
 import { describe, expect, it } from 'vitest';
 import { tokenOutline } from '../../main/ecash/tokens';
 import { FlashError } from '../../shared/errors';
@@ -13,7 +13,7 @@ function token(proofs: { amount: number; secret: string }[], memo?: string): str
     mint: 'http://127.0.0.1:3338',
     unit: 'sat',
     ...(memo ? { memo } : {}),
-    proofs: proofs.map((p) => ({ id: KEYSET, amount: p.amount, secret: p.secret, C })),
+    proofs: proofs.map((p) => ({ id: KEYSET, amount: Amount.from(p.amount), secret: p.secret, C })),
   });
 }
 
