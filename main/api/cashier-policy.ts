@@ -50,6 +50,12 @@ export const CASHIER_ALLOWED: ReadonlySet<MethodName> = new Set<MethodName>([
   'merchant.getReward',
   'merchant.issueReward',
   'merchant.sendReward',
+  // eCash while BTCPay is out of reach, from the mints the manager chose (the cashier cannot
+  // change which).
+  'merchant.getCounterEcash',
+  'merchant.ecashRequest',
+  'merchant.ecashAccept',
+  'merchant.ecashSales',
   'merchant.enterCashierMode',
   // Proves the PIN or the password itself.
   'merchant.leaveCashierMode',
@@ -77,6 +83,7 @@ export const CASHIER_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'merchant.receiptPrinted',
   'merchant.reward',
   'merchant.rewardFailed',
+  'merchant.ecashSale',
 ]);
 
 /** Whether `event` may reach the renderer while cashier mode is on. */

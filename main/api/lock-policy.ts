@@ -202,6 +202,13 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'merchant.setRewardRules': UNLOCKED,
   'merchant.issueReward': UNLOCKED,
   'merchant.sendReward': UNLOCKED,
+  // eCash at the counter: which mints the store trusts is the manager's; taking a token journals
+  // sealed proofs; the list of eCash sales shows amounts only.
+  'merchant.getCounterEcash': OPEN,
+  'merchant.setCounterEcash': UNLOCKED,
+  'merchant.ecashRequest': UNLOCKED,
+  'merchant.ecashAccept': UNLOCKED,
+  'merchant.ecashSales': OPEN,
 
   'lightning.listProviders': OPEN,
   'lightning.getStatus': OPEN,

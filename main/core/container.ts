@@ -155,6 +155,15 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     sendNostrMessage: (input) => nostr.sendMessage(input),
     desktop: config.desktopMerchant ?? null,
     ...(simulatedNfc ? { openNfcReaders: () => openRemoteReaders(simulatedNfc) } : {}),
+    // Offline eCash at the counter goes through the wallet's eCash service (made below; called
+    // only once the app runs).
+    ecash: {
+      listMints: () => ecash.listMints(),
+      decodeToken: (text) => ecash.decodeToken(text),
+      receive: (text) => ecash.receive(text),
+      getOperation: (id) => ecash.getOperation(id),
+      listOperations: (limit, offset) => ecash.listOperations(limit, offset),
+    },
   });
 
   // NWC wallets speak over the NOSTR service's relay pool (no second relay client).

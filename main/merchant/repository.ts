@@ -45,6 +45,9 @@ export function createMerchantRepository(db: Db, now: () => number = Date.now) {
   );
   const delConn = db.prepare(`DELETE FROM merchant_connection`);
   const getSetting = db.prepare(`SELECT value FROM merchant_settings WHERE key = ?`);
+  const settingsFrom = db.prepare(
+    `SELECT key, value FROM merchant_settings WHERE key >= ? AND key < ? ORDER BY key`,
+  );
   const putSetting = db.prepare(
     `INSERT INTO merchant_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   );
@@ -100,6 +103,10 @@ export function createMerchantRepository(db: Db, now: () => number = Date.now) {
     setting(key: string): string | null {
       const r = getSetting.get(key) as { value: string } | undefined;
       return r?.value ?? null;
+    },
+    /** Every setting whose key starts with `prefix` (records kept one per key, e.g. eCash sales). */
+    settingsWithPrefix(prefix: string): { key: string; value: string }[] {
+      return settingsFrom.all(prefix, `${prefix}\uffff`) as { key: string; value: string }[];
     },
     setSetting(key: string, value: string): void {
       putSetting.run(key, value);

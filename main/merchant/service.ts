@@ -5,9 +5,13 @@ import QRCode from 'qrcode';
 import type {
   ChargeInput,
   Counter,
+  CounterEcashSettings,
+  CounterEcashView,
   CounterTaxSettings,
   DailyTotal,
   DisplayState,
+  EcashRequest,
+  EcashSale,
   HistoryRow,
   MerchantApp,
   MerchantStatus,
@@ -29,6 +33,8 @@ import type { AuthorizeSession } from './authorize';
 import { startAuthorize } from './authorize';
 import type { Cashier } from './cashier';
 import { createCashier } from './cashier';
+import type { CounterEcashPort } from './counter-ecash';
+import { createCounterEcash } from './counter-ecash';
 import type { Greenfield, GreenfieldSchemas } from './greenfield/client';
 import { call, createGreenfield, normalizeServerUrl } from './greenfield/client';
 import { allInvoices, dailyTotals, historyRow, lastDays, listInvoices } from './history';
@@ -56,6 +62,7 @@ import { toSale, totalsFromMetadata } from './sale-view';
 export const API_KEY_SECRET = 'merchant.btcpayApiKey';
 const TAX_KEY = 'tax_settings';
 const RECEIPT_KEY = 'receipt_settings';
+const COUNTER_SNAPSHOT_KEY = 'counter_snapshot';
 const DEFAULT_RECEIPT: { language: ReceiptLanguage; autoPrint: boolean; layout: ReceiptLayout } = {
   language: 'en',
   autoPrint: false,
@@ -88,6 +95,8 @@ export interface MerchantDeps {
   /** Sends a NIP-17 private message (the NOSTR service), for rewards sent to a customer's npub. */
   sendNostrMessage?: (input: { to: string[]; text: string }) => Promise<unknown>;
   desktop?: DesktopMerchantHooks | null;
+  /** The wallet's eCash service: the counter takes Cashu tokens with it while BTCPay is out of reach. */
+  ecash?: CounterEcashPort;
   /** NFC readers for Flash Cards; default: PC/SC through nfc-pcsc, opened on first use. */
   openNfcReaders?: () => NfcReaders;
   fetch?: typeof fetch;
@@ -121,6 +130,15 @@ export function createMerchantService(deps: MerchantDeps) {
   });
   cards.onChange(() => deps.bus.emit('merchant.card', cards.status()));
   const rewards: Rewards = createRewards({ repo, log, now });
+  const counterEcash = createCounterEcash({
+    repo,
+    ecash: deps.ecash ?? null,
+    log,
+    now,
+    lastCounter: () => counterCache ?? counterSnapshot(),
+    onSale: (sale) => deps.bus.emit('merchant.ecashSale', sale),
+  });
+  let stopEcashWatch: (() => void) | null = null;
 
   // ---- connection ----------------------------------------------------------------------
 
@@ -280,7 +298,38 @@ export function createMerchantService(deps: MerchantDeps) {
       rateAt,
     };
     counterCache = counter;
+    repo.setSetting(COUNTER_SNAPSHOT_KEY, JSON.stringify(counter));
     return counter;
+  }
+
+  /** The POS app as last read, if it is the app still chosen. */
+  function counterSnapshot(): Counter | null {
+    const raw = repo.setting(COUNTER_SNAPSHOT_KEY);
+    const conn = repo.connection();
+    if (!raw || !conn?.appId) return null;
+    try {
+      const snap = JSON.parse(raw) as Counter;
+      return snap.appId === conn.appId && snap.storeId === conn.storeId ? snap : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The counter from BTCPay, or, while BTCPay cannot be reached, the POS app as last read: the
+   * cashier can still build a cart and take eCash (its rate's age is on screen).
+   */
+  async function counterForScreen(): Promise<Counter> {
+    try {
+      return await loadCounter();
+    } catch (err) {
+      const offline =
+        err instanceof FlashError && (err.code === 'MERCHANT_UNREACHABLE' || err.code === 'MERCHANT_TIMEOUT');
+      const snap = offline ? counterSnapshot() : null;
+      if (!snap) throw err;
+      counterCache = snap;
+      return snap;
+    }
   }
 
   async function counter(): Promise<Counter> {
@@ -529,8 +578,11 @@ export function createMerchantService(deps: MerchantDeps) {
 
   function showReward(reward: Reward): void {
     deps.bus.emit('merchant.reward', reward);
-    if (current?.sale.invoiceId === reward.invoiceId && display.phase === 'paid' && reward.lnurl)
-      setDisplay({ ...display, reward: { sats: reward.sats, lnurl: reward.lnurl } });
+    if (current?.sale.invoiceId !== reward.invoiceId || display.phase !== 'paid') return;
+    // Only a reward still to claim is worth a QR on the customer's screen.
+    const shown =
+      reward.lnurl && reward.state === 'unclaimed' ? { sats: reward.sats, lnurl: reward.lnurl } : null;
+    if (JSON.stringify(shown) !== JSON.stringify(display.reward)) setDisplay({ ...display, reward: shown });
   }
 
   /** Issues the reward once when a sale of this counter is settled, if the store's rules give one. */
@@ -681,7 +733,7 @@ export function createMerchantService(deps: MerchantDeps) {
       return emitStatus();
     },
 
-    getCounter: () => loadCounter(),
+    getCounter: () => counterForScreen(),
 
     async setTaxSettings(tax: CounterTaxSettings): Promise<Counter> {
       cashier.guard('changing tax settings');
@@ -729,6 +781,46 @@ export function createMerchantService(deps: MerchantDeps) {
     },
 
     getDisplay: (): DisplayState => display,
+
+    // ---- eCash at the counter (BTCPay out of reach) -------------------------------------
+
+    getCounterEcash: (): CounterEcashView => counterEcash.settings(),
+
+    setCounterEcash(next: CounterEcashSettings): CounterEcashView {
+      cashier.guard('choosing the mints the counter trusts');
+      return counterEcash.setSettings(next);
+    },
+
+    ecashRequest(input: ChargeInput): EcashRequest {
+      const request = counterEcash.request(input);
+      const c = counterCache ?? counterSnapshot();
+      current?.watch?.stop();
+      current = null;
+      setDisplay({
+        phase: 'charging',
+        storeName: c?.storeName ?? null,
+        total: request.amount,
+        currency: request.currency,
+        qr: request.request,
+        saleState: null,
+        expiresAt: null,
+        lines: c ? displayLines(c, prepareOrder(c, input, 'cart').lines) : [],
+        reward: null,
+      });
+      return request;
+    },
+
+    async ecashAccept(requestId: string, token: string): Promise<EcashSale> {
+      const sale = await counterEcash.accept(requestId, token);
+      setDisplay({ ...display, phase: 'paid', qr: null, reward: null });
+      return sale;
+    },
+
+    ecashSales: (): { sales: EcashSale[] } => {
+      const sales = counterEcash.sales();
+      // Cashier mode shows today only, as for BTCPay's sales.
+      return { sales: cashier.active() ? sales.filter((s) => s.createdAt >= startOfToday()) : sales };
+    },
 
     cardStatus: () => cards.status(),
 
@@ -1022,8 +1114,12 @@ export function createMerchantService(deps: MerchantDeps) {
     start(): void {
       void resumeJournal();
       void resumeRewards();
+      // The eCash journal claims counter tokens on its own once the mint answers; the sale follows.
+      stopEcashWatch = deps.bus.on('ecash.operation', (op) => counterEcash.operationChanged(op.id));
     },
     stop(): void {
+      stopEcashWatch?.();
+      stopEcashWatch = null;
       cards.close();
       current?.watch?.stop();
       current = null;

@@ -340,6 +340,61 @@ export const ToppedUpCard = z.object({
 });
 export type ToppedUpCard = z.infer<typeof ToppedUpCard>;
 
+/**
+ * eCash at the counter while BTCPay cannot be reached: Cashu tokens from mints the manager trusts,
+ * checked offline (NUT-12 DLEQ), kept in the wallet's eCash journal and claimed once the mint answers.
+ */
+const MintUrl = z.string().trim().min(1).max(300);
+export const CounterEcashSettings = z.object({
+  /** Mints whose tokens the counter takes (each one a mint of this wallet's eCash). */
+  trustedMints: z.array(MintUrl).max(20),
+  /** The most one eCash sale may take, in sats: how much the merchant is willing to risk per sale. */
+  maxSats: z.number().int().min(1).max(10_000_000),
+});
+export type CounterEcashSettings = z.infer<typeof CounterEcashSettings>;
+
+export const CounterEcashView = CounterEcashSettings.extend({
+  /** The wallet's eCash mints the manager can choose from. */
+  mints: z.array(z.object({ url: z.string(), name: z.string().nullable(), reachable: z.boolean() })),
+});
+export type CounterEcashView = z.infer<typeof CounterEcashView>;
+
+/** A NUT-18 payment request for a cart, priced in sats at the store's last known rate. */
+export const EcashRequest = z.object({
+  requestId: z.string(),
+  amount: z.string(),
+  currency: z.string(),
+  sats: z.number().int(),
+  rate: z.string(),
+  rateAt: z.number().nullable(),
+  /** "creqA…" (NUT-18), paid in band: the customer shows or hands over the token. */
+  request: z.string(),
+  mints: z.array(z.string()),
+});
+export type EcashRequest = z.infer<typeof EcashRequest>;
+
+/** toClaim: taken at the counter, not yet swapped at the mint; failed: the mint refused it (spent). */
+export const EcashSaleState = z.enum(['toClaim', 'claimed', 'failed']);
+export type EcashSaleState = z.infer<typeof EcashSaleState>;
+
+export const EcashSale = z.object({
+  id: z.string(),
+  createdAt: z.number().int(),
+  amount: z.string(),
+  currency: z.string(),
+  /** What the sale asked, and what the token held (more is kept: no change can be given offline). */
+  sats: z.number().int(),
+  receivedSats: z.number().int(),
+  rate: z.string(),
+  mintUrl: z.string(),
+  /** The eCash journal's receive operation; null only if Flash stopped before it was written. */
+  operationId: z.string().nullable(),
+  state: EcashSaleState,
+  error: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export type EcashSale = z.infer<typeof EcashSale>;
+
 export const merchantMethods = {
   'merchant.getStatus': { input: z.object({}).strict(), output: MerchantStatus },
   /** Checks the key with GET /api-keys/current, then seals it in the vault. */
@@ -450,6 +505,17 @@ export const merchantMethods = {
     input: z.object({ invoiceId: BtcpayId, to: z.string().trim().min(1).max(200) }).strict(),
     output: Void,
   },
+  'merchant.getCounterEcash': { input: z.object({}).strict(), output: CounterEcashView },
+  'merchant.setCounterEcash': { input: CounterEcashSettings.strict(), output: CounterEcashView },
+  /** A NUT-18 request for the cart, for when BTCPay cannot be reached. */
+  'merchant.ecashRequest': { input: ChargeInput, output: EcashRequest },
+  /** Takes the customer's token for the request: checked offline, journaled, claimed when possible. */
+  'merchant.ecashAccept': {
+    input: z.object({ requestId: z.string().uuid(), token: z.string().trim().min(10).max(100_000) }).strict(),
+    output: EcashSale,
+  },
+  /** This counter's eCash sales (kept here, not on BTCPay), newest first. */
+  'merchant.ecashSales': { input: z.object({}).strict(), output: z.object({ sales: z.array(EcashSale) }) },
   /** Electron: opens the customer window. Browser mode: answers `opened: false` (the page opens a tab). */
   'merchant.openCustomerDisplay': { input: z.object({}).strict(), output: z.object({ opened: z.boolean() }) },
 } as const;
@@ -465,4 +531,6 @@ export const merchantEvents = {
   'merchant.reward': Reward,
   /** The automatic reward of a paid sale could not be issued (the cashier may retry). */
   'merchant.rewardFailed': z.object({ invoiceId: z.string(), code: z.string(), message: z.string() }),
+  /** An eCash sale of this counter taken or claimed. */
+  'merchant.ecashSale': EcashSale,
 } as const;

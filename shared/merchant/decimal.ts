@@ -98,3 +98,9 @@ export function currencyDecimals(currency: string): number {
 export function satsToBtcAtoms(sats: bigint): Atoms {
   return sats * 10n ** BigInt(ATOM_DECIMALS - 8);
 }
+
+/** Whole sats for `amount` of a currency at `rate` (currency per BTC), half away from zero. */
+export function satsForAmount(amount: string, rate: string): bigint {
+  // amount × 10^8 / rate, kept in atoms on both sides: the numerator carries one more ATOMS.
+  return divRound(toAtoms(amount) * 100_000_000n * ATOMS, toAtoms(rate), 0) / ATOMS;
+}

@@ -55,7 +55,8 @@ export const test = base.extend<{
   plantedDatabase: string | null;
   /**
    * Extra browser-mode flags for the `flash` fixture, e.g. ['--simulated-devices'];
-   * `{controlUrl}` in one is replaced by the stack's control URL (['--breez-stand-in', '{controlUrl}']).
+   * `{controlUrl}` in one is replaced by the stack's control URL (['--breez-stand-in', '{controlUrl}']),
+   * `{nfcUrl}` by its simulated NFC reader's (['--simulated-nfc', '{nfcUrl}']).
    */
   extraArgs: string[];
 }>({
@@ -99,7 +100,9 @@ export const test = base.extend<{
         electrum,
         '--nostr-relays',
         stack.relays.join(','),
-        ...extraArgs.map((arg) => arg.replace('{controlUrl}', stack.controlUrl)),
+        ...extraArgs.map((arg) =>
+          arg.replace('{controlUrl}', stack.controlUrl).replace('{nfcUrl}', stack.nfc.url),
+        ),
       ]);
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
       page = await context.newPage();

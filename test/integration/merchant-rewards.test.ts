@@ -125,6 +125,8 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
     expect(claimed).toMatchObject({ sats: 500, status: 'OK' });
     expect(h.ledger.balance('stack').balanceMsat - before).toBe(500_000n);
     expect(await h.merchant.getReward(sale.invoiceId)).toMatchObject({ state: 'claimed', claimedSats: 500 });
+    // Claimed: the customer display no longer offers it.
+    expect(h.merchant.getDisplay()).toMatchObject({ phase: 'paid', reward: null });
     expect(
       (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId)?.reward,
     ).toEqual({

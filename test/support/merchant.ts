@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createEventBus, type EventBus } from '../../main/core/event-bus';
 import { silentLogger } from '../../main/core/logger';
+import type { CounterEcashPort } from '../../main/merchant/counter-ecash';
 import type { NfcReaders } from '../../main/merchant/nfc/readers';
 import type { MerchantService } from '../../main/merchant/service';
 import { createMerchantService } from '../../main/merchant/service';
@@ -40,6 +41,8 @@ export async function startMerchantHarness(
     timeoutMs?: number;
     openNfcReaders?: () => NfcReaders;
     sendNostrMessage?: (input: { to: string[]; text: string }) => Promise<unknown>;
+    /** The wallet's eCash service, made on the harness's own database, vault and bus. */
+    ecash?: (core: { db: Db; vault: VaultService; bus: EventBus }) => CounterEcashPort;
   } = {},
 ): Promise<MerchantHarness> {
   const chain = new RegtestChain();
@@ -71,6 +74,7 @@ export async function startMerchantHarness(
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.openNfcReaders ? { openNfcReaders: opts.openNfcReaders } : {}),
     ...(opts.sendNostrMessage ? { sendNostrMessage: opts.sendNostrMessage } : {}),
+    ...(opts.ecash ? { ecash: opts.ecash({ db, vault, bus }) } : {}),
   });
   merchant.start();
   return {

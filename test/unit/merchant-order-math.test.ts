@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyDecimals, formatAtoms, toAtoms } from '../../shared/merchant/decimal';
+import { currencyDecimals, formatAtoms, satsForAmount, toAtoms } from '../../shared/merchant/decimal';
 import type { OrderInput, OrderLine } from '../../shared/merchant/order';
 import { calculateOrder, sharedTaxRate } from '../../shared/merchant/order';
 
@@ -196,5 +196,21 @@ describe('order math follows BTCPay POS rules', () => {
     expect(currencyDecimals('BTC')).toBe(8);
     expect(currencyDecimals('SATS')).toBe(0);
     expect(currencyDecimals('KWD')).toBe(3);
+  });
+});
+
+describe('sats for an amount at the store rate', () => {
+  it('rounds half away from zero to whole sats, exactly', () => {
+    // 4.25 × 10^8 / 65000 = 6538.46…
+    expect(satsForAmount('4.25', '65000')).toBe(6538n);
+    // 0.01 × 10^8 / 40000 = 25 exactly; 1 / 64000.5 × 10^8 = 1562.48…
+    expect(satsForAmount('0.01', '40000')).toBe(25n);
+    expect(satsForAmount('1', '64000.5')).toBe(1562n);
+    expect(satsForAmount('13', '2600000')).toBe(500n);
+    expect(satsForAmount('0.0000325', '6.5')).toBe(500n);
+    // 0.25, 0.5 and 0.75 of a sat.
+    expect(satsForAmount('0.5', '200000000')).toBe(0n);
+    expect(satsForAmount('1', '200000000')).toBe(1n);
+    expect(satsForAmount('1.5', '200000000')).toBe(1n);
   });
 });

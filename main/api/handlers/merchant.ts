@@ -60,6 +60,11 @@ export function createMerchantHandlers(s: { merchant: MerchantService }): Pick<H
       await m.sendReward(invoiceId, to);
       return DONE;
     },
+    'merchant.getCounterEcash': () => m.getCounterEcash(),
+    'merchant.setCounterEcash': (settings) => m.setCounterEcash(settings),
+    'merchant.ecashRequest': (input) => m.ecashRequest(input),
+    'merchant.ecashAccept': ({ requestId, token }) => m.ecashAccept(requestId, token),
+    'merchant.ecashSales': () => m.ecashSales(),
     'merchant.openCustomerDisplay': () => m.openCustomerDisplay(),
   };
 }

@@ -1,6 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ChargeInput, Counter, OrderTotals, Sale } from '../../../shared/contract/merchant';
-import { divRound, formatAtoms, isDecimalString, toAtoms } from '../../../shared/merchant/decimal';
+import type {
+  ChargeInput,
+  Counter,
+  EcashRequest,
+  OrderTotals,
+  Sale,
+} from '../../../shared/contract/merchant';
+import {
+  divRound,
+  formatAtoms,
+  isDecimalString,
+  satsForAmount,
+  toAtoms,
+} from '../../../shared/merchant/decimal';
 import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
 import { call } from '../../app/result';
@@ -33,11 +45,20 @@ function keypadAmount(text: string, unit: Unit, counter: Counter): string | null
 /** Sats for an amount in the app's currency at the store's rate (display only). */
 function satsFor(amount: string, counter: Counter): string | null {
   if (!counter.rate || !isDecimalString(amount)) return null;
-  const sats = divRound(toAtoms(amount) * 100_000_000n, toAtoms(counter.rate), 0) / 10n ** 12n;
+  const sats = satsForAmount(amount, counter.rate);
   return sats.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function CounterScreen({ counter, onCharged }: { counter: Counter; onCharged: (sale: Sale) => void }) {
+export function CounterScreen({
+  counter,
+  onCharged,
+  onEcash,
+}: {
+  counter: Counter;
+  onCharged: (sale: Sale) => void;
+  /** BTCPay out of reach: the cart goes to an eCash sale instead. */
+  onEcash: (request: EcashRequest) => void;
+}) {
   const t = useT();
   const flash = useFlash();
   const [category, setCategory] = useState<string | null>(null);
@@ -93,6 +114,8 @@ export function CounterScreen({ counter, onCharged }: { counter: Counter; onChar
 
   const charge = useAction(useCallback((i: ChargeInput) => flash.merchant.charge(i), [flash]));
   const openDisplay = useAction(useCallback(() => flash.merchant.openCustomerDisplay(), [flash]));
+  const ecash = useAction(useCallback((i: ChargeInput) => flash.merchant.ecashRequest(i), [flash]));
+  const offline = charge.error?.code === 'MERCHANT_UNREACHABLE' || charge.error?.code === 'MERCHANT_TIMEOUT';
 
   const shown = counter.items.filter(
     (i) =>
@@ -123,15 +146,27 @@ export function CounterScreen({ counter, onCharged }: { counter: Counter; onChar
     setKeypad('');
   };
 
+  const clearCart = () => {
+    setCart([]);
+    setTip({ kind: 'none' });
+    setDiscount('');
+    setNote('');
+  };
   const submit = async () => {
     if (!input) return;
     const sale = await charge.run(input);
     if (sale) {
-      setCart([]);
-      setTip({ kind: 'none' });
-      setDiscount('');
-      setNote('');
+      clearCart();
       onCharged(sale);
+    }
+  };
+  const takeEcash = async () => {
+    if (!input) return;
+    const request = await ecash.run(input);
+    if (request) {
+      clearCart();
+      charge.clearError();
+      onEcash(request);
     }
   };
 
@@ -355,6 +390,15 @@ export function CounterScreen({ counter, onCharged }: { counter: Counter; onChar
           </dl>
         )}
         <ErrorAlert error={quoteError ?? charge.error ?? openDisplay.error} />
+        {offline && input && (
+          <div className="stack merchant-offline">
+            <p>{t('merchant.ecash.offline')}</p>
+            <button type="button" disabled={ecash.busy} onClick={() => void takeEcash()}>
+              {t('merchant.ecash.take')}
+            </button>
+            <ErrorAlert error={ecash.error} />
+          </div>
+        )}
         <button
           type="button"
           className="button-primary merchant-charge"

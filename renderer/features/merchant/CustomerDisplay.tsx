@@ -23,7 +23,11 @@ export function CustomerDisplay() {
   useOnReconnect(reload);
   const d = state;
   return (
-    <main className={`customer-display customer-${d?.phase ?? 'idle'}`}>
+    <main
+      className={`customer-display customer-${d?.phase ?? 'idle'}${
+        d?.phase === 'paid' && d.reward ? ' customer-with-reward' : ''
+      }`}
+    >
       {!d || d.phase === 'idle' ? (
         <h1>{t('merchant.display.welcome', { store: d?.storeName ?? '' })}</h1>
       ) : (

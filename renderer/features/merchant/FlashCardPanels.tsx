@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { CardReaderStatus, ProgrammedCard } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
@@ -11,10 +11,16 @@ function useCardReaders(): CardReaderStatus | null {
   const flash = useFlash();
   const query = useQuery(useCallback(() => flash.merchant.cardStatus(), [flash]));
   const [status, setStatus] = useState<CardReaderStatus | null>(null);
+  // The first read opens the readers, and their first news often comes right behind its answer:
+  // once an event has arrived, the (older) answer must not overwrite it.
+  const heard = useRef(false);
   useEffect(() => {
-    if (query.value) setStatus(query.value);
+    if (query.value && !heard.current) setStatus(query.value);
   }, [query.value]);
-  useFlashEvent('merchant.card', setStatus);
+  useFlashEvent('merchant.card', (next) => {
+    heard.current = true;
+    setStatus(next);
+  });
   return status;
 }
 

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
 import { saleStateText } from './merchant-text';
+import { EcashSalesList } from './EcashSale';
 
 type Range = 'today' | 'week' | 'month';
 const VARIANTS = ['RateThen', 'CurrentRate', 'Fiat', 'OverpaidAmount', 'Custom'] as const;
@@ -132,14 +133,16 @@ export function HistoryScreen({ cashierMode, canRefund }: { cashierMode: boolean
             <span className={`merchant-state merchant-state-${row.state}`}>
               {saleStateText(t, row.state, 0)}
             </span>
-            {row.reward && (
-              <span className={`merchant-reward-state merchant-reward-${row.reward.state}`}>
-                {t('merchant.reward.inHistory', {
+            {/* Always a cell, so the rows' columns line up with or without a reward. */}
+            <span
+              className={row.reward ? `merchant-reward-state merchant-reward-${row.reward.state}` : undefined}
+            >
+              {row.reward &&
+                t('merchant.reward.inHistory', {
                   sats: row.reward.sats,
                   state: t(`merchant.reward.state.${row.reward.state}`),
                 })}
-              </span>
-            )}
+            </span>
             {canRefund &&
               !cashierMode &&
               ['paid', 'paidOver', 'paidLate', 'expiredPartial', 'invalid'].includes(row.state) && (
@@ -156,6 +159,7 @@ export function HistoryScreen({ cashierMode, canRefund }: { cashierMode: boolean
         </button>
       )}
       {refunding && <RefundPanel row={refunding} onClose={() => setRefunding(null)} />}
+      <EcashSalesList />
     </section>
   );
 }

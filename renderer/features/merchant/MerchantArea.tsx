@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { MerchantStatus, Sale } from '../../../shared/contract/merchant';
+import type { EcashRequest, MerchantStatus, Sale } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
 import { ConnectStore } from './ConnectStore';
 import { CounterScreen } from './CounterScreen';
+import { EcashSaleScreen } from './EcashSale';
 import { HistoryScreen } from './HistoryScreen';
 import { MerchantSettings } from './MerchantSettings';
 import { PickApp } from './PickApp';
@@ -30,6 +31,7 @@ export function MerchantArea() {
   const [tab, setTab] = useState<Tab>('counter');
   const [picking, setPicking] = useState(false);
   const [sale, setSale] = useState<Sale | null>(null);
+  const [ecashRequest, setEcashRequest] = useState<EcashRequest | null>(null);
   const [counterTick, setCounterTick] = useState(0);
   const conn = status?.connection ?? null;
   const ready = Boolean(conn?.storeId && conn.appId) && !picking;
@@ -91,7 +93,15 @@ export function MerchantArea() {
           <ErrorAlert error={counter.error} />
           {tab === 'counter' &&
             counter.value &&
-            (sale ? (
+            (ecashRequest ? (
+              <EcashSaleScreen
+                request={ecashRequest}
+                onDone={() => {
+                  setEcashRequest(null);
+                  void flash.merchant.showCart({ clear: true });
+                }}
+              />
+            ) : sale ? (
               <SaleScreen
                 initial={sale}
                 onDone={() => {
@@ -100,7 +110,7 @@ export function MerchantArea() {
                 }}
               />
             ) : (
-              <CounterScreen counter={counter.value} onCharged={setSale} />
+              <CounterScreen counter={counter.value} onCharged={setSale} onEcash={setEcashRequest} />
             ))}
           {tab === 'history' && <HistoryScreen cashierMode={cashier} canRefund={refundsAllowed} />}
           {tab === 'totals' && <TotalsScreen cashierMode={cashier} />}

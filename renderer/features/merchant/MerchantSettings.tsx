@@ -6,6 +6,7 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
+import { EcashSettingsPanel } from './EcashSettingsPanel';
 import { FlashCardTools } from './FlashCardPanels';
 import { ReceiptSettingsPanel } from './ReceiptSettingsPanel';
 import { RewardRulesPanel } from './RewardRulesPanel';
@@ -122,6 +123,8 @@ export function MerchantSettings({
       <RewardRulesPanel currency={counter?.currency ?? ''} />
 
       <FlashCardTools />
+
+      <EcashSettingsPanel />
 
       <section className="card stack" aria-labelledby="merchant-cashier-title">
         <h2 id="merchant-cashier-title">{t('merchant.cashier.enter')}</h2>

@@ -30,6 +30,17 @@ export const merchantEn = {
     'The card still holds {balance} sats. Confirm that the store gives them up before wiping it.',
   'error.MERCHANT_NO_REWARD':
     'This sale has no reward to give or send: the store’s rules give none, or it was claimed or has expired.',
+  'error.MERCHANT_NO_RATE': 'The store has given no BTC rate yet, so the sale cannot be priced in sats.',
+  'error.MERCHANT_ECASH_OFF':
+    'eCash at the counter is off. Choose the mints you trust in Store settings → eCash at the counter.',
+  'error.MERCHANT_ECASH_UNTRUSTED_MINT':
+    'This token is not sats from a mint the shop trusts. Ask for eCash from one of the accepted mints.',
+  'error.MERCHANT_ECASH_UNVERIFIED':
+    'The token’s signatures cannot be checked offline (it carries no DLEQ proofs). Ask the customer’s wallet for a token with DLEQ proofs.',
+  'error.MERCHANT_ECASH_TOO_LITTLE': 'The token holds {token} sats; this sale needs {sats} sats.',
+  'error.MERCHANT_ECASH_OVER_LIMIT':
+    'This sale is {sats} sats, above the {maxSats} sats the shop takes in eCash per sale.',
+  'error.MERCHANT_ECASH_TOKEN_USED': 'This token already paid a sale at this counter.',
 
   'merchant.title': 'Merchant counter',
   'merchant.tab.counter': 'Counter',
@@ -267,6 +278,41 @@ export const merchantEn = {
   'merchant.receipts.layout': 'Paper',
   'merchant.receipts.autoPrint':
     'Print the receipt on its own when a sale is paid (a PDF in the receipts folder; Electron prints without a dialog)',
+  'merchant.ecash.offline': 'BTCPay can’t be reached. You can take eCash from the mints you trust instead.',
+  'merchant.ecash.take': 'Take eCash instead',
+  'merchant.ecash.title': 'eCash sale (BTCPay offline)',
+  'merchant.ecash.priced': '{amount} {currency} = {sats} sats at {rate} {currency} per BTC (rate from {age})',
+  'merchant.ecash.scan':
+    'The customer scans this payment request with a Cashu wallet, then shows or sends you the token.',
+  'merchant.ecash.requestQr': 'eCash payment request for {sats} sats',
+  'merchant.ecash.token': 'Customer’s eCash token (paste or scan)',
+  'merchant.ecash.accept': 'Accept eCash',
+  'merchant.ecash.mints': 'Accepted mints: {mints}',
+  'merchant.ecash.risk':
+    'Your risk: offline, Flash checks the mint’s signatures (DLEQ) but cannot ask the mint whether this token was already spent. Until Flash claims it, the customer could spend it elsewhere first and the sale would be lost. The money sits at the mint, not in BTCPay. Take only amounts you can afford to lose, from mints you trust.',
+  'merchant.ecash.paid': 'Paid in eCash ✓',
+  'merchant.ecash.recorded':
+    'Recorded on this computer as “eCash, to claim”. Flash claims it at the mint as soon as the mint answers.',
+  'merchant.ecash.extra': 'The token held {sats} sats more than the sale: eCash gives no change.',
+  'merchant.ecash.cancel': 'Cancel',
+  'merchant.ecash.newSale': 'New sale',
+  'merchant.ecash.state.toClaim': 'eCash, to claim',
+  'merchant.ecash.state.claimed': 'eCash, claimed ✓',
+  'merchant.ecash.state.failed': 'eCash refused by the mint: the sale is unpaid',
+  'merchant.ecash.salesTitle': 'eCash sales at this counter',
+  'merchant.ecash.salesHint':
+    'Taken while BTCPay was out of reach. Kept on this computer only: BTCPay’s reports do not include them.',
+  'merchant.ecash.noSales': 'No eCash sales yet.',
+  'merchant.ecash.saleRow': '{amount} {currency} · {sats} sats · {mint}',
+  'merchant.ecash.settingsTitle': 'eCash at the counter',
+  'merchant.ecash.settingsExplain':
+    'When BTCPay can’t be reached, the counter can take Cashu eCash from the mints ticked here. The tokens go to this wallet’s eCash and are claimed when the mint answers.',
+  'merchant.ecash.noMints': 'Add a mint in the wallet’s eCash first.',
+  'merchant.ecash.trust': 'Take eCash from {mint}',
+  'merchant.ecash.notAnswering': '(not answering now)',
+  'merchant.ecash.maxSats': 'Most per eCash sale (sats)',
+  'merchant.ecash.save': 'Save eCash settings',
+  'merchant.ecash.saved': 'eCash settings saved.',
 };
 
 export const merchantEs: Record<keyof typeof merchantEn, string> = {
@@ -298,6 +344,18 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
     'La tarjeta aún tiene {balance} sats. Confirma que la tienda renuncia a ellos antes de borrarla.',
   'error.MERCHANT_NO_REWARD':
     'Esta venta no tiene recompensa que dar o enviar: las reglas de la tienda no dan ninguna, o ya se cobró o caducó.',
+  'error.MERCHANT_NO_RATE':
+    'La tienda aún no ha dado un tipo de cambio de BTC, así que la venta no se puede calcular en sats.',
+  'error.MERCHANT_ECASH_OFF':
+    'El eCash en el mostrador está desactivado. Elige los mints de confianza en Ajustes de la tienda → eCash en el mostrador.',
+  'error.MERCHANT_ECASH_UNTRUSTED_MINT':
+    'Este token no son sats de un mint de confianza de la tienda. Pide eCash de uno de los mints aceptados.',
+  'error.MERCHANT_ECASH_UNVERIFIED':
+    'Las firmas del token no se pueden comprobar sin conexión (no trae pruebas DLEQ). Pide a la billetera del cliente un token con pruebas DLEQ.',
+  'error.MERCHANT_ECASH_TOO_LITTLE': 'El token tiene {token} sats; esta venta necesita {sats} sats.',
+  'error.MERCHANT_ECASH_OVER_LIMIT':
+    'Esta venta es de {sats} sats, más que los {maxSats} sats que la tienda acepta en eCash por venta.',
+  'error.MERCHANT_ECASH_TOKEN_USED': 'Este token ya pagó una venta en este mostrador.',
 
   'merchant.title': 'Caja del comercio',
   'merchant.tab.counter': 'Caja',
@@ -532,4 +590,41 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.receipts.layout': 'Papel',
   'merchant.receipts.autoPrint':
     'Imprimir el recibo solo cuando se pague una venta (un PDF en la carpeta de recibos; Electron imprime sin diálogo)',
+  'merchant.ecash.offline':
+    'No se puede contactar con BTCPay. Puedes aceptar eCash de los mints de confianza.',
+  'merchant.ecash.take': 'Aceptar eCash',
+  'merchant.ecash.title': 'Venta en eCash (BTCPay sin conexión)',
+  'merchant.ecash.priced':
+    '{amount} {currency} = {sats} sats a {rate} {currency} por BTC (tipo de cambio de las {age})',
+  'merchant.ecash.scan':
+    'El cliente escanea esta solicitud de pago con una billetera Cashu y luego te muestra o envía el token.',
+  'merchant.ecash.requestQr': 'Solicitud de pago eCash por {sats} sats',
+  'merchant.ecash.token': 'Token eCash del cliente (pégalo o escanéalo)',
+  'merchant.ecash.accept': 'Aceptar el eCash',
+  'merchant.ecash.mints': 'Mints aceptados: {mints}',
+  'merchant.ecash.risk':
+    'Tu riesgo: sin conexión, Flash comprueba las firmas del mint (DLEQ) pero no puede preguntar al mint si este token ya se gastó. Hasta que Flash lo cobre, el cliente podría gastarlo en otro sitio antes y la venta se perdería. El dinero queda en el mint, no en BTCPay. Acepta solo importes que puedas permitirte perder, de mints de confianza.',
+  'merchant.ecash.paid': 'Pagado en eCash ✓',
+  'merchant.ecash.recorded':
+    'Guardada en este ordenador como «eCash, por cobrar». Flash la cobra en el mint en cuanto el mint responda.',
+  'merchant.ecash.extra': 'El token tenía {sats} sats más que la venta: el eCash no da cambio.',
+  'merchant.ecash.cancel': 'Cancelar',
+  'merchant.ecash.newSale': 'Nueva venta',
+  'merchant.ecash.state.toClaim': 'eCash, por cobrar',
+  'merchant.ecash.state.claimed': 'eCash, cobrado ✓',
+  'merchant.ecash.state.failed': 'eCash rechazado por el mint: la venta no está pagada',
+  'merchant.ecash.salesTitle': 'Ventas en eCash en este mostrador',
+  'merchant.ecash.salesHint':
+    'Aceptadas mientras BTCPay no respondía. Solo se guardan en este ordenador: los informes de BTCPay no las incluyen.',
+  'merchant.ecash.noSales': 'Todavía no hay ventas en eCash.',
+  'merchant.ecash.saleRow': '{amount} {currency} · {sats} sats · {mint}',
+  'merchant.ecash.settingsTitle': 'eCash en el mostrador',
+  'merchant.ecash.settingsExplain':
+    'Cuando no se puede contactar con BTCPay, el mostrador puede aceptar eCash Cashu de los mints marcados aquí. Los tokens van al eCash de esta billetera y se cobran cuando el mint responde.',
+  'merchant.ecash.noMints': 'Primero añade un mint en el eCash de la billetera.',
+  'merchant.ecash.trust': 'Aceptar eCash de {mint}',
+  'merchant.ecash.notAnswering': '(no responde ahora)',
+  'merchant.ecash.maxSats': 'Máximo por venta en eCash (sats)',
+  'merchant.ecash.save': 'Guardar ajustes de eCash',
+  'merchant.ecash.saved': 'Ajustes de eCash guardados.',
 };
