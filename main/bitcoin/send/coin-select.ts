@@ -1,5 +1,13 @@
 import { SendError } from './errors';
-import { dustOf, estimateVsize, feeFor, inputVbytes, outputVbytes, scriptLengthOf, type SpendType } from './size';
+import {
+  dustOf,
+  estimateVsize,
+  feeFor,
+  inputVbytes,
+  outputVbytes,
+  scriptLengthOf,
+  type SpendType,
+} from './size';
 
 export interface Coin {
   txid: string;

@@ -45,7 +45,8 @@ export type Account = Omit<AccountRef, 'scriptType'> & {
 
 /** The single-key view of an account (for the modules that only know single-key scripts). */
 export function singleKey(acct: Account): AccountRef & { scriptType: ScriptType } {
-  if (typeof acct.scriptType !== 'string') throw new Error('a multisig account has no single-key script type');
+  if (typeof acct.scriptType !== 'string')
+    throw new Error('a multisig account has no single-key script type');
   return { ...acct, scriptType: acct.scriptType };
 }
 
@@ -83,7 +84,8 @@ export function createSendContext(deps: SendDeps) {
     let m = multisigs.get(walletId);
     if (!m) {
       const loaded = loadMultisigAccount(db, walletId, network);
-      if (!loaded) throw new FlashError('WALLET_NOT_FOUND', 'This multisig wallet has no policy stored.', { walletId });
+      if (!loaded)
+        throw new FlashError('WALLET_NOT_FOUND', 'This multisig wallet has no policy stored.', { walletId });
       m = loaded;
       multisigs.set(walletId, m);
     }
@@ -96,7 +98,9 @@ export function createSendContext(deps: SendDeps) {
     if (!o) {
       const acct = account(walletId);
       const known = (script: Uint8Array) => reader.scriptOwner(walletId, script);
-      o = acct.multisig ? createMultisigOwnership(acct.multisig, known) : createOwnership(singleKey(acct), known);
+      o = acct.multisig
+        ? createMultisigOwnership(acct.multisig, known)
+        : createOwnership(singleKey(acct), known);
       ownerships.set(walletId, o);
     }
     return o;

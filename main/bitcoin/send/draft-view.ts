@@ -227,7 +227,9 @@ export function createDraftView(ctx: SendContext, acceptances: FeeAcceptances) {
     outputs: readonly PsbtOutputSpec[],
     extra: { changeIndex: number | null; replacesTxid?: string; parentTxid?: string },
   ): Draft {
-    const psbt = acct.multisig ? buildMultisigPsbt(acct.multisig, inputs, outputs) : buildPsbt(singleKey(acct), inputs, outputs);
+    const psbt = acct.multisig
+      ? buildMultisigPsbt(acct.multisig, inputs, outputs)
+      : buildPsbt(singleKey(acct), inputs, outputs);
     const fee = inputs.reduce((s, i) => s + i.value, 0) - outputs.reduce((s, o) => s + o.value, 0);
     const vsize = estimateVsize(
       inputs.length,

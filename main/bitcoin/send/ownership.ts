@@ -111,7 +111,8 @@ export function createMultisigOwnership(account: MultisigAccount, known: KnownSc
 
   function ownerOf(script: Uint8Array, claims?: OutputClaims): OwnedScript | null {
     const watched = known(script);
-    if (!watched || !sameBytes(account.scriptsAt(watched.chain, watched.index).scriptPubKey, script)) return null;
+    if (!watched || !sameBytes(account.scriptsAt(watched.chain, watched.index).scriptPubKey, script))
+      return null;
     if (claims && !claimsAgree(watched, claims)) return null;
     return watched;
   }

@@ -19,7 +19,10 @@ export function signWalletMessage(
   if (!where) throw new SendError('UNSUPPORTED_ADDRESS', 'This address does not belong to the wallet.');
   const type = acct.scriptType;
   if (typeof type !== 'string') {
-    throw new SendError('UNSUPPORTED_ADDRESS', 'A multisig address cannot sign a message alone: no one key owns it.');
+    throw new SendError(
+      'UNSUPPORTED_ADDRESS',
+      'A multisig address cannot sign a message alone: no one key owns it.',
+    );
   }
   if (type === 'tr') {
     throw new SendError(

@@ -42,7 +42,11 @@ const INPUT_WEIGHT: Readonly<Record<ScriptType, number>> = {
 
 /** Our own output scripts' lengths, e.g. for change. */
 const SCRIPT_LENGTH: Readonly<Record<ScriptType, number>> = { pkh: 25, 'sh-wpkh': 23, wpkh: 22, tr: 34 };
-const MULTISIG_SCRIPT_LENGTH: Readonly<Record<MultisigSpend['script'], number>> = { wsh: 34, 'sh-wsh': 23, tr: 34 };
+const MULTISIG_SCRIPT_LENGTH: Readonly<Record<MultisigSpend['script'], number>> = {
+  wsh: 34,
+  'sh-wsh': 23,
+  tr: 34,
+};
 
 /**
  * Weight of a multisig input, upper bound. P2WSH: an empty item (OP_CHECKMULTISIG's extra pop), k
@@ -55,7 +59,8 @@ function multisigInputWeight(m: MultisigSpend): number {
     const thresholdPush = m.threshold <= 16 ? 1 : 3;
     const leaf = m.keys * 34 + thresholdPush + 1;
     const items = m.keys + 2;
-    const witness = varIntSize(items) + m.threshold * 65 + (m.keys - m.threshold) + varIntSize(leaf) + leaf + 1 + 33;
+    const witness =
+      varIntSize(items) + m.threshold * 65 + (m.keys - m.threshold) + varIntSize(leaf) + leaf + 1 + 33;
     return P2WPKH_INPUT_BASE_WU + witness;
   }
   const script = 3 + 34 * m.keys;
@@ -78,7 +83,8 @@ export function scriptLengthOf(type: SpendType): number {
 
 /** The dust threshold of one of our own outputs of this type (change, a CPFP child). */
 export function dustOf(type: SpendType): number {
-  const nonWitness = type === 'pkh' || type === 'sh-wpkh' || (typeof type !== 'string' && type.script === 'sh-wsh');
+  const nonWitness =
+    type === 'pkh' || type === 'sh-wpkh' || (typeof type !== 'string' && type.script === 'sh-wsh');
   return (outputVbytes(scriptLengthOf(type)) + (nonWitness ? 148 : 67)) * 3;
 }
 

@@ -69,7 +69,11 @@ export function createWalletService(deps: WalletDeps): WalletService {
       d =
         wallet.accountType === 'multisig'
           ? createMultisigAddressDeriver(parseMultisigDescriptor(wallet.xpub), wallet.network)
-          : createAccountAddressDeriver(wallet.xpub, ACCOUNT_TYPE_INFO[wallet.accountType].scriptType, wallet.network);
+          : createAccountAddressDeriver(
+              wallet.xpub,
+              ACCOUNT_TYPE_INFO[wallet.accountType].scriptType,
+              wallet.network,
+            );
       derivers.set(wallet.id, d);
     }
     return d;
