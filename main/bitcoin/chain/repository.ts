@@ -48,6 +48,8 @@ interface ProofRow {
 }
 
 const toWork = (w: bigint): string => w.toString(16).padStart(64, '0');
+/** Parsed headers kept in memory per network: a retarget period's worth. */
+const PARSED_HEADERS_KEPT = 2_016;
 
 export function createChainRepository(db: Db, network: ChainNetwork): ChainRepository {
   const tipStmt = db.prepare<[string], HeaderRow>(
@@ -93,7 +95,31 @@ export function createChainRepository(db: Db, network: ChainNetwork): ChainRepos
       ? { height: row.height, header: parseHeader(row.header), chainwork: BigInt(`0x${row.chainwork}`) }
       : null;
 
+  /**
+   * Headers of the best chain already read, by height. WHY: verifying a wallet's proofs reads the
+   * header of each transaction's block (5,000 reads over a few hundred blocks in a first sync) and
+   * parsing one hashes it again; bounded, and dropped wherever the rows under it change.
+   */
+  const parsed = new Map<number, StoredHeader>();
+  const forgetFrom = (height: number): void => {
+    for (const h of parsed.keys()) if (h >= height) parsed.delete(h);
+  };
+  const cachedGet = (height: number): StoredHeader | null => {
+    const hit = parsed.get(height);
+    if (hit) return hit;
+    const stored = toStored(getStmt.get(network, height));
+    if (stored) {
+      if (parsed.size >= PARSED_HEADERS_KEPT) {
+        const oldest = parsed.keys().next().value;
+        if (oldest !== undefined) parsed.delete(oldest);
+      }
+      parsed.set(height, stored);
+    }
+    return stored;
+  };
+
   const replaceFrom = db.transaction((height: number, headers: readonly StoredHeader[]) => {
+    forgetFrom(height);
     deleteFrom.run(network, height);
     for (const h of headers) {
       insert.run(network, h.height, h.header.hash, h.header.raw, toWork(h.chainwork));
@@ -102,13 +128,14 @@ export function createChainRepository(db: Db, network: ChainNetwork): ChainRepos
 
   return {
     tip: () => toStored(tipStmt.get(network)),
-    get: (height) => toStored(getStmt.get(network, height)),
+    get: cachedGet,
     replaceFrom: (height, headers) => replaceFrom(height, headers),
     getIsolated(height): BlockHeader | null {
       const row = getStmt.get(network, height);
       return row && row.chainwork === null ? parseHeader(row.header) : null;
     },
     putIsolated(height, header) {
+      parsed.delete(height);
       insert.run(network, height, header.hash, header.raw, null);
     },
     getProof(txid) {
