@@ -61,7 +61,11 @@ export function openSnapshot(bytes: Uint8Array, manifest: BackupManifest): Db {
       if (counts[table] !== n)
         throw damaged(`table ${table} holds ${counts[table] ?? 0} rows, the manifest says ${n}`);
     }
-    migrateSnapshot(snap, version);
+    try {
+      migrateSnapshot(snap, version);
+    } catch {
+      throw damaged(`its tables do not match schema ${version}`);
+    }
     return snap;
   } catch (err) {
     snap.close();
