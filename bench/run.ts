@@ -10,6 +10,7 @@ import { benchNostr } from './nostr';
 import { benchMerchant } from './merchant';
 import { firstSync, printLatencyRuns, startLatencyServer } from './onchain-latency';
 import { benchOnchainSync } from './onchain-sync';
+import { benchMultisigSync } from './multisig-sync';
 import { fmtMs } from './stats';
 import { benchWalletReads } from './wallet-reads';
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   await benchBridgeLatency();
   await benchHistoryStore();
   await benchOnchainSync();
+  await benchMultisigSync();
   await benchLightning();
   await benchEcash();
   await benchMerchant();

@@ -281,6 +281,13 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   // Both change a payment that can move money.
   'multisig.signWithSeed': UNLOCKED,
   'multisig.addSignatures': UNLOCKED,
+  // Device requests: a new cosigner key, a registration kept, an address shown, a signature added.
+  'multisig.deviceCosigner': UNLOCKED,
+  'multisig.registerOnDevice': UNLOCKED,
+  'multisig.verifyAddress': OPEN,
+  'multisig.signWithDevice': UNLOCKED,
+  // Public keys only, as exportWallet.
+  'multisig.backupSheet': OPEN,
   // Amounts per keyset, like the balances: plain numbers, readable while locked.
   'ecash.keysetBalances': OPEN,
   // eCash with other people: reading a chat's cards needs its messages (sealed with the vault),

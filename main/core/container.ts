@@ -114,15 +114,6 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     chain,
   });
   const send = createSendService({ db, vault, electrum, bus, log: log.child('send') });
-  // Multisig wallets are accounts of the wallet service, signed cosigner by cosigner into send's drafts.
-  const multisig = createMultisigService({
-    db,
-    wallets: wallet,
-    vault,
-    send,
-    network: () => settings.get().network,
-    log: log.child('multisig'),
-  });
   // Test-only devices (simulated Ledger, Trezor and NFC reader): browser mode on regtest, asked for.
   const simulatedDevices =
     config.mode === 'browser' && config.simulatedDevices === true && config.defaultNetwork === 'regtest';
@@ -134,6 +125,16 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     wallet,
     send,
     simulatedDevices,
+  });
+  // Multisig wallets are accounts of the wallet service, signed cosigner by cosigner into send's drafts.
+  const multisig = createMultisigService({
+    db,
+    wallets: wallet,
+    vault,
+    send,
+    network: () => settings.get().network,
+    log: log.child('multisig'),
+    devices: hardware,
   });
   const coins = createCoinsService({ db, bus, log: log.child('coins') });
   const nostr = createNostrService({

@@ -18,7 +18,7 @@ import type { SimulatorControl } from './simulated/ledger';
 import { createSimulatedLedgerDriver } from './simulated/ledger';
 import { createSimulatedTrezorDriver } from './simulated/trezor';
 import { createTrezorDriver } from './trezor/driver';
-import type { AccountContext, HardwareDriver, OpenedDevice } from './types';
+import type { AccountContext, HardwareDriver, MultisigSigner, OpenedDevice } from './types';
 import type { HardwareAccount, WalletLookup } from './wallet-lookup';
 
 export interface ImportAccountInput {
@@ -81,6 +81,21 @@ export interface HardwareService {
   }): Promise<WalletSummary>;
   verifyAddress(walletId: string, address: string): Promise<{ address: string; verified: true }>;
   signDraft(draftId: string): Promise<SendDraft>;
+  /** The key at `path` of a connected device, with its master fingerprint (a multisig cosigner). */
+  cosignerKey(
+    deviceId: string,
+    path: string,
+  ): Promise<{ vendor: HardwareVendor; fingerprint: string; xpub: string }>;
+  /**
+   * Runs a multisig request on the connected device of this vendor with this master fingerprint
+   * (one request at a time, the device's timeouts); MULTISIG_DEVICE_UNSUPPORTED when it cannot.
+   */
+  withMultisigDevice<T>(
+    vendor: HardwareVendor,
+    fingerprint: string,
+    kind: 'showAddress' | 'sign',
+    op: (device: MultisigSigner) => Promise<T>,
+  ): Promise<T>;
   signMessage(walletId: string, address: string, message: string): Promise<string>;
   preferences(): HardwarePreferences;
   setPreferences(prefs: HardwarePreferences): HardwarePreferences;
@@ -394,6 +409,50 @@ export function createHardwareService(deps: HardwareDeps): HardwareService {
       const signed = await run(t, timeouts.sign, (o) => o.signer.signPsbt(psbtBase64, ctx));
       // The original draft stays as it was: a failed or cancelled signing loses nothing.
       return deps.drafts.importSigned(walletId, signed);
+    },
+
+    async cosignerKey(deviceId, path) {
+      await refresh();
+      const t = requireTracked(deviceId);
+      const opened = await open(t);
+      const fingerprint = opened.info.fingerprint;
+      if (!fingerprint) throw hwError('HW_NO_DEVICE');
+      const xpub = await run(t, timeouts.xpub, (o) => o.signer.getXpub(path, deps.network()));
+      return { vendor: t.vendor, fingerprint, xpub };
+    },
+
+    async withMultisigDevice(vendor, fingerprint, kind, op) {
+      await refresh();
+      const candidates = [...tracked.values()].filter((t) => t.vendor === vendor);
+      if (candidates.length === 0) throw hwError('HW_NO_DEVICE');
+      let lastError: unknown = null;
+      for (const t of candidates) {
+        try {
+          await open(t);
+        } catch (err) {
+          lastError = err;
+        }
+      }
+      const match = candidates.find((t) => t.opened?.info.fingerprint === fingerprint);
+      if (!match) {
+        if (candidates.some((t) => t.opened)) {
+          throw hwError('HW_FINGERPRINT_MISMATCH', undefined, { expected: fingerprint });
+        }
+        throw lastError ?? hwError('HW_NO_DEVICE');
+      }
+      return run(match, timeouts[kind], (o) => {
+        const m = o.signer.multisig;
+        if (!m) {
+          throw new FlashError(
+            'MULTISIG_DEVICE_UNSUPPORTED',
+            'This device cannot sign for multisig wallets in Flash yet.',
+            {
+              vendor,
+            },
+          );
+        }
+        return op(m);
+      });
     },
 
     async signMessage(walletId, address, message) {

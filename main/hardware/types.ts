@@ -34,6 +34,41 @@ export interface Signer {
   cancel(): Promise<void>;
   /** Releases the transport. */
   close(): Promise<void>;
+  /** Multisig wallets, on devices that can sign for them (absent: this device cannot). */
+  readonly multisig?: MultisigSigner;
+}
+
+/**
+ * A multisig wallet as a device is asked about it: a BIP388 wallet policy (name, descriptor
+ * template with `@i/**` placeholders, keys `[fingerprint/path]xpub`) and, for a device that
+ * registers policies (Ledger), the HMAC it returned when the user approved it.
+ */
+export interface MultisigDeviceRequest {
+  network: Network;
+  /** Shown on the device; ASCII, at most 16 characters. */
+  name: string;
+  template: string;
+  keys: readonly string[];
+  /** Hex, from an earlier registration; null when this device has none stored. */
+  hmac: string | null;
+}
+
+/** One signature a device made on a multisig PSBT's input. */
+export interface DeviceSignature {
+  input: number;
+  pubkey: Uint8Array;
+  signature: Uint8Array;
+  /** Taproot script path: the leaf signed for. */
+  leafHash?: Uint8Array;
+}
+
+export interface MultisigSigner {
+  /** Shows the policy on the device; the user approves it and the device answers its id and an HMAC (hex). */
+  register(req: MultisigDeviceRequest): Promise<{ policyId: string; hmac: string }>;
+  /** Shows receive (chain 0) or change (1) address `index` on the device and returns it. */
+  showAddress(req: MultisigDeviceRequest, chain: 0 | 1, index: number): Promise<string>;
+  /** The user checks outputs and fee on the device; answers this device's signatures. */
+  signPsbt(req: MultisigDeviceRequest, psbtBase64: string): Promise<DeviceSignature[]>;
 }
 
 /** A plugged-in device as a driver sees it, before anything is opened. */

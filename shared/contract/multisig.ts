@@ -35,6 +35,8 @@ export const MultisigWallet = z.object({
   firstAddress: z.string(),
   /** Fingerprints of the Ledgers that registered this wallet (their HMAC is kept). */
   ledgerRegistered: z.array(z.string()),
+  /** What a Ledger shows when registering it (BIP388); null for Taproot, which a policy cannot hold here. */
+  devicePolicy: z.object({ name: z.string(), template: z.string(), keys: z.array(z.string()) }).nullable(),
 });
 export type MultisigWallet = z.infer<typeof MultisigWallet>;
 
@@ -112,6 +114,11 @@ export const multisigMethods = {
     input: z.object({ walletId: Id, format: MultisigFileFormat }).strict(),
     output: z.object({ format: MultisigFileFormat, text: z.string(), fileName: z.string() }),
   },
+  /** The printable backup sheet (self-contained HTML) in the user's language. */
+  'multisig.backupSheet': {
+    input: z.object({ walletId: Id, language: z.enum(['en', 'es']) }).strict(),
+    output: z.object({ html: z.string(), fileName: z.string() }),
+  },
   /** Who has signed a multisig draft: "2 of 3". */
   'multisig.signingProgress': { input: DraftRef, output: SignatureProgress },
   /** Signs a draft with the cosigner held in Flash's words; answers the new draft holding the signatures. */
@@ -122,6 +129,49 @@ export const multisigMethods = {
   /** Adds a cosigner's signed copy (file, base64, hex or UR) to a draft after checking every signature. */
   'multisig.addSignatures': {
     input: z.object({ draftId: Id, data: z.string().min(1).max(2_000_000) }).strict(),
+    output: Signed,
+  },
+  /** A connected Ledger's or Trezor's BIP48 key for the script, read from the device. */
+  'multisig.deviceCosigner': {
+    input: z
+      .object({
+        deviceId: z.string().min(1).max(200),
+        script: MultisigScript,
+        account: z.number().int().min(0).max(1000),
+      })
+      .strict(),
+    output: z.object({
+      kind: z.enum(['ledger', 'trezor']),
+      fingerprint: z.string(),
+      path: z.string(),
+      xpub: z.string(),
+    }),
+  },
+  /** Registers the wallet on a cosigner's Ledger (the user approves it there); its HMAC is kept. */
+  'multisig.registerOnDevice': {
+    input: z.object({ walletId: Id, fingerprint: Fingerprint }).strict(),
+    output: z.object({
+      policyId: z.string(),
+      name: z.string(),
+      template: z.string(),
+      keys: z.array(z.string()),
+    }),
+  },
+  /** Shows an address on a cosigner's device and checks it is the one Flash derives. */
+  'multisig.verifyAddress': {
+    input: z
+      .object({
+        walletId: Id,
+        fingerprint: Fingerprint,
+        chain: z.union([z.literal(0), z.literal(1)]).default(0),
+        index: z.number().int().min(0).max(1_000_000),
+      })
+      .strict(),
+    output: z.object({ address: z.string(), verified: z.literal(true) }),
+  },
+  /** Signs a draft on a cosigner's connected device; answers the new draft holding the signatures. */
+  'multisig.signWithDevice': {
+    input: z.object({ draftId: Id, fingerprint: Fingerprint }).strict(),
     output: Signed,
   },
 } as const;

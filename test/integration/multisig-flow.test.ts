@@ -341,3 +341,42 @@ function derSig(compact: Uint8Array): Uint8Array {
   const s = int(compact.subarray(32));
   return Uint8Array.from([0x30, r.length + s.length + 4, 0x02, r.length, ...r, 0x02, s.length, ...s, 0x01]);
 }
+
+describe('multisig vault: export and backup sheet', () => {
+  it('every export reads back as the same wallet, and the backup sheet carries the descriptor, its QR and each cosigner', async () => {
+    const core = await startCore();
+    const policy = testPolicy('sh-wsh', 2);
+    const vault = await call<MultisigWallet>(core, 'multisig.importWallet', {
+      name: 'Backup <test>',
+      text: policyDescriptor(policy),
+    });
+    for (const format of ['descriptor', 'coldcard', 'specter', 'caravan', 'bsms'] as const) {
+      const file = await call<{ text: string; fileName: string }>(core, 'multisig.exportWallet', {
+        walletId: vault.wallet.id,
+        format,
+      });
+      expect(file.fileName).toMatch(/^Backup-test/);
+      // Importing it again is the same wallet, whatever the format.
+      expect(
+        await codeOf(call(core, 'multisig.importWallet', { name: 'Again', text: file.text })),
+        format,
+      ).toBe('WALLET_EXISTS');
+    }
+    for (const language of ['en', 'es'] as const) {
+      const sheet = await call<{ html: string }>(core, 'multisig.backupSheet', {
+        walletId: vault.wallet.id,
+        language,
+      });
+      expect(sheet.html).toContain(vault.descriptor.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+      expect(sheet.html).toContain(vault.firstAddress);
+      expect(sheet.html).toContain('<svg');
+      expect(sheet.html).toContain('Backup &lt;test&gt;');
+      for (const c of vault.cosigners) expect(sheet.html).toContain(c.fingerprint);
+      expect(sheet.html).toContain(
+        language === 'en'
+          ? 'recovery words alone cannot rebuild'
+          : 'palabras de recuperación solas no pueden',
+      );
+    }
+  });
+});

@@ -13,8 +13,13 @@ export function createMultisigHandlers(s: { multisig: MultisigService }): Pick<H
     'multisig.seedCosigner': (input) => m.seedCosigner(input),
     'multisig.getWallet': ({ walletId }) => m.get(walletId),
     'multisig.exportWallet': ({ walletId, format }) => m.exportWallet(walletId, format),
+    'multisig.backupSheet': ({ walletId, language }) => m.backupSheet(walletId, language),
     'multisig.signingProgress': ({ draftId }) => m.signingProgress(draftId),
     'multisig.signWithSeed': ({ draftId, fingerprint }) => m.signWithSeed(draftId, fingerprint),
     'multisig.addSignatures': ({ draftId, data }) => m.addSignatures(draftId, data),
+    'multisig.deviceCosigner': (input) => m.deviceCosigner(input),
+    'multisig.registerOnDevice': ({ walletId, fingerprint }) => m.registerOnDevice(walletId, fingerprint),
+    'multisig.verifyAddress': (input) => m.verifyAddress(input),
+    'multisig.signWithDevice': ({ draftId, fingerprint }) => m.signWithDevice(draftId, fingerprint),
   };
 }

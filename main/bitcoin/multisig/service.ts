@@ -12,6 +12,8 @@ import type {
 import { FlashError } from '../../../shared/errors';
 import type { Logger } from '../../core/logger';
 import type { Db } from '../../store/database';
+import type { HardwareService } from '../../hardware/service';
+import type { MultisigDeviceRequest } from '../../hardware/types';
 import type { VaultService } from '../../vault/types';
 import { formatPath, parsePath } from '../accounts/paths';
 import { keyNetworkOf } from '../accounts/types';
@@ -25,7 +27,10 @@ import { loadMultisigAccount, type MultisigAccount } from './account';
 import { readWalletFile, writeBsms, writeCaravan, writeColdcard, writeSpecter } from './formats';
 import { parseCosignerKey, requireFingerprint } from './keys';
 import { checkPolicy, firstAddress, policyDescriptor, policyId } from './policy';
+import { toWalletPolicy } from './wallet-policy';
+import { backupSheetHtml, type SheetLanguage } from './backup-sheet';
 import { combineSignatures, signatureStatus, type PlaceOf } from './psbt';
+import { hwError } from '../../hardware/errors';
 import { createMultisigRepository } from './repository';
 import { addressOfScript } from './scripts';
 import { signMultisigWithWords } from './seed-signer';
@@ -44,6 +49,8 @@ export interface MultisigDeps {
   send: SendService;
   network: () => Network;
   log: Logger;
+  /** Connected Ledgers and Trezors: cosigner keys, registration, addresses and signatures. */
+  devices: Pick<HardwareService, 'cosignerKey' | 'withMultisigDevice'>;
 }
 
 export interface MultisigService {
@@ -60,11 +67,36 @@ export interface MultisigService {
     walletId: string,
     format: MultisigFileFormat,
   ): { format: MultisigFileFormat; text: string; fileName: string };
+  /** The printable backup sheet (HTML): descriptor as text and QR, cosigners, first address. */
+  backupSheet(walletId: string, language: SheetLanguage): Promise<{ html: string; fileName: string }>;
   signingProgress(draftId: string): SignatureProgress;
   signWithSeed(draftId: string, fingerprint: string): { draft: SendDraft; progress: SignatureProgress };
   addSignatures(draftId: string, data: string): { draft: SendDraft; progress: SignatureProgress };
+  deviceCosigner(input: {
+    deviceId: string;
+    script: MultisigScript;
+    account: number;
+  }): Promise<CosignerKey & { kind: 'ledger' | 'trezor' }>;
+  registerOnDevice(walletId: string, fingerprint: string): Promise<{ policyId: string } & DevicePolicy>;
+  verifyAddress(input: {
+    walletId: string;
+    fingerprint: string;
+    chain: 0 | 1;
+    index: number;
+  }): Promise<{ address: string; verified: true }>;
+  signWithDevice(
+    draftId: string,
+    fingerprint: string,
+  ): Promise<{ draft: SendDraft; progress: SignatureProgress }>;
   /** The wallet's signing account (policy, cosigners, scripts); null when it is not multisig. */
   account(walletId: string): MultisigAccount | null;
+}
+
+/** What a Ledger shows when asked to register the wallet: its name, template and keys (BIP388). */
+export interface DevicePolicy {
+  name: string;
+  template: string;
+  keys: string[];
 }
 
 /** `[fingerprint/48h/1h/0h/2h]tpub…` with an optional `/<0;1>/*`, `/**` or `/0/*` tail. */
@@ -108,7 +140,53 @@ export function createMultisigService(deps: MultisigDeps): MultisigService {
       descriptor: policyDescriptor(policy),
       firstAddress: firstAddress(policy, wallet.network, addressOfScript),
       ledgerRegistered: repo.registrations(walletId).map((r) => r.fingerprint),
+      devicePolicy: policy.script === 'tr' ? null : devicePolicyOf(walletId, policy),
     };
+  }
+
+  /**
+   * The BIP388 policy a Ledger registers. Its name is part of the id the device's HMAC covers, so
+   * it is made from what never changes (k, n and the wallet id), not the user's wallet name.
+   */
+  function devicePolicyOf(walletId: string, policy: MultisigPolicy): DevicePolicy {
+    const { template, keys } = toWalletPolicy(policy);
+    return {
+      name: `Flash ${policy.threshold}of${policy.keys.length} ${walletId.slice(0, 4)}`,
+      template,
+      keys,
+    };
+  }
+
+  /** The request a device gets for this wallet, with the HMAC stored for that Ledger (if any). */
+  function deviceRequest(
+    walletId: string,
+    account: MultisigAccount,
+    network: Network,
+    fingerprint: string,
+  ): MultisigDeviceRequest {
+    const registration = repo.registrations(walletId).find((r) => r.fingerprint === fingerprint) ?? null;
+    return { network, ...devicePolicyOf(walletId, account.policy), hmac: registration?.hmac ?? null };
+  }
+
+  function deviceCosignerOf(
+    account: MultisigAccount,
+    fingerprint: string,
+  ): { keyIndex: number; vendor: 'ledger' | 'trezor' } {
+    const fp = requireFingerprint(fingerprint);
+    const keyIndex = account.cosigners.findIndex(
+      (c) => c.fingerprint === fp && (c.kind === 'ledger' || c.kind === 'trezor'),
+    );
+    const kind = account.cosigners[keyIndex]?.kind;
+    if (kind !== 'ledger' && kind !== 'trezor') {
+      throw new FlashError(
+        'BAD_INPUT',
+        'No cosigner of this wallet is a Ledger or Trezor with that fingerprint.',
+        {
+          fingerprint: fp,
+        },
+      );
+    }
+    return { keyIndex, vendor: kind };
   }
 
   function policyOf(
@@ -312,6 +390,12 @@ export function createMultisigService(deps: MultisigDeps): MultisigService {
       }
     },
 
+    async backupSheet(walletId, language) {
+      const v = view(walletId);
+      const base = v.wallet.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'multisig';
+      return { html: await backupSheetHtml(v, language), fileName: `${base}-backup-sheet.html` };
+    },
+
     signingProgress(draftId) {
       const draft = deps.send.getDraft(draftId);
       const { account, network } = requireMultisig(draft.walletId);
@@ -353,6 +437,86 @@ export function createMultisigService(deps: MultisigDeps): MultisigService {
       const added = combineSignatures(psbt, incoming, account, placeOf);
       const draft = deps.send.importPsbt({ walletId, data: psbt.toBase64() });
       log.info('multisig signatures added', { walletId, added });
+      return { draft, progress: progressOf(account, draft.psbtBase64, network, walletId) };
+    },
+
+    async deviceCosigner({ deviceId, script, account }) {
+      const path = bip48Path(script, deps.network(), account);
+      const key = await deps.devices.cosignerKey(deviceId, path);
+      return { kind: key.vendor, fingerprint: key.fingerprint, path, xpub: parseCosignerKey(key.xpub).xpub };
+    },
+
+    async registerOnDevice(walletId, fingerprint) {
+      const { account, network } = requireMultisig(walletId);
+      const { vendor } = deviceCosignerOf(account, fingerprint);
+      if (vendor !== 'ledger') {
+        throw new FlashError(
+          'BAD_INPUT',
+          'Only a Ledger registers a multisig wallet; a Trezor is given it with every request.',
+          {
+            vendor,
+          },
+        );
+      }
+      const request = deviceRequest(walletId, account, network, fingerprint.toLowerCase());
+      const answer = await deps.devices.withMultisigDevice('ledger', fingerprint.toLowerCase(), 'sign', (d) =>
+        d.register({ ...request, hmac: null }),
+      );
+      repo.saveRegistration(walletId, {
+        fingerprint: fingerprint.toLowerCase(),
+        policyId: answer.policyId,
+        hmac: answer.hmac,
+        registeredAt: Date.now(),
+      });
+      log.info('multisig wallet registered on a Ledger', {
+        walletId,
+        fingerprint: fingerprint.toLowerCase(),
+      });
+      return {
+        policyId: answer.policyId,
+        name: request.name,
+        template: request.template,
+        keys: [...request.keys],
+      };
+    },
+
+    async verifyAddress({ walletId, fingerprint, chain, index }) {
+      const { account, network } = requireMultisig(walletId);
+      const { vendor } = deviceCosignerOf(account, fingerprint);
+      const fp = fingerprint.toLowerCase();
+      const expected = addressOfScript(account.scriptsAt(chain, index).scriptPubKey, network);
+      const request = deviceRequest(walletId, account, network, fp);
+      const shown = await deps.devices.withMultisigDevice(vendor, fp, 'showAddress', (d) =>
+        d.showAddress(request, chain, index),
+      );
+      if (shown !== expected) throw hwError('HW_ADDRESS_MISMATCH', undefined, { expected, shown });
+      return { address: expected, verified: true };
+    },
+
+    async signWithDevice(draftId, fingerprint) {
+      const { walletId, account, network, psbt, placeOf } = draftPsbt(draftId);
+      const { vendor } = deviceCosignerOf(account, fingerprint);
+      const fp = fingerprint.toLowerCase();
+      const request = deviceRequest(walletId, account, network, fp);
+      const sigs = await deps.devices.withMultisigDevice(vendor, fp, 'sign', (d) =>
+        d.signPsbt(request, psbt.toBase64()),
+      );
+      // The device's answer goes through the same checks as any cosigner's: its key, each signature.
+      const answer = psbt.clone();
+      for (const s of sigs) {
+        if (s.leafHash) {
+          answer.updateInput(s.input, {
+            tapScriptSig: [{ pubkey: s.pubkey, signature: s.signature, leafHash: s.leafHash }],
+          });
+        } else {
+          answer.updateInput(s.input, { partialSig: [{ pubkey: s.pubkey, signature: s.signature }] });
+        }
+      }
+      const added = combineSignatures(psbt, answer, account, placeOf);
+      if (added === 0)
+        throw new FlashError('MULTISIG_WRONG_WALLET', 'The device signed no input of this payment.', {});
+      const draft = deps.send.importPsbt({ walletId, data: psbt.toBase64() });
+      log.info('multisig draft signed on a device', { walletId, vendor, fingerprint: fp, added });
       return { draft, progress: progressOf(account, draft.psbtBase64, network, walletId) };
     },
 

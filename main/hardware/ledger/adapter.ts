@@ -6,14 +6,35 @@ import type { Network } from '../../../shared/contract';
 import { networkParams } from '../../bitcoin/wallet/networks';
 import { hwError, mapLedgerError } from '../errors';
 import { checkSignable, decodePsbt, mergeSignatures, scriptTypeOf } from '../psbt';
-import type { AccountContext, HwScriptType, Signer } from '../types';
+import type { AppClient, WalletPolicy } from 'ledger-bitcoin';
+import { FlashError } from '../../../shared/errors';
+import type {
+  AccountContext,
+  DeviceSignature,
+  HwScriptType,
+  MultisigDeviceRequest,
+  MultisigSigner,
+  Signer,
+} from '../types';
 
 /** The methods of hw-app-btc's `Btc` our adapter calls; the simulated device fakes exactly these. */
 export type LedgerBtc = Pick<Btc, 'getWalletXpub' | 'getWalletPublicKey' | 'signMessage' | 'signPsbtBuffer'>;
 
+/**
+ * ledger-bitcoin's client for what hw-app-btc cannot do: register a multisig wallet policy
+ * (BIP388) and show or sign for it with the HMAC the device returned. `policy` builds the
+ * library's WalletPolicy (its id is what the device signs the HMAC over).
+ */
+export interface LedgerPolicySession {
+  client: Pick<AppClient, 'registerWallet' | 'getWalletAddress' | 'signPsbt'>;
+  policy(name: string, template: string, keys: readonly string[]): WalletPolicy;
+}
+
 /** An opened Ledger: the Bitcoin app client plus the two framework calls hw-app-btc's `Btc` hides. */
 export interface LedgerSession {
   btc: LedgerBtc;
+  /** Absent when ledger-bitcoin could not load: multisig is then refused, single-key still works. */
+  policies?: LedgerPolicySession;
   getAppAndVersion(): Promise<AppAndVersion>;
   getMasterFingerprint(): Promise<Uint8Array>;
   close(): Promise<void>;
@@ -183,5 +204,44 @@ export function createLedgerSigner(session: LedgerSession, network: Network): Si
       }),
     cancel: () => session.close().catch(() => undefined),
     close: () => session.close().catch(() => undefined),
+    ...(session.policies ? { multisig: ledgerMultisig(session.policies, guarded) } : {}),
+  };
+}
+
+/**
+ * Multisig on a Ledger (app-bitcoin-new): the wallet is registered once per device (the user
+ * checks the policy's name, template and every key on screen), and each later request carries
+ * the HMAC the device answered, without which it refuses; Flash asks for registration first.
+ */
+function ledgerMultisig(
+  p: LedgerPolicySession,
+  guarded: <T>(fn: () => Promise<T>) => Promise<T>,
+): MultisigSigner {
+  const policyOf = (req: MultisigDeviceRequest) => p.policy(req.name, req.template, req.keys);
+  const hmacOf = (req: MultisigDeviceRequest): Buffer => {
+    if (!req.hmac) {
+      throw new FlashError('MULTISIG_NOT_REGISTERED', 'Register the wallet on this Ledger first.', {});
+    }
+    return Buffer.from(hex.decode(req.hmac));
+  };
+  return {
+    register: (req) =>
+      guarded(async () => {
+        const [id, hmac] = await p.client.registerWallet(policyOf(req));
+        return { policyId: hex.encode(id), hmac: hex.encode(hmac) };
+      }),
+    showAddress: (req, chain, index) =>
+      guarded(() => p.client.getWalletAddress(policyOf(req), hmacOf(req), chain, index, true)),
+    signPsbt: (req, psbtB64) =>
+      guarded(async () => {
+        const hmac = hmacOf(req);
+        const sigs = await p.client.signPsbt(psbtB64, policyOf(req), hmac);
+        return sigs.map(([input, s]): DeviceSignature => ({
+          input,
+          pubkey: Uint8Array.from(s.pubkey),
+          signature: Uint8Array.from(s.signature),
+          ...(s.tapleafHash ? { leafHash: Uint8Array.from(s.tapleafHash) } : {}),
+        }));
+      }),
   };
 }

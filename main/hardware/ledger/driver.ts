@@ -3,11 +3,12 @@ import type Btc from '@ledgerhq/hw-app-btc';
 import type * as AppVersionModule from '@ledgerhq/hw-app-btc/lib/getAppAndVersion';
 import type * as AppClientModule from '@ledgerhq/hw-app-btc/lib/newops/appClient';
 import type * as NodeHidModule from '@ledgerhq/hw-transport-node-hid';
+import type * as LedgerBitcoinModule from 'ledger-bitcoin';
 import type { Network } from '../../../shared/contract';
 import { hwError, mapLedgerError } from '../errors';
 import { loadVendorModule } from '../load';
 import type { DetectedDevice, HardwareDriver } from '../types';
-import type { LedgerSession } from './adapter';
+import type { LedgerPolicySession, LedgerSession } from './adapter';
 import { createLedgerSigner } from './adapter';
 
 /** Ledger's USB vendor id. */
@@ -33,12 +34,28 @@ export async function sessionFromTransport(
   );
   const { AppClient } = loadVendorModule<typeof AppClientModule>('@ledgerhq/hw-app-btc/lib/newops/appClient');
   const btc = new Btc({ transport, currency: network === 'mainnet' ? 'bitcoin' : 'bitcoin_testnet' });
+  const policies = policySession(transport);
   return {
     btc,
+    ...(policies ? { policies } : {}),
     getAppAndVersion: () => getAppAndVersion(transport),
     getMasterFingerprint: async () => Uint8Array.from(await new AppClient(transport).getMasterFingerprint()),
     close: () => transport.close(),
   };
+}
+
+/**
+ * ledger-bitcoin over the same transport, for multisig wallet policies (BIP388). Its transport
+ * type is another copy of hw-transport's class with the same shape. Null if it cannot load.
+ */
+function policySession(transport: BtcTransport): LedgerPolicySession | null {
+  try {
+    const lib = loadVendorModule<typeof LedgerBitcoinModule>('ledger-bitcoin');
+    const client = new lib.AppClient(transport as unknown as ConstructorParameters<typeof lib.AppClient>[0]);
+    return { client, policy: (name, template, keys) => new lib.WalletPolicy(name, template, keys) };
+  } catch {
+    return null;
+  }
 }
 
 /** Ledger over USB HID (node-hid, a native module loaded on first use). */
