@@ -103,6 +103,23 @@ describe('NIP-17 inbox', () => {
     ).toEqual(wraps.map((w) => w.id).sort());
   });
 
+  it('knows a stored wrap by id and signature only: another signature, or one quoted in content, is not it', async () => {
+    const box = open(0, []);
+    const wrap = wrapFrom(senders[0] as Uint8Array, 'known');
+    box.receive(identity, wrap, null, () => me);
+    await box.idle();
+    expect(store.hasEvent(wrap.id, wrap.sig)).toBe(true);
+    expect(store.hasEvent(wrap.id)).toBe(true);
+    const other = `${wrap.sig.slice(0, -1)}${wrap.sig.endsWith('0') ? '1' : '0'}`;
+    expect(store.hasEvent(wrap.id, other)).toBe(false);
+    expect(store.hasEvent(wrap.id, wrap.sig.toUpperCase())).toBe(false);
+    // An event whose content quotes another signature as JSON does not match that signature.
+    const quoting = { ...wrapFrom(senders[1] as Uint8Array, 'q'), content: `{"sig":"${other}"}` };
+    store.recordEvent(identity.id, quoting, null, Date.now());
+    expect(store.hasEvent(quoting.id, other)).toBe(false);
+    expect(store.hasEvent(quoting.id, quoting.sig)).toBe(true);
+  });
+
   it('a seal whose signature does not check is kept aside, never shown', async () => {
     const shown: StoredMessage[] = [];
     const box = open(0, shown);
