@@ -6,6 +6,7 @@ import { benchBridgeLatency } from './bridge-latency';
 import { benchHistoryStore } from './history-store';
 import { benchLightning } from './lightning';
 import { benchEcash } from './ecash';
+import { benchBackup } from './backup';
 import { benchNostr } from './nostr';
 import { benchMerchant } from './merchant';
 import { firstSync, printLatencyRuns, startLatencyServer } from './onchain-latency';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   await benchMultisigSync();
   await benchLightning();
   await benchEcash();
+  await benchBackup();
   await benchMerchant();
 
   // Issue 15's goals, against the stack's Electrum server in its latency mode.

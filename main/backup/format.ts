@@ -1,13 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
 import { FlashError } from '../../shared/errors';
 import { kdfParamsProblem } from '../vault/crypto';
+import { xchachaOpen, xchachaSeal, xchachaSubkey } from './aead';
 
 /**
- * The `.flashbak` file: a small plain header, then the body sealed with XChaCha20-Poly1305 in
+ * The `.flashbak` file: a small plain header, then the body sealed with XChaCha20-Poly1305 (see
+ * aead.ts) in
  * numbered chunks.
  *
  *   "FLASHBAK" (8 bytes) | format version (1 byte) | header length (u16 BE) | header JSON
@@ -168,18 +169,21 @@ export async function sealBackup(
   headerBytes.set(json, FIXED_BYTES);
 
   const chunks = Math.max(1, Math.ceil(plaintext.length / chunkSize));
+  // Every chunk's nonce shares its first 16 bytes (the prefix), so one HChaCha20 subkey serves all.
+  const subkey = xchachaSubkey(key, chunkNonce(prefix, 0, false));
   const out = new Uint8Array(headerBytes.length + plaintext.length + chunks * TAG_BYTES);
   out.set(headerBytes, 0);
   let at = headerBytes.length;
   for (let i = 0; i < chunks; i++) {
     const final = i === chunks - 1;
     const part = plaintext.subarray(i * chunkSize, final ? plaintext.length : (i + 1) * chunkSize);
-    const sealed = xchacha20poly1305(key, chunkNonce(prefix, i, final), headerBytes).encrypt(part);
+    const sealed = xchachaSeal(subkey, chunkNonce(prefix, i, final), headerBytes, part);
     out.set(sealed, at);
     at += sealed.length;
     onProgress?.(i + 1, chunks);
     if (!final) await yieldToLoop();
   }
+  subkey.fill(0);
   return out;
 }
 
@@ -197,6 +201,7 @@ export async function openBackup(
   const sealedChunk = header.chunkSize + TAG_BYTES;
   const chunks = Math.max(1, Math.ceil(body.length / sealedChunk));
   if (body.length - (chunks - 1) * sealedChunk < TAG_BYTES) throw damaged('the last part is cut short');
+  const subkey = xchachaSubkey(key, chunkNonce(prefix, 0, false));
   const out = new Uint8Array(body.length - chunks * TAG_BYTES);
   let written = 0;
   for (let i = 0; i < chunks; i++) {
@@ -205,9 +210,10 @@ export async function openBackup(
     if (part.length < TAG_BYTES) throw damaged('the last part is cut short');
     let plain: Uint8Array;
     try {
-      plain = xchacha20poly1305(key, chunkNonce(prefix, i, final), headerBytes).decrypt(part);
+      plain = xchachaOpen(subkey, chunkNonce(prefix, i, final), headerBytes, part);
     } catch {
       out.fill(0);
+      subkey.fill(0);
       throw damaged(final ? 'the file was changed or cut short' : `part ${i + 1} was changed`);
     }
     out.set(plain, written);
@@ -216,5 +222,6 @@ export async function openBackup(
     onProgress?.(i + 1, chunks);
     if (!final) await yieldToLoop();
   }
+  subkey.fill(0);
   return out;
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { xchachaOpen, xchachaSeal, xchachaSubkey } from '../../main/backup/aead';
 import { decodeBody, encodeBody } from '../../main/backup/body';
 import type { BackupManifest } from '../../shared/contract';
 import {
@@ -164,6 +166,26 @@ describe('backup body', () => {
     });
     for (let len = 0; len < body.length; len++) {
       expect(() => decodeBody(body.subarray(0, len)), `length ${len}`).toThrow(FlashError);
+    }
+  });
+});
+
+describe('XChaCha20-Poly1305 on the native cipher', () => {
+  it('is byte for byte the same as @noble/ciphers, and opens only what it sealed', () => {
+    for (const size of [0, 1, 63, 64, 65, 1000, 70_000]) {
+      const key = new Uint8Array(randomBytes(32));
+      const nonce = new Uint8Array(randomBytes(24));
+      const aad = new Uint8Array(randomBytes(size % 50));
+      const plain = new Uint8Array(randomBytes(size));
+      const sub = xchachaSubkey(key, nonce);
+      const ours = xchachaSeal(sub, nonce, aad, plain);
+      expect(Buffer.from(ours).toString('hex')).toBe(
+        Buffer.from(xchacha20poly1305(key, nonce, aad).encrypt(plain)).toString('hex'),
+      );
+      expect(xchachaOpen(sub, nonce, aad, ours)).toEqual(plain);
+      const bad = new Uint8Array(ours);
+      bad[bad.length - 1]! ^= 1;
+      expect(() => xchachaOpen(sub, nonce, aad, bad)).toThrow();
     }
   });
 });
