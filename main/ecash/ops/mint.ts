@@ -4,6 +4,7 @@ import { OutputData, signMintQuote } from '@cashu/cashu-ts';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
+import { proofsWeHave } from './denominations';
 import { nutCode, NUT, outcomeUnknown, toFlashError } from '../errors';
 import { toPlain } from '../proof-codec';
 import type { OpRow } from '../store';
@@ -111,7 +112,10 @@ async function issue(
     'bolt11',
     op.amount,
     quote,
-    payload.lockKey ? { privkey: payload.lockKey } : {},
+    {
+      ...(payload.lockKey ? { privkey: payload.lockKey } : {}),
+      proofsWeHave: proofsWeHave(ctx, op.mintUrl, op.unit),
+    },
     { type: 'deterministic', counter: 0 },
   );
   // Journal first: the outputs (secrets, blinding factors) before the mint signs them. Only one

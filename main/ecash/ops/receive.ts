@@ -3,6 +3,7 @@ import type { Proof, Token } from '@cashu/cashu-ts';
 import { getP2PKExpectedWitnessPubkeys, getSecretKind, hasValidDleq } from '@cashu/cashu-ts';
 import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
+import { proofsWeHave } from './denominations';
 import { toFlashError } from '../errors';
 import { sumPlain, toPlain } from '../proof-codec';
 import type { OpRow } from '../store';
@@ -141,7 +142,11 @@ export async function claim(ctx: OpContext, op: OpRow, privkey: string): Promise
     let preview;
     try {
       preview = signLockedInputs(
-        await wallet.prepareSwapToReceive(token, {}, { type: 'deterministic', counter: 0 }),
+        await wallet.prepareSwapToReceive(
+          token,
+          { proofsWeHave: proofsWeHave(ctx, op.mintUrl, op.unit) },
+          { type: 'deterministic', counter: 0 },
+        ),
         privkey,
       );
     } catch (err) {

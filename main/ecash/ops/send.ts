@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutputType, P2PKOptions } from '@cashu/cashu-ts';
 import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
+import { proofsWeHave } from './denominations';
 import { toFlashError } from '../errors';
 import type { PlainProof } from '../proof-codec';
 import { proofY, sumPlain, toPlain, toProofs } from '../proof-codec';
@@ -91,7 +92,7 @@ async function sendOnce(ctx: OpContext, req: SendRequest): Promise<OpRow> {
     preview = await wallet.prepareSwapToSend(
       req.amount,
       toProofs(held),
-      { includeFees: false },
+      { includeFees: false, proofsWeHave: proofsWeHave(ctx, req.mintUrl, req.unit) },
       {
         send: sendType,
         keep: { type: 'deterministic', counter: 0 },
