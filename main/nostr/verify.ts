@@ -1,4 +1,5 @@
 import type { NostrEvent } from 'nostr-tools/pure';
+import type { VerifierKind } from './signature';
 import { initSignatureVerifier, verifierKind, verifySignature } from './signature';
 
 export type { NostrEvent };
@@ -7,10 +8,14 @@ export { verifierKind };
 
 /**
  * Signatures are checked by libsecp256k1 compiled to WASM (nostr-wasm; several times faster than
- * the pure-JS path, see bench/nostr.ts) once it has loaded; loading starts here, once, and the
- * pure-JS verifier covers the moments before and any failure to load. Await this to be sure.
+ * the pure-JS path, see bench/nostr.ts) once it has loaded; the pure-JS verifier covers the
+ * moments before and any failure to load. Loading starts, once, with the first event checked or
+ * the first await of this, not at import: WHY, a start-up that checks no event (a wallet reopen)
+ * need not compile it (about 20 ms of the main thread, in the middle of the reopen's sync).
  */
-export const verifierReady = initSignatureVerifier();
+export const verifierReady: PromiseLike<VerifierKind> = {
+  then: (onFulfilled, onRejected) => initSignatureVerifier().then(onFulfilled, onRejected),
+};
 
 /** Largest `content` accepted from a relay (a gift wrap around a maximal NIP-44 payload fits). */
 export const MAX_CONTENT_BYTES = 256 * 1024;
@@ -51,6 +56,7 @@ export function checkEvent(raw: unknown, maxContentBytes = MAX_CONTENT_BYTES): C
     content: e.content,
     tags: (e.tags as string[][]).map((t) => [...t]),
   };
+  void initSignatureVerifier();
   if (!verifySignature(event)) return bad('forged', 'id or signature does not match');
   return { ok: true, event };
 }
