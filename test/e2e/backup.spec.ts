@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { HDKey } from '@scure/bip32';
+import { mnemonicToSeedSync } from '@scure/bip39';
 import { expect, test } from './fixtures';
 import { PASSWORD, createWallet, qrText, setPassword } from './steps';
 
@@ -17,7 +19,7 @@ test('automatic backups follow a deposit, and a fresh profile restores everythin
   // The first computer: a wallet, then Settings → Backups → automatic backups on.
   const source = await launchFlash('source');
   const { page } = source;
-  await createWallet(source);
+  const words = await createWallet(source);
   const receive = page.getByRole('region', { name: 'Receive' });
   const address = (await qrText(receive.getByRole('img', { name: /^QR code for bcrt1q/ }))).replace(
     'QR code for ',
@@ -48,6 +50,24 @@ test('automatic backups follow a deposit, and a fresh profile restores everythin
   await source.snap('03-after-deposit');
 
   const newest = backups().find((f) => f !== first)!;
+
+  // The secret scan of the receive story, over the backup files: the words, the seed and the root
+  // private key appear nowhere in them (the secrets travel sealed by the backup key).
+  const seed = mnemonicToSeedSync(words.join(' '), '');
+  const secrets = [
+    words.join(' '),
+    JSON.stringify(words).slice(1, -1),
+    Buffer.from(seed).toString('hex'),
+    Buffer.from(seed).toString('base64'),
+    HDKey.fromMasterSeed(seed, { private: 0x04358394, public: 0x043587cf }).privateExtendedKey,
+  ];
+  for (const name of backups()) {
+    const bytes = fs.readFileSync(path.join(folder, name));
+    for (const secret of secrets) {
+      expect(bytes.includes(Buffer.from(secret)), `${secret.slice(0, 12)}… found in ${name}`).toBe(false);
+    }
+    expect(bytes.includes(Buffer.from(seed)), `raw seed bytes found in ${name}`).toBe(false);
+  }
 
   // Another computer: onboarding's third choice.
   const fresh = await launchFlash('fresh');

@@ -16,6 +16,7 @@ import { createEventBus } from '../../main/core/event-bus';
 import { silentLogger } from '../../main/core/logger';
 import { openDatabase } from '../../main/store/database';
 import { createVaultService } from '../../main/vault/service';
+import { createBackupService } from '../../main/backup/service';
 import { ecashWallet } from '../support/ecash';
 import { tempDir, testCoreConfig } from '../support/core';
 import { startStack, type Stack } from '../stack';
@@ -427,6 +428,35 @@ describe('backup and restore (issue 16)', () => {
     const history = await call<{ total: number }>(core, 'wallet.listActivity', { walletId: main.id });
     expect(newest.counts.transactions).toBe(history.total);
 
+    // The folder disappears (an unplugged disk): the next automatic backup fails, and the status says so.
+    const gone = `${folder}-unplugged`;
+    fs.renameSync(folder, gone);
+    const { address: next } = (await call<WalletOverview>(core, 'wallet.getOverview', { walletId: main.id }))
+      .receive;
+    stack.chain.send(next, 10_000);
+    stack.chain.mine(1);
+    const failed = await until(
+      'automatic backup failure',
+      async () => (await call<{ lastError: { code: string } | null }>(core, 'backup.getStatus')).lastError,
+      30_000,
+    );
+    expect(failed.code).toBe('BACKUP_FOLDER_UNAVAILABLE');
+    // Back in place: the next look writes the backup it owes and clears the warning.
+    fs.renameSync(gone, folder);
+    const { address: again } = (await call<WalletOverview>(core, 'wallet.getOverview', { walletId: main.id }))
+      .receive;
+    stack.chain.send(again, 10_000);
+    stack.chain.mine(1);
+    const fixed = await until(
+      'automatic backup after the folder is back',
+      async () => {
+        const s = await call<{ lastError: unknown }>(core, 'backup.getStatus');
+        return s.lastError === null ? s : null;
+      },
+      30_000,
+    );
+    expect(fixed).toBeTruthy();
+
     // A backup taken while a send is being signed and broadcast and new blocks are syncing.
     const OUTSIDE = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
     const draft = await call<{ draftId: string }>(core, 'send.prepare', {
@@ -470,4 +500,69 @@ describe('backup and restore (issue 16)', () => {
     const off = await call<{ auto: { enabled: boolean } }>(core, 'backup.setAuto', { enabled: false });
     expect(off.auto.enabled).toBe(false);
   }, 180_000);
+
+  it('an eCash receive is backed up within a minute, and a day without changes still gets its backup', async () => {
+    const dir = tempDir('flash-backup-ecash-');
+    const core = startCore(dir);
+    await call(core, 'vault.setup', { password: PASSWORD });
+    await call(core, 'wallet.restore', { words: WORDS.split(' '), name: 'Main' });
+    const folder = tempDir('flash-backup-ecash-files-');
+    await call(core, 'backup.setAuto', { enabled: true, password: BACKUP_PASSWORD, folder, keep: 10 });
+    const alpha = stack.cashuMints[0]!.url;
+    await call(core, 'ecash.addMint', { url: alpha });
+    const before = (await call<{ lastBackup: { path: string } }>(core, 'backup.getStatus')).lastBackup.path;
+
+    const friendWallet = await ecashWallet(stack.lightning);
+    try {
+      await friendWallet.ecash.addMint(alpha);
+      const quote = await friendWallet.ecash.mintQuote({ mintUrl: alpha, unit: 'sat', amount: 200 });
+      await friendWallet.ecash.payMintQuote(quote.id);
+      const token = await friendWallet.ecash.send({ mintUrl: alpha, unit: 'sat', amount: 100 });
+      await call(core, 'ecash.receive', { token: token.token });
+      const after = await until(
+        'a backup holding the received eCash',
+        async () => {
+          const s = await call<{ lastBackup: { path: string } }>(core, 'backup.getStatus');
+          if (s.lastBackup.path === before) return null;
+          const m = await call<BackupManifest>(core, 'backup.inspect', {
+            path: s.lastBackup.path,
+            password: BACKUP_PASSWORD,
+          });
+          return m.counts.ecashSats > 0 ? m : null;
+        },
+        60_000,
+      );
+      expect(after.counts.ecashProofs).toBeGreaterThan(0);
+    } finally {
+      await friendWallet.close();
+    }
+    core.stop();
+
+    // At least daily: with no change at all, a backup older than the limit is made again.
+    const db = openDatabase(dbFile(dir));
+    const bus = createEventBus();
+    const vault = createVaultService({ db, bus, log: silentLogger, kdf: KDF });
+    await vault.unlock(PASSWORD);
+    let clock = Date.now();
+    const service = createBackupService({
+      db,
+      vault,
+      bus,
+      log: silentLogger,
+      appVersion: 'test',
+      defaultFolder: folder,
+      kdf: KDF,
+      now: () => clock,
+      maxAgeMs: 24 * 3_600_000,
+    });
+    const last = service.status().lastBackup!;
+    await service.runAuto('timer');
+    expect(service.status().lastBackup).toEqual(last);
+    clock += 24 * 3_600_000 + 1;
+    await service.runAuto('timer');
+    expect(service.status().lastBackup?.path).not.toBe(last.path);
+    await service.stop();
+    vault.stop();
+    db.close();
+  }, 120_000);
 });
