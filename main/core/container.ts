@@ -245,7 +245,11 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     appVersion: config.version,
     defaultFolder: path.join(config.dataDir, 'backups', config.profile),
     kdf: config.kdf,
-    afterRestore: () => void electrum.reconnect(),
+    // The restored settings may name another network or server: followers switch, then it syncs.
+    afterRestore: () => {
+      bus.emit('settings.changed', settings.get());
+      void electrum.reconnect();
+    },
     recoverEcash: (mintUrls) => ecash.restore(mintUrls),
     network: () => settings.get().network,
   });
