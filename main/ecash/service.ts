@@ -130,7 +130,7 @@ export function createEcashService(deps: EcashServiceDeps) {
   }
 
   function balancesOf(url: string): EcashBalance[] {
-    return store
+    const held = store
       .balances(deps.network())
       .filter((b) => b.mintUrl === url)
       .map((b) => ({
@@ -140,6 +140,20 @@ export function createEcashService(deps: EcashServiceDeps) {
         pending: b.reserved,
         incoming: incoming(b.mintUrl, b.unit),
       }));
+    // A first token or mint quote on its way in, at a mint where nothing is held yet, shows too.
+    const units = new Set(held.map((b) => b.unit));
+    const arriving = [
+      ...new Set(
+        store
+          .openOps(deps.network())
+          .filter((o) => o.mintUrl === url)
+          .map((o) => o.unit),
+      ),
+    ]
+      .filter((unit) => !units.has(unit))
+      .map((unit) => ({ mintUrl: url, unit, spendable: 0, pending: 0, incoming: incoming(url, unit) }))
+      .filter((b) => b.incoming > 0);
+    return [...held, ...arriving];
   }
 
   function incoming(url: string, unit: string): number {

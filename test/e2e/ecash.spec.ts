@@ -1,6 +1,31 @@
 import type { Page } from '@playwright/test';
+import type { Stack } from '../stack';
 import { expect, test } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, setPassword } from './steps';
+
+async function addMint(page: Page, url: string, name: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Mints' }).click();
+  const add = page.getByRole('region', { name: 'Add a mint' });
+  await add.getByLabel('Mint address').fill(url);
+  await add.getByRole('button', { name: 'Look it up' }).click();
+  await add
+    .getByRole('region', { name: 'About this mint' })
+    .getByRole('button', { name: 'Trust this mint' })
+    .click();
+  await expect(page.getByRole('region', { name: `Mint ${name}` })).toBeVisible();
+}
+
+async function mintFromLightning(page: Page, stack: Stack, mintName: string, sats: number): Promise<void> {
+  await page.getByRole('tab', { name: 'Receive' }).click();
+  const mintLn = page.getByRole('region', { name: 'Mint from Lightning' });
+  await mintLn.getByLabel('Mint', { exact: true }).selectOption({ label: mintName });
+  await mintLn.getByLabel('Amount (sat)').fill(String(sats));
+  await mintLn.getByRole('button', { name: 'Get invoice' }).click();
+  const invoice = (await mintLn.getByTestId('ecash-mint-invoice').innerText()).trim();
+  expect((await stack.lightning.pay('stack', invoice)).state).toBe('succeeded');
+  await expect(mintLn.getByTestId('ecash-op-state')).toContainText('Done');
+  await mintLn.getByRole('button', { name: 'Mint more' }).click();
+}
 
 async function openEcash(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name: 'eCash', exact: true }).click();
@@ -12,6 +37,7 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   stack,
   launchFlash,
 }) => {
+  test.setTimeout(240_000);
   const { page } = flash;
   const [alpha] = stack.cashuMints;
   if (!alpha) throw new Error('the stack runs two mints');
@@ -150,10 +176,10 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   // A mint that is down: a clear error, and what it holds is still shown as held.
   alpha.setFault('down');
   await openEcash(page);
-  await page.getByRole('tab', { name: 'Send' }).click();
-  await send.getByLabel('Amount (sat)').fill('100');
-  await send.getByRole('button', { name: 'Make token' }).click();
-  await expect(send.getByRole('alert')).toContainText('The mint cannot be reached right now');
+  await page.getByRole('tab', { name: 'Receive' }).click();
+  await mintLn.getByLabel('Amount (sat)').fill('100');
+  await mintLn.getByRole('button', { name: 'Get invoice' }).click();
+  await expect(mintLn.getByRole('alert')).toContainText('The mint cannot be reached right now');
   await page.getByRole('tab', { name: 'Mints' }).click();
   await mintCard.getByRole('button', { name: 'Refresh' }).click();
   await expect(mintCard.getByRole('alert')).toContainText('The mint cannot be reached right now');
@@ -163,4 +189,102 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   alpha.setFault('none');
   await mintCard.getByRole('button', { name: 'Refresh' }).click();
   await expect(mintCard.getByText('Online')).toBeVisible();
+});
+
+test('eCash: move between mints, receive while the mint is down and claim when it is back, restore on a fresh profile from the words', async ({
+  flash,
+  stack,
+  launchFlash,
+}) => {
+  test.setTimeout(240_000);
+  const { page } = flash;
+  const [alpha, beta] = stack.cashuMints;
+  if (!alpha || !beta) throw new Error('the stack runs two mints');
+  const words = await createWallet(flash);
+  await openEcash(page);
+  await addMint(page, alpha.url, 'Mint alpha');
+  await addMint(page, beta.url, 'Mint beta');
+  await mintFromLightning(page, stack, 'Mint alpha', 3000);
+  await expect(page.getByTestId('ecash-total-sat')).toHaveText('3,000 sats');
+
+  // Move 1,000 sats from alpha to beta: the price first, then one operation that ends Done.
+  await page.getByRole('tab', { name: 'Mints' }).click();
+  const move = page.getByRole('region', { name: 'Move between mints' });
+  await move.getByLabel('From').selectOption({ label: 'Mint alpha' });
+  await move.getByLabel('To').selectOption({ label: 'Mint beta' });
+  await move.getByLabel('Amount in sats').fill('1000');
+  await move.getByRole('button', { name: 'Review move' }).click();
+  await expect(move.getByTestId('ecash-melt-review')).toContainText('From Mint alpha');
+  await flash.snap('01-move-review');
+  await move.getByRole('button', { name: 'Move now' }).click();
+  await expect(move.getByTestId('ecash-op-state')).toContainText('Done');
+  const betaCard = page.getByRole('region', { name: 'Mint Mint beta' });
+  await expect(betaCard.getByTestId('ecash-spendable')).toHaveText('1,000 sats');
+  await flash.snap('02-moved');
+
+  // A token for Bob, who trusts alpha already; alpha goes down before he receives it.
+  await page.getByRole('tab', { name: 'Send' }).click();
+  const send = page.getByRole('region', { name: 'Send a token' });
+  await send.getByLabel('Mint', { exact: true }).selectOption({ label: 'Mint alpha' });
+  await send.getByLabel('Amount (sat)').fill('500');
+  await send.getByRole('button', { name: 'Make token' }).click();
+  const token = (await page.getByTestId('ecash-token').innerText()).trim();
+
+  const bob = await launchFlash('bob');
+  await createWallet(bob);
+  await openEcash(bob.page);
+  await addMint(bob.page, alpha.url, 'Mint alpha');
+  alpha.setFault('down');
+  await bob.page.getByRole('tab', { name: 'Receive' }).click();
+  const receive = bob.page.getByRole('region', { name: 'Receive a token' });
+  await receive.getByLabel('Cashu token (cashuA…, cashuB… or cashu: link)').fill(token);
+  await receive.getByRole('button', { name: 'Check token' }).click();
+  const checked = receive.getByRole('region', { name: 'Token checked' });
+  // Checked offline against the keys Bob already holds for alpha.
+  await expect(checked).toContainText('Checked offline: real eCash of this mint');
+  await checked.getByRole('button', { name: 'Claim', exact: true }).click();
+  // The claim's swap is journaled and waits for the mint: pending, counted as on its way in.
+  await expect(receive.getByTestId('ecash-op-state')).toContainText(/Claiming|Received, not yet claimed/);
+  await expect(receive.getByText('claimed by itself when the mint answers')).toBeVisible();
+  await expect(bob.page.getByRole('region', { name: 'eCash balance' })).toContainText(
+    '500 sats on its way in',
+  );
+  await bob.snap('03-stored-offline');
+
+  // Alpha is back: the stored token is claimed (here at once through "Finish open operations now").
+  alpha.setFault('none');
+  await bob.page.getByRole('tab', { name: 'History' }).click();
+  const history = bob.page.getByRole('region', { name: 'eCash history' });
+  await history.getByRole('button', { name: 'Finish open operations now' }).click();
+  await expect(history.locator('tr[data-kind="receive"][data-state="claimed"]')).toHaveCount(1);
+  await expect(bob.page.getByTestId('ecash-total-sat')).toContainText(/^49\d sats$/);
+  await bob.snap('04-claimed-when-back');
+  await expect(page.getByTestId('ecash-op-state')).toContainText('Claimed', { timeout: 40_000 });
+
+  // Carol restores Alice's words on a fresh profile: the restore walks both mints with progress.
+  // What Alice can spend (the claimed token is no longer hers): the restore must find exactly that.
+  const total = (await page.getByTestId('ecash-total-sat').locator('strong').innerText()).trim();
+  const carol = await launchFlash('carol');
+  await setPassword(carol);
+  await carol.page.getByRole('button', { name: 'Restore from recovery words' }).click();
+  await carol.page.getByLabel('Word 1', { exact: true }).fill(words.join(' '));
+  await expect(carol.page.getByText('These recovery words are valid.')).toBeVisible();
+  await carol.page.getByRole('button', { name: 'Restore wallet' }).click();
+  await openEcash(carol.page);
+  await carol.page.getByRole('tab', { name: 'History' }).click();
+  const restore = carol.page.getByRole('region', { name: 'Restore eCash from your recovery words' });
+  await restore.getByLabel('Mints to restore from (one address per line)').fill(`${alpha.url}\n${beta.url}`);
+  await restore.getByRole('button', { name: 'Restore' }).click();
+  await expect(restore.getByText(/^Restoring mint \d of 2/)).toBeVisible();
+  await carol.snap('05-restoring');
+  const result = restore.getByRole('list', { name: 'Restore result' });
+  await expect(result.getByRole('listitem')).toHaveCount(2, { timeout: 60_000 });
+  await expect(result).toContainText('found 1,000 sats');
+  await expect(carol.page.getByTestId('ecash-total-sat')).toHaveText(total);
+  await carol.page.getByRole('tab', { name: 'Mints' }).click();
+  await expect(carol.page.getByRole('region', { name: 'Mint Mint alpha' })).toBeVisible();
+  await expect(
+    carol.page.getByRole('region', { name: 'Mint Mint beta' }).getByTestId('ecash-spendable'),
+  ).toHaveText('1,000 sats');
+  await carol.snap('06-restored');
 });

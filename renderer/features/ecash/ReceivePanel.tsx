@@ -140,7 +140,8 @@ function ReceiveToken() {
       {op && (
         <>
           <OperationState op={op} />
-          {op.state === 'stored' && <p className="hint">{t('ecash.receive.storedHint')}</p>}
+          {/* The call came back without a claim: the mint did not answer; main claims it when it does. */}
+          {!op.final && <p className="hint">{t('ecash.receive.storedHint')}</p>}
         </>
       )}
     </section>
