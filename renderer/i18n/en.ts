@@ -8,6 +8,7 @@ import { socialEn } from './areas/social';
 import { merchantEn } from './areas/merchant';
 import { nwcEn } from './areas/nwc';
 import { ecashEn } from './areas/ecash';
+import { ecashChatEn } from './areas/ecash-chat';
 import { multisigEn } from './areas/multisig';
 import { backupEn } from './areas/backup';
 import { lightningEn } from './areas/lightning';
@@ -607,6 +608,7 @@ export const en = {
   ...merchantEn,
   ...nwcEn,
   ...ecashEn,
+  ...ecashChatEn,
   ...backupEn,
   ...lightningEn,
   ...breezEn,

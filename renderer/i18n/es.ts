@@ -8,6 +8,7 @@ import { socialEs } from './areas/social';
 import { merchantEs } from './areas/merchant';
 import { nwcEs } from './areas/nwc';
 import { ecashEs } from './areas/ecash';
+import { ecashChatEs } from './areas/ecash-chat';
 import { multisigEs } from './areas/multisig';
 import { backupEs } from './areas/backup';
 import { lightningEs } from './areas/lightning';
@@ -613,6 +614,7 @@ export const es: Messages = {
   ...merchantEs,
   ...nwcEs,
   ...ecashEs,
+  ...ecashChatEs,
   ...backupEs,
   ...lightningEs,
   ...breezEs,

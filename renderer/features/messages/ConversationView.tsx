@@ -9,6 +9,7 @@ import { useI18n, useT } from '../../i18n';
 import { Composer } from './Composer';
 import { findBitcoinUri, findLightningRequest, shortNpub } from './keys';
 import { AddContactInline } from './ContactsPanel';
+import { EcashChatCard, hasEcashPayment, SendEcashInChat } from './EcashChat';
 import { LightningPayCard, PayCard } from './PayCard';
 import type { People } from './people';
 import { displayName, namesOf, PersonName, usePeople } from './people';
@@ -110,6 +111,7 @@ export function ConversationView({
             recipient={conversation.members[0]}
             name={displayName(conversation.members[0], people)}
           />
+          <SendEcashInChat to={conversation.members[0]} />
         </div>
       )}
       <ErrorAlert error={query.error} />
@@ -119,6 +121,7 @@ export function ConversationView({
           <MessageBubble
             key={m.id}
             message={m}
+            conversationId={id}
             isGroup={conversation.isGroup}
             network={network}
             people={people}
@@ -158,11 +161,13 @@ export function ConversationView({
 
 function MessageBubble({
   message,
+  conversationId,
   isGroup,
   network,
   people,
 }: {
   message: NostrMessage;
+  conversationId: string;
   isGroup: boolean;
   network: Network;
   people: People;
@@ -172,6 +177,7 @@ function MessageBubble({
   const when = new Date(message.createdAt * 1000);
   const uri = message.receipt ? null : findBitcoinUri(message.text);
   const lightning = message.receipt || uri ? null : findLightningRequest(message.text);
+  const ecash = !message.receipt && hasEcashPayment(message.text);
   const d = message.delivery;
   return (
     <li className={`msg ${mine ? 'msg-mine' : 'msg-theirs'}`}>
@@ -187,6 +193,7 @@ function MessageBubble({
         )}
         {uri && <PayCard uri={uri} network={network} />}
         {lightning && <LightningPayCard text={lightning} />}
+        {ecash && <EcashChatCard conversationId={conversationId} message={message} />}
         <p className="msg-meta">
           <time dateTime={when.toISOString()} title={when.toLocaleString(language)}>
             {when.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' })}

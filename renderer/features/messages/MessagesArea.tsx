@@ -9,6 +9,7 @@ import { SubmitCancel } from '../../components/FormActions';
 import { useT } from '../../i18n';
 import { ChannelsPanel } from './ChannelsPanel';
 import { ContactsPanel } from './ContactsPanel';
+import { EcashNostrPanel } from './EcashNostrPanel';
 import { ConversationView } from './ConversationView';
 import { IdentityPanel } from './IdentityPanel';
 import { IdentitySetup } from './IdentitySetup';
@@ -49,6 +50,7 @@ export function MessagesArea({ network }: { network: Network }) {
           <ChannelsPanel />
           <ContactsPanel />
           <MerchantPanel />
+          <EcashNostrPanel />
           <RelaysPanel />
         </>
       )}

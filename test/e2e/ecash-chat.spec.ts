@@ -1,0 +1,122 @@
+import type { Page } from '@playwright/test';
+import { PaymentRequest } from '@cashu/cashu-ts';
+import { nip19 } from 'nostr-tools';
+import type { Stack } from '../stack';
+import { expect, test, type FlashApp } from './fixtures';
+import { createWallet } from './steps';
+
+async function openArea(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
+}
+
+/** Wallet, a NOSTR key on the stack's relays, and the stack's first mint trusted; returns the npub. */
+async function setUp(app: FlashApp, mintUrl: string): Promise<string> {
+  const { page } = app;
+  await createWallet(app);
+  await openArea(page, 'Messages');
+  await page.getByRole('button', { name: 'Create NOSTR key' }).click();
+  const npubText = page.getByLabel('Your public key (npub)');
+  await expect(npubText).toHaveText(/^npub1[0-9a-z]{58}$/);
+  await expect(
+    page.getByRole('list', { name: 'Your relays' }).getByText('Connected', { exact: true }),
+  ).toHaveCount(2);
+  const npub = ((await npubText.textContent()) ?? '').trim();
+  await openArea(page, 'eCash');
+  await page.getByRole('tab', { name: 'Mints' }).click();
+  const add = page.getByRole('region', { name: 'Add a mint' });
+  await add.getByLabel('Mint address').fill(mintUrl);
+  await add.getByRole('button', { name: 'Look it up' }).click();
+  await add
+    .getByRole('region', { name: 'About this mint' })
+    .getByRole('button', { name: 'Trust this mint' })
+    .click();
+  await expect(page.getByRole('region', { name: 'Mint Mint alpha' })).toBeVisible();
+  return npub;
+}
+
+async function mint(app: FlashApp, stack: Stack, sats: number): Promise<void> {
+  const { page } = app;
+  await page.getByRole('tab', { name: 'Receive' }).click();
+  const mintLn = page.getByRole('region', { name: 'Mint from Lightning' });
+  await mintLn.getByLabel('Amount (sat)').fill(String(sats));
+  await mintLn.getByRole('button', { name: 'Get invoice' }).click();
+  const invoice = (await mintLn.getByTestId('ecash-mint-invoice').innerText()).trim();
+  expect((await stack.lightning.pay('stack', invoice)).state).toBe('succeeded');
+  await expect(mintLn.getByTestId('ecash-op-state')).toContainText('Done');
+}
+
+test('eCash in chat: Alice sends Bob a token in a NIP-17 chat, Bob claims it; Bob’s NUT-18 request is paid from its pay card and claimed by itself', async ({
+  flash: alice,
+  stack,
+  launchFlash,
+}) => {
+  test.setTimeout(240_000);
+  const [alpha] = stack.cashuMints;
+  if (!alpha) throw new Error('the stack runs two mints');
+  const bob = await launchFlash('bob');
+  const [, bobNpub] = await Promise.all([setUp(alice, alpha.url), setUp(bob, alpha.url)]);
+  await mint(alice, stack, 2000);
+
+  // Alice opens a chat with Bob and sends him eCash from it.
+  await openArea(alice.page, 'Messages');
+  await alice.page.getByRole('button', { name: 'New message' }).click();
+  await alice.page.getByLabel('To (npub)').fill(bobNpub);
+  await alice.page.getByLabel('Message', { exact: true }).fill('Lunch money coming');
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+  await alice.page.getByRole('button', { name: 'Send eCash' }).click();
+  const form = alice.page.getByRole('form', { name: 'Send eCash in this chat' });
+  await expect(form).toContainText('Until it is claimed you can take it back');
+  await form.getByLabel('Amount (sats)').fill('300');
+  await form.getByLabel('Note (optional)').fill('Lunch');
+  await alice.snap('01-send-ecash-form');
+  await form.getByRole('button', { name: 'Send token' }).click();
+  const sentCard = alice.page.getByRole('region', { name: 'eCash token' });
+  await expect(sentCard).toContainText('300 sats');
+  await expect(sentCard).toContainText('You sent this eCash');
+  await alice.snap('02-token-sent');
+
+  // Bob's chat shows the token as a pay card; he claims it.
+  await openArea(bob.page, 'Messages');
+  await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('button').first().click();
+  const card = bob.page.getByRole('region', { name: 'eCash token' });
+  await expect(card).toContainText('300 sats');
+  await expect(card).toContainText(alpha.url.replace(/\/$/, ''));
+  await bob.snap('03-token-card');
+  await card.getByRole('button', { name: 'Claim' }).click();
+  await expect(card.getByRole('status')).toHaveText(/^Claimed: 29\d sat \(mint fee \d\)\.$/);
+  await bob.snap('04-token-claimed');
+
+  // Bob asks Alice for 50 sats with a NUT-18 request (NOSTR transport: his key and a relay).
+  const bobHex = nip19.decode(bobNpub).data as string;
+  const request = new PaymentRequest(
+    [
+      {
+        type: 'nostr' as never,
+        target: nip19.nprofileEncode({ pubkey: bobHex, relays: [stack.relays[0]!] }),
+        tags: [['n', '17']],
+      },
+    ],
+    'e2e0request',
+    50,
+    'sat',
+    [alpha.url],
+    'Coffee',
+    true,
+  ).toEncodedCreqA();
+  await bob.page.getByLabel('Message', { exact: true }).fill(request);
+  await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
+  const requestCard = alice.page.getByRole('region', { name: 'eCash payment request' });
+  await expect(requestCard).toContainText('50 sats');
+  await expect(requestCard).toContainText('For: Coffee');
+  await alice.snap('05-request-card');
+  await requestCard.getByRole('button', { name: 'Pay with eCash' }).click();
+  await expect(requestCard.getByRole('status')).toHaveText('Paid and delivered.');
+
+  // The payment arrives in Bob's chat and his wallet claims it by itself.
+  const payment = bob.page.getByRole('region', { name: 'eCash payment for your request' });
+  await expect(payment).toContainText('50 sats');
+  await expect(payment.getByRole('status')).toHaveText(/^Claimed: 4\d sat \(mint fee \d\)\.$/, {
+    timeout: 20_000,
+  });
+  await bob.snap('06-request-paid');
+});
