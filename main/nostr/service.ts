@@ -62,7 +62,7 @@ import {
 } from './own-lists';
 import type { Profile } from './profile';
 import { profileFromEvent, profileTemplate, verifyNip05 } from './profile';
-import type { RelayConnectionOptions, WebSocketCtor } from './relay-connection';
+import type { AuthSigner, RelayConnectionOptions, WebSocketCtor } from './relay-connection';
 import { normalizeRelayUrl, RelayPool } from './relay-pool';
 import type { NostrEvent } from './verify';
 import { createChannelService } from './channel-service';
@@ -166,9 +166,11 @@ export interface NostrService {
   relayPool(): RelayPool | null;
   /**
    * Keeps relays open for another part of the app (an NWC wallet's relays) beside the user's
-   * lists, and trusts them as the user's own: the user pasted them.
+   * lists, and trusts them as the user's own: the user pasted them. With `auth`, a NIP-42
+   * challenge from one of these relays that is not also the user's own is answered with that
+   * signer instead of the NOSTR identity, so the wallet's relay never learns who the user is.
    */
-  holdRelays(owner: string, urls: string[]): void;
+  holdRelays(owner: string, urls: string[], auth?: AuthSigner): void;
   releaseRelays(owner: string): void;
   /**
    * NIP-44 to the identity's own key (NIP-60 wallet events): the secret key never leaves this
@@ -211,8 +213,8 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   let proxy: Socks5ProxySetting | null = deps.proxy ?? null;
   const cliRelays = new Set<string>();
   /** Relays other parts of the app hold open, by owner (see holdRelays). */
-  const held = new Map<string, string[]>();
-  const heldRelays = (): string[] => [...new Set([...held.values()].flat())];
+  const held = new Map<string, { urls: string[]; auth: AuthSigner | null }>();
+  const heldRelays = (): string[] => [...new Set([...held.values()].flatMap((h) => h.urls))];
   for (const url of deps.defaultRelays ?? []) {
     try {
       cliRelays.add(normalizeRelayUrl(url));
@@ -221,10 +223,17 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     }
   }
   /** Relays the user chose (their list, --nostr-relays); everything else comes from strangers. */
-  const isTrustedRelay = (url: string): boolean => {
-    if (cliRelays.has(url) || heldRelays().includes(url)) return true;
+  const isUsersOwnRelay = (url: string): boolean => {
+    if (cliRelays.has(url)) return true;
     const id = store.identity();
     return id ? store.relays(id.id).some((r) => r.url === url) : false;
+  };
+  const isTrustedRelay = (url: string): boolean => isUsersOwnRelay(url) || heldRelays().includes(url);
+  /** The signer a holder gave for this relay, unless the user uses the relay as themselves anyway. */
+  const holderAuth = (url: string): AuthSigner | null => {
+    if (isUsersOwnRelay(url)) return null;
+    for (const h of held.values()) if (h.auth && h.urls.includes(url)) return h.auth;
+    return null;
   };
   const dialer = createNostrDialer({
     proxy: () => proxy,
@@ -840,11 +849,8 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     dmRelaysOf,
     processPending,
     relayPool: () => pool,
-    holdRelays(owner, urls) {
-      held.set(
-        owner,
-        urls.map((u) => normalizeRelayUrl(u)),
-      );
+    holdRelays(owner, urls, auth) {
+      held.set(owner, { urls: urls.map((u) => normalizeRelayUrl(u)), auth: auth ?? null });
     },
     releaseRelays(owner) {
       held.delete(owner);
@@ -870,6 +876,10 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
       pool = new RelayPool({
         log: log.child('relays'),
         signAuth: (template) => {
+          const relay = template.tags.find((t) => t[0] === 'relay')?.[1];
+          // The connection fills in its own (normalized) URL.
+          const other = relay === undefined ? null : holderAuth(relay);
+          if (other) return other(template);
           if (!unlocked() || !store.identity()) return null;
           return sign(template);
         },

@@ -32,6 +32,8 @@ export interface TestRelay {
   forge: ForgeMode | null;
   /** Connected clients right now. */
   clientCount(): number;
+  /** NIP-42: the pubkeys clients authenticated as, in order (requireAuth relays only). */
+  readonly authenticatedAs: readonly string[];
   /**
    * Source ports of every WebSocket client accepted since start, in order: with the client and a
    * proxy on one machine, they tell which connections came through the proxy.
@@ -57,6 +59,8 @@ const silentRelayLogger = {
 
 /** Refuses EVENT and REQ from clients that have not answered the AUTH challenge. */
 class RequireAuthPlugin implements HandleMessagePlugin {
+  readonly authenticatedAs: string[] = [];
+
   async handleMessage(
     ctx: ClientContext,
     message: IncomingMessage,
@@ -70,6 +74,11 @@ class RequireAuthPlugin implements HandleMessagePlugin {
       ctx.sendMessage(['CLOSED', message[1], 'auth-required: this relay needs NIP-42']);
       ctx.sendMessage(['AUTH', ctx.id]);
       return { messageType: 'REQ', events: [] } as HandleMessageResult;
+    }
+    if (message[0] === 'AUTH') {
+      const result = await next();
+      if (ctx.pubkey) this.authenticatedAs.push(ctx.pubkey);
+      return result;
     }
     return next();
   }
@@ -101,7 +110,8 @@ export async function startNostrRelay(opts: NostrRelayOptions = {}): Promise<Tes
     eventHandlingResultCacheTtl: 0,
     filterResultCacheTtl: 0,
   });
-  if (opts.requireAuth) relay.register(new RequireAuthPlugin());
+  const authPlugin = opts.requireAuth ? new RequireAuthPlugin() : null;
+  if (authPlugin) relay.register(authPlugin);
   const validator = new Validator();
   const clients = new Set<WebSocket>();
   const peerPorts: number[] = [];
@@ -118,6 +128,7 @@ export async function startNostrRelay(opts: NostrRelayOptions = {}): Promise<Tes
     requireAuth: opts.requireAuth ?? false,
     forge: opts.forge ?? null,
     clientCount: () => clients.size,
+    authenticatedAs: authPlugin?.authenticatedAs ?? [],
     peerPorts,
     async eventCount() {
       return (await repo.find({ limit: 100_000 })).length;

@@ -1,4 +1,4 @@
-import type { Filter, PublishResult } from '../../nostr/relay-connection';
+import type { AuthSigner, Filter, PublishResult } from '../../nostr/relay-connection';
 import type { PoolEventListener, RelayPool } from '../../nostr/relay-pool';
 import type { NostrEvent } from '../../nostr/verify';
 
@@ -14,14 +14,15 @@ export interface NwcRelayPort {
   unsubscribe(subId: string): void;
   onEvent(listener: PoolEventListener): () => void;
   query(filters: Filter[], urls: string[], timeoutMs: number): Promise<NostrEvent[]>;
-  hold(owner: string, urls: string[]): void;
+  /** `auth` answers NIP-42 challenges of these relays (when not the user's own) instead of the identity. */
+  hold(owner: string, urls: string[], auth?: AuthSigner): void;
   release(owner: string): void;
 }
 
 /** Where a port finds the pool: the NOSTR service's, which exists only while that service runs. */
 export interface PoolSource {
   relayPool(): RelayPool | null;
-  holdRelays(owner: string, urls: string[]): void;
+  holdRelays(owner: string, urls: string[], auth?: AuthSigner): void;
   releaseRelays(owner: string): void;
 }
 
@@ -69,7 +70,7 @@ export function poolPort(source: PoolSource): NwcRelayPort {
       return () => listeners.delete(listener);
     },
     query: (filters, urls, timeoutMs) => pool().query(filters, urls, timeoutMs),
-    hold: (owner, urls) => source.holdRelays(owner, urls),
+    hold: (owner, urls, auth) => source.holdRelays(owner, urls, auth),
     release: (owner) => source.releaseRelays(owner),
   };
 }

@@ -169,7 +169,8 @@ export function createNwcRpc(opts: NwcRpcOptions) {
     info: (): NwcWalletInfo | null => info,
     /** Reads the info event, picks the encryption and opens the answer subscription. */
     async connect(): Promise<NwcWalletInfo> {
-      opts.port.hold(owner, opts.relays);
+      // The wallet's relay may ask for NIP-42 AUTH: answer as this connection, not as the user.
+      opts.port.hold(owner, opts.relays, (template) => finalizeEvent(template, opts.secret()));
       const found = await readInfo();
       info = found;
       offEvent ??= opts.port.onEvent(onEvent);
