@@ -134,11 +134,14 @@ export function createCounterEcash(deps: CounterEcashDeps) {
     const r = linkOperation(record);
     let state: EcashSaleState = 'toClaim';
     let error: string | null = null;
+    let mintFeeSats = 0;
     if (r.operationId && deps.ecash) {
       try {
         const op = deps.ecash.getOperation(r.operationId);
-        if (op.state === 'claimed') state = 'claimed';
-        else if (op.state === 'failed') {
+        if (op.state === 'claimed') {
+          state = 'claimed';
+          mintFeeSats = op.fee;
+        } else if (op.state === 'failed') {
           state = 'failed';
           error = op.error;
         }
@@ -148,7 +151,7 @@ export function createCounterEcash(deps: CounterEcashDeps) {
     }
     const { tokenHash: _hash, ...rest } = r;
     void _hash;
-    return { ...rest, state, error };
+    return { ...rest, state, error, mintFeeSats };
   }
 
   function pruneRequests(): void {

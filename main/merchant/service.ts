@@ -806,6 +806,7 @@ export function createMerchantService(deps: MerchantDeps) {
         expiresAt: null,
         lines: c ? displayLines(c, prepareOrder(c, input, 'cart').lines) : [],
         reward: null,
+        ecash: true,
       });
       return request;
     },

@@ -262,6 +262,8 @@ export const DisplayState = z.object({
   lines: z.array(z.object({ title: z.string(), count: z.number().int(), amount: z.string() })),
   /** After a paid sale: the customer's reward to claim (LNURL-withdraw). */
   reward: z.object({ sats: z.number().int(), lnurl: z.string() }).nullable(),
+  /** The QR is an eCash payment request (BTCPay out of reach), not BTCPay's invoice. */
+  ecash: z.boolean().optional(),
 });
 export type DisplayState = z.infer<typeof DisplayState>;
 
@@ -385,6 +387,8 @@ export const EcashSale = z.object({
   /** What the sale asked, and what the token held (more is kept: no change can be given offline). */
   sats: z.number().int(),
   receivedSats: z.number().int(),
+  /** What the mint kept when the token was claimed (its input fee, NUT-02); 0 until claimed. */
+  mintFeeSats: z.number().int(),
   rate: z.string(),
   mintUrl: z.string(),
   /** The eCash journal's receive operation; null only if Flash stopped before it was written. */

@@ -48,8 +48,11 @@ export function CustomerDisplay() {
           </p>
           {d.phase === 'charging' && d.qr && (
             <div className="customer-qr">
-              <QrCode value={d.qr} alt={t('merchant.display.scan')} />
-              <p>{t('merchant.display.scan')}</p>
+              <QrCode
+                value={d.qr}
+                alt={t(d.ecash ? 'merchant.display.scanEcash' : 'merchant.display.scan')}
+              />
+              <p>{t(d.ecash ? 'merchant.display.scanEcash' : 'merchant.display.scan')}</p>
             </div>
           )}
           {d.phase === 'paid' && (

@@ -54,6 +54,9 @@ export function EcashSaleScreen({ request, onDone }: { request: EcashRequest; on
           {t(`merchant.ecash.state.${sale.state}`)}
         </p>
         {sale.state === 'toClaim' && <p>{t('merchant.ecash.recorded')}</p>}
+        {sale.mintFeeSats > 0 && (
+          <p className="hint">{t('merchant.ecash.mintFee', { sats: sale.mintFeeSats })}</p>
+        )}
         {sale.receivedSats > sale.sats && (
           <p className="hint">{t('merchant.ecash.extra', { sats: sale.receivedSats - sale.sats })}</p>
         )}
@@ -70,7 +73,7 @@ export function EcashSaleScreen({ request, onDone }: { request: EcashRequest; on
     <section className="merchant-sale card stack" aria-labelledby="merchant-ecash-title">
       <h2 id="merchant-ecash-title">{t('merchant.ecash.title')}</h2>
       <p className="merchant-sale-amount">{priced}</p>
-      <div className="merchant-qr stack">
+      <div className="merchant-qr merchant-ecash-qr stack">
         <QrCode value={request.request} alt={t('merchant.ecash.requestQr', { sats: request.sats })} />
         <p className="hint">{t('merchant.ecash.scan')}</p>
         <p className="hint mono merchant-link">
@@ -134,6 +137,7 @@ export function EcashSalesList() {
                 sats: s.receivedSats,
                 mint: s.mintUrl,
               })}
+              {s.mintFeeSats > 0 && ` · ${t('merchant.ecash.mintFee', { sats: s.mintFeeSats })}`}
             </span>
             <span className={`merchant-ecash-state merchant-ecash-${s.state}`}>
               {t(`merchant.ecash.state.${s.state}`)}

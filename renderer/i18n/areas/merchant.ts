@@ -147,6 +147,7 @@ export const merchantEn = {
   'merchant.display.welcome': 'Welcome to {store}',
   'merchant.display.total': 'Total',
   'merchant.display.scan': 'Scan with any Bitcoin or Lightning wallet',
+  'merchant.display.scanEcash': 'Scan with a Cashu eCash wallet, then show the cashier your token',
   'merchant.display.paid': 'Paid ✓ Thank you!',
   'merchant.display.problem': 'Please ask the cashier',
   'merchant.display.open': 'Open the customer display',
@@ -289,11 +290,12 @@ export const merchantEn = {
   'merchant.ecash.accept': 'Accept eCash',
   'merchant.ecash.mints': 'Accepted mints: {mints}',
   'merchant.ecash.risk':
-    'Your risk: offline, Flash checks the mint’s signatures (DLEQ) but cannot ask the mint whether this token was already spent. Until Flash claims it, the customer could spend it elsewhere first and the sale would be lost. The money sits at the mint, not in BTCPay. Take only amounts you can afford to lose, from mints you trust.',
+    'Your risk: offline, Flash checks the mint’s signatures (DLEQ) but cannot ask the mint whether this token was already spent. Until Flash claims it, the customer could spend it elsewhere first and the sale would be lost. The money sits at the mint, not in BTCPay, and the mint keeps its fee when Flash claims it. Take only amounts you can afford to lose, from mints you trust.',
   'merchant.ecash.paid': 'Paid in eCash ✓',
   'merchant.ecash.recorded':
     'Recorded on this computer as “eCash, to claim”. Flash claims it at the mint as soon as the mint answers.',
   'merchant.ecash.extra': 'The token held {sats} sats more than the sale: eCash gives no change.',
+  'merchant.ecash.mintFee': 'the mint kept {sats} sats as its fee',
   'merchant.ecash.cancel': 'Cancel',
   'merchant.ecash.newSale': 'New sale',
   'merchant.ecash.state.toClaim': 'eCash, to claim',
@@ -459,6 +461,7 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.display.welcome': 'Bienvenido a {store}',
   'merchant.display.total': 'Total',
   'merchant.display.scan': 'Escanea con cualquier cartera Bitcoin o Lightning',
+  'merchant.display.scanEcash': 'Escanea con una billetera eCash Cashu y luego muestra tu token al cajero',
   'merchant.display.paid': 'Pagado ✓ ¡Gracias!',
   'merchant.display.problem': 'Por favor, consulta en caja',
   'merchant.display.open': 'Abrir la pantalla del cliente',
@@ -603,11 +606,12 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.ecash.accept': 'Aceptar el eCash',
   'merchant.ecash.mints': 'Mints aceptados: {mints}',
   'merchant.ecash.risk':
-    'Tu riesgo: sin conexión, Flash comprueba las firmas del mint (DLEQ) pero no puede preguntar al mint si este token ya se gastó. Hasta que Flash lo cobre, el cliente podría gastarlo en otro sitio antes y la venta se perdería. El dinero queda en el mint, no en BTCPay. Acepta solo importes que puedas permitirte perder, de mints de confianza.',
+    'Tu riesgo: sin conexión, Flash comprueba las firmas del mint (DLEQ) pero no puede preguntar al mint si este token ya se gastó. Hasta que Flash lo cobre, el cliente podría gastarlo en otro sitio antes y la venta se perdería. El dinero queda en el mint, no en BTCPay, y el mint se queda su comisión cuando Flash lo cobra. Acepta solo importes que puedas permitirte perder, de mints de confianza.',
   'merchant.ecash.paid': 'Pagado en eCash ✓',
   'merchant.ecash.recorded':
     'Guardada en este ordenador como «eCash, por cobrar». Flash la cobra en el mint en cuanto el mint responda.',
   'merchant.ecash.extra': 'El token tenía {sats} sats más que la venta: el eCash no da cambio.',
+  'merchant.ecash.mintFee': 'el mint se quedó {sats} sats de comisión',
   'merchant.ecash.cancel': 'Cancelar',
   'merchant.ecash.newSale': 'Nueva venta',
   'merchant.ecash.state.toClaim': 'eCash, por cobrar',
