@@ -8,6 +8,7 @@ import { useT } from '../../i18n';
 import { AccountCard } from './AccountCard';
 import { AddAccountForm } from './AddAccountForm';
 import { ImportWatchOnlyForm } from './ImportWatchOnlyForm';
+import { VaultForm } from '../multisig/VaultForm';
 
 /** Every account of this network, and the ways to add one. */
 export function AccountsPanel(props: {
@@ -49,6 +50,9 @@ export function AccountsPanel(props: {
         <div className="card">
           <ImportWatchOnlyForm onAdded={props.onAdded} />
         </div>
+      </div>
+      <div className="card">
+        <VaultForm seeds={seeds} onAdded={props.onAdded} />
       </div>
     </section>
   );

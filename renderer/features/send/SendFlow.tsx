@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Network } from '../../../shared/contract/common';
 import type { SendDraft } from '../../../shared/contract/send';
 import { DeviceSendGate } from '../devices/DeviceSendGate';
+import { MultisigSendGate } from '../multisig/SignChecklist';
 import { ImportPsbt } from './ImportPsbt';
 import { MessageTools } from './MessageTools';
 import type { SentResult } from './ReviewDraft';
@@ -42,9 +43,11 @@ export function SendFlow(props: {
     const onSent = (result: SentResult) => setStep({ name: 'result', result });
     // Device accounts sign on their Ledger/Trezor ("Confirm on your device"); others review as usual.
     return (
-      <DeviceSendGate walletId={walletId} draft={step.draft} onBack={onBack} onSent={onSent}>
-        <ReviewDraft draft={step.draft} onBack={onBack} onSent={onSent} />
-      </DeviceSendGate>
+      <MultisigSendGate walletId={walletId} draft={step.draft} onBack={onBack} onSent={onSent}>
+        <DeviceSendGate walletId={walletId} draft={step.draft} onBack={onBack} onSent={onSent}>
+          <ReviewDraft draft={step.draft} onBack={onBack} onSent={onSent} />
+        </DeviceSendGate>
+      </MultisigSendGate>
     );
   }
   if (step.name === 'result')

@@ -16,6 +16,7 @@ import { ActivityList } from './ActivityList';
 import { BalanceCard } from './BalanceCard';
 import { CoinsPanel } from './CoinsPanel';
 import { ReceivePanel } from './ReceivePanel';
+import { VaultPanel } from '../multisig/VaultPanel';
 import { SyncStatus } from './SyncStatus';
 
 const PAGE_SIZE = 50;
@@ -172,6 +173,7 @@ function WalletScreen({
             <BalanceCard balance={data.balance} />
             <ReceivePanel receive={data.receive} />
           </div>
+          {data.wallet.accountType === 'multisig' && <VaultPanel walletId={walletId} receive={data.receive} />}
           {activity.value ? (
             <ActivityList
               page={activity.value}
