@@ -173,7 +173,9 @@ function WalletScreen({
             <BalanceCard balance={data.balance} />
             <ReceivePanel receive={data.receive} />
           </div>
-          {data.wallet.accountType === 'multisig' && <VaultPanel walletId={walletId} receive={data.receive} />}
+          {data.wallet.accountType === 'multisig' && (
+            <VaultPanel walletId={walletId} receive={data.receive} />
+          )}
           {activity.value ? (
             <ActivityList
               page={activity.value}
