@@ -380,3 +380,79 @@ describe('multisig vault: export and backup sheet', () => {
     }
   });
 });
+
+describe('multisig vault: fee bumps and CPFP need k signatures again', () => {
+  it('an unconfirmed payment is replaced at a higher fee, then its change pays for a child; each signed by 2 of 3', async () => {
+    const core = await startCore();
+    const seed = await call<WalletSummary>(core, 'wallet.restore', {
+      words: LEDGER_WORDS.split(' '),
+      name: 'Main',
+    });
+    const vault = await call<MultisigWallet>(core, 'multisig.createWallet', {
+      name: 'Vault',
+      script: 'wsh',
+      threshold: 2,
+      cosigners: [
+        { kind: 'seed', label: 'This computer', seedWalletId: seed.id },
+        { kind: 'watch', label: 'Trezor', key: keyText(TREZOR_WORDS, 'wsh') },
+        { kind: 'watch', label: 'Paper', key: keyText(AIRGAP_WORDS, 'wsh') },
+      ],
+    });
+    const walletId = vault.wallet.id;
+    await fund(core, walletId, 300_000);
+    const fp = vault.cosigners[0]!.fingerprint;
+    const twoSignatures = async (draft: SendDraft) => {
+      const first = await call<{ draft: SendDraft }>(core, 'multisig.signWithSeed', {
+        draftId: draft.draftId,
+        fingerprint: fp,
+      });
+      expect(await codeOf(call(core, 'send.confirm', { draftId: first.draft.draftId }))).toBe(
+        'MULTISIG_NOT_ENOUGH_SIGNATURES',
+      );
+      const both = await call<{ draft: SendDraft; progress: SignatureProgress }>(
+        core,
+        'multisig.addSignatures',
+        {
+          draftId: first.draft.draftId,
+          data: signOutside(first.draft.psbtBase64, TREZOR_WORDS),
+        },
+      );
+      expect(both.progress.complete).toBe(true);
+      return both.draft;
+    };
+
+    const draft = await call<SendDraft>(core, 'send.prepare', {
+      walletId,
+      outputs: [{ address: OUTSIDE, sats: 60_000 }],
+      feeRate: 1,
+    });
+    const signed = await twoSignatures(draft);
+    const sent = await call<{ txid: string }>(core, 'send.confirm', { draftId: signed.draftId });
+    await until('payment seen', async () => (await overview(core, walletId)).balance.unconfirmed !== 0);
+
+    // Replace it at a higher fee: the replacement is a new transaction, so k signatures again.
+    const bump = await call<SendDraft>(core, 'send.bumpFee', { walletId, txid: sent.txid, feeRate: 6 });
+    expect(bump.replacesTxid).toBe(sent.txid);
+    const bumpSigned = await twoSignatures(bump);
+    const replaced = await call<{ txid: string }>(core, 'send.confirm', { draftId: bumpSigned.draftId });
+    expect(replaced.txid).not.toBe(sent.txid);
+
+    // Its change pays for a child (CPFP), signed by 2 of 3 as well.
+    await until('replacement seen', async () => {
+      const tx = await codeOf(call(core, 'wallet.getTransaction', { walletId, txid: replaced.txid }));
+      return tx === 'ok';
+    });
+    const child = await call<SendDraft>(core, 'send.cpfp', { walletId, txid: replaced.txid, feeRate: 20 });
+    expect(child.parentTxid).toBe(replaced.txid);
+    const childSigned = await twoSignatures(child);
+    await call(core, 'send.confirm', { draftId: childSigned.draftId });
+
+    stack.chain.mine(1);
+    await until('all confirmed', async () => {
+      const o = await overview(core, walletId);
+      return o.balance.unconfirmed === 0 && o.balance.confirming === 0 && o.balance.confirmed > 0;
+    });
+    const o = await overview(core, walletId);
+    expect(o.balance.confirmed).toBe(300_000 - 60_000 - bumpSigned.feeSats - childSigned.feeSats);
+  });
+});
