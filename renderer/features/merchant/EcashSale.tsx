@@ -5,6 +5,7 @@ import { useFlash } from '../../app/flash-context';
 import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { QrCode } from '../../components/QrCode';
+import { playCounterSound } from './counter-sounds';
 import { useT } from '../../i18n';
 
 /**
@@ -17,7 +18,9 @@ export function EcashSaleScreen({ request, onDone }: { request: EcashRequest; on
   const [token, setToken] = useState('');
   const [sale, setSale] = useState<EcashSale | null>(null);
   useFlashEvent('merchant.ecashSale', (next) => {
-    if (next.id === request.requestId) setSale(next);
+    if (next.id !== request.requestId) return;
+    if (next.state === 'failed') playCounterSound('refused');
+    setSale(next);
   });
   const accept = useAction(
     useCallback(
@@ -28,6 +31,7 @@ export function EcashSaleScreen({ request, onDone }: { request: EcashRequest; on
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const done = await accept.run(token.trim());
+    playCounterSound(done ? 'paid' : 'refused');
     if (done) setSale((prev) => (prev?.state === 'claimed' ? prev : done));
   };
   const priced = t('merchant.ecash.priced', {

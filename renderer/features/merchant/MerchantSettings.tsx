@@ -6,6 +6,7 @@ import { useAction } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
+import { setSoundsOn, soundsOn } from './counter-sounds';
 import { EcashSettingsPanel } from './EcashSettingsPanel';
 import { FlashCardTools } from './FlashCardPanels';
 import { ReceiptSettingsPanel } from './ReceiptSettingsPanel';
@@ -31,6 +32,7 @@ export function MerchantSettings({
     counter?.tax ?? { defaultTaxRate: '0', taxIncluded: false, tipTaxRate: '0' },
   );
   const [pin, setPin] = useState('');
+  const [sounds, setSounds] = useState(soundsOn);
   const saveTax = useAction(useCallback(() => flash.merchant.setTaxSettings(tax), [flash, tax]));
   const setPinAction = useAction(
     useCallback((p: string) => flash.merchant.setCashierPin({ pin: p }), [flash]),
@@ -125,6 +127,21 @@ export function MerchantSettings({
       <FlashCardTools />
 
       <EcashSettingsPanel />
+
+      <section className="card stack" aria-labelledby="merchant-sounds-title">
+        <h2 id="merchant-sounds-title">{t('merchant.sounds.title')}</h2>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={sounds}
+            onChange={(e) => {
+              setSoundsOn(e.target.checked);
+              setSounds(e.target.checked);
+            }}
+          />
+          {t('merchant.sounds.on')}
+        </label>
+      </section>
 
       <section className="card stack" aria-labelledby="merchant-cashier-title">
         <h2 id="merchant-cashier-title">{t('merchant.cashier.enter')}</h2>

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Sale } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
@@ -8,6 +8,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
 import { TapToPay } from './FlashCardPanels';
+import { playCounterSound, soundForChange } from './counter-sounds';
 import { RewardPanel } from './RewardPanel';
 import { saleNextStep, saleStateText, saleTone } from './merchant-text';
 
@@ -25,6 +26,12 @@ export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => v
   useFlashEvent('merchant.sale', (next) => {
     if (next.invoiceId === sale.invoiceId) setSale(next);
   });
+  const heard = useRef(initial.state);
+  useEffect(() => {
+    const sound = soundForChange(heard.current, sale.state);
+    heard.current = sale.state;
+    if (sound) playCounterSound(sound);
+  }, [sale.state]);
   const left = useCountdown(sale.state === 'waiting' || sale.state === 'partial' ? sale.expiresAt : null);
   const print = useAction(
     useCallback(

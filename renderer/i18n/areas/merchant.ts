@@ -306,6 +306,8 @@ export const merchantEn = {
     'Taken while BTCPay was out of reach. Kept on this computer only: BTCPay’s reports do not include them.',
   'merchant.ecash.noSales': 'No eCash sales yet.',
   'merchant.ecash.saleRow': '{amount} {currency} · {sats} sats · {mint}',
+  'merchant.sounds.title': 'Sounds',
+  'merchant.sounds.on': 'Play a sound when a sale is paid, needs the cashier, or fails',
   'merchant.ecash.settingsTitle': 'eCash at the counter',
   'merchant.ecash.settingsExplain':
     'When BTCPay can’t be reached, the counter can take Cashu eCash from the mints ticked here. The tokens go to this wallet’s eCash and are claimed when the mint answers.',
@@ -622,6 +624,8 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
     'Aceptadas mientras BTCPay no respondía. Solo se guardan en este ordenador: los informes de BTCPay no las incluyen.',
   'merchant.ecash.noSales': 'Todavía no hay ventas en eCash.',
   'merchant.ecash.saleRow': '{amount} {currency} · {sats} sats · {mint}',
+  'merchant.sounds.title': 'Sonidos',
+  'merchant.sounds.on': 'Reproducir un sonido cuando una venta se paga, necesita al cajero o falla',
   'merchant.ecash.settingsTitle': 'eCash en el mostrador',
   'merchant.ecash.settingsExplain':
     'Cuando no se puede contactar con BTCPay, el mostrador puede aceptar eCash Cashu de los mints marcados aquí. Los tokens van al eCash de esta billetera y se cobran cuando el mint responde.',
