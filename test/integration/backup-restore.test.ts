@@ -274,9 +274,13 @@ describe('backup and restore (issue 16)', () => {
         amount: 100,
       });
       await friendWallet.ecash.receive(sent.token);
+      let last: EcashBalance | undefined;
       const finalBalance = await until('token claimed', async () => {
         const b = (await call<EcashBalance[]>(core, 'ecash.balances')).find((x) => x.mintUrl === alpha);
-        return b && b.pending === 0 && b.spendable < held - 100 ? b : null;
+        last = b;
+        return b && b.pending === 0 && b.spendable <= held - 100 ? b : null;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; last balance ${JSON.stringify(last)}`);
       });
       core.stop();
 
@@ -317,11 +321,12 @@ describe('backup and restore (issue 16)', () => {
         path: made.file.path,
         password: BACKUP_PASSWORD,
       });
-      // The proofs spent after the backup were dropped (NUT-07); the change of that spend was
-      // found again from the words (NUT-09).
+      // The proofs spent after the backup were dropped (NUT-07); the change of that spend, if the
+      // wallet had to swap for it, was found again from the words (NUT-09): the eCash balance
+      // after the restore equals the original's final one (checked below).
       expect(report.ecashSpentDropped).toBeGreaterThan(0);
       expect(report.ecashUnchecked).toEqual([]);
-      expect(report.ecashRecoveredSats).toBeGreaterThan(0);
+      expect(report.ecashRecoveredSats).toBeGreaterThanOrEqual(0);
       expect((await call<{ state: string }>(fresh, 'vault.getStatus')).state).toBe('locked');
 
       // Table by table: everything the backup held, except the eCash the mints settled since.
