@@ -17,6 +17,8 @@ import { silentLogger } from '../../main/core/logger';
 import { openDatabase } from '../../main/store/database';
 import { createVaultService } from '../../main/vault/service';
 import { createBackupService } from '../../main/backup/service';
+import { openSnapshot } from '../../main/backup/restore';
+import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations';
 import { ecashWallet } from '../support/ecash';
 import { tempDir, testCoreConfig } from '../support/core';
 import { startStack, type Stack } from '../stack';
@@ -570,4 +572,88 @@ describe('backup and restore (issue 16)', () => {
     vault.stop();
     db.close();
   }, 120_000);
+
+  it('never half-restores: a failure in the middle rolls every table and secret back; a newer schema is refused', async () => {
+    const dir = tempDir('flash-backup-half-');
+    const core = startCore(dir, false);
+    await call(core, 'vault.setup', { password: PASSWORD });
+    const main = await call<WalletSummary>(core, 'wallet.restore', { words: WORDS.split(' '), name: 'Main' });
+    const { address } = (await call<WalletOverview>(core, 'wallet.getOverview', { walletId: main.id }))
+      .receive;
+    await call(core, 'coins.setLabel', {
+      walletId: main.id,
+      type: 'addr',
+      ref: address,
+      label: 'Shop',
+    });
+    await call(core, 'nostr.createIdentity');
+    const folder = tempDir('flash-backup-half-files-');
+    const made = await call<{ file: { path: string } }>(core, 'backup.create', {
+      password: BACKUP_PASSWORD,
+      folder,
+    });
+    core.stop();
+
+    // A fresh profile whose vault fails on the second secret it is given, as a full disk would.
+    const targetDir = tempDir('flash-backup-half-dst-');
+    const file = path.join(targetDir, 'flash.db');
+    const db = openDatabase(file);
+    const bus = createEventBus();
+    const vault = createVaultService({ db, bus, log: silentLogger, kdf: KDF });
+    await vault.setup(OTHER_PASSWORD);
+    let puts = 0;
+    const failing = {
+      ...vault,
+      putSecret(name: string, value: Uint8Array) {
+        if (++puts === 2) throw new Error('disk I/O error');
+        vault.putSecret(name, value);
+      },
+    };
+    const service = createBackupService({
+      db,
+      vault: failing,
+      bus,
+      log: silentLogger,
+      appVersion: 'test',
+      defaultFolder: folder,
+      kdf: KDF,
+      checkSpent: async () => new Set(),
+    });
+    const before = dump(file);
+    await expect(service.restore(made.file.path, BACKUP_PASSWORD)).rejects.toThrow('disk I/O error');
+    expect(puts).toBe(2);
+    expect(dump(file)).toEqual(before);
+    expect(db.prepare('SELECT count(*) AS n FROM vault_secrets').get()).toEqual({ n: 0 });
+    // The vault locked itself so that nothing it was handed in memory outlives the rollback.
+    expect(vault.status().state).toBe('locked');
+    await vault.unlock(OTHER_PASSWORD);
+
+    // A snapshot from a newer app (its schema beyond this one's) is refused before anything is written.
+    const future = new Database(':memory:');
+    future.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    const bytes = future.serialize();
+    future.close();
+    const manifest = await service.inspect(made.file.path, BACKUP_PASSWORD);
+    expect(() =>
+      openSnapshot(bytes, { ...manifest, schemaVersion: LATEST_SCHEMA_VERSION + 1, tables: {} }),
+    ).toThrow(expect.objectContaining({ code: 'BACKUP_NEWER_VERSION' }));
+
+    // With a working vault the same file restores whole.
+    const ok = createBackupService({
+      db,
+      vault,
+      bus,
+      log: silentLogger,
+      appVersion: 'test',
+      defaultFolder: folder,
+      kdf: KDF,
+      checkSpent: async () => new Set(),
+    });
+    const report = await ok.restore(made.file.path, BACKUP_PASSWORD);
+    expect(report.manifest.counts).toMatchObject({ accounts: 1, labels: 1, nostrIdentities: 1 });
+    await service.stop();
+    await ok.stop();
+    vault.stop();
+    db.close();
+  }, 60_000);
 });
