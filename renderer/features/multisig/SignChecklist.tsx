@@ -7,6 +7,7 @@ import { useAction, useQuery } from '../../app/hooks';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
+import { AnimatedQr } from '../send/AnimatedQr';
 import { DraftSummary } from '../send/DraftSummary';
 import { rememberFeeRate } from '../send/send-text';
 
@@ -29,6 +30,8 @@ export function SignChecklist(props: {
   const [draft, setDraft] = useState(props.draft);
   const [answer, setAnswer] = useState('');
   const [showPsbt, setShowPsbt] = useState(false);
+  const [urParts, setUrParts] = useState<string[] | null>(null);
+  const exportUr = useAction(flash.send.exportPsbtUr);
   const vault = useQuery(
     useCallback(() => flash.multisig.getWallet({ walletId: props.walletId }), [flash, props.walletId]),
   );
@@ -124,13 +127,28 @@ export function SignChecklist(props: {
         <div className="card stack">
           <p className="hint">{t('multisig.sign.airgap')}</p>
           <div className="actions">
-            <button type="button" onClick={() => setShowPsbt((s) => !s)}>
+            <button
+              type="button"
+              onClick={() => {
+                setShowPsbt((s) => !s);
+                void exportUr.run({ draftId: draft.draftId }).then((r) => setUrParts(r?.parts ?? null));
+              }}
+            >
               {t('multisig.sign.export')}
             </button>
             {showPsbt && <CopyButton text={draft.psbtBase64} label="PSBT" />}
           </div>
           {showPsbt && (
-            <textarea readOnly rows={4} className="mono" value={draft.psbtBase64} aria-label="PSBT" />
+            <>
+              <textarea readOnly rows={4} className="mono" value={draft.psbtBase64} aria-label="PSBT" />
+              <a
+                href={`data:application/octet-stream;base64,${btoa(draft.psbtBase64)}`}
+                download={`payment-${draft.draftId.slice(0, 8)}.psbt`}
+              >
+                {t('multisig.sign.download')}
+              </a>
+              {urParts && <AnimatedQr parts={urParts} alt={t('sendtools.qr.alt')} />}
+            </>
           )}
           <div className="field">
             <label htmlFor={importId}>{t('multisig.sign.import')}</label>
@@ -152,7 +170,7 @@ export function SignChecklist(props: {
               {t('multisig.sign.importButton')}
             </button>
           </div>
-          <ErrorAlert error={addAnswer.error} />
+          <ErrorAlert error={addAnswer.error ?? exportUr.error} />
         </div>
       )}
       <div className="actions">
