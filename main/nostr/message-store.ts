@@ -257,13 +257,8 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
     /** An event stored (verified) with this id, and with this signature when given. */
     hasEvent(id: string, sig?: string): boolean {
       if (sig === undefined) return prep('SELECT 1 FROM nostr_events WHERE id = ?').get(id) !== undefined;
-      // WHY not json_extract: it parses each stored event (kilobytes for a gift wrap), and a reopen
-      // asks this for every event the relays send again. `raw` is JSON.stringify of a checked
-      // event (record below), where `"sig":"…"` can only be its own top-level key: any quote
-      // inside content or tags is escaped.
-      if (!/^[0-9a-f]{128}$/.test(sig)) return false;
       return (
-        prep(`SELECT 1 FROM nostr_events WHERE id = ? AND instr(raw, ?) > 0`).get(id, `"sig":"${sig}"`) !==
+        prep(`SELECT 1 FROM nostr_events WHERE id = ? AND json_extract(raw, '$.sig') = ?`).get(id, sig) !==
         undefined
       );
     },
