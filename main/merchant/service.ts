@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import QRCode from 'qrcode';
 import type {
   ChargeInput,
   Counter,
@@ -43,7 +42,7 @@ import { watchInvoice } from './invoice-watch';
 import { checkFeatures, permissionsToRequest } from './permissions';
 import { prepareOrder } from './pos-order';
 import type { ReceiptLayout } from './receipt';
-import { receiptFromSale, receiptHtml, receiptPdf } from './receipt';
+import { receiptFromSale, receiptHtml, receiptPdf, receiptQrDataUrl } from './receipt';
 import type { ReceiptLanguage } from './receipt-words';
 import { receiptWords } from './receipt-words';
 import type { ConnectionRow } from './repository';
@@ -526,7 +525,7 @@ export function createMerchantService(deps: MerchantDeps) {
     const text = words.states[sale.state];
     const bytes = deps.desktop
       ? await deps.desktop.printHtmlToPdf(
-          receiptHtml(doc, layout, text, await QRCode.toDataURL(doc.receiptUrl, { margin: 1 }), words),
+          receiptHtml(doc, layout, text, await receiptQrDataUrl(doc.receiptUrl), words),
           layout,
         )
       : await receiptPdf(doc, layout, text, words);
