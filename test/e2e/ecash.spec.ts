@@ -133,6 +133,31 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   await expect(receive.getByRole('alert')).toContainText('This eCash was already spent');
   await bob.snap('08-double-spend');
 
+  // A token locked to Bob's key (NUT-11): Alice cannot claim it back by pasting it, Bob can.
+  const bobKey = (await bob.page.getByTestId('ecash-lock-key').innerText()).trim();
+  expect(bobKey).toMatch(/^0[23][0-9a-f]{64}$/);
+  await sent.getByRole('button', { name: 'Send another' }).click();
+  await send.getByLabel('Amount (sat)').fill('200');
+  await send.getByLabel('Lock to a public key or npub (optional)').fill(bobKey);
+  await send.getByRole('button', { name: 'Make token' }).click();
+  const locked = (await page.getByTestId('ecash-token').innerText()).trim();
+  await page.getByRole('tab', { name: 'Receive' }).click();
+  const aliceReceive = page.getByRole('region', { name: 'Receive a token' });
+  await aliceReceive.getByLabel('Cashu token (cashuA…, cashuB… or cashu: link)').fill(locked);
+  await aliceReceive.getByRole('button', { name: 'Check token' }).click();
+  await expect(aliceReceive.getByRole('region', { name: 'Token checked' })).toContainText(
+    'Locked to someone else',
+  );
+  await expect(aliceReceive.getByRole('alert')).toContainText('locked to someone else’s key');
+  await receive.getByLabel('Cashu token (cashuA…, cashuB… or cashu: link)').fill(locked);
+  await receive.getByRole('button', { name: 'Check token' }).click();
+  const lockedView = receive.getByRole('region', { name: 'Token checked' });
+  await expect(lockedView).toContainText('Locked to your key');
+  await expect(receive.getByRole('alert')).toHaveCount(0);
+  await bob.snap('09-locked-to-bob');
+  await lockedView.getByRole('button', { name: 'Claim', exact: true }).click();
+  await expect(receive.getByTestId('ecash-op-state')).toContainText('Claimed');
+
   // Melt: pay a Lightning invoice with eCash; the fee reserve shows before "Pay now".
   await page.getByRole('tab', { name: 'Pay' }).click();
   const melt = page.getByRole('region', { name: 'Pay a Lightning invoice with eCash' });
@@ -155,7 +180,8 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   await page.getByRole('tab', { name: 'History' }).click();
   const history = page.getByRole('region', { name: 'eCash history' });
   await expect(history.locator('tr[data-kind="mint"][data-state="done"]')).toHaveCount(1);
-  await expect(history.locator('tr[data-kind="send"][data-state="claimed"]')).toHaveCount(1);
+  await expect(history.locator('tr[data-kind="send"]')).toHaveCount(2);
+  await expect(history.locator('tr[data-kind="send"][data-state="claimed"]').first()).toBeVisible();
   await expect(history.locator('tr[data-kind="melt"][data-state="paid"]')).toHaveCount(1);
   await history.getByRole('button', { name: 'Finish open operations now' }).click();
   await expect(history.getByText('Recovery done. Still open: 0')).toBeVisible();
@@ -165,9 +191,10 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   await page.getByRole('navigation').getByRole('button', { name: 'Lightning', exact: true }).click();
   await page.getByRole('tab', { name: 'Activity' }).click();
   const feed = page.getByRole('region', { name: 'Activity' }).last();
-  await expect(feed.locator('tr[data-rail="ecash"]')).toHaveCount(3);
+  await expect(feed.locator('tr[data-rail="ecash"]')).toHaveCount(4);
   await feed.getByLabel('Show').selectOption('ecash');
-  await expect(feed.locator('tr[data-rail="ecash"]')).toHaveCount(3);
+  await expect(feed.locator('tr[data-rail="ecash"]')).toHaveCount(4);
+  await expect(feed).toContainText('−200 sats');
   await expect(feed).toContainText('+5,000 sats');
   await expect(feed).toContainText('−1,000 sats');
   await expect(feed).toContainText('−1,500 sats');

@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { EcashMintView, EcashOperationView, EcashTokenView } from '../../../shared/contract/ecash';
 import { useFlash } from '../../app/flash-context';
-import { useAction } from '../../app/hooks';
+import { useAction, useQuery } from '../../app/hooks';
 import { Alert, ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { Field, SelectField } from '../../components/Field';
@@ -18,6 +18,7 @@ export function ReceivePanel({ mints }: { mints: EcashMintView[] }) {
     <div className="stack">
       <ReceiveToken />
       <MintFromLightning mints={mints} />
+      <LockKey />
     </div>
   );
 }
@@ -52,6 +53,7 @@ function ReceiveToken() {
   const onCheck = async (e: FormEvent) => {
     e.preventDefault();
     setOp(null);
+    receive.clearError();
     const out = await decode.run(token);
     setView(out ?? null);
   };
@@ -263,6 +265,30 @@ function MintFromLightning({ mints }: { mints: EcashMintView[] }) {
         </div>
       )}
       <ErrorAlert error={quote.error ?? pay.error ?? check.error} />
+    </section>
+  );
+}
+
+/** The public key others lock tokens to for us (NUT-11); only this wallet can claim such a token. */
+function LockKey() {
+  const { t } = useI18n();
+  const flash = useFlash();
+  const key = useQuery(useCallback(() => flash.ecash.p2pkKey(), [flash]));
+  return (
+    <section className="card stack" aria-labelledby="ecash-lock-key-title">
+      <h2 id="ecash-lock-key-title">{t('ecash.lockKey.title')}</h2>
+      <p className="hint">{t('ecash.lockKey.text')}</p>
+      {key.value && (
+        <>
+          <p className="address mono" data-testid="ecash-lock-key">
+            {key.value.pubkey}
+          </p>
+          <div className="actions">
+            <CopyButton text={key.value.pubkey} label={t('ecash.lockKey.copy')} />
+          </div>
+        </>
+      )}
+      <ErrorAlert error={key.error} />
     </section>
   );
 }

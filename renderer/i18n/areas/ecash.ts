@@ -241,6 +241,10 @@ export const ecashEn = {
   'ecash.restore.found': 'found {amount} on {keysets} keysets',
   'ecash.restore.failed': 'could not restore: {error}',
   'ecash.feed.rail': 'eCash',
+  'ecash.lockKey.title': 'Your key for locked tokens',
+  'ecash.lockKey.text':
+    'Someone can lock a token to this public key (NUT-11): then only this wallet can claim it, even if the token is seen by others.',
+  'ecash.lockKey.copy': 'Copy key',
 };
 
 export const ecashEs: Record<keyof typeof ecashEn, string> = {
@@ -481,4 +485,8 @@ export const ecashEs: Record<keyof typeof ecashEn, string> = {
   'ecash.restore.found': 'encontrado {amount} en {keysets} conjuntos de claves',
   'ecash.restore.failed': 'no se pudo restaurar: {error}',
   'ecash.feed.rail': 'eCash',
+  'ecash.lockKey.title': 'Tu clave para tokens bloqueados',
+  'ecash.lockKey.text':
+    'Alguien puede bloquear un token a esta clave pública (NUT-11): así solo este monedero puede cobrarlo, aunque otros vean el token.',
+  'ecash.lockKey.copy': 'Copiar clave',
 };
