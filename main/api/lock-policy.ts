@@ -58,6 +58,8 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'backup.inspect': UNLOCKED,
   'backup.restore': UNLOCKED,
   'backup.setAuto': UNLOCKED,
+  // Only opens the system's dialog; what is picked is used by the calls above, each guarded.
+  'backup.choose': UNLOCKED,
 
   'settings.get': OPEN,
   'settings.update': { whileLocked: 'fields', guarded: SETTINGS_GUARDED, open: SETTINGS_OPEN },

@@ -14,6 +14,7 @@ import {
 import { parseElectrumSpec } from '../headless/args';
 import { createFrameCheck, registerIpcBridge } from './ipc-bridge';
 import { createDesktopMerchantHooks } from './merchant-desktop';
+import { createDesktopBackupHooks } from './backup-desktop';
 import { rendererUrlFor } from './renderer-url';
 import { createMainWindow, hardenSession } from './window';
 
@@ -95,6 +96,7 @@ function onReady(): void {
           : 'mainnet',
       electrumOverride: electrumArg ? parseElectrumSpec(electrumArg.slice('--electrum='.length)) : null,
       kdf: DEFAULT_KDF,
+      desktopBackup: createDesktopBackupHooks(),
       desktopMerchant: createDesktopMerchantHooks({
         preloadPath: path.join(import.meta.dirname, '../preload/index.cjs'),
         rendererUrl: () =>

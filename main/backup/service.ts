@@ -29,6 +29,11 @@ import { takeSnapshot } from './snapshot';
 import type { AutoSettings } from './state';
 import { createBackupState } from './state';
 
+/** Electron only: the system's file dialogs (browser mode has none: the user types a path). */
+export interface DesktopBackupHooks {
+  choose(kind: 'folder' | 'file'): Promise<string | null>;
+}
+
 export interface BackupServiceDeps {
   db: Db;
   vault: VaultService;
@@ -52,6 +57,7 @@ export interface BackupServiceDeps {
   recoverEcash?: (mintUrls: string[]) => Promise<unknown>;
   /** The network the restored profile is on (its settings), for the mints to recover. */
   network?: () => Network;
+  desktop?: DesktopBackupHooks | null;
   now?: () => number;
   /** How often automatic backups look for changes (ms). A change is backed up by the next look. */
   checkEveryMs?: number;
@@ -110,6 +116,7 @@ export function createBackupService(deps: BackupServiceDeps) {
     const auto = state.auto();
     return {
       defaultFolder: deps.defaultFolder,
+      canChoose: Boolean(deps.desktop),
       auto: {
         enabled: auto?.enabled ?? false,
         folder: auto?.folder ?? null,
@@ -430,6 +437,12 @@ export function createBackupService(deps: BackupServiceDeps) {
         await autoBackup('enabled');
         return status();
       });
+    },
+
+    /** A folder (to write into) or a backup file (to open), picked in the system's dialog. */
+    async choose(kind: 'folder' | 'file'): Promise<{ path: string | null }> {
+      if (!deps.desktop) throw new FlashError('BAD_INPUT', 'There is no file dialog here: type the path.');
+      return { path: await deps.desktop.choose(kind) };
     },
 
     /** Runs the automatic check now (tests, and the status bar's "back up now"). */

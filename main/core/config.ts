@@ -1,5 +1,6 @@
 import type { ElectrumServer, Network } from '../../shared/contract';
 import type { DesktopMerchantHooks } from '../merchant/service';
+import type { DesktopBackupHooks } from '../backup/service';
 
 export interface KdfParams {
   /** scrypt cost; 2^17 by default (about 128 MiB and a few hundred ms here). */
@@ -41,4 +42,6 @@ export interface AppConfig {
   simulatedNfc?: string | null;
   /** Electron only: the customer display window and Chromium's PDF printer for receipts. */
   desktopMerchant?: DesktopMerchantHooks | null;
+  /** Electron only: the system's dialogs to pick a backup folder or file. */
+  desktopBackup?: DesktopBackupHooks | null;
 }

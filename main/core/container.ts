@@ -251,6 +251,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       void electrum.reconnect();
     },
     recoverEcash: (mintUrls) => ecash.restore(mintUrls),
+    desktop: config.desktopBackup ?? null,
     network: () => settings.get().network,
   });
 

@@ -52,6 +52,8 @@ export const BackupProblem = z.object({
 export const BackupStatus = z.object({
   /** Where manual backups go unless another folder is given, and where restore lists files. */
   defaultFolder: z.string(),
+  /** Electron: folders and files can be picked in the system's dialogs (backup.choose). */
+  canChoose: z.boolean(),
   auto: z.object({
     enabled: z.boolean(),
     folder: z.string().nullable(),
@@ -117,6 +119,11 @@ export const backupMethods = {
       z.object({ enabled: z.literal(false) }).strict(),
     ]),
     output: BackupStatus,
+  },
+  /** Electron only: the system's dialog for a folder to write into or a backup file to open. */
+  'backup.choose': {
+    input: z.object({ kind: z.enum(['folder', 'file']) }).strict(),
+    output: z.object({ path: z.string().nullable() }),
   },
 } as const;
 

@@ -19,6 +19,7 @@ export const METHOD_NAMES = [
   'backup.inspect',
   'backup.restore',
   'backup.setAuto',
+  'backup.choose',
   'settings.get',
   'settings.update',
   'wallet.list',

@@ -36,6 +36,7 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'backup.inspect': { path: '/tmp/x.flashbak', password: 'x' },
   'backup.restore': { path: '/tmp/x.flashbak', password: 'x' },
   'backup.setAuto': { enabled: false },
+  'backup.choose': { kind: 'folder' },
   'settings.get': {},
   'settings.update': { electrumServer: { host: 'evil.example', port: 50002, transport: 'tls' } },
   'wallet.list': {},

@@ -14,5 +14,6 @@ export function createBackupHandlers(s: { backup: BackupService }): Pick<Handler
     'backup.inspect': ({ path, password }) => b.inspect(path, password),
     'backup.restore': ({ path, password }) => b.restore(path, password),
     'backup.setAuto': (input) => b.setAuto(input),
+    'backup.choose': ({ kind }) => b.choose(kind),
   };
 }

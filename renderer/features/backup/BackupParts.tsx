@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { BackupCounts, BackupManifest, EventPayload } from '../../../shared/contract';
-import { useFlashEvent } from '../../app/hooks';
+import { useFlash } from '../../app/flash-context';
+import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { useFormatDateTime, useT } from '../../i18n';
 import type { MessageKey } from '../../i18n';
 import { passwordStrength } from '../onboarding/password-strength';
@@ -95,5 +96,33 @@ export function ManifestView({ manifest }: { manifest: BackupManifest }) {
         ))}
       </dl>
     </div>
+  );
+}
+
+/** Electron: picks a folder or a backup file in the system's dialog. Nothing in browser mode. */
+export function ChooseButton({
+  kind,
+  onChosen,
+}: {
+  kind: 'folder' | 'file';
+  onChosen: (path: string) => void;
+}) {
+  const t = useT();
+  const flash = useFlash();
+  const status = useQuery(useCallback(() => flash.backup.getStatus(), [flash]));
+  const choose = useAction(useCallback(() => flash.backup.choose({ kind }), [flash, kind]));
+  if (!status.value?.canChoose) return null;
+  return (
+    <button
+      type="button"
+      className="button-secondary"
+      disabled={choose.busy}
+      onClick={async () => {
+        const picked = await choose.run();
+        if (picked?.path) onChosen(picked.path);
+      }}
+    >
+      {t('backup.choose')}
+    </button>
   );
 }

@@ -9,6 +9,7 @@ import { errorMessageKey, useFormatDateTime, useT } from '../../i18n';
 import type { ErrorCode } from '../../../shared/errors';
 import { ERROR_CODES } from '../../../shared/errors';
 import {
+  ChooseButton,
   MIN_BACKUP_PASSWORD,
   ManifestView,
   ProgressNote,
@@ -127,6 +128,7 @@ function MakeBackupForm({ defaultFolder }: { defaultFolder: string }) {
         onChange={(e) => setFolder(e.target.value)}
         hint={t('backup.folderHint')}
       />
+      <ChooseButton kind="folder" onChosen={setFolder} />
       {problem && <Alert>{problem}</Alert>}
       <ErrorAlert error={create.error} />
       <ProgressNote progress={progress} />
@@ -210,6 +212,7 @@ function AutoBackupForm({
       <h3 id="backup-auto-title">{t('backup.auto.title')}</h3>
       <p data-testid="backup-auto-state">{t('backup.auto.off')}</p>
       <Field label={t('backup.folder')} value={folder} onChange={(e) => setFolder(e.target.value)} />
+      <ChooseButton kind="folder" onChosen={setFolder} />
       <Field
         label={t('backup.auto.keep')}
         inputMode="numeric"

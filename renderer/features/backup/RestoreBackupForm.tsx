@@ -6,7 +6,7 @@ import { useAction, useQuery } from '../../app/hooks';
 import { Alert, ErrorAlert } from '../../components/Alert';
 import { Field } from '../../components/Field';
 import { useFormatDateTime, useT } from '../../i18n';
-import { ManifestView, ProgressNote, formatSize, useBackupProgress } from './BackupParts';
+import { ChooseButton, ManifestView, ProgressNote, formatSize, useBackupProgress } from './BackupParts';
 
 /**
  * Check or restore a backup file: choose it (from the folder's list or by path), type its
@@ -109,6 +109,7 @@ export function RestoreBackupForm({ onRestored }: { onRestored?: (report: Backup
           onChange={(e) => choose(e.target.value)}
           hint={t('backup.restore.pathHint')}
         />
+        <ChooseButton kind="file" onChosen={choose} />
         <Field
           label={t('backup.password')}
           type="password"

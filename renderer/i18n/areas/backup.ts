@@ -42,6 +42,7 @@ export const backupEn = {
   'backup.passwordShort': 'The backup password needs at least {min} characters.',
   'backup.folder': 'Folder',
   'backup.folderHint': 'A full path. Leave it as it is to use Flash’s backup folder.',
+  'backup.choose': 'Choose…',
   'backup.make': 'Make backup',
   'backup.made': 'Saved {name} ({size}).',
 
@@ -137,6 +138,7 @@ export const backupEs: Record<keyof typeof backupEn, string> = {
   'backup.passwordShort': 'La contraseña de la copia necesita al menos {min} caracteres.',
   'backup.folder': 'Carpeta',
   'backup.folderHint': 'Una ruta completa. Déjala como está para usar la carpeta de copias de Flash.',
+  'backup.choose': 'Elegir…',
   'backup.make': 'Hacer copia',
   'backup.made': 'Guardada {name} ({size}).',
 
