@@ -37,6 +37,7 @@ export const CASHIER_ALLOWED: ReadonlySet<MethodName> = new Set<MethodName>([
   'merchant.dailyTotals',
   'merchant.exportSalesCsv',
   'merchant.printReceipt',
+  'merchant.receiptHtml',
   'merchant.sendReceipt',
   'merchant.receiptLink',
   // Flash Cards: a tap pays, and the customer may ask what is left. Programming and wiping

@@ -190,6 +190,7 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   // Money back to a customer.
   'merchant.refund': UNLOCKED,
   'merchant.printReceipt': UNLOCKED,
+  'merchant.receiptHtml': UNLOCKED,
   'merchant.sendReceipt': UNLOCKED,
   'merchant.setCashierPin': UNLOCKED,
   // A tap spends from a card; programming and wiping create or give up what the store owes.

@@ -1038,6 +1038,15 @@ export function createMerchantService(deps: MerchantDeps) {
       return writeReceipt(sale, metadata, conn, layout);
     },
 
+    async receiptHtml(invoiceId: string, layout: ReceiptLayout): Promise<{ html: string }> {
+      const { sale, metadata, conn } = await saleWithMetadata(invoiceId);
+      guardToday(sale.createdAt);
+      const words = receiptWords(receiptSettings().language);
+      const doc = receiptFromSale(sale, conn.storeName ?? '', metadata, words);
+      const qr = await receiptQrDataUrl(doc.receiptUrl);
+      return { html: receiptHtml(doc, layout, words.states[sale.state], qr, words) };
+    },
+
     getReceiptSettings: () => receiptSettings(),
 
     setReceiptSettings(next: typeof DEFAULT_RECEIPT) {

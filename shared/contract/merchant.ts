@@ -452,6 +452,11 @@ export const merchantMethods = {
     input: z.object({ invoiceId: BtcpayId, layout: z.enum(['a4', '80mm', '58mm']).default('80mm') }).strict(),
     output: z.object({ path: z.string(), bytes: z.number().int() }),
   },
+  /** The receipt as a page, for the browser's own print dialog in browser mode. */
+  'merchant.receiptHtml': {
+    input: z.object({ invoiceId: BtcpayId, layout: z.enum(['a4', '80mm', '58mm']).default('80mm') }).strict(),
+    output: z.object({ html: z.string() }),
+  },
   'merchant.getReceiptSettings': { input: z.object({}).strict(), output: ReceiptSettings },
   'merchant.setReceiptSettings': { input: ReceiptSettings.strict(), output: ReceiptSettings },
   'merchant.sendReceipt': {

@@ -118,6 +118,7 @@ export const METHOD_NAMES = [
   'merchant.exportSalesCsv',
   'merchant.refund',
   'merchant.printReceipt',
+  'merchant.receiptHtml',
   'merchant.sendReceipt',
   'merchant.receiptLink',
   'merchant.setCashierPin',

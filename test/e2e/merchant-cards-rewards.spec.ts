@@ -92,6 +92,19 @@ test('rewards and Flash Cards at the counter: Lightning sale, reward claimed, ca
   await expect(reward.getByRole('status')).toHaveText('Claimed ✓');
   await flash.snap('03-reward-claimed');
 
+  // Browser mode prints with the browser's own dialog: the receipt opens as a page.
+  const [receipt] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.getByRole('button', { name: 'Print with the browser' }).click(),
+  ]);
+  await expect(receipt.locator('body')).toContainText('Latte');
+  await expect(receipt.locator('body')).toContainText('4.25');
+  await expect(receipt.locator('img')).toHaveAttribute('src', /^data:image\/png/);
+  // Its layout applies despite the app's CSP (the 80 mm receipt's centred title).
+  await expect(receipt.locator('h1')).toHaveCSS('text-align', 'center');
+  await receipt.screenshot({ path: 'test-results/screens/merchant-cards-browser-receipt.png' });
+  await receipt.close();
+
   // 4. A Flash Card tap pays the next sale through the simulated reader.
   await page.getByRole('button', { name: 'New sale' }).click();
   await page.getByRole('button', { name: /^Latte/ }).click();

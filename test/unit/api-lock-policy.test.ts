@@ -163,6 +163,7 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'merchant.setReceiptSettings': { language: 'es', autoPrint: true, layout: '80mm' },
   'merchant.refund': { invoiceId: 'inv1', variant: 'RateThen' },
   'merchant.printReceipt': { invoiceId: 'inv1' },
+  'merchant.receiptHtml': { invoiceId: 'inv1' },
   'merchant.sendReceipt': { invoiceId: 'inv1', to: 'npub1x' },
   'merchant.receiptLink': { invoiceId: 'inv1' },
   'merchant.setCashierPin': { pin: '1234' },

@@ -40,6 +40,7 @@ export function createMerchantHandlers(s: { merchant: MerchantService }): Pick<H
       return DONE;
     },
     'merchant.receiptLink': ({ invoiceId }) => m.receiptLink(invoiceId),
+    'merchant.receiptHtml': ({ invoiceId, layout }) => m.receiptHtml(invoiceId, layout),
     'merchant.getReceiptSettings': () => m.getReceiptSettings(),
     'merchant.setReceiptSettings': (settings) => m.setReceiptSettings(settings),
     'merchant.setCashierPin': ({ pin }) => m.setCashierPin(pin),

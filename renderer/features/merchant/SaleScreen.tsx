@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Sale } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
-import { useAction, useCountdown, useFlashEvent } from '../../app/hooks';
+import { useAction, useCountdown, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { QrCode } from '../../components/QrCode';
@@ -51,6 +51,36 @@ export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => v
       [flash, initial.invoiceId],
     ),
   );
+  const browserMode = useQuery(useCallback(() => flash.app.getInfo(), [flash])).value?.mode === 'browser';
+  const browserPrint = useAction(
+    useCallback(
+      () => flash.merchant.receiptHtml({ invoiceId: initial.invoiceId }),
+      [flash, initial.invoiceId],
+    ),
+  );
+  const printInBrowser = async () => {
+    // Opened before the answer arrives: a window opened later is no longer the click's, and is blocked.
+    const page = window.open('', '_blank');
+    const r = await browserPrint.run();
+    if (!page) return;
+    if (!r) {
+      page.close();
+      return;
+    }
+    page.document.open();
+    page.document.write(r.html);
+    page.document.close();
+    // The new page inherits this app's CSP (no inline <style>); a constructed sheet still applies.
+    const css = /<style>([\s\S]*?)<\/style>/.exec(r.html)?.[1];
+    const Sheet = (page as Window & typeof globalThis).CSSStyleSheet;
+    if (css && Sheet) {
+      const sheet = new Sheet();
+      sheet.replaceSync(css);
+      page.document.adoptedStyleSheets = [sheet];
+    }
+    page.focus();
+    page.print();
+  };
   const [printed, setPrinted] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
   const [to, setTo] = useState('');
@@ -106,6 +136,11 @@ export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => v
             {t('merchant.sale.print')}
           </button>
         )}
+        {!open && browserMode && (
+          <button type="button" disabled={browserPrint.busy} onClick={() => void printInBrowser()}>
+            {t('merchant.sale.printBrowser')}
+          </button>
+        )}
         {!open && (
           <button
             type="button"
@@ -143,7 +178,7 @@ export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => v
           {sent && <span role="status">{t('merchant.sale.sent')}</span>}
         </form>
       )}
-      <ErrorAlert error={print.error ?? send.error ?? link.error} />
+      <ErrorAlert error={print.error ?? browserPrint.error ?? send.error ?? link.error} />
     </section>
   );
 }
