@@ -25,7 +25,7 @@ import { dataFingerprint } from './fingerprint';
 import { keyMatches, openBackup, parseBackupFile, sealBackup } from './format';
 import { kindCounts, networksIn, tableCounts } from './manifest';
 import { importSnapshot, openSnapshot, requireEmptyProfile } from './restore';
-import { takeSnapshot } from './snapshot';
+import { removeStaleSnapshots, takeSnapshot } from './snapshot';
 import type { AutoSettings } from './state';
 import { createBackupState } from './state';
 
@@ -449,6 +449,14 @@ export function createBackupService(deps: BackupServiceDeps) {
     runAuto,
 
     start(): void {
+      try {
+        const stale = removeStaleSnapshots(db);
+        if (stale > 0) log.info('removed snapshot files left by an interrupted backup', { files: stale });
+      } catch (err) {
+        log.warn('could not look for stale snapshot files', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
       for (const name of NUDGES) stops.push(bus.on(name, () => scheduleNudge()));
       stops.push(vault.onUnlock(() => scheduleNudge()));
       ticker = setInterval(() => void runAuto('timer'), checkEveryMs);

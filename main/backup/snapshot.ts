@@ -70,3 +70,16 @@ export async function takeSnapshot(
     for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
   }
 }
+
+/** Snapshot files a crash left behind (they hold the same sealed rows as the database): removed at start. */
+export function removeStaleSnapshots(db: Db): number {
+  const dir = path.dirname(db.name);
+  let removed = 0;
+  for (const name of fs.readdirSync(dir)) {
+    if (/^\.backup-[0-9a-f]{16}\.db(-journal|-wal|-shm)?$/.test(name)) {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackupService } from '../../main/backup/service';
@@ -8,8 +9,10 @@ import { openDatabase } from '../../main/store/database';
 import { createVaultService } from '../../main/vault/service';
 import { tempDir } from '../support/core';
 
-function service(desktop: Parameters<typeof createBackupService>[0]['desktop']) {
-  const dir = tempDir('flash-backup-unit-');
+function service(
+  desktop: Parameters<typeof createBackupService>[0]['desktop'],
+  dir = tempDir('flash-backup-unit-'),
+) {
   const db = openDatabase(path.join(dir, 'flash.db'));
   const bus = createEventBus();
   const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 1024, r: 8, p: 1 } });
@@ -58,5 +61,20 @@ describe('backup service', () => {
     expect(isBackupFileName(backupFileName(at, 2))).toBe(true);
     expect(isBackupFileName('flash-backup-20261207-0605.flashbak.partial')).toBe(false);
     expect(isBackupFileName('notes.txt')).toBe(false);
+  });
+
+  it('removes snapshot files an interrupted backup left beside the database, and nothing else', async () => {
+    const dir = tempDir('flash-backup-stale-');
+    const stale = path.join(dir, '.backup-0123456789abcdef.db');
+    fs.writeFileSync(stale, 'x');
+    fs.writeFileSync(`${stale}-wal`, 'x');
+    fs.writeFileSync(path.join(dir, 'notes.db'), 'x');
+    const s = service(null, dir);
+    s.start();
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(`${stale}-wal`)).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'notes.db'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'flash.db'))).toBe(true);
+    await s.stop();
   });
 });
