@@ -314,4 +314,22 @@ test('eCash: move between mints, receive while the mint is down and claim when i
     carol.page.getByRole('region', { name: 'Mint Mint beta' }).getByTestId('ecash-spendable'),
   ).toHaveText('1,000 sats');
   await carol.snap('06-restored');
+
+  // Beta rotates its keyset: Refresh follows it and swaps the eCash onto the new active keyset
+  // (the swap's input fee comes off); the old keysets stay listed, rotated out and empty.
+  beta.mint.rotate('sat');
+  const carolBeta = carol.page.getByRole('region', { name: 'Mint Mint beta' });
+  await carolBeta.getByRole('button', { name: 'Refresh' }).click();
+  await expect(carolBeta.getByTestId('ecash-spendable')).toHaveText(/^99\d sats$/);
+  await carolBeta.getByText('Mint details and keysets').click();
+  const keysets = carolBeta.getByRole('table', { name: 'Keysets' });
+  await expect(keysets.getByRole('row').filter({ hasText: 'Rotated out' })).toHaveCount(2);
+  await expect(keysets.getByRole('row').filter({ hasText: 'Active' })).toContainText(/99\d sats/);
+  await carol.snap('07-rotated');
+  await carol.page.getByRole('tab', { name: 'History' }).click();
+  await expect(
+    carol.page
+      .getByRole('region', { name: 'eCash history' })
+      .locator('tr[data-kind="swap"][data-state="done"]'),
+  ).toHaveCount(1);
 });
