@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../shared/contract';
@@ -113,9 +114,36 @@ const ONE_RECIPIENT = new Set<MethodName>(['merchant.sendReceipt', 'merchant.sen
 
 /** The pool's hints, with the per-method differences the field names alone cannot tell. */
 function hintFor(method: MethodName, pool: Pool, base: Hint): Hint {
+  if (method.startsWith('backup.')) return backupHint(base);
   if (!ONE_RECIPIENT.has(method)) return base;
   return (path, schema) =>
     path.length === 1 && path[0] === 'to' ? pick(() => pool.pubkeys, 'none') : base(path, schema);
+}
+
+/**
+ * Backups write and read files: their folders and files stay inside the harness's data folder
+ * (its default backup folder, its files, or a folder that is not there), because the fuzzer may run
+ * as a user who can write anywhere.
+ */
+function backupHint(base: Hint): Hint {
+  const folder = () => nodePath.join(dataDir, 'backups', 'default');
+  return (p, schema) => {
+    if (p.length === 1 && p[0] === 'folder') {
+      return fc.oneof(
+        fc.constant(null).map(folder),
+        fc.constant(null).map(() => nodePath.join(dataDir, 'no-such-folder')),
+      );
+    }
+    if (p.length === 1 && p[0] === 'path') {
+      return fc.nat().map((i) => {
+        const files = fs.existsSync(folder()) ? fs.readdirSync(folder()) : [];
+        return files.length === 0
+          ? nodePath.join(folder(), 'missing.flashbak')
+          : nodePath.join(folder(), files[i % files.length]!);
+      });
+    }
+    return base(p, schema);
+  };
 }
 
 function inputFor(method: MethodName, hint: Hint): fc.Arbitrary<unknown> {

@@ -361,6 +361,8 @@ export async function startBridgeHarness(stack: Stack, dataDir: string): Promise
         await must(h, 'merchant.leaveCashierMode', { password });
       }
       await setLocked(false);
+      // Automatic backups turned on by a run are turned off again, so later runs do not write files.
+      if (result.ok && method === 'backup.setAuto') await must(h, 'backup.setAuto', { enabled: false });
       let status = await must<{ autoLockMinutes: number; failedAttempts: number }>(h, 'vault.getStatus');
       if (status.failedAttempts > 0) {
         // A right password clears the wrong-password count the call left, so later runs never
