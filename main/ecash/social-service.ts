@@ -350,6 +350,25 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
     return { wallet, tokens, deleted };
   }
 
+  let catching: Promise<void> | null = null;
+  let stopped = false;
+  /** Payloads and nutzaps that came while the app was closed or locked: claimed once each. */
+  function catchUp(): void {
+    catching ??= (async () => {
+      if (stopped || !deps.nostr.getIdentity()) return;
+      await scanInbox().catch((err: unknown) =>
+        deps.log.warn('ecash: inbox scan failed', { code: isFlashError(err) ? err.code : 'INTERNAL' }),
+      );
+      await service
+        .checkNutzaps()
+        .catch((err: unknown) =>
+          deps.log.warn('ecash: nutzap check failed', { code: isFlashError(err) ? err.code : 'INTERNAL' }),
+        );
+    })().finally(() => {
+      catching = null;
+    });
+  }
+
   const service = {
     // ── chat ─────────────────────────────────────────────────────────────────────────────
     /** A token to a contact as a NIP-17 DM; locked to their NIP-61 key when asked. */
@@ -816,7 +835,14 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
     },
 
     start(): void {
+      stopped = false;
       stops.push(deps.bus.on('nostr.message', ({ message }) => onMessage(message)));
+      // Locked at start (the usual case), messages and nutzaps wait for the unlock.
+      stops.push(
+        deps.bus.on('vault.status', (status) => {
+          if (status.state === 'unlocked') catchUp();
+        }),
+      );
       const p = deps.nostr.relayPool();
       if (p) stops.push(p.onEvent((event, url) => onNutzap(event, url)));
       try {
@@ -824,11 +850,10 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
       } catch {
         // no identity yet: watched once 10019 is published
       }
-      void scanInbox().catch((err: unknown) =>
-        deps.log.warn('ecash: inbox scan failed', { code: isFlashError(err) ? err.code : 'INTERNAL' }),
-      );
+      catchUp();
     },
     stop(): void {
+      stopped = true;
       for (const s of stops.splice(0)) s();
       deps.nostr.relayPool()?.unsubscribe(NUTZAP_SUB);
     },

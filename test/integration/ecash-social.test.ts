@@ -286,6 +286,49 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     ).toBe('ECASH_REQUEST_INVALID');
   });
 
+  it('a NUT-18 payment that arrives while the payee’s app is closed is claimed when it starts again', async () => {
+    const alice = await person(TEST_WORDS);
+    const bob = await ecashPerson(ledger, [relay.url], { words: BOB_WORDS });
+    await alice.fund(alpha(), 500);
+    await bob.ecash.addMint(alpha());
+    const { id, request } = bob.social.createPaymentRequest({ amount: 77, unit: 'sat', transport: 'nostr' });
+    const nsec = nsecOf(bob);
+    const dir = bob.dir;
+    await bob.close(false);
+
+    const paid = await alice.social.payPaymentRequest({ request });
+    expect(paid.delivered).toBe(true);
+    const again = await ecashPerson(ledger, [relay.url], { words: BOB_WORDS, nsec, dir });
+    people.push(again);
+    const claimed = await until(
+      () => again.social.paymentRequestPayments(id).find((o) => o.state === 'claimed') ?? null,
+      20_000,
+    );
+    expect(claimed.amount).toBe(77);
+    expect(again.spendable(alpha())).toBe(77 - claimed.fee);
+    // Started again, nothing is claimed twice.
+    await again.social.checkNutzaps();
+    expect(again.social.paymentRequestPayments(id)).toHaveLength(1);
+
+    // A payment stored as a message but never claimed (the wallet stopped in between, as in a
+    // crash) is found in the inbox and claimed when the wallet starts.
+    const second = again.social.createPaymentRequest({ amount: 33, unit: 'sat', transport: 'nostr' });
+    again.social.stop();
+    await alice.social.payPaymentRequest({ request: second.request });
+    const conv = await until(
+      () => again.nostr.listConversations().find((c) => c.members.includes(alice.pubkey)) ?? null,
+    );
+    await until(
+      () => again.social.chatPayments(conv.id).find((c) => c.kind === 'payload' && c.amount === 33) ?? null,
+    );
+    expect(again.social.paymentRequestPayments(second.id)).toEqual([]);
+    again.social.start();
+    const late = await until(
+      () => again.social.paymentRequestPayments(second.id).find((o) => o.state === 'claimed') ?? null,
+    );
+    expect(late.amount).toBe(33);
+  });
+
   it('NUT-18 over POST: the payload goes to the payee’s URL; a refusal leaves the token pending and reclaimable', async () => {
     const bodies: string[] = [];
     let status = 200;
