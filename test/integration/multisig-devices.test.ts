@@ -196,38 +196,93 @@ describe('multisig with the simulated devices', () => {
     });
   }
 
-  it('a Trezor cosigner key is read from the device; Trezor multisig signing is refused plainly, not faked', async () => {
-    const core = startTestCore({ electrum: stack.electrum, simulatedDevices: true });
-    cores.push(core);
-    await call(core, 'vault.setup', { password: PASSWORD });
-    const trezor = await call<{ kind: string; fingerprint: string; path: string }>(
-      core,
-      'multisig.deviceCosigner',
-      {
-        deviceId: SIMULATED_TREZOR_ID,
-        script: 'wsh',
-        account: 0,
-      },
-    );
-    expect(trezor).toMatchObject({ kind: 'trezor', path: "m/48'/1'/0'/2'" });
-    const vault = await call<MultisigWallet>(core, 'multisig.createWallet', {
-      name: 'Vault',
-      script: 'wsh',
-      threshold: 2,
-      cosigners: [
-        { kind: 'trezor', label: 'Trezor', key: keyText(LEDGER_WORDS, 'wsh') },
-        { kind: 'watch', label: 'Other', key: keyText(TREZOR_WORDS, 'wsh') },
-        { kind: 'watch', label: 'Paper', key: keyText(AIRGAP_WORDS, 'wsh') },
-      ],
-    });
-    expect(
-      await codeOf(
-        call(core, 'multisig.verifyAddress', {
-          walletId: vault.wallet.id,
+  for (const script of ['wsh', 'sh-wsh'] as const) {
+    it(`${script}: a Trezor key read from the device; the address shown on the Trezor; spent with the Trezor (multisig structure with every call) and an air-gapped signer`, async () => {
+      const core = startTestCore({ electrum: stack.electrum, simulatedDevices: true });
+      cores.push(core);
+      await call(core, 'vault.setup', { password: PASSWORD });
+      const trezor = await call<{ kind: string; fingerprint: string; path: string; xpub: string }>(
+        core,
+        'multisig.deviceCosigner',
+        { deviceId: SIMULATED_TREZOR_ID, script, account: 0 },
+      );
+      expect(trezor).toEqual({ kind: 'trezor', ...cosignerOf(LEDGER_WORDS, script) });
+      const vault = await call<MultisigWallet>(core, 'multisig.createWallet', {
+        name: 'Vault',
+        script,
+        threshold: 2,
+        cosigners: [
+          {
+            kind: 'trezor',
+            label: 'Trezor',
+            key: `[${trezor.fingerprint}${trezor.path.slice(1)}]${trezor.xpub}`,
+          },
+          { kind: 'watch', label: 'Other', key: keyText(TREZOR_WORDS, script) },
+          { kind: 'watch', label: 'Paper', key: keyText(AIRGAP_WORDS, script) },
+        ],
+      });
+      const walletId = vault.wallet.id;
+      await until('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
+      // The Ledger test above used the same keys on this stack: count from what the wallet holds.
+      const { receive, balance } = await overview(core, walletId);
+      const held = balance.confirmed;
+      // A Trezor registers nothing.
+      expect(
+        await codeOf(call(core, 'multisig.registerOnDevice', { walletId, fingerprint: trezor.fingerprint })),
+      ).toBe('BAD_INPUT');
+      expect(
+        await call(core, 'multisig.verifyAddress', {
+          walletId,
           fingerprint: trezor.fingerprint,
-          index: 0,
+          index: receive.index,
         }),
-      ),
-    ).toBe('MULTISIG_DEVICE_UNSUPPORTED');
-  });
+      ).toEqual({ address: receive.address, verified: true });
+
+      stack.chain.send(receive.address, 90_000);
+      stack.chain.mine(1);
+      await until(
+        'funds confirmed',
+        async () => (await overview(core, walletId)).balance.confirmed === held + 90_000,
+      );
+      const draft = await call<SendDraft>(core, 'send.prepare', {
+        walletId,
+        outputs: [{ address: OUTSIDE, sats: 30_000 }],
+        feeRate: 2,
+      });
+      // Rejected on the Trezor: nothing signed.
+      await call(core, 'hardware.simulatorSetApproval', { approve: false });
+      expect(
+        await codeOf(
+          call(core, 'multisig.signWithDevice', { draftId: draft.draftId, fingerprint: trezor.fingerprint }),
+        ),
+      ).toBe('HW_REJECTED');
+      await call(core, 'hardware.simulatorSetApproval', { approve: true });
+      const onTrezor = await call<{ draft: SendDraft; progress: SignatureProgress }>(
+        core,
+        'multisig.signWithDevice',
+        {
+          draftId: draft.draftId,
+          fingerprint: trezor.fingerprint,
+        },
+      );
+      expect(onTrezor.progress).toMatchObject({ have: 1, complete: false });
+      const both = await call<{ draft: SendDraft; progress: SignatureProgress }>(
+        core,
+        'multisig.addSignatures',
+        {
+          draftId: onTrezor.draft.draftId,
+          data: signOutside(onTrezor.draft.psbtBase64, AIRGAP_WORDS),
+        },
+      );
+      expect(both.progress).toMatchObject({ have: 2, complete: true });
+      await call(core, 'send.confirm', { draftId: both.draft.draftId });
+      stack.chain.mine(1);
+      await until('spend confirmed', async () => {
+        const o = await overview(core, walletId);
+        return (
+          o.balance.confirmed === held + 90_000 - 30_000 - both.draft.feeSats && o.balance.unconfirmed === 0
+        );
+      });
+    });
+  }
 });

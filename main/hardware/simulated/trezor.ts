@@ -7,6 +7,7 @@
  * address_n, previous transactions from refTxs), signs it and answers signatures + serializedTx,
  * so the real PSBT <-> Connect translation and merge run end to end.
  */
+import * as ecc from '@bitcoinerlab/secp256k1';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { hex } from '@scure/base';
@@ -74,6 +75,25 @@ function rawRefTx(ref: RefTransaction): Uint8Array {
   return tx.toBuffer();
 }
 
+/**
+ * The P2WSH (or P2SH-P2WSH) payment of a multisig structure as firmware builds it: each pubkey's
+ * xpub derived along its address_n, in the order given, OP_m … OP_n OP_CHECKMULTISIG.
+ */
+function multisigPayment(multisig: PROTO.MultisigRedeemScriptType, nested: boolean, network: Network) {
+  const btc = networkParams(network).btc;
+  const pubkeys = multisig.pubkeys.map((p) => {
+    if (typeof p.node !== 'string') throw new Error('the simulator takes xpub nodes');
+    const node = HDKey.fromExtendedKey(p.node, btc.bip32).derive(arrayToPath(asPath(p.address_n)));
+    if (!node.publicKey) throw new Error('no key');
+    return node.publicKey;
+  });
+  const p2wsh = payments.p2wsh({
+    redeem: payments.p2ms({ m: multisig.m, pubkeys, network: btc }),
+    network: btc,
+  });
+  return nested ? payments.p2sh({ redeem: p2wsh, network: btc }) : p2wsh;
+}
+
 export function createSimulatedTrezorApi(network: Network, control: SimulatorControl): TrezorApi {
   const root = HDKey.fromMasterSeed(mnemonicToSeedSync(SIMULATED_WORDS), networkParams(network).btc.bip32);
   const fp = hex.decode(fingerprintOf(root));
@@ -107,6 +127,22 @@ export function createSimulatedTrezorApi(network: Network, control: SimulatorCon
     getAddress(params) {
       if (params.showOnTrezor && !control.approve) return Promise.resolve(cancelled());
       const path = asPath(params.path);
+      if (params.multisig) {
+        const pay = multisigPayment(params.multisig, params.scriptType === 'SPENDP2SHWITNESS', network);
+        const ours = params.multisig.pubkeys.some((p) => {
+          const node =
+            typeof p.node === 'string'
+              ? HDKey.fromExtendedKey(p.node, networkParams(network).btc.bip32)
+              : null;
+          const derived = node?.derive(arrayToPath(asPath(p.address_n))).publicKey;
+          return derived !== undefined && derived !== null && hex.encode(derived) === hex.encode(keyAt(path));
+        });
+        if (!ours) throw hwError('HW_PSBT_REFUSED', 'the multisig does not hold this device’s key');
+        return Promise.resolve({
+          success: true,
+          payload: { address: pay.address ?? '', path, serializedPath: arrayToPath(path) },
+        });
+      }
       const address = payment(keyAt(path), scriptTypeOfPath(path), network).address ?? '';
       return Promise.resolve({
         success: true,
@@ -123,6 +159,8 @@ export function createSimulatedTrezorApi(network: Network, control: SimulatorCon
     },
     signTransaction(params) {
       if (!control.approve) return Promise.resolve(cancelled());
+      if (params.inputs.some((i) => 'multisig' in i && i.multisig))
+        return Promise.resolve(signMultisig(params));
       const btc = networkParams(network).btc;
       const psbt = new Psbt({ network: btc });
       psbt.setVersion(params.version ?? 2);
@@ -180,6 +218,67 @@ export function createSimulatedTrezorApi(network: Network, control: SimulatorCon
     },
     cancel: () => undefined,
   };
+
+  /**
+   * Multisig inputs as firmware signs them: each input's script rebuilt from its multisig
+   * structure (it must hold the key at address_n), change outputs rebuilt the same way, this
+   * device's signature per input; the transaction comes back unsigned for the others to finish.
+   */
+  function signMultisig(params: Parameters<TrezorApi['signTransaction']>[0]) {
+    const btc = networkParams(network).btc;
+    const psbt = new Psbt({ network: btc });
+    psbt.setVersion(params.version ?? 2);
+    psbt.setLocktime(params.locktime ?? 0);
+    const refs = new Map((params.refTxs ?? []).map((r) => [r.hash, r]));
+    const keys: Uint8Array[] = [];
+    for (const input of params.inputs) {
+      if (
+        !('address_n' in input) ||
+        input.address_n === undefined ||
+        !('multisig' in input) ||
+        !input.multisig
+      ) {
+        throw new Error('mixed or external inputs');
+      }
+      const nested = input.script_type === 'SPENDP2SHWITNESS';
+      const pay = multisigPayment(input.multisig, nested, network);
+      const ref = refs.get(input.prev_hash);
+      if (!ref) throw new Error('the previous transaction is missing');
+      const witnessScript = (nested ? pay.redeem?.redeem?.output : pay.redeem?.output) ?? new Uint8Array();
+      const pub = keyAt(asPath(input.address_n));
+      keys.push(pub);
+      psbt.addInput({
+        hash: input.prev_hash,
+        index: input.prev_index,
+        sequence: input.sequence,
+        witnessUtxo: { script: pay.output ?? new Uint8Array(), value: BigInt(input.amount) },
+        nonWitnessUtxo: rawRefTx(ref),
+        witnessScript,
+        ...(nested && pay.redeem?.output ? { redeemScript: pay.redeem.output } : {}),
+      });
+    }
+    for (const out of params.outputs) {
+      const script =
+        'multisig' in out && out.multisig
+          ? multisigPayment(out.multisig, out.script_type === 'PAYTOP2SHWITNESS', network).output
+          : btcAddress.toOutputScript((out as { address: string }).address, btc);
+      if (!script) throw new Error('no script');
+      psbt.addOutput({ script, value: BigInt(out.amount) });
+    }
+    const signatures = params.inputs.map((input, i) => {
+      const child = root.derive(arrayToPath(asPath((input as { address_n: number[] }).address_n)));
+      const priv = child.privateKey;
+      if (!priv) throw new Error('no key');
+      psbt.signInput(i, {
+        publicKey: keys[i] ?? new Uint8Array(),
+        sign: (h: Uint8Array) => ecc.sign(h, priv),
+      });
+      const sig = psbt.data.inputs[i]?.partialSig?.[0]?.signature ?? new Uint8Array(1);
+      return hex.encode(sig.slice(0, -1));
+    });
+    const unsigned = Transaction.fromBuffer(psbt.data.globalMap.unsignedTx.toBuffer());
+    return { success: true as const, payload: { signatures, serializedTx: unsigned.toHex() } };
+  }
 }
 
 /** A driver listing one simulated Trezor; refuses to open on any network but regtest. */

@@ -6,7 +6,15 @@ import type { DeviceUniquePath } from '@trezor/connect/lib/types/device';
 import type { Network } from '../../../shared/contract';
 import { hwError, mapTrezorError } from '../errors';
 import { decodePsbt } from '../psbt';
-import type { AccountContext, Signer } from '../types';
+import { FlashError } from '../../../shared/errors';
+import type { AccountContext, MultisigSigner, Signer } from '../types';
+import {
+  multisigInputScript,
+  toMultisigSignTransaction,
+  trezorMultisigAt,
+  trezorMultisigSignatures,
+  walletOfRequest,
+} from './multisig';
 import { mergeTrezorSignatures, toSignTransaction, trezorCoin } from './translate';
 
 /**
@@ -47,7 +55,51 @@ function unwrap<T>(answer: Answer<T>): T {
 export function createTrezorSigner(api: TrezorApi, devicePath: DeviceUniquePath, network: Network): Signer {
   const device = { path: devicePath };
   const coin = trezorCoin(network);
+  let fingerprint: string | null = null;
+  const ownFingerprint = async (): Promise<string> => {
+    if (fingerprint) return fingerprint;
+    const node = unwrap(await api.getPublicKey({ device, path: "m/0'", coin, showOnTrezor: false }));
+    fingerprint = (node.fingerprint >>> 0).toString(16).padStart(8, '0');
+    return fingerprint;
+  };
+  // A Trezor registers no wallet: each request carries the multisig structure instead.
+  const multisig: MultisigSigner = {
+    register: () =>
+      Promise.reject(
+        new FlashError(
+          'BAD_INPUT',
+          'A Trezor does not register multisig wallets; it is given the wallet with every request.',
+          {
+            vendor: 'trezor',
+          },
+        ),
+      ),
+    async showAddress(req, chain, index) {
+      const w = walletOfRequest(req);
+      const fp = await ownFingerprint();
+      const key = w.policy.keys.find((k) => k.fingerprint === fp);
+      if (!key) throw hwError('HW_FINGERPRINT_MISMATCH', 'this Trezor holds none of the wallet’s keys');
+      return unwrap(
+        await api.getAddress({
+          device,
+          path: `${key.path}/${chain}/${index}`,
+          coin: trezorCoin(req.network),
+          showOnTrezor: true,
+          multisig: trezorMultisigAt(w, chain, index),
+          scriptType: multisigInputScript(w),
+        }),
+      ).address;
+    },
+    async signPsbt(req, psbtB64) {
+      const psbt = decodePsbt(psbtB64, req.network);
+      const fp = await ownFingerprint();
+      const params = toMultisigSignTransaction(psbt, req, fp);
+      const signed = unwrap(await api.signTransaction({ device, ...params }));
+      return trezorMultisigSignatures(psbt, fp, signed);
+    },
+  };
   return {
+    multisig,
     vendor: 'trezor',
     async fingerprint() {
       // HWI's way: the parent fingerprint of m/0' is the master key's fingerprint.

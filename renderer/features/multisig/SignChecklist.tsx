@@ -117,7 +117,15 @@ export function SignChecklist(props: {
               {!c.signed && c.kind === 'ledger' && !registered && (
                 <p className="hint">{t('multisig.sign.registerFirst')}</p>
               )}
-              {!c.signed && c.kind === 'trezor' && <p className="hint">{t('multisig.sign.trezorLater')}</p>}
+              {!c.signed && !shown?.complete && c.kind === 'trezor' && (
+                <button
+                  type="button"
+                  disabled={signDevice.busy}
+                  onClick={() => void signDevice.run(c.fingerprint)}
+                >
+                  {t('multisig.sign.device', { vendor: 'Trezor' })}
+                </button>
+              )}
             </li>
           );
         })}

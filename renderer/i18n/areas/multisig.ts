@@ -74,7 +74,6 @@ export const multisigEn = {
   'multisig.sign.device': 'Sign on {vendor}',
   'multisig.sign.registerFirst':
     'Register the vault on this Ledger first (Vault keys, on the wallet screen).',
-  'multisig.sign.trezorLater': 'Trezor multisig signing is not available yet: use another cosigner.',
   'multisig.sign.airgap': 'An air-gapped signer: export the PSBT, sign it there, and import its answer.',
   'multisig.sign.export': 'Show PSBT',
   'multisig.sign.download': 'Save the PSBT as a file',
@@ -157,7 +156,6 @@ export const multisigEs: Record<keyof typeof multisigEn, string> = {
   'multisig.sign.device': 'Firmar en {vendor}',
   'multisig.sign.registerFirst':
     'Primero registra la bóveda en este Ledger (Claves de la bóveda, en la pantalla de la billetera).',
-  'multisig.sign.trezorLater': 'La firma multifirma con Trezor aún no está disponible: usa otro cofirmante.',
   'multisig.sign.airgap': 'Un firmante aislado: exporta el PSBT, fírmalo allí e importa su respuesta.',
   'multisig.sign.export': 'Mostrar PSBT',
   'multisig.sign.download': 'Guardar el PSBT en un archivo',
