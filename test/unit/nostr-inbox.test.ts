@@ -8,6 +8,7 @@ import { silentLogger } from '../../main/core/logger';
 import { createDm, KIND_GIFT_WRAP } from '../../main/nostr/dm';
 import type { Inbox } from '../../main/nostr/inbox/inbox';
 import { createInbox } from '../../main/nostr/inbox/inbox';
+import { createUnwrapPool } from '../../main/nostr/inbox/unwrap-pool';
 import type { StoredMessage } from '../../main/nostr/message-store';
 import { createMessageStore } from '../../main/nostr/message-store';
 import type { NostrEvent } from '../../main/nostr/verify';
@@ -86,6 +87,13 @@ describe('NIP-17 inbox', () => {
     await box.idle();
     expect(shown.map((m) => m.text).sort()).toEqual(wraps.map((_, i) => `w ${i}`).sort());
     for (const w of wraps) expect(processedOf(w.id)).toBe(1);
+    // The pool really ran threads (a worker that fails to load falls back to this thread).
+    const pool = createUnwrapPool(me, { workers: 2 });
+    const opened = await pool.open(wraps.slice(0, 10));
+    expect(pool.kind).toBe('workers');
+    expect(pool.workers).toBe(2);
+    expect(opened.every((o) => o.ok)).toBe(true);
+    await pool.close();
   });
 
   it('while locked, wraps are recorded but stay unopened (pending for the unlock)', async () => {

@@ -35,8 +35,25 @@ export function findWorkerScript(): WorkerScript | null {
   ];
   for (const url of candidates) if (fs.existsSync(fileURLToPath(url))) return { url, execArgv: [] };
   const source = new URL('./unwrap-worker.ts', import.meta.url);
-  if (fs.existsSync(fileURLToPath(source))) return { url: source, execArgv: ['--import', 'tsx'] };
+  if (fs.existsSync(fileURLToPath(source))) return sourceWorker(source);
   return null;
+}
+
+/**
+ * A worker running a TypeScript file through tsx (tests, benches). WHY not `--import tsx` in the
+ * worker's execArgv: Node 20 does not apply those loader hooks inside the worker, which then
+ * failed on the .ts file, and the pool quietly opened everything on the main thread. A small
+ * bootstrap registers tsx in the worker first. Null where tsx cannot be found.
+ */
+export function sourceWorker(file: URL): WorkerScript | null {
+  let tsx: string;
+  try {
+    tsx = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return null;
+  }
+  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(file.href)});`;
+  return { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), execArgv: [] };
 }
 
 /**
