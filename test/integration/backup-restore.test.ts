@@ -649,8 +649,17 @@ describe('backup and restore (issue 16)', () => {
       kdf: KDF,
       checkSpent: async () => new Set(),
     });
+    // This profile already holds a secret of the same name with another value (as a key a service
+    // made before the restore would be): the vault locks right after the import, so no service
+    // keeps the old one in memory, and the restored value is what it opens with.
+    const sourceSecrets = await secretsOf(dbFile(dir), PASSWORD);
+    const shared = Object.keys(sourceSecrets)[0]!;
+    vault.putSecret(shared, new Uint8Array(32).fill(9));
     const report = await ok.restore(made.file.path, BACKUP_PASSWORD);
     expect(report.manifest.counts).toMatchObject({ accounts: 1, labels: 1, nostrIdentities: 1 });
+    expect(vault.status().state).toBe('locked');
+    await vault.unlock(OTHER_PASSWORD);
+    expect(Buffer.from(vault.getSecret(shared)).toString('hex')).toBe(sourceSecrets[shared]);
     await service.stop();
     await ok.stop();
     vault.stop();
