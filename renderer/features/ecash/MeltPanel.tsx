@@ -23,6 +23,12 @@ export function MeltPanel({ mints }: { mints: EcashMintView[] }) {
   const [text, setText] = useState('');
   const [mintUrl, setMintUrl] = useState(ANY_MINT);
   const [amountText, setAmountText] = useState('');
+  const [unitChoice, setUnit] = useState('sat');
+  // Units the mints offer (usd/eur mints pay an invoice from eCash in that unit at their own rate).
+  const units = [...new Set(mints.flatMap((m) => m.units))].sort((a, b) =>
+    a === 'sat' ? -1 : b === 'sat' ? 1 : a.localeCompare(b),
+  );
+  const unit = units.includes(unitChoice) ? unitChoice : (units[0] ?? 'sat');
   const [preview, setPreview] = useState<EcashMeltPreview | null>(null);
   const [results, setResults] = useState<EcashOperationView[]>([]);
   useFlashEvent('ecash.operation', (op) =>
@@ -30,10 +36,10 @@ export function MeltPanel({ mints }: { mints: EcashMintView[] }) {
   );
   const prepare = useAction(
     useCallback(
-      (input: { text: string; mintUrl: string; amountSats: number | null }) =>
+      (input: { text: string; unit: string; mintUrl: string; amountSats: number | null }) =>
         flash.ecash.prepareMelt({
           text: input.text,
-          unit: 'sat',
+          unit: input.unit,
           ...(input.mintUrl ? { mintUrl: input.mintUrl } : {}),
           ...(input.amountSats !== null ? { amountSats: input.amountSats } : {}),
         }),
@@ -48,7 +54,7 @@ export function MeltPanel({ mints }: { mints: EcashMintView[] }) {
   const onPrepare = async (e: FormEvent) => {
     e.preventDefault();
     setResults([]);
-    const out = await prepare.run({ text: text.trim(), mintUrl, amountSats });
+    const out = await prepare.run({ text: text.trim(), unit, mintUrl, amountSats });
     if (out) setPreview(out);
   };
   const onPay = async () => {
@@ -86,13 +92,26 @@ export function MeltPanel({ mints }: { mints: EcashMintView[] }) {
               onChange={(e) => setAmountText(e.target.value)}
             />
           )}
+          {units.length > 1 && (
+            <SelectField
+              label={t('ecash.unitField')}
+              value={unit}
+              onChange={(e) => {
+                setUnit(e.target.value);
+                setMintUrl(ANY_MINT);
+              }}
+              options={units.map((u) => ({ value: u, label: u }))}
+            />
+          )}
           <SelectField
             label={t('ecash.melt.payFrom')}
             value={mintUrl}
             onChange={(e) => setMintUrl(e.target.value)}
             options={[
               { value: ANY_MINT, label: t('ecash.melt.anyMint') },
-              ...mints.map((m) => ({ value: m.url, label: m.name ?? shortMintUrl(m.url) })),
+              ...mints
+                .filter((m) => m.units.includes(unit))
+                .map((m) => ({ value: m.url, label: m.name ?? shortMintUrl(m.url) })),
             ]}
           />
           <div className="actions">
@@ -103,7 +122,7 @@ export function MeltPanel({ mints }: { mints: EcashMintView[] }) {
         </form>
       ) : (
         <div className="stack">
-          <MeltReview preview={preview} unit="sat" mints={mints} />
+          <MeltReview preview={preview} unit={unit} mints={mints} />
           <p className="hint">{t('ecash.melt.changeHint')}</p>
           <div className="actions">
             <button type="button" className="button-primary" onClick={onPay} disabled={confirm.busy}>
