@@ -1,6 +1,4 @@
 import type { Page } from '@playwright/test';
-import { PaymentRequest } from '@cashu/cashu-ts';
-import { nip19 } from 'nostr-tools';
 import type { Stack } from '../stack';
 import { expect, test, type FlashApp } from './fixtures';
 import { createWallet } from './steps';
@@ -73,6 +71,7 @@ test('eCash in chat: Alice sends Bob a token in a NIP-17 chat, Bob claims it; Bo
   const sentCard = alice.page.getByRole('region', { name: 'eCash token' });
   await expect(sentCard).toContainText('300 sats');
   await expect(sentCard).toContainText('You sent this eCash');
+  await sentCard.scrollIntoViewIfNeeded();
   await alice.snap('02-token-sent');
 
   // Bob's chat shows the token as a pay card; he claims it.
@@ -81,42 +80,38 @@ test('eCash in chat: Alice sends Bob a token in a NIP-17 chat, Bob claims it; Bo
   const card = bob.page.getByRole('region', { name: 'eCash token' });
   await expect(card).toContainText('300 sats');
   await expect(card).toContainText(alpha.url.replace(/\/$/, ''));
+  await card.scrollIntoViewIfNeeded();
   await bob.snap('03-token-card');
   await card.getByRole('button', { name: 'Claim' }).click();
-  await expect(card.getByRole('status')).toHaveText(/^Claimed: 29\d sat \(mint fee \d\)\.$/);
+  await expect(card.getByRole('status')).toHaveText(/^Claimed: 29\d sats \(mint fee \d\)\.$/);
+  await card.scrollIntoViewIfNeeded();
   await bob.snap('04-token-claimed');
 
-  // Bob asks Alice for 50 sats with a NUT-18 request (NOSTR transport: his key and a relay).
-  const bobHex = nip19.decode(bobNpub).data as string;
-  const request = new PaymentRequest(
-    [
-      {
-        type: 'nostr' as never,
-        target: nip19.nprofileEncode({ pubkey: bobHex, relays: [stack.relays[0]!] }),
-        tags: [['n', '17']],
-      },
-    ],
-    'e2e0request',
-    50,
-    'sat',
-    [alpha.url],
-    'Coffee',
-    true,
-  ).toEncodedCreqA();
-  await bob.page.getByLabel('Message', { exact: true }).fill(request);
-  await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
+  // Bob asks Alice for 50 sats from the chat: a NUT-18 request (NOSTR transport) as a message.
+  await bob.page.getByRole('button', { name: 'Ask for eCash' }).click();
+  const ask = bob.page.getByRole('form', { name: 'Ask for eCash in this chat' });
+  await expect(ask).toContainText('Cashu payment request (NUT-18)');
+  await ask.getByLabel('Amount (sats)').fill('50');
+  await ask.getByLabel('What for (optional)').fill('Coffee');
+  await bob.snap('05-ask-form');
+  await ask.getByRole('button', { name: 'Send request' }).click();
+  await expect(bob.page.getByRole('region', { name: 'eCash payment request' })).toContainText(
+    'Your request: eCash sent for it is claimed by itself.',
+  );
   const requestCard = alice.page.getByRole('region', { name: 'eCash payment request' });
   await expect(requestCard).toContainText('50 sats');
   await expect(requestCard).toContainText('For: Coffee');
-  await alice.snap('05-request-card');
+  await requestCard.scrollIntoViewIfNeeded();
+  await alice.snap('06-request-card');
   await requestCard.getByRole('button', { name: 'Pay with eCash' }).click();
   await expect(requestCard.getByRole('status')).toHaveText('Paid and delivered.');
 
   // The payment arrives in Bob's chat and his wallet claims it by itself.
   const payment = bob.page.getByRole('region', { name: 'eCash payment for your request' });
   await expect(payment).toContainText('50 sats');
-  await expect(payment.getByRole('status')).toHaveText(/^Claimed: 4\d sat \(mint fee \d\)\.$/, {
+  await expect(payment.getByRole('status')).toHaveText(/^Claimed: 4\d sats \(mint fee \d\)\.$/, {
     timeout: 20_000,
   });
-  await bob.snap('06-request-paid');
+  await payment.scrollIntoViewIfNeeded();
+  await bob.snap('07-request-paid');
 });

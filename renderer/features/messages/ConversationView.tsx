@@ -9,7 +9,13 @@ import { useI18n, useT } from '../../i18n';
 import { Composer } from './Composer';
 import { findBitcoinUri, findLightningRequest, shortNpub } from './keys';
 import { AddContactInline } from './ContactsPanel';
-import { EcashChatCard, hasEcashPayment, SendEcashInChat } from './EcashChat';
+import {
+  EcashChatCard,
+  hasEcashPayment,
+  RequestEcashInChat,
+  SendEcashInChat,
+  shortenPayments,
+} from './EcashChat';
 import { LightningPayCard, PayCard } from './PayCard';
 import type { People } from './people';
 import { displayName, namesOf, PersonName, usePeople } from './people';
@@ -112,6 +118,7 @@ export function ConversationView({
             name={displayName(conversation.members[0], people)}
           />
           <SendEcashInChat to={conversation.members[0]} />
+          <RequestEcashInChat to={conversation.members[0]} />
         </div>
       )}
       <ErrorAlert error={query.error} />
@@ -188,6 +195,8 @@ function MessageBubble({
         {message.subject && <p className="msg-subject">{message.subject}</p>}
         {message.receipt ? (
           <ReceiptCard receipt={message.receipt} />
+        ) : ecash ? (
+          shortenPayments(message.text) && <p className="msg-text">{shortenPayments(message.text)}</p>
         ) : (
           <p className="msg-text">{message.text}</p>
         )}

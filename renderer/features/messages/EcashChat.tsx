@@ -4,7 +4,7 @@ import type { EcashChatPaymentView, EcashOperationView } from '../../../shared/c
 import type { NostrMessage } from '../../../shared/contract/nostr';
 import { findChatPayments } from '../../../shared/ecash/chat-payments';
 import { useFlash } from '../../app/flash-context';
-import { useAction, useQuery } from '../../app/hooks';
+import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
 import { Amount } from '../../components/Amount';
 import { Field } from '../../components/Field';
@@ -14,6 +14,21 @@ import { useT } from '../../i18n';
 export function hasEcashPayment(text: string): boolean {
   return findChatPayments(text).length > 0;
 }
+
+/**
+ * The message text with its eCash parts cut short (the card below shows them): a token or a
+ * request keeps its first characters, a NUT-18 payment (JSON only) shows no text at all.
+ */
+export function shortenPayments(text: string): string {
+  let out = text;
+  for (const found of findChatPayments(text)) {
+    if (found.kind === 'payload') return '';
+    out = out.split(found.text).join(`${found.text.slice(0, 12)}…`);
+  }
+  return out.replace(/cashu:(\/\/)?(?=cashu)/gi, '').trim();
+}
+
+const unitLabel = (unit: string): string => (unit === 'sat' ? 'sats' : unit);
 
 function Units({ amount, unit }: { amount: number; unit: string }) {
   const t = useT();
@@ -41,6 +56,11 @@ export function EcashChatCard({
     [flash, conversationId, message.id],
   );
   const cards = useQuery(load);
+  const { reload } = cards;
+  // A payment claimed by itself (or a claim finishing later) updates its card.
+  useFlashEvent('ecash.operation', (op) => {
+    if (op.counterparty?.endsWith(message.id)) reload();
+  });
   const [done, setDone] = useState<EcashOperationView | null>(null);
   const claim = useAction(
     useCallback(
@@ -75,7 +95,7 @@ export function EcashChatCard({
       ) : op ? (
         <p className="hint" role="status">
           {op.state === 'claimed'
-            ? t('ecashChat.claimed', { amount: op.amount - op.fee, unit: op.unit, fee: op.fee })
+            ? t('ecashChat.claimed', { amount: op.amount - op.fee, unit: unitLabel(op.unit), fee: op.fee })
             : op.state === 'failed'
               ? t('ecashChat.failed', { error: op.error ?? '' })
               : t('ecashChat.stored')}
@@ -155,7 +175,9 @@ function EcashRequestCard({ card }: { card: EcashChatPaymentView }) {
         )}
       </dl>
       {v.description && <p className="hint">{t('ecashChat.request.description', { text: v.description })}</p>}
-      {already ? (
+      {card.direction === 'out' ? (
+        <p className="hint">{t('ecashChat.request.yours')}</p>
+      ) : already ? (
         <p className="hint" role="status">
           {paid
             ? paid.delivered
@@ -267,6 +289,77 @@ export function SendEcashInChat({ to }: { to: string }) {
         </button>
       </div>
       <ErrorAlert error={send.error ?? nutzap.error} />
+    </form>
+  );
+}
+
+/**
+ * "Ask for eCash" in a one-to-one chat: a NUT-18 request (amount, what for; the NOSTR transport,
+ * so the payment comes back as a message and is claimed by itself) sent as a message.
+ */
+export function RequestEcashInChat({ to }: { to: string }) {
+  const t = useT();
+  const flash = useFlash();
+  const [open, setOpen] = useState(false);
+  const [sats, setSats] = useState('');
+  const [what, setWhat] = useState('');
+  const ask = useAction(
+    useCallback(
+      async (amount: number, description: string) => {
+        const made = await flash.ecash.createPaymentRequest({
+          amount,
+          transport: 'nostr',
+          ...(description ? { description } : {}),
+        });
+        if (!made.ok) return made;
+        return flash.nostr.sendMessage({ to: [to], text: made.value.request });
+      },
+      [flash, to],
+    ),
+  );
+  if (!open)
+    return (
+      <button type="button" className="button-small" onClick={() => setOpen(true)}>
+        {t('ecashChat.ask.open')}
+      </button>
+    );
+  const amount = Number(sats);
+  const ok = Number.isSafeInteger(amount) && amount > 0;
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!ok) return;
+    const out = await ask.run(amount, what.trim());
+    if (out) {
+      setSats('');
+      setWhat('');
+      setOpen(false);
+    }
+  };
+  return (
+    <form className="card msg-ecash-send" onSubmit={onSubmit} aria-label={t('ecashChat.ask.title')}>
+      <p className="msg-pay-title">{t('ecashChat.ask.title')}</p>
+      <p className="hint">{t('ecashChat.ask.what')}</p>
+      <Field
+        label={t('ecashChat.send.amount')}
+        inputMode="numeric"
+        value={sats}
+        onChange={(e) => setSats(e.target.value.replace(/[^0-9]/g, ''))}
+      />
+      <Field
+        label={t('ecashChat.ask.for')}
+        value={what}
+        maxLength={200}
+        onChange={(e) => setWhat(e.target.value)}
+      />
+      <div className="actions">
+        <button type="submit" className="button-primary" disabled={!ok || ask.busy}>
+          {t('ecashChat.ask.submit')}
+        </button>
+        <button type="button" className="button-small" onClick={() => setOpen(false)}>
+          {t('ecashChat.send.cancel')}
+        </button>
+      </div>
+      <ErrorAlert error={ask.error} />
     </form>
   );
 }

@@ -21,6 +21,7 @@ export const ecashChatEn = {
   'ecashChat.request.anyAmount': 'Any amount',
   'ecashChat.request.description': 'For: {text}',
   'ecashChat.request.pay': 'Pay with eCash',
+  'ecashChat.request.yours': 'Your request: eCash sent for it is claimed by itself.',
   'ecashChat.request.paid': 'Paid with eCash ({state}).',
   'ecashChat.request.cannotPay': 'None of your mints that this request accepts holds enough eCash.',
   'ecashChat.request.amountField': 'Amount (sats)',
@@ -35,6 +36,12 @@ export const ecashChatEn = {
   'ecashChat.send.lock': 'Lock it to their eCash key (NIP-61), so only their wallet can claim it',
   'ecashChat.send.submit': 'Send token',
   'ecashChat.send.cancel': 'Cancel',
+  'ecashChat.ask.open': 'Ask for eCash',
+  'ecashChat.ask.title': 'Ask for eCash in this chat',
+  'ecashChat.ask.what':
+    'Sends a Cashu payment request (NUT-18) for your mints. It carries your public key and a relay, so the eCash comes back in this chat and Flash claims it by itself.',
+  'ecashChat.ask.for': 'What for (optional)',
+  'ecashChat.ask.submit': 'Send request',
   'ecashChat.send.nutzap': 'Send it as a public nutzap (NIP-61) instead of in this chat',
   'ecashChat.send.nutzapWhat':
     'A nutzap is published for anyone to see: you, them, the amount, the mint and the note. It is locked to their eCash key and goes to the relays they named.',
@@ -78,6 +85,7 @@ export const ecashChatEs: Record<keyof typeof ecashChatEn, string> = {
   'ecashChat.request.anyAmount': 'Cualquier importe',
   'ecashChat.request.description': 'Por: {text}',
   'ecashChat.request.pay': 'Pagar con eCash',
+  'ecashChat.request.yours': 'Tu solicitud: el eCash que envíen por ella se cobra solo.',
   'ecashChat.request.paid': 'Pagado con eCash ({state}).',
   'ecashChat.request.cannotPay': 'Ninguno de tus mints que esta solicitud acepta tiene eCash suficiente.',
   'ecashChat.request.amountField': 'Importe (sats)',
@@ -92,6 +100,12 @@ export const ecashChatEs: Record<keyof typeof ecashChatEn, string> = {
   'ecashChat.send.lock': 'Bloquearlo a su clave de eCash (NIP-61), para que solo su monedero pueda cobrarlo',
   'ecashChat.send.submit': 'Enviar token',
   'ecashChat.send.cancel': 'Cancelar',
+  'ecashChat.ask.open': 'Pedir eCash',
+  'ecashChat.ask.title': 'Pedir eCash en este chat',
+  'ecashChat.ask.what':
+    'Envía una solicitud de pago Cashu (NUT-18) para tus mints. Lleva tu clave pública y un relé, así el eCash vuelve a este chat y Flash lo cobra solo.',
+  'ecashChat.ask.for': 'Para qué (opcional)',
+  'ecashChat.ask.submit': 'Enviar solicitud',
   'ecashChat.send.nutzap': 'Enviarlo como nutzap público (NIP-61) en vez de en este chat',
   'ecashChat.send.nutzapWhat':
     'Un nutzap se publica para que cualquiera lo vea: tú, la otra persona, el importe, el mint y la nota. Va bloqueado a su clave de eCash y a los relés que indicó.',
