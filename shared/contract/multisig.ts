@@ -52,8 +52,11 @@ export const CosignerInput = z.discriminatedUnion('kind', [
     .object({
       kind: z.enum(['watch', 'ledger', 'trezor']),
       label: Label,
-      /** `[fingerprint/path]xpub`, or an xpub with fingerprint and path given apart. */
-      key: z.string().trim().min(1).max(400),
+      /**
+       * `[fingerprint/path]xpub`, an xpub with fingerprint and path given apart, a scanned UR
+       * (crypto-account, crypto-hdkey), or a Coldcard/Passport multisig export (JSON).
+       */
+      key: z.string().trim().min(1).max(20_000),
       fingerprint: Fingerprint.optional(),
       path: z.string().trim().max(120).optional(),
     })

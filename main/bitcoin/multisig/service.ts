@@ -29,6 +29,7 @@ import { parseCosignerKey, requireFingerprint } from './keys';
 import { checkPolicy, firstAddress, policyDescriptor, policyId } from './policy';
 import { toWalletPolicy } from './wallet-policy';
 import { backupSheetHtml, type SheetLanguage } from './backup-sheet';
+import { readCosigner } from './cosigner-import';
 import { combineSignatures, signatureStatus, type PlaceOf } from './psbt';
 import { hwError } from '../../hardware/errors';
 import { createMultisigRepository } from './repository';
@@ -269,6 +270,15 @@ export function createMultisigService(deps: MultisigDeps): MultisigService {
       const key = seedCosigner({ seedWalletId: input.seedWalletId, script, account: 0 });
       const holder = deps.wallets.get(input.seedWalletId).seedWalletId;
       return { ...key, label: input.label, kind: 'seed', seedWalletId: holder };
+    }
+    // A scanned UR (crypto-account/crypto-hdkey) or a Coldcard/Passport export file, as pasted or loaded.
+    if (/^ur:/i.test(input.key) || input.key.startsWith('{')) {
+      return {
+        ...readCosigner(input.key, script, network),
+        label: input.label,
+        kind: input.kind,
+        seedWalletId: null,
+      };
     }
     const m = KEY_WITH_ORIGIN.exec(input.key);
     let fingerprint: string;

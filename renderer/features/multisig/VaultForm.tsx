@@ -220,6 +220,19 @@ function CreateVault({ seeds, onAdded }: { seeds: WalletSummary[]; onAdded: (a: 
                   value={r.key}
                   onChange={(e) => update(i, { key: e.target.value })}
                 />
+                {r.kind === 'watch' && (
+                  <label className="field">
+                    <span>{t('multisig.form.keyFile')}</span>
+                    <input
+                      type="file"
+                      accept=".json,.txt,application/json,text/plain"
+                      onChange={(e) => {
+                        const file = e.target.files?.[0];
+                        if (file) void file.text().then((text) => update(i, { key: text.trim() }));
+                      }}
+                    />
+                  </label>
+                )}
               </>
             )}
             {n > 1 && (

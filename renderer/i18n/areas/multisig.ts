@@ -37,7 +37,9 @@ export const multisigEn = {
   'multisig.form.readDevice': 'Read key from device',
   'multisig.form.noDevice': 'No {vendor} is connected.',
   'multisig.form.key': 'Key ([fingerprint/path]xpub)',
-  'multisig.form.keyHint': 'As an air-gapped signer exports it, e.g. [73c5da0a/48h/0h/0h/2h]xpub…',
+  'multisig.form.keyFile': 'Load the signer’s export file',
+  'multisig.form.keyHint':
+    'As an air-gapped signer exports it: [73c5da0a/48h/0h/0h/2h]xpub…, its ur:crypto-account or ur:crypto-hdkey QR text, or its export file.',
   'multisig.form.label': 'Name of this key',
   'multisig.form.addCosigner': 'Add a cosigner',
   'multisig.form.removeCosigner': 'Remove',
@@ -119,7 +121,9 @@ export const multisigEs: Record<keyof typeof multisigEn, string> = {
   'multisig.form.readDevice': 'Leer la clave del dispositivo',
   'multisig.form.noDevice': 'No hay ningún {vendor} conectado.',
   'multisig.form.key': 'Clave ([huella/ruta]xpub)',
-  'multisig.form.keyHint': 'Tal como la exporta un firmante aislado, p. ej. [73c5da0a/48h/0h/0h/2h]xpub…',
+  'multisig.form.keyFile': 'Cargar el archivo exportado por el firmante',
+  'multisig.form.keyHint':
+    'Tal como la exporta un firmante aislado: [73c5da0a/48h/0h/0h/2h]xpub…, el texto de su QR ur:crypto-account o ur:crypto-hdkey, o su archivo de exportación.',
   'multisig.form.label': 'Nombre de esta clave',
   'multisig.form.addCosigner': 'Añadir un cofirmante',
   'multisig.form.removeCosigner': 'Quitar',
