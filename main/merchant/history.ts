@@ -1,4 +1,4 @@
-import type { DailyTotal, HistoryRow } from '../../shared/contract/merchant';
+import type { DailyTotal, EcashSale, HistoryRow } from '../../shared/contract/merchant';
 import { formatAtoms, isDecimalString, toAtoms } from '../../shared/merchant/decimal';
 import type { Greenfield, GreenfieldSchemas } from './greenfield/client';
 import { call } from './greenfield/client';
@@ -96,6 +96,7 @@ export function dailyTotals(
   decimals: number,
   days: readonly string[],
   rewards: ReadonlyMap<string, DayRewards> = new Map(),
+  ecash: ReadonlyMap<string, DailyTotal['ecash']> = new Map(),
 ): { days: DailyTotal[]; skipped: number } {
   const byDay = new Map<string, { count: number; total: bigint; hours: bigint[] }>();
   for (const day of days)
@@ -122,9 +123,40 @@ export function dailyTotals(
       total: formatAtoms(b.total, decimals),
       byHour: b.hours.map((h) => formatAtoms(h, decimals)),
       rewards: rewards.get(day) ?? NO_REWARDS,
+      ecash: ecash.get(day) ?? { count: 0, total: formatAtoms(0n, decimals), sats: 0, toClaim: 0 },
     })),
     skipped,
   };
+}
+
+/**
+ * This counter's eCash sales per local day: the ones the mint refused are unpaid and left out; a
+ * sale in another currency (the POS app changed since) counts but adds nothing to `total`.
+ */
+export function ecashDayTotals(
+  sales: readonly EcashSale[],
+  currency: string,
+  decimals: number,
+  days: readonly string[],
+): Map<string, DailyTotal['ecash']> {
+  const out = new Map<string, { count: number; total: bigint; sats: number; toClaim: number }>();
+  for (const day of days) out.set(day, { count: 0, total: 0n, sats: 0, toClaim: 0 });
+  for (const sale of sales) {
+    if (sale.state === 'failed') continue;
+    const bucket = out.get(localDay(sale.createdAt).day);
+    if (!bucket) continue;
+    bucket.count += 1;
+    bucket.sats += sale.receivedSats - sale.mintFeeSats;
+    if (sale.state === 'toClaim') bucket.toClaim += 1;
+    if (sale.currency.toUpperCase() === currency.toUpperCase() && isDecimalString(sale.amount))
+      bucket.total += toAtoms(sale.amount);
+  }
+  return new Map(
+    [...out.entries()].map(([day, b]) => [
+      day,
+      { count: b.count, total: formatAtoms(b.total, decimals), sats: b.sats, toClaim: b.toClaim },
+    ]),
+  );
 }
 
 /** The last `n` local days, oldest first, and the epoch-ms start of the first. */

@@ -36,7 +36,7 @@ import type { CounterEcashPort } from './counter-ecash';
 import { createCounterEcash } from './counter-ecash';
 import type { Greenfield, GreenfieldSchemas } from './greenfield/client';
 import { call, createGreenfield, normalizeServerUrl } from './greenfield/client';
-import { allInvoices, dailyTotals, historyRow, lastDays, listInvoices } from './history';
+import { allInvoices, dailyTotals, ecashDayTotals, historyRow, lastDays, listInvoices } from './history';
 import type { InvoiceWatch } from './invoice-watch';
 import { watchInvoice } from './invoice-watch';
 import { checkFeatures, permissionsToRequest } from './permissions';
@@ -979,7 +979,11 @@ export function createMerchantService(deps: MerchantDeps) {
       });
       const byInvoice = await rewardsByInvoice(gf, conn.storeId);
       const perDay = rewardTotals(byInvoice?.values() ?? [], days);
-      return { currency: c.currency, days: dailyTotals(invoices, c.currency, c.decimals, days, perDay).days };
+      const ecashPerDay = ecashDayTotals(counterEcash.sales(), c.currency, c.decimals, days);
+      return {
+        currency: c.currency,
+        days: dailyTotals(invoices, c.currency, c.decimals, days, perDay, ecashPerDay).days,
+      };
     },
 
     async refund(input: {

@@ -223,6 +223,15 @@ export const DailyTotal = z.object({
     claimedSats: z.number().int(),
     expired: z.number().int(),
   }),
+  /** eCash sales this counter took while BTCPay was out of reach (BTCPay's totals leave them out). */
+  ecash: z.object({
+    count: z.number().int(),
+    /** In the counter's currency. */
+    total: z.string(),
+    sats: z.number().int(),
+    /** Taken but not yet claimed at the mint. */
+    toClaim: z.number().int(),
+  }),
 });
 export type DailyTotal = z.infer<typeof DailyTotal>;
 

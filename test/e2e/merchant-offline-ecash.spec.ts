@@ -107,6 +107,13 @@ test('eCash at the counter while BTCPay is down: a trusted mint, the request on 
     await expect(ecashSales.locator('li')).toContainText(/· the mint kept [1-9]\d* sats as its fee/);
     await expect(ecashSales.locator('li')).toContainText('eCash, claimed ✓');
     await flash.snap('05-ecash-sales');
+
+    // BTCPay is back: the day's totals carry this counter's eCash sale beside BTCPay's.
+    stack.btcpay.server.fault = 'none';
+    await page.getByRole('button', { name: 'Daily totals', exact: true }).click();
+    const today = page.locator('.merchant-table tbody tr').last();
+    await expect(today.locator('td').nth(5)).toHaveText(/^1 · 4\.25 USD · 65\d\d sats$/);
+    await flash.snap('06-totals-with-ecash');
   } finally {
     alpha.setFault('none');
     stack.btcpay.server.fault = 'none';

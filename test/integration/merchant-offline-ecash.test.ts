@@ -153,6 +153,16 @@ describe('eCash at the counter while BTCPay is out of reach', () => {
     expect(shopEcash.balances().find((b) => b.mintUrl === alpha.url)?.spendable).toBe(
       6538 - (claimed?.mintFeeSats ?? 0),
     );
+    // BTCPay back: the day's totals add this counter's eCash sale beside BTCPay's own.
+    h.btcpay.server.fault = 'none';
+    const today = (await h.merchant.dailyTotals(1)).days[0];
+    expect(today).toMatchObject({ count: 0, total: '0.00' });
+    expect(today?.ecash).toEqual({
+      count: 1,
+      total: '4.25',
+      sats: 6538 - (claimed?.mintFeeSats ?? 0),
+      toClaim: 0,
+    });
   });
 
   it('refuses what the shop does not take: off, another mint, too little, above the limit, no DLEQ, the same token twice', async () => {

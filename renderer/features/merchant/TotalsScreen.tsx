@@ -70,6 +70,7 @@ export function TotalsScreen({ cashierMode }: { cashierMode: boolean }) {
             <th scope="col">{t('merchant.totals.total')}</th>
             <th scope="col">{t('merchant.totals.rewards')}</th>
             <th scope="col">{t('merchant.totals.claimed')}</th>
+            <th scope="col">{t('merchant.totals.ecash')}</th>
           </tr>
         </thead>
         <tbody>
@@ -83,6 +84,17 @@ export function TotalsScreen({ cashierMode }: { cashierMode: boolean }) {
               <td>{t('merchant.totals.rewardsCell', { count: d.rewards.count, sats: d.rewards.sats })}</td>
               <td>
                 {t('merchant.totals.claimedCell', { count: d.rewards.claimed, sats: d.rewards.claimedSats })}
+              </td>
+              <td>
+                {d.ecash.count === 0
+                  ? '0'
+                  : t(d.ecash.toClaim > 0 ? 'merchant.totals.ecashToClaim' : 'merchant.totals.ecashCell', {
+                      count: d.ecash.count,
+                      total: d.ecash.total,
+                      currency,
+                      sats: d.ecash.sats,
+                      toClaim: d.ecash.toClaim,
+                    })}
               </td>
             </tr>
           ))}
