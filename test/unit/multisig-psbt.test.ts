@@ -1,6 +1,6 @@
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { hex } from '@scure/base';
-import { Psbt } from 'bitcoinjs-lib';
+import type { Psbt } from 'bitcoinjs-lib';
 import { describe, expect, it } from 'vitest';
 import { createMultisigAccount } from '../../main/bitcoin/multisig/account';
 import { buildMultisigPsbt } from '../../main/bitcoin/multisig/build';
