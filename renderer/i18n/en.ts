@@ -597,7 +597,8 @@ export const en = {
     'That key is for a different address type than the one chosen. Pick the matching account type.',
   'error.ACCOUNT_TYPE_UNSUPPORTED':
     'Flash does not support this kind of account. Use a single-key Legacy, Nested SegWit, Native SegWit or Taproot account.',
-  'error.MULTISIG_UNSUPPORTED': 'Multisig accounts are not supported yet. Import a single-signature account.',
+  'error.MULTISIG_UNSUPPORTED':
+    'This kind of multisig is not supported: Flash uses wsh(sortedmulti), sh(wsh(sortedmulti)) and tr(NUMS, sortedmulti_a). To watch a multisig wallet, add it under Multisig.',
   ...accountsEn,
   ...multisigEn,
   ...networkEn,

@@ -603,7 +603,7 @@ export const es: Messages = {
   'error.ACCOUNT_TYPE_UNSUPPORTED':
     'Flash no admite este tipo de cuenta. Usa una cuenta de una sola clave: Legacy, SegWit anidado, SegWit nativo o Taproot.',
   'error.MULTISIG_UNSUPPORTED':
-    'Las cuentas multifirma aún no son compatibles. Importa una cuenta de una sola firma.',
+    'Este tipo de multifirma no es compatible: Flash usa wsh(sortedmulti), sh(wsh(sortedmulti)) y tr(NUMS, sortedmulti_a). Para vigilar una billetera multifirma, añádela en Multifirma.',
   ...accountsEs,
   ...multisigEs,
   ...networkEs,
