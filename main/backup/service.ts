@@ -24,6 +24,7 @@ import { fsError, listBackupFiles, readBackupFile, requireAbsolute, rotate, writ
 import { dataFingerprint } from './fingerprint';
 import { keyMatches, openBackup, parseBackupFile, sealBackup } from './format';
 import { kindCounts, networksIn, tableCounts } from './manifest';
+import { mergeSnapshot } from './merge';
 import { importSnapshot, openSnapshot, requireEmptyProfile } from './restore';
 import { removeStaleSnapshots, takeSnapshot } from './snapshot';
 import type { AutoSettings } from './state';
@@ -405,6 +406,40 @@ export function createBackupService(deps: BackupServiceDeps) {
           ecashSpentDropped: ecash.dropped,
           ecashUnchecked: ecash.unchecked,
           ecashRecoveredSats: recovered,
+          merged: null,
+        };
+      });
+    },
+
+    /** Adds a file's accounts, labels and frozen coins to this profile (see merge.ts for what it leaves). */
+    merge(path: string, password: string): Promise<BackupRestoreReport> {
+      return serial(async () => {
+        requireUnlocked();
+        const { body, snap, plain } = await openFile('restore', path, password);
+        let merged;
+        try {
+          progress('restore', 'write', 0.7);
+          try {
+            merged = mergeSnapshot(db, snap, body.secrets, vault);
+          } catch (err) {
+            // Rolled back; words handed to the vault may still sit in its memory.
+            vault.lock();
+            throw err;
+          }
+        } finally {
+          snap.close();
+          for (const s of body.secrets) s.value.fill(0);
+          plain.fill(0);
+        }
+        log.info('backup merged', { ...merged });
+        progress('restore', 'done', 1);
+        deps.afterRestore?.();
+        return {
+          manifest: body.manifest,
+          ecashSpentDropped: 0,
+          ecashUnchecked: [],
+          ecashRecoveredSats: 0,
+          merged,
         };
       });
     },

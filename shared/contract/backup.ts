@@ -81,6 +81,15 @@ export const BackupRestoreReport = z.object({
   ecashUnchecked: z.array(z.string()),
   /** Sats of eCash found again from the words (NUT-09) that the backup did not hold yet. */
   ecashRecoveredSats: z.number().int().nonnegative(),
+  /** A merge into a profile that already held accounts: what it added (null for a full restore). */
+  merged: z
+    .object({
+      accountsAdded: z.number().int().nonnegative(),
+      accountsAlreadyHere: z.number().int().nonnegative(),
+      labelsAdded: z.number().int().nonnegative(),
+      frozenCoinsAdded: z.number().int().nonnegative(),
+    })
+    .nullable(),
 });
 export type BackupRestoreReport = z.infer<typeof BackupRestoreReport>;
 
@@ -101,9 +110,12 @@ export const backupMethods = {
     input: z.object({ path: FsPath, password: Password }).strict(),
     output: BackupManifest,
   },
-  /** Restores a file into this profile, which must hold no accounts or money yet. */
+  /**
+   * Restores a file into this profile, which must hold no accounts or money yet; with `merge`, adds
+   * the file's accounts, labels and frozen coins to a profile that already has some instead.
+   */
   'backup.restore': {
-    input: z.object({ path: FsPath, password: Password }).strict(),
+    input: z.object({ path: FsPath, password: Password, merge: z.boolean().default(false) }).strict(),
     output: BackupRestoreReport,
   },
   'backup.setAuto': {

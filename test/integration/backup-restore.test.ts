@@ -665,4 +665,107 @@ describe('backup and restore (issue 16)', () => {
     vault.stop();
     db.close();
   }, 60_000);
+
+  it('merges into a profile that already has accounts: the same account once, labels and frozen coins added', async () => {
+    const srcDir = tempDir('flash-backup-merge-src-');
+    const src = startCore(srcDir);
+    await call(src, 'vault.setup', { password: PASSWORD });
+    const main = await call<WalletSummary>(src, 'wallet.restore', { words: WORDS.split(' '), name: 'Main' });
+    const taproot = await call<WalletSummary>(src, 'wallet.addAccount', {
+      seedWalletId: main.id,
+      accountType: 'bip86',
+      accountIndex: 0,
+      name: 'Taproot',
+    });
+    await until(
+      'first sync',
+      async () =>
+        (await call<WalletOverview>(src, 'wallet.getOverview', { walletId: main.id })).sync.phase ===
+        'synced',
+    );
+    const { address } = (await call<WalletOverview>(src, 'wallet.getOverview', { walletId: main.id }))
+      .receive;
+    stack.chain.send(address, 33_000);
+    stack.chain.mine(1);
+    const coin = await until('the coin', async () =>
+      (
+        await call<{ outpoint: string; txid: string; sats: number }[]>(src, 'coins.list', {
+          walletId: main.id,
+        })
+      ).find((u) => u.sats === 33_000),
+    );
+    await call(src, 'coins.setFrozen', { walletId: main.id, outpoints: [coin.outpoint], frozen: true });
+    await call(src, 'coins.setLabel', {
+      walletId: main.id,
+      type: 'tx',
+      ref: coin.txid,
+      label: 'From the backup',
+    });
+    const folder = tempDir('flash-backup-merge-files-');
+    const made = await call<{ file: { path: string } }>(src, 'backup.create', {
+      password: BACKUP_PASSWORD,
+      folder,
+    });
+    src.stop();
+
+    // Another profile: the same words (another id for the same account), its own label and a watch-only account.
+    const dstDir = tempDir('flash-backup-merge-dst-');
+    const dst = startCore(dstDir, false);
+    await call(dst, 'vault.setup', { password: OTHER_PASSWORD });
+    const here = await call<WalletSummary>(dst, 'wallet.restore', { words: WORDS.split(' '), name: 'Mine' });
+    expect(here.id).not.toBe(main.id);
+    const mineAddress = (await call<WalletOverview>(dst, 'wallet.getOverview', { walletId: here.id })).receive
+      .address;
+    await call(dst, 'coins.setLabel', {
+      walletId: here.id,
+      type: 'addr',
+      ref: mineAddress,
+      label: 'Mine already',
+    });
+
+    expect(
+      await codeOf(call(dst, 'backup.restore', { path: made.file.path, password: BACKUP_PASSWORD })),
+    ).toBe('BACKUP_PROFILE_NOT_EMPTY');
+    const report = await call<BackupRestoreReport>(dst, 'backup.restore', {
+      path: made.file.path,
+      password: BACKUP_PASSWORD,
+      merge: true,
+    });
+    expect(report.merged).toEqual({
+      accountsAdded: 1,
+      accountsAlreadyHere: 1,
+      labelsAdded: 1,
+      frozenCoinsAdded: 1,
+    });
+    const wallets = await call<WalletSummary[]>(dst, 'wallet.list');
+    expect(wallets.map((w) => w.name).sort()).toEqual(['Mine', 'Taproot']);
+    const added = wallets.find((w) => w.name === 'Taproot')!;
+    expect(added.id).toBe(taproot.id);
+    expect(added.seedWalletId).toBe(here.id);
+    const words = await call<{ words: string[] }>(dst, 'vault.revealRecoveryWords', {
+      walletId: added.id,
+      password: OTHER_PASSWORD,
+    });
+    expect(words.words.join(' ')).toBe(WORDS);
+    const labels = await call<{ ref: string; label: string }[]>(dst, 'coins.labels', { walletId: here.id });
+    expect(labels.map((l) => l.label).sort()).toEqual(['From the backup', 'Mine already']);
+    const view = new Database(dbFile(dstDir), { readonly: true });
+    expect(view.prepare('SELECT wallet_id, txid, vout FROM wallet_frozen_outputs').all()).toEqual([
+      { wallet_id: here.id, txid: coin.txid, vout: Number(coin.outpoint.split(':')[1]) },
+    ]);
+    view.close();
+
+    // Merging the same file again adds nothing.
+    const again = await call<BackupRestoreReport>(dst, 'backup.restore', {
+      path: made.file.path,
+      password: BACKUP_PASSWORD,
+      merge: true,
+    });
+    expect(again.merged).toEqual({
+      accountsAdded: 0,
+      accountsAlreadyHere: 2,
+      labelsAdded: 0,
+      frozenCoinsAdded: 0,
+    });
+  }, 120_000);
 });

@@ -12,7 +12,8 @@ export function createBackupHandlers(s: { backup: BackupService }): Pick<Handler
     'backup.list': ({ folder }) => b.list(folder),
     'backup.create': ({ password, folder }) => b.create(password, folder),
     'backup.inspect': ({ path, password }) => b.inspect(path, password),
-    'backup.restore': ({ path, password }) => b.restore(path, password),
+    'backup.restore': ({ path, password, merge }) =>
+      merge ? b.merge(path, password) : b.restore(path, password),
     'backup.setAuto': (input) => b.setAuto(input),
     'backup.choose': ({ kind }) => b.choose(kind),
   };

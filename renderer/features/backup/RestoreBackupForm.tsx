@@ -27,7 +27,10 @@ export function RestoreBackupForm({ onRestored }: { onRestored?: (report: Backup
     useCallback((p: string, pw: string) => flash.backup.inspect({ path: p, password: pw }), [flash]),
   );
   const restore = useAction(
-    useCallback((p: string, pw: string) => flash.backup.restore({ path: p, password: pw }), [flash]),
+    useCallback(
+      (p: string, pw: string, merge: boolean) => flash.backup.restore({ path: p, password: pw, merge }),
+      [flash],
+    ),
   );
   const inspecting = useBackupProgress('inspect', inspect.busy);
   const restoring = useBackupProgress('restore', restore.busy);
@@ -39,8 +42,8 @@ export function RestoreBackupForm({ onRestored }: { onRestored?: (report: Backup
     const m = await inspect.run(path.trim(), password);
     if (m) setManifest(m);
   };
-  const doRestore = async () => {
-    const r = await restore.run(path.trim(), password);
+  const doRestore = async (merge = false) => {
+    const r = await restore.run(path.trim(), password, merge);
     if (r) {
       setReport(r);
       setPassword('');
@@ -132,15 +135,36 @@ export function RestoreBackupForm({ onRestored }: { onRestored?: (report: Backup
           <ErrorAlert error={restore.error} />
           <ProgressNote progress={restoring} />
           <div className="actions">
-            <button type="button" onClick={doRestore} disabled={restore.busy}>
+            <button type="button" onClick={() => doRestore()} disabled={restore.busy}>
               {t('backup.restore.confirm')}
             </button>
           </div>
+          {restore.error?.code === 'BACKUP_PROFILE_NOT_EMPTY' && (
+            <div className="stack">
+              <p>{t('backup.restore.mergeNote')}</p>
+              <div className="actions">
+                <button type="button" onClick={() => doRestore(true)} disabled={restore.busy}>
+                  {t('backup.restore.merge')}
+                </button>
+              </div>
+            </div>
+          )}
         </div>
       )}
       {report && (
         <div className="stack" role="status">
-          <Alert tone="warning">{t('backup.restore.done')}</Alert>
+          {report.merged ? (
+            <p>
+              {t('backup.restore.merged', {
+                accounts: report.merged.accountsAdded,
+                same: report.merged.accountsAlreadyHere,
+                labels: report.merged.labelsAdded,
+                frozen: report.merged.frozenCoinsAdded,
+              })}
+            </p>
+          ) : (
+            <Alert tone="warning">{t('backup.restore.done')}</Alert>
+          )}
           {report.ecashSpentDropped > 0 && (
             <p>{t('backup.restore.ecashDropped', { count: report.ecashSpentDropped })}</p>
           )}

@@ -69,6 +69,11 @@ export const backupEn = {
   'backup.restore.confirm': 'Restore this backup',
   'backup.restore.done':
     'Restored. Flash locks now so that every part reloads the restored data: unlock it with your Flash password.',
+  'backup.restore.mergeNote':
+    'This profile already has accounts. A merge adds the backup’s accounts (an account already here only once, with its words), their labels and frozen coins; messages, Lightning, store and eCash stay as they are here.',
+  'backup.restore.merge': 'Add its accounts, labels and frozen coins here',
+  'backup.restore.merged':
+    'Added {accounts} account(s) ({same} already here), {labels} label(s) and {frozen} frozen coin(s). The wallet syncs their history now.',
   'backup.restore.ecashDropped': '{count} eCash proof(s) were already spent and are not counted.',
   'backup.restore.ecashUnchecked': 'These mints did not answer; their eCash is checked when used: {mints}',
 
@@ -165,6 +170,11 @@ export const backupEs: Record<keyof typeof backupEn, string> = {
   'backup.restore.confirm': 'Restaurar esta copia',
   'backup.restore.done':
     'Restaurada. Flash se bloquea ahora para que cada parte cargue los datos restaurados: desbloquéalo con tu contraseña de Flash.',
+  'backup.restore.mergeNote':
+    'Este perfil ya tiene cuentas. Una fusión añade las cuentas de la copia (una cuenta que ya está aquí, solo una vez, con sus palabras), sus etiquetas y monedas congeladas; mensajes, Lightning, tienda y eCash quedan como están aquí.',
+  'backup.restore.merge': 'Añadir aquí sus cuentas, etiquetas y monedas congeladas',
+  'backup.restore.merged':
+    'Se añadieron {accounts} cuenta(s) ({same} ya estaban aquí), {labels} etiqueta(s) y {frozen} moneda(s) congelada(s). La cartera sincroniza ahora su historial.',
   'backup.restore.ecashDropped': '{count} prueba(s) de eCash ya estaban gastadas y no se cuentan.',
   'backup.restore.ecashUnchecked':
     'Estas casas de moneda no respondieron; su eCash se comprueba al usarlo: {mints}',
