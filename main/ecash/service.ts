@@ -639,6 +639,10 @@ export function createEcashService(deps: EcashServiceDeps) {
         })),
       );
     },
+    /** Whether the vault is open: proofs can be read and secrets used. */
+    unlocked(): boolean {
+      return deps.vault.status().state === 'unlocked';
+    },
     /** Whether this proof (by secret) is already in the wallet, in any state. */
     knowsProof(secret: string): boolean {
       return (

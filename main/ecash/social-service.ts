@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { getDecodedToken } from '@cashu/cashu-ts';
 import { nip19 } from 'nostr-tools';
 import type { EcashOperationView, EcashSentToken } from '../../shared/contract/ecash';
@@ -67,6 +67,8 @@ import { encodeToken } from './tokens';
  * - NIP-60: the wallet backed up on the user's relays, every content NIP-44 encrypted to the
  *   user's own key: kind 17375 (P2PK key, mints) and kind 7375 (unspent proofs), older token
  *   events deleted (kind 5, ["k","7375"]); restore claims what the mints still call unspent.
+ *   Once the user has such a backup, it follows the balance: a change publishes it again after a
+ *   quiet spell (debounced), one backup at a time, never while the vault is locked.
  *
  * Journal rows carry where each token went or came from in `counterparty`: chat:<message id>,
  * chat-to:<pubkey>, nutzap:<event id>, nutzap-to:<pubkey>, creq:<request id>:<message id>,
@@ -86,6 +88,7 @@ export type EcashSocialEcash = Pick<
   | 'operationsFor'
   | 'heldProofs'
   | 'knowsProof'
+  | 'unlocked'
 >;
 
 export type EcashSocialNostr = Pick<
@@ -110,6 +113,8 @@ export interface EcashSocialDeps {
   /** NUT-18 `post` transport. */
   fetch?: typeof fetch;
   queryTimeoutMs?: number;
+  /** How long a balance must stay still before the NIP-60 backup is published again. */
+  backupDebounceMs?: number;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -356,6 +361,9 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
   function catchUp(): void {
     catching ??= (async () => {
       if (stopped || !deps.nostr.getIdentity()) return;
+      await noticeExistingBackup().catch((err: unknown) =>
+        deps.log.warn('ecash: NIP-60 backup lookup failed', { code: toFlashError(err).code }),
+      );
       await scanInbox().catch((err: unknown) =>
         deps.log.warn('ecash: inbox scan failed', { code: isFlashError(err) ? err.code : 'INTERNAL' }),
       );
@@ -367,6 +375,210 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
     })().finally(() => {
       catching = null;
     });
+  }
+
+  /**
+   * What a backup holds, hashed: the mints and every unspent proof. Kept in memory only, so an
+   * update finds out cheaply whether the relays already hold the current wallet.
+   */
+  function walletFingerprint(mints: readonly string[], held: ReturnType<EcashSocialEcash['heldProofs']>) {
+    const hash = createHash('sha256');
+    for (const m of [...mints].sort()) hash.update(`m\0${m}\0`);
+    const rows = held.flatMap((h) => h.proofs.map((p) => `${h.mintUrl}\0${h.unit}\0${p.secret}`)).sort();
+    for (const r of rows) hash.update(`p\0${r}\0`);
+    return hash.digest('hex');
+  }
+  /** The fingerprint of the last backup the relays took; null until one is made here. */
+  let publishedFingerprint: string | null = null;
+
+  /**
+   * Whether a new backup may delete this token event: only when this wallet accounts for every
+   * proof in it (holds or held it, or claimed the event in a restore). A backup made by another
+   * wallet on the same NOSTR key (a lost device not restored yet) or one we cannot read stays.
+   */
+  function replaceable(event: NostrEvent): boolean {
+    if (lastOp(`nip60:${event.id}`)?.state === 'claimed') return true;
+    try {
+      const content = readTokenContent(deps.nostr.decryptFromSelf(event.content));
+      return content.proofs.every((p) => deps.ecash.knowsProof(p.secret));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Publishes the wallet (17375) and its unspent proofs (7375) encrypted to ourselves. */
+  async function backupNow(): Promise<EcashBackupReport> {
+    me();
+    const relays = writeRelays();
+    const before = await ownWalletEvents();
+    const mints = deps.ecash.listMints().map((m) => m.url);
+    const held = deps.ecash.heldProofs();
+    const fingerprint = walletFingerprint(mints, held);
+    const wallet = deps.nostr.signEvent({
+      kind: KIND_WALLET,
+      created_at: nowSec(),
+      tags: [],
+      content: deps.nostr.encryptToSelf(walletContent(deps.ecash.p2pkPrivateKeyHex(), mints)),
+    });
+    const results = await publish(wallet, relays);
+    if (!results.some((r) => r.ok))
+      throw new FlashError('ECASH_DELIVERY_FAILED', 'No relay took the wallet backup.');
+    const old = before.tokens.filter(replaceable).map((e) => e.id);
+    let proofs = 0;
+    let amount = 0;
+    let tokenEvents = 0;
+    for (const h of held) {
+      if (h.proofs.length === 0) continue;
+      const event = deps.nostr.signEvent({
+        kind: KIND_TOKEN,
+        created_at: nowSec(),
+        tags: [],
+        content: deps.nostr.encryptToSelf(
+          tokenContent({ mint: h.mintUrl, unit: h.unit, proofs: h.proofs, del: old }),
+        ),
+      });
+      const r = await publish(event, relays);
+      if (!r.some((x) => x.ok))
+        throw new FlashError('ECASH_DELIVERY_FAILED', 'No relay took the wallet backup.');
+      tokenEvents += 1;
+      proofs += h.proofs.length;
+      amount += h.proofs.reduce((s, p) => s + p.amount, 0);
+    }
+    if (old.length > 0) {
+      const deletion = deps.nostr.signEvent({
+        kind: KIND_DELETE,
+        created_at: nowSec(),
+        tags: [...old.map((id) => ['e', id]), ['k', String(KIND_TOKEN)]],
+        content: 'eCash wallet backup replaced',
+      });
+      await publish(deletion, relays);
+    }
+    publishedFingerprint = fingerprint;
+    keepBackupCurrent = true;
+    return { mints: mints.length, tokenEvents, proofs, amount, replaced: old.length, relays: results };
+  }
+
+  /** Reads the NIP-60 wallet back: adds its mints, claims every proof the mints call unspent. */
+  async function restoreNow(): Promise<EcashWalletRestoreReport> {
+    const found = await ownWalletEvents();
+    if (!found.wallet && found.tokens.length === 0)
+      throw new FlashError('ECASH_NO_BACKUP', 'No eCash wallet backup (NIP-60) was found on your relays.');
+    // The user keeps a backup: what this restore claims is published again once it settles.
+    keepBackupCurrent = true;
+    const mintsAdded: string[] = [];
+    const walletMints = found.wallet
+      ? readWalletContent(deps.nostr.decryptFromSelf(found.wallet.content)).mints
+      : [];
+    const contents = found.tokens.map((e) => {
+      try {
+        return { id: e.id, content: readTokenContent(deps.nostr.decryptFromSelf(e.content)) };
+      } catch (err) {
+        deps.log.warn('ecash: a NIP-60 token event could not be read', { code: toFlashError(err).code });
+        return null;
+      }
+    });
+    const known = new Set(deps.ecash.listMints().map((m) => m.url));
+    const errors: { mintUrl: string; error: string }[] = [];
+    for (const raw of new Set([...walletMints, ...contents.flatMap((c) => (c ? [c.content.mint] : []))])) {
+      let url: string;
+      try {
+        url = cleanMintUrl(raw);
+      } catch {
+        continue;
+      }
+      if (known.has(url)) continue;
+      try {
+        await deps.ecash.addMint(url);
+        known.add(url);
+        mintsAdded.push(url);
+      } catch (err) {
+        errors.push({ mintUrl: url, error: toFlashError(err).code });
+      }
+    }
+    const operations: EcashOperationView[] = [];
+    let skipped = 0;
+    for (const c of contents) {
+      if (!c) continue;
+      const url = cleanMintUrl(c.content.mint);
+      if (!known.has(url)) continue;
+      // Proofs already in this wallet stay as they are: claiming them again would spend them.
+      const fresh = c.content.proofs.filter((p) => !deps.ecash.knowsProof(p.secret));
+      skipped += c.content.proofs.length - fresh.length;
+      if (fresh.length === 0) continue;
+      const counterparty = `nip60:${c.id}`;
+      if (lastOp(counterparty)?.state === 'claimed') continue;
+      try {
+        operations.push(await deps.ecash.receive(encodeToken(url, c.content.unit, fresh), { counterparty }));
+      } catch (err) {
+        const e = toFlashError(err);
+        // Spent since the backup: nothing to restore from this event.
+        if (e.code !== 'ECASH_ALREADY_SPENT') errors.push({ mintUrl: url, error: e.code });
+      }
+    }
+    return { mintsAdded, operations, alreadyHeld: skipped, errors };
+  }
+
+  /**
+   * Once the user has a NIP-60 backup (made or restored here, or found on the relays), it is
+   * kept current: a balance change republishes it a little later, older token events deleted.
+   * The debounce lets a burst (a melt and its change, a restore's claims) make one backup.
+   */
+  let keepBackupCurrent = false;
+  /** A change came while an update could not run (vault locked): it runs on the unlock. */
+  let backupOwed = false;
+  let backupTimer: NodeJS.Timeout | null = null;
+  let backupChain: Promise<unknown> = Promise.resolve();
+  /** One backup or restore at a time: two interleaved would delete each other's events. */
+  function serialBackup<T>(run: () => Promise<T>): Promise<T> {
+    const next = backupChain.then(run, run);
+    backupChain = next.catch(() => undefined);
+    return next;
+  }
+  function cancelBackupSoon(): void {
+    if (backupTimer) clearTimeout(backupTimer);
+    backupTimer = null;
+  }
+  function backupSoon(): void {
+    if (!keepBackupCurrent || stopped) return;
+    if (!deps.ecash.unlocked()) {
+      backupOwed = true;
+      return;
+    }
+    cancelBackupSoon();
+    backupTimer = setTimeout(() => {
+      backupTimer = null;
+      void serialBackup(updateBackup).catch((err: unknown) => {
+        // Retried on the next change; only the code is logged, never proofs or keys.
+        backupOwed = true;
+        deps.log.warn('ecash: NIP-60 backup not brought up to date', { code: toFlashError(err).code });
+      });
+    }, deps.backupDebounceMs ?? 20_000);
+    backupTimer.unref?.();
+  }
+  /** Publishes the backup again when what the wallet holds differs from what the relays hold. */
+  async function updateBackup(): Promise<void> {
+    if (stopped || !keepBackupCurrent) return;
+    if (!deps.ecash.unlocked()) {
+      backupOwed = true;
+      return;
+    }
+    backupOwed = false;
+    const mints = deps.ecash.listMints().map((m) => m.url);
+    if (walletFingerprint(mints, deps.ecash.heldProofs()) === publishedFingerprint) return;
+    await backupNow();
+  }
+  /**
+   * A backup of this wallet already on the user's relays (made by an earlier run) is kept
+   * current. One whose wallet event names another P2PK key belongs to another wallet on the same
+   * NOSTR key (say a lost device's): replacing it by itself could lose that money, so it waits
+   * for the user to restore it or back up by hand.
+   */
+  async function noticeExistingBackup(): Promise<void> {
+    if (keepBackupCurrent || !deps.ecash.unlocked()) return;
+    const found = await ownWalletEvents();
+    if (!found.wallet) return;
+    const { privkey } = readWalletContent(deps.nostr.decryptFromSelf(found.wallet.content));
+    if (privkey === deps.ecash.p2pkPrivateKeyHex()) keepBackupCurrent = true;
   }
 
   const service = {
@@ -727,122 +939,33 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
 
     // ── NIP-60 ───────────────────────────────────────────────────────────────────────────
     /** Publishes the wallet (17375) and its unspent proofs (7375) encrypted to ourselves. */
-    async backupWallet(): Promise<EcashBackupReport> {
-      me();
-      const relays = writeRelays();
-      const before = await ownWalletEvents();
-      const mints = deps.ecash.listMints().map((m) => m.url);
-      const wallet = deps.nostr.signEvent({
-        kind: KIND_WALLET,
-        created_at: nowSec(),
-        tags: [],
-        content: deps.nostr.encryptToSelf(walletContent(deps.ecash.p2pkPrivateKeyHex(), mints)),
-      });
-      const results = await publish(wallet, relays);
-      if (!results.some((r) => r.ok))
-        throw new FlashError('ECASH_DELIVERY_FAILED', 'No relay took the wallet backup.');
-      const old = before.tokens.map((e) => e.id);
-      let proofs = 0;
-      let amount = 0;
-      let tokenEvents = 0;
-      for (const held of deps.ecash.heldProofs()) {
-        if (held.proofs.length === 0) continue;
-        const event = deps.nostr.signEvent({
-          kind: KIND_TOKEN,
-          created_at: nowSec(),
-          tags: [],
-          content: deps.nostr.encryptToSelf(
-            tokenContent({ mint: held.mintUrl, unit: held.unit, proofs: held.proofs, del: old }),
-          ),
-        });
-        const r = await publish(event, relays);
-        if (!r.some((x) => x.ok))
-          throw new FlashError('ECASH_DELIVERY_FAILED', 'No relay took the wallet backup.');
-        tokenEvents += 1;
-        proofs += held.proofs.length;
-        amount += held.proofs.reduce((s, p) => s + p.amount, 0);
-      }
-      if (old.length > 0) {
-        const deletion = deps.nostr.signEvent({
-          kind: KIND_DELETE,
-          created_at: nowSec(),
-          tags: [...old.map((id) => ['e', id]), ['k', String(KIND_TOKEN)]],
-          content: 'eCash wallet backup replaced',
-        });
-        await publish(deletion, relays);
-      }
-      return { mints: mints.length, tokenEvents, proofs, amount, replaced: old.length, relays: results };
+    backupWallet(): Promise<EcashBackupReport> {
+      return serialBackup(backupNow);
     },
-
     /** Reads the NIP-60 wallet back: adds its mints, claims every proof the mints call unspent. */
-    async restoreWallet(): Promise<EcashWalletRestoreReport> {
-      const found = await ownWalletEvents();
-      if (!found.wallet && found.tokens.length === 0)
-        throw new FlashError('ECASH_NO_BACKUP', 'No eCash wallet backup (NIP-60) was found on your relays.');
-      const mintsAdded: string[] = [];
-      const walletMints = found.wallet
-        ? readWalletContent(deps.nostr.decryptFromSelf(found.wallet.content)).mints
-        : [];
-      const contents = found.tokens.map((e) => {
-        try {
-          return { id: e.id, content: readTokenContent(deps.nostr.decryptFromSelf(e.content)) };
-        } catch (err) {
-          deps.log.warn('ecash: a NIP-60 token event could not be read', { code: toFlashError(err).code });
-          return null;
-        }
-      });
-      const known = new Set(deps.ecash.listMints().map((m) => m.url));
-      const errors: { mintUrl: string; error: string }[] = [];
-      for (const raw of new Set([...walletMints, ...contents.flatMap((c) => (c ? [c.content.mint] : []))])) {
-        let url: string;
-        try {
-          url = cleanMintUrl(raw);
-        } catch {
-          continue;
-        }
-        if (known.has(url)) continue;
-        try {
-          await deps.ecash.addMint(url);
-          known.add(url);
-          mintsAdded.push(url);
-        } catch (err) {
-          errors.push({ mintUrl: url, error: toFlashError(err).code });
-        }
-      }
-      const operations: EcashOperationView[] = [];
-      let skipped = 0;
-      for (const c of contents) {
-        if (!c) continue;
-        const url = cleanMintUrl(c.content.mint);
-        if (!known.has(url)) continue;
-        // Proofs already in this wallet stay as they are: claiming them again would spend them.
-        const fresh = c.content.proofs.filter((p) => !deps.ecash.knowsProof(p.secret));
-        skipped += c.content.proofs.length - fresh.length;
-        if (fresh.length === 0) continue;
-        const counterparty = `nip60:${c.id}`;
-        if (lastOp(counterparty)?.state === 'claimed') continue;
-        try {
-          operations.push(
-            await deps.ecash.receive(encodeToken(url, c.content.unit, fresh), { counterparty }),
-          );
-        } catch (err) {
-          const e = toFlashError(err);
-          // Spent since the backup: nothing to restore from this event.
-          if (e.code !== 'ECASH_ALREADY_SPENT') errors.push({ mintUrl: url, error: e.code });
-        }
-      }
-      return { mintsAdded, operations, alreadyHeld: skipped, errors };
+    restoreWallet(): Promise<EcashWalletRestoreReport> {
+      return serialBackup(restoreNow);
     },
-
     start(): void {
       stopped = false;
       stops.push(deps.bus.on('nostr.message', ({ message }) => onMessage(message)));
       // Locked at start (the usual case), messages and nutzaps wait for the unlock.
       stops.push(
         deps.bus.on('vault.status', (status) => {
-          if (status.state === 'unlocked') catchUp();
+          if (status.state === 'unlocked') {
+            catchUp();
+            if (backupOwed) backupSoon();
+          } else if (backupTimer) {
+            // Locked with an update waiting: it runs once the vault opens again.
+            cancelBackupSoon();
+            backupOwed = true;
+          }
         }),
       );
+      // Every finished mint, melt, send, receive or swap (and a NUT-09 restore) says so here.
+      stops.push(deps.bus.on('ecash.balance', () => backupSoon()));
+      // A mint added or removed changes the wallet event (17375).
+      stops.push(deps.bus.on('ecash.mint', () => backupSoon()));
       const p = deps.nostr.relayPool();
       if (p) stops.push(p.onEvent((event, url) => onNutzap(event, url)));
       try {
@@ -854,6 +977,7 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
     },
     stop(): void {
       stopped = true;
+      cancelBackupSoon();
       for (const s of stops.splice(0)) s();
       deps.nostr.relayPool()?.unsubscribe(NUTZAP_SUB);
     },

@@ -440,6 +440,76 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     ).toBe('ECASH_ALREADY_SPENT');
   });
 
+  it('NIP-60: once backed up, the backup follows the balance (debounced), never while locked, and restores the current balance', async () => {
+    const alice = await person(TEST_WORDS, { backupDebounceMs: 20 });
+    const bob = await person(BOB_WORDS);
+    await bob.fund(alpha(), 1000);
+    await alice.fund(alpha(), 400);
+    // No backup made yet: a balance change publishes nothing.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await backupOnRelay(alice)).toEqual({ ids: [], secrets: [] });
+
+    await alice.social.backupWallet();
+    const first = await backupOnRelay(alice);
+    expect(first.secrets).toEqual(heldSecrets(alice));
+
+    // Receiving and minting eCash: a newer backup holds the new proofs; the old events are deleted.
+    const token = await bob.ecash.send({ mintUrl: alpha(), unit: 'sat', amount: 150 });
+    await alice.ecash.receive(token.token);
+    await alice.fund(beta(), 250);
+    const second = await until(async () => {
+      const now = await backupOnRelay(alice);
+      return sameList(now.secrets, heldSecrets(alice)) ? now : null;
+    });
+    expect(second.ids.some((id) => first.ids.includes(id))).toBe(false);
+    // The relay honoured the NIP-09 deletion: the old events are not served any more.
+    const pool = alice.nostr.relayPool()!;
+    expect(await pool.query([{ ids: first.ids }], [relay.url], 2000)).toEqual([]);
+
+    // Locked before the debounce ends: nothing is published until the vault opens again.
+    const locked = await bob.ecash.send({ mintUrl: alpha(), unit: 'sat', amount: 60 });
+    await alice.ecash.receive(locked.token);
+    alice.vault.lock();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await tokenEventIds(alice)).toEqual(second.ids);
+    await alice.vault.unlock('ecash social password');
+    const third = await until(async () => {
+      const now = await backupOnRelay(alice);
+      return sameList(now.secrets, heldSecrets(alice)) ? now : null;
+    });
+    expect(third.ids.some((id) => second.ids.includes(id))).toBe(false);
+
+    // A fresh profile (same NOSTR key, other words) restores the balance held now.
+    const total = alice.spendable(alpha()) + alice.spendable(beta());
+    const elsewhere = await person(FRESH_WORDS, { nsec: nsecOf(alice) });
+    const restored = await elsewhere.social.restoreWallet();
+    expect(restored.errors).toEqual([]);
+    expect(restored.operations.length).toBeGreaterThan(0);
+    expect(restored.operations.every((o) => o.state === 'claimed')).toBe(true);
+    const fees = restored.operations.reduce((s, o) => s + o.fee, 0);
+    expect(elsewhere.spendable(alpha()) + elsewhere.spendable(beta())).toBe(total - fees);
+  });
+
+  it('NIP-60: a backup of another wallet on the same NOSTR key is neither kept current nor deleted', async () => {
+    const alice = await person(TEST_WORDS, { backupDebounceMs: 20 });
+    await alice.fund(alpha(), 300);
+    await alice.social.backupWallet();
+    const alicesBackup = await backupOnRelay(alice);
+    expect(alicesBackup.ids.length).toBeGreaterThan(0);
+
+    // Another wallet (other words) on Alice's NOSTR key, before restoring anything: its balance
+    // changes publish nothing, and a backup made by hand leaves Alice's token events in place.
+    const other = await person(FRESH_WORDS, { nsec: nsecOf(alice), backupDebounceMs: 20 });
+    await other.fund(beta(), 100);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await backupOnRelay(alice)).ids).toEqual(alicesBackup.ids);
+    const byHand = await other.social.backupWallet();
+    expect(byHand.replaced).toBe(0);
+    const both = await backupOnRelay(alice);
+    for (const id of alicesBackup.ids) expect(both.ids).toContain(id);
+    expect(both.secrets).toEqual([...heldSecrets(alice), ...heldSecrets(other)].sort());
+  });
+
   it('refuses cleanly: no backup on the relays, a recipient that is not a key', async () => {
     const alice = await person(TEST_WORDS);
     expect(await codeOf(alice.social.restoreWallet())).toBe('ECASH_NO_BACKUP');
@@ -448,6 +518,34 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     );
   });
 });
+
+/** The NIP-60 token events on the relay (deleted ones gone) and the proof secrets they hold. */
+async function backupOnRelay(p: EcashPerson): Promise<{ ids: string[]; secrets: string[] }> {
+  const events = await p.nostr
+    .relayPool()!
+    .query([{ kinds: [7375], authors: [p.pubkey] }], [relay.url], 2000);
+  const secrets = events.flatMap(
+    (e) => (JSON.parse(p.nostr.decryptFromSelf(e.content)) as { proofs: { secret: string }[] }).proofs,
+  );
+  return { ids: events.map((e) => e.id).sort(), secrets: secrets.map((x) => x.secret).sort() };
+}
+
+function heldSecrets(p: EcashPerson): string[] {
+  return p.ecash
+    .heldProofs()
+    .flatMap((h) => h.proofs.map((x) => x.secret))
+    .sort();
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Only ids: they can be read while the vault is locked. */
+async function tokenEventIds(p: EcashPerson): Promise<string[]> {
+  const events = await p.nostr
+    .relayPool()!
+    .query([{ kinds: [7375], authors: [p.pubkey] }], [relay.url], 2000);
+  return events.map((e) => e.id).sort();
+}
 
 function nsecOf(p: EcashPerson): string {
   const id = p.nostr.getIdentity()!;

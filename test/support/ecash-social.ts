@@ -18,7 +18,7 @@ import type { LightningLedger } from '../stack/lightning/ledger';
 export async function ecashPerson(
   ledger: LightningLedger,
   relays: string[],
-  opts: { words: string; nsec?: string; dir?: string; fetch?: typeof fetch },
+  opts: { words: string; nsec?: string; dir?: string; fetch?: typeof fetch; backupDebounceMs?: number },
 ) {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flash-ecash-social-'));
   const db = openDatabase(path.join(dir, 'flash.db'));
@@ -69,6 +69,7 @@ export async function ecashPerson(
     log: silentLogger,
     queryTimeoutMs: 2000,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.backupDebounceMs !== undefined ? { backupDebounceMs: opts.backupDebounceMs } : {}),
   });
   social.start();
   const identity = nostr.getIdentity();

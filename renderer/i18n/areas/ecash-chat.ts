@@ -60,7 +60,7 @@ export const ecashChatEn = {
   'ecashNostr.published': 'Published to {ok} relays.',
   'ecashNostr.backup.title': 'Wallet backup on your relays (NIP-60)',
   'ecashNostr.backup.what':
-    'Publishes to your relays, encrypted to your own NOSTR key: your mints, the key nutzaps are locked to, and the eCash you hold now. Others can see that a backup exists, its size and when it was made, not what it holds. Anyone with your NOSTR key can spend it.',
+    'Publishes to your relays, encrypted to your own NOSTR key: your mints, the key nutzaps are locked to, and the eCash you hold now. Once you have made or restored a backup here, it is kept current: each change of your eCash balance publishes it again a little later and deletes the older copy (nothing is published while Flash is locked). Others can see that a backup exists, its size and when it was made, not what it holds. Anyone with your NOSTR key can spend it.',
   'ecashNostr.backup.run': 'Back up eCash to my relays',
   'ecashNostr.backup.done': 'Backed up: {proofs} proofs at {mints} mints.',
   'ecashNostr.restore.run': 'Restore eCash from my relays',
@@ -124,7 +124,7 @@ export const ecashChatEs: Record<keyof typeof ecashChatEn, string> = {
   'ecashNostr.published': 'Publicado en {ok} relés.',
   'ecashNostr.backup.title': 'Copia del monedero en tus relés (NIP-60)',
   'ecashNostr.backup.what':
-    'Publica en tus relés, cifrado con tu propia clave NOSTR: tus mints, la clave a la que se bloquean los nutzaps y el eCash que tienes ahora. Otros pueden ver que existe una copia, su tamaño y cuándo se hizo, no lo que contiene. Quien tenga tu clave NOSTR puede gastarlo.',
+    'Publica en tus relés, cifrado con tu propia clave NOSTR: tus mints, la clave a la que se bloquean los nutzaps y el eCash que tienes ahora. Una vez que hayas hecho o restaurado una copia aquí, se mantiene al día: cada cambio de tu saldo eCash la vuelve a publicar poco después y borra la copia anterior (no se publica nada mientras Flash está bloqueado). Otros pueden ver que existe una copia, su tamaño y cuándo se hizo, no lo que contiene. Quien tenga tu clave NOSTR puede gastarlo.',
   'ecashNostr.backup.run': 'Copiar mi eCash a mis relés',
   'ecashNostr.backup.done': 'Copiado: {proofs} pruebas en {mints} mints.',
   'ecashNostr.restore.run': 'Restaurar eCash desde mis relés',
