@@ -43,7 +43,7 @@ const beta = () => stack.mints[1]!.url;
 
 async function person(
   words: string,
-  opts: { nsec?: string; fetch?: typeof fetch } = {},
+  opts: { nsec?: string; fetch?: typeof fetch; backupDebounceMs?: number } = {},
 ): Promise<EcashPerson> {
   const p = await ecashPerson(ledger, [relay.url], { words, ...opts });
   people.push(p);
