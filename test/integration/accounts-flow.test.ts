@@ -1,96 +1,54 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { networks, payments, Transaction } from 'bitcoinjs-lib';
-import type { AccountExport, SendDraft, WalletOverview, WalletSummary } from '../../shared/contract';
+import type { AccountExport, SendDraft, WalletSummary } from '../../shared/contract';
 import { deriveAccountKeys, describeAccount } from '../../main/bitcoin/accounts/account';
 import { importPsbt, signPsbtWithMnemonic } from '../../main/bitcoin/send/psbt';
-import { startTestCore } from '../support/core';
-import type { Stack } from '../stack';
-import { startStack } from '../stack';
+import {
+  call,
+  codeOf,
+  overview,
+  PASSWORD,
+  type StackCore,
+  untilCore,
+  useStackCores,
+} from '../support/stack-core';
 
-const PASSWORD = 'correct horse battery';
 const WORDS = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const OTHER_WORDS = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 const OUTSIDE = payments.p2wpkh({ hash: new Uint8Array(20).fill(0x42), network: networks.regtest }).address!;
 
-type Core = ReturnType<typeof startTestCore>;
-let stack: Stack;
-const cores: Core[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-  // Every signature our accounts make is checked as a node would (BIP143, BIP341, legacy).
-  stack.chain.checkScripts = true;
+const regtest = useStackCores({
+  onStart: (stack) => {
+    // Every signature our accounts make is checked as a node would (BIP143, BIP341, legacy).
+    stack.chain.checkScripts = true;
+  },
 });
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  for (const core of cores.splice(0)) core.stop();
-});
+const { startCore } = regtest;
 
-async function call<T>(core: Core, method: string, input: unknown = {}): Promise<T> {
-  const r = await core.dispatcher.dispatch(method, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { code: r.error.code });
-  return r.value as T;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'unknown';
-  }
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function startCore(): Promise<Core> {
-  const core = startTestCore({ electrum: stack.electrum });
-  cores.push(core);
-  await call(core, 'vault.setup', { password: PASSWORD });
-  return core;
-}
-
-const overview = (core: Core, walletId: string) =>
-  call<WalletOverview>(core, 'wallet.getOverview', { walletId });
-
-async function fund(core: Core, walletId: string, sats: number): Promise<string> {
-  await until('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
+async function fund(core: StackCore, walletId: string, sats: number): Promise<string> {
+  await untilCore('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
   const { address } = (await overview(core, walletId)).receive;
-  stack.chain.send(address, sats);
-  stack.chain.mine(1);
-  await until('funds confirmed', async () => (await overview(core, walletId)).balance.confirmed === sats);
+  regtest.stack.chain.send(address, sats);
+  regtest.stack.chain.mine(1);
+  await untilCore('funds confirmed', async () => (await overview(core, walletId)).balance.confirmed === sats);
   return address;
 }
 
 /** Sends to an outside address and checks the node accepted the signatures and the fee rate holds. */
-async function sendAndConfirm(core: Core, walletId: string): Promise<SendDraft> {
+async function sendAndConfirm(core: StackCore, walletId: string): Promise<SendDraft> {
   const draft = await call<SendDraft>(core, 'send.prepare', {
     walletId,
     outputs: [{ address: OUTSIDE, sats: 30_000 }],
     feeRate: 2,
   });
   const sent = await call<{ txid: string }>(core, 'send.confirm', { draftId: draft.draftId });
-  expect(stack.chain.mempoolTxids()).toContain(sent.txid);
-  const actualVsize = Transaction.fromHex(stack.chain.transactionHex(sent.txid) ?? '').virtualSize();
+  expect(regtest.stack.chain.mempoolTxids()).toContain(sent.txid);
+  const actualVsize = Transaction.fromHex(regtest.stack.chain.transactionHex(sent.txid) ?? '').virtualSize();
   // The estimate is an upper bound (DER signatures vary by a byte), and never far off.
   expect(draft.vsize).toBeGreaterThanOrEqual(actualVsize);
   expect(draft.vsize - actualVsize).toBeLessThanOrEqual(2);
-  stack.chain.mine(1);
-  await until('send confirmed', async () => {
+  regtest.stack.chain.mine(1);
+  await untilCore('send confirmed', async () => {
     const o = await overview(core, walletId);
     return o.balance.unconfirmed === 0 && o.balance.confirmed === 100_000 - 30_000 - draft.feeSats;
   });
@@ -219,13 +177,13 @@ describe('accounts of every type on the regtest stack', () => {
     const tx = tampered.extractTransaction();
     const sig = tx.ins[0]!.witness[0]!;
     sig[10] = (sig[10] ?? 0) ^ 1;
-    expect(() => stack.chain.broadcast(tx.toHex())).toThrow(/mandatory-script-verify-flag-failed/);
+    expect(() => regtest.stack.chain.broadcast(tx.toHex())).toThrow(/mandatory-script-verify-flag-failed/);
     const signed = await call<SendDraft>(core, 'send.importPsbt', {
       walletId: watch.id,
       data: psbt.toBase64(),
     });
     const sent = await call<{ txid: string }>(core, 'send.confirm', { draftId: signed.draftId });
-    expect(stack.chain.mempoolTxids()).toContain(sent.txid);
+    expect(regtest.stack.chain.mempoolTxids()).toContain(sent.txid);
 
     // Gap limit: widening it derives and watches more addresses at once.
     const wider = await call<WalletSummary>(core, 'wallet.setGapLimit', {

@@ -1,63 +1,19 @@
 import * as ecc from '@bitcoinerlab/secp256k1';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { networks, payments, Psbt } from 'bitcoinjs-lib';
-import type { MultisigWallet, SendDraft, SignatureProgress, WalletOverview } from '../../shared/contract';
+import type { MultisigWallet, SendDraft, SignatureProgress } from '../../shared/contract';
 import { SIMULATED_LEDGER_ID } from '../../main/hardware/simulated/ledger';
 import { SIMULATED_TREZOR_ID } from '../../main/hardware/simulated/trezor';
-import { startTestCore } from '../support/core';
-import type { Stack } from '../stack';
-import { startStack } from '../stack';
+import { call, codeOf, overview, untilCore, useStackCores } from '../support/stack-core';
 import { AIRGAP_WORDS, cosignerOf, LEDGER_WORDS, rootOf, TREZOR_WORDS } from '../fixtures/multisig/keys';
 
-const PASSWORD = 'correct horse battery';
 const OUTSIDE = payments.p2wpkh({ hash: new Uint8Array(20).fill(0x43), network: networks.regtest }).address!;
 
-type Core = ReturnType<typeof startTestCore>;
-let stack: Stack;
-const cores: Core[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-  stack.chain.checkScripts = true;
+const regtest = useStackCores({
+  onStart: (stack) => {
+    stack.chain.checkScripts = true;
+  },
 });
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  for (const core of cores.splice(0)) core.stop();
-});
-
-async function call<T>(core: Core, method: string, input: unknown = {}): Promise<T> {
-  const r = await core.dispatcher.dispatch(method, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { code: r.error.code });
-  return r.value as T;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'unknown';
-  }
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const overview = (core: Core, walletId: string) =>
-  call<WalletOverview>(core, 'wallet.getOverview', { walletId });
 
 function keyText(words: string, script: 'wsh' | 'sh-wsh' | 'tr'): string {
   const k = cosignerOf(words, script);
@@ -83,9 +39,7 @@ function signOutside(psbtBase64: string, words: string): string {
 describe('multisig with the simulated devices', () => {
   for (const script of ['wsh', 'sh-wsh'] as const) {
     it(`${script}: a Ledger, a Trezor key and an air-gapped seed; registered on the Ledger, verified, spent with the Ledger and the air-gapped signer`, async () => {
-      const core = startTestCore({ electrum: stack.electrum, simulatedDevices: true });
-      cores.push(core);
-      await call(core, 'vault.setup', { password: PASSWORD });
+      const core = await regtest.startCore({ simulatedDevices: true });
 
       // The Ledger's BIP48 key, read from the device.
       const ledger = await call<{ kind: string; fingerprint: string; path: string; xpub: string }>(
@@ -147,7 +101,7 @@ describe('multisig with the simulated devices', () => {
 
       // The receive address, shown on the Ledger, is Flash's.
       const receive = (await overview(core, walletId)).receive;
-      await until('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
+      await untilCore('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
       expect(
         await call(core, 'multisig.verifyAddress', {
           walletId,
@@ -156,9 +110,9 @@ describe('multisig with the simulated devices', () => {
         }),
       ).toEqual({ address: receive.address, verified: true });
 
-      stack.chain.send(receive.address, 120_000);
-      stack.chain.mine(1);
-      await until(
+      regtest.stack.chain.send(receive.address, 120_000);
+      regtest.stack.chain.mine(1);
+      await untilCore(
         'funds confirmed',
         async () => (await overview(core, walletId)).balance.confirmed === 120_000,
       );
@@ -188,8 +142,8 @@ describe('multisig with the simulated devices', () => {
       );
       expect(both.progress).toMatchObject({ have: 2, complete: true });
       await call(core, 'send.confirm', { draftId: both.draft.draftId });
-      stack.chain.mine(1);
-      await until('spend confirmed', async () => {
+      regtest.stack.chain.mine(1);
+      await untilCore('spend confirmed', async () => {
         const o = await overview(core, walletId);
         return o.balance.confirmed === 120_000 - 40_000 - both.draft.feeSats && o.balance.unconfirmed === 0;
       });
@@ -198,9 +152,7 @@ describe('multisig with the simulated devices', () => {
 
   for (const script of ['wsh', 'sh-wsh'] as const) {
     it(`${script}: a Trezor key read from the device; the address shown on the Trezor; spent with the Trezor (multisig structure with every call) and an air-gapped signer`, async () => {
-      const core = startTestCore({ electrum: stack.electrum, simulatedDevices: true });
-      cores.push(core);
-      await call(core, 'vault.setup', { password: PASSWORD });
+      const core = await regtest.startCore({ simulatedDevices: true });
       const trezor = await call<{ kind: string; fingerprint: string; path: string; xpub: string }>(
         core,
         'multisig.deviceCosigner',
@@ -222,7 +174,7 @@ describe('multisig with the simulated devices', () => {
         ],
       });
       const walletId = vault.wallet.id;
-      await until('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
+      await untilCore('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
       // The Ledger test above used the same keys on this stack: count from what the wallet holds.
       const { receive, balance } = await overview(core, walletId);
       const held = balance.confirmed;
@@ -238,9 +190,9 @@ describe('multisig with the simulated devices', () => {
         }),
       ).toEqual({ address: receive.address, verified: true });
 
-      stack.chain.send(receive.address, 90_000);
-      stack.chain.mine(1);
-      await until(
+      regtest.stack.chain.send(receive.address, 90_000);
+      regtest.stack.chain.mine(1);
+      await untilCore(
         'funds confirmed',
         async () => (await overview(core, walletId)).balance.confirmed === held + 90_000,
       );
@@ -276,8 +228,8 @@ describe('multisig with the simulated devices', () => {
       );
       expect(both.progress).toMatchObject({ have: 2, complete: true });
       await call(core, 'send.confirm', { draftId: both.draft.draftId });
-      stack.chain.mine(1);
-      await until('spend confirmed', async () => {
+      regtest.stack.chain.mine(1);
+      await untilCore('spend confirmed', async () => {
         const o = await overview(core, walletId);
         return (
           o.balance.confirmed === held + 90_000 - 30_000 - both.draft.feeSats && o.balance.unconfirmed === 0

@@ -1,17 +1,10 @@
 import * as ecc from '@bitcoinerlab/secp256k1';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { networks, payments, Psbt, Transaction } from 'bitcoinjs-lib';
-import type {
-  MultisigWallet,
-  SendDraft,
-  SignatureProgress,
-  WalletOverview,
-  WalletSummary,
-} from '../../shared/contract';
+import type { MultisigWallet, SendDraft, SignatureProgress, WalletSummary } from '../../shared/contract';
 import { policyDescriptor } from '../../main/bitcoin/multisig/policy';
-import { startTestCore } from '../support/core';
-import type { Stack } from '../stack';
-import { startStack } from '../stack';
+import { encodePsbtBbqr, joinBbqr } from '../../main/bitcoin/send/bbqr';
+import { call, codeOf, overview, type StackCore, untilCore, useStackCores } from '../support/stack-core';
 import {
   AIRGAP_WORDS,
   cosignerOf,
@@ -21,75 +14,27 @@ import {
   TREZOR_WORDS,
 } from '../fixtures/multisig/keys';
 
-const PASSWORD = 'correct horse battery';
 const OUTSIDE = payments.p2wpkh({ hash: new Uint8Array(20).fill(0x42), network: networks.regtest }).address!;
 
-type Core = ReturnType<typeof startTestCore>;
-let stack: Stack;
-const cores: Core[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-  // Multisig spends are checked as a node would: OP_CHECKMULTISIG under P2WSH and P2SH-P2WSH,
-  // OP_CHECKSIGADD under Taproot script paths.
-  stack.chain.checkScripts = true;
+const regtest = useStackCores({
+  onStart: (stack) => {
+    // Multisig spends are checked as a node would: OP_CHECKMULTISIG under P2WSH and P2SH-P2WSH,
+    // OP_CHECKSIGADD under Taproot script paths.
+    stack.chain.checkScripts = true;
+  },
 });
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  for (const core of cores.splice(0)) core.stop();
-});
-
-async function call<T>(core: Core, method: string, input: unknown = {}): Promise<T> {
-  const r = await core.dispatcher.dispatch(method, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { code: r.error.code });
-  return r.value as T;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'unknown';
-  }
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function startCore(): Promise<Core> {
-  const core = startTestCore({ electrum: stack.electrum });
-  cores.push(core);
-  await call(core, 'vault.setup', { password: PASSWORD });
-  return core;
-}
-
-const overview = (core: Core, walletId: string) =>
-  call<WalletOverview>(core, 'wallet.getOverview', { walletId });
+const { startCore } = regtest;
 
 /**
  * Pays the wallet's receive address and waits for it to be confirmed. Several tests build the same
  * keys into a vault on the one stack chain, so what the wallet held before is answered too.
  */
-async function fund(core: Core, walletId: string, sats: number): Promise<number> {
-  await until('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
+async function fund(core: StackCore, walletId: string, sats: number): Promise<number> {
+  await untilCore('first sync', async () => (await overview(core, walletId)).sync.phase === 'synced');
   const before = await overview(core, walletId);
-  stack.chain.send(before.receive.address, sats);
-  stack.chain.mine(1);
-  await until(
+  regtest.stack.chain.send(before.receive.address, sats);
+  regtest.stack.chain.mine(1);
+  await untilCore(
     'funds confirmed',
     async () => (await overview(core, walletId)).balance.confirmed === before.balance.confirmed + sats,
   );
@@ -215,8 +160,22 @@ describe('multisig vault: spending with k of n', () => {
         'MULTISIG_NOT_ENOUGH_SIGNATURES',
       );
 
-      // The air-gapped signer gets the PSBT, signs, and its answer comes back.
-      const answer = signOutside(draft.psbtBase64, AIRGAP_WORDS);
+      // The air-gapped signer gets the PSBT, signs, and its answer comes back: for sh-wsh both ways
+      // as BBQr codes (read by the signer from the exported parts, its answer pasted in any order).
+      let answer = signOutside(draft.psbtBase64, AIRGAP_WORDS);
+      if (script === 'sh-wsh') {
+        const qr = await call<{ parts: string[]; encoding: string; version: number }>(
+          core,
+          'multisig.exportPsbtBbqr',
+          { draftId: first.draft.draftId },
+        );
+        expect(qr.encoding).toBe('Z');
+        expect(qr.parts.every((p) => p.startsWith('B$ZP'))).toBe(true);
+        const read = Buffer.from(joinBbqr(qr.parts).data).toString('base64');
+        const signed = Buffer.from(signOutside(read, AIRGAP_WORDS), 'base64');
+        answer = encodePsbtBbqr(signed, { encoding: 'H', version: 10 }).parts.reverse().join('\n');
+        expect(answer.split('\n').length).toBeGreaterThan(1);
+      }
       const second = await call<{ draft: SendDraft; progress: SignatureProgress }>(
         core,
         'multisig.addSignatures',
@@ -229,8 +188,8 @@ describe('multisig vault: spending with k of n', () => {
       expect(second.progress.cosigners.map((c) => c.signed)).toEqual([true, false, true]);
 
       const sent = await call<{ txid: string }>(core, 'send.confirm', { draftId: second.draft.draftId });
-      stack.chain.mine(1);
-      await until('spend confirmed', async () => {
+      regtest.stack.chain.mine(1);
+      await untilCore('spend confirmed', async () => {
         const o = await overview(core, walletId);
         return (
           o.balance.confirmed === held + 200_000 - 50_000 - second.draft.feeSats &&
@@ -429,7 +388,7 @@ describe('multisig vault: fee bumps and CPFP need k signatures again', () => {
     });
     const signed = await twoSignatures(draft);
     const sent = await call<{ txid: string }>(core, 'send.confirm', { draftId: signed.draftId });
-    await until('payment seen', async () => (await overview(core, walletId)).balance.unconfirmed !== 0);
+    await untilCore('payment seen', async () => (await overview(core, walletId)).balance.unconfirmed !== 0);
 
     // Replace it at a higher fee: the replacement is a new transaction, so k signatures again.
     const bump = await call<SendDraft>(core, 'send.bumpFee', { walletId, txid: sent.txid, feeRate: 6 });
@@ -439,7 +398,7 @@ describe('multisig vault: fee bumps and CPFP need k signatures again', () => {
     expect(replaced.txid).not.toBe(sent.txid);
 
     // Its change pays for a child (CPFP), signed by 2 of 3 as well.
-    await until('replacement seen', async () => {
+    await untilCore('replacement seen', async () => {
       const tx = await codeOf(call(core, 'wallet.getTransaction', { walletId, txid: replaced.txid }));
       return tx === 'ok';
     });
@@ -448,8 +407,8 @@ describe('multisig vault: fee bumps and CPFP need k signatures again', () => {
     const childSigned = await twoSignatures(child);
     await call(core, 'send.confirm', { draftId: childSigned.draftId });
 
-    stack.chain.mine(1);
-    await until('all confirmed', async () => {
+    regtest.stack.chain.mine(1);
+    await untilCore('all confirmed', async () => {
       const o = await overview(core, walletId);
       return o.balance.unconfirmed === 0 && o.balance.confirming === 0 && o.balance.confirmed > 0;
     });

@@ -1,16 +1,16 @@
 /**
- * Polls `fn` every 50 ms until it returns something truthy, and returns that value.
+ * Polls `fn` every 50 ms until it returns (or resolves to) something truthy, and returns that value.
  * Integration tests watch services that react to a real server on their own schedule, so a
  * bounded poll is the honest way to wait; `what` names the wait in the timeout error.
  */
 export async function until<T>(
   what: string,
-  fn: () => T | null | undefined | false,
+  fn: () => T | null | undefined | false | PromiseLike<T | null | undefined | false>,
   ms = 15_000,
 ): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
