@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger';
 import type { Db } from '../store/database';
 import type { DeriveKey } from '../vault/crypto';
 import { randomSalt, scryptKey } from '../vault/crypto';
+import { createSealer } from '../ecash/sealing';
 import { retryAfterMs } from '../vault/rate-limit';
 import type { VaultService } from '../vault/types';
 import { decodeBody, encodeBody } from './body';
@@ -25,6 +26,7 @@ import { dataFingerprint } from './fingerprint';
 import { keyMatches, openBackup, parseBackupFile, sealBackup } from './format';
 import { kindCounts, networksIn, tableCounts } from './manifest';
 import { mergeSnapshot } from './merge';
+import { planEcashMerge, sameEcashSeed } from './merge-ecash';
 import { importSnapshot, openSnapshot, requireEmptyProfile } from './restore';
 import { removeStaleSnapshots, takeSnapshot } from './snapshot';
 import type { AutoSettings } from './state';
@@ -91,6 +93,8 @@ export function createBackupService(deps: BackupServiceDeps) {
   const checkEveryMs = deps.checkEveryMs ?? 60_000;
   const maxAgeMs = deps.maxAgeMs ?? 24 * 3_600_000;
   const state = createBackupState(db);
+  // Merged eCash proofs are sealed under this profile's key, as the eCash service seals its own.
+  const ecashSealer = createSealer(vault);
   let running = false;
   let queue: Promise<unknown> = Promise.resolve();
   let ticker: ReturnType<typeof setInterval> | null = null;
@@ -411,18 +415,30 @@ export function createBackupService(deps: BackupServiceDeps) {
       });
     },
 
-    /** Adds a file's accounts, labels and frozen coins to this profile (see merge.ts for what it leaves). */
+    /**
+     * Adds a file's accounts, labels, frozen coins, eCash and Electrum pins to this profile (see
+     * merge.ts for what it leaves). The mints are asked about the proofs (NUT-07) first; the
+     * writes then happen in one transaction.
+     */
     merge(path: string, password: string): Promise<BackupRestoreReport> {
       return serial(async () => {
         requireUnlocked();
         const { body, snap, plain } = await openFile('restore', path, password);
         let merged;
+        let plan;
         try {
-          progress('restore', 'write', 0.7);
+          progress('restore', 'ecash', 0.6);
+          plan = await planEcashMerge(db, snap, body.secrets, withTimeout(checkSpent), log);
+          requireUnlocked();
+          progress('restore', 'write', 0.8);
           try {
-            merged = mergeSnapshot(db, snap, body.secrets, vault);
+            merged = mergeSnapshot(db, snap, body.secrets, vault, {
+              plan,
+              sealer: ecashSealer,
+              raiseCounters: sameEcashSeed(vault, body.secrets),
+            });
           } catch (err) {
-            // Rolled back; words handed to the vault may still sit in its memory.
+            // Rolled back; words and keys handed to the vault may still sit in its memory.
             vault.lock();
             throw err;
           }
@@ -431,13 +447,16 @@ export function createBackupService(deps: BackupServiceDeps) {
           for (const s of body.secrets) s.value.fill(0);
           plain.fill(0);
         }
-        log.info('backup merged', { ...merged });
+        for (const mintUrl of new Set(plan.proofs.map((p) => p.mintUrl))) bus.emit('ecash.mint', { mintUrl });
+        const balances = new Map(plan.proofs.map((p) => [`${p.mintUrl} ${p.unit}`, p]));
+        for (const p of balances.values()) bus.emit('ecash.balance', { mintUrl: p.mintUrl, unit: p.unit });
+        log.info('backup merged', { ...merged, ecashSpentDropped: plan.spentDropped });
         progress('restore', 'done', 1);
         deps.afterRestore?.();
         return {
           manifest: body.manifest,
-          ecashSpentDropped: 0,
-          ecashUnchecked: [],
+          ecashSpentDropped: plan.spentDropped,
+          ecashUnchecked: plan.unchecked,
           ecashRecoveredSats: 0,
           merged,
         };

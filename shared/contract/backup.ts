@@ -88,6 +88,14 @@ export const BackupRestoreReport = z.object({
       accountsAlreadyHere: z.number().int().nonnegative(),
       labelsAdded: z.number().int().nonnegative(),
       frozenCoinsAdded: z.number().int().nonnegative(),
+      ecashMintsAdded: z.number().int().nonnegative(),
+      ecashProofsAdded: z.number().int().nonnegative(),
+      ecashSatsAdded: z.number().int().nonnegative(),
+      /** Proofs of the file this profile held already (same Y): not counted twice. */
+      ecashProofsAlreadyHere: z.number().int().nonnegative(),
+      /** Proofs the file's eCash journal had reserved for an operation still open: not brought. */
+      ecashProofsInOpenOperations: z.number().int().nonnegative(),
+      electrumPinsAdded: z.number().int().nonnegative(),
     })
     .nullable(),
 });
@@ -112,7 +120,8 @@ export const backupMethods = {
   },
   /**
    * Restores a file into this profile, which must hold no accounts or money yet; with `merge`, adds
-   * the file's accounts, labels and frozen coins to a profile that already has some instead.
+   * the file's single-key accounts, labels, frozen coins, eCash (proofs the mint calls spent are
+   * dropped) and Electrum pins to a profile that already has some instead.
    */
   'backup.restore': {
     input: z.object({ path: FsPath, password: Password, merge: z.boolean().default(false) }).strict(),

@@ -731,11 +731,12 @@ describe('backup and restore (issue 16)', () => {
       password: BACKUP_PASSWORD,
       merge: true,
     });
-    expect(report.merged).toEqual({
+    expect(report.merged).toMatchObject({
       accountsAdded: 1,
       accountsAlreadyHere: 1,
       labelsAdded: 1,
       frozenCoinsAdded: 1,
+      ecashProofsAdded: 0,
     });
     const wallets = await call<WalletSummary[]>(dst, 'wallet.list');
     expect(wallets.map((w) => w.name).sort()).toEqual(['Mine', 'Taproot']);
@@ -766,6 +767,136 @@ describe('backup and restore (issue 16)', () => {
       accountsAlreadyHere: 2,
       labelsAdded: 0,
       frozenCoinsAdded: 0,
+      ecashMintsAdded: 0,
+      ecashProofsAdded: 0,
+      ecashSatsAdded: 0,
+      ecashProofsAlreadyHere: 0,
+      ecashProofsInOpenOperations: 0,
+      electrumPinsAdded: 0,
     });
+    // A merged account syncs from the start and does not announce its old coins as new deposits.
+    const check = new Database(dbFile(dstDir), { readonly: true });
+    expect(check.prepare('SELECT announce_deposits FROM wallets WHERE id = ?').get(taproot.id)).toEqual({
+      announce_deposits: 0,
+    });
+    check.close();
   }, 120_000);
+
+  it('merges eCash: proofs spent since the backup are dropped (NUT-07), held ones are not doubled, the rest spend here', async () => {
+    const alpha = stack.cashuMints[0]!.url;
+    const srcDir = tempDir('flash-backup-merge-ecash-src-');
+    const src = startCore(srcDir, false);
+    await call(src, 'vault.setup', { password: PASSWORD });
+    await call(src, 'wallet.restore', { words: WORDS.split(' '), name: 'Main' });
+    await call(src, 'ecash.addMint', { url: alpha });
+    const balanceOf = async (core: FlashCore) =>
+      (await call<EcashBalance[]>(core, 'ecash.balances')).find((x) => x.mintUrl === alpha);
+    const friendWallet = await ecashWallet(stack.lightning);
+    try {
+      await friendWallet.ecash.addMint(alpha);
+      const quote = await friendWallet.ecash.mintQuote({ mintUrl: alpha, unit: 'sat', amount: 1000 });
+      await friendWallet.ecash.payMintQuote(quote.id);
+      const token = await friendWallet.ecash.send({ mintUrl: alpha, unit: 'sat', amount: 400 });
+      await call(src, 'ecash.receive', { token: token.token });
+      await until('eCash claimed', async () => {
+        const b = await balanceOf(src);
+        return b && b.pending === 0 && b.incoming === 0 && b.spendable >= 390;
+      });
+      const folder = tempDir('flash-backup-merge-ecash-files-');
+      const made = await call<{ file: { path: string } }>(src, 'backup.create', {
+        password: BACKUP_PASSWORD,
+        folder,
+      });
+      const atBackup = dump(dbFile(srcDir))['ecash_proofs']!.map(
+        (r) => JSON.parse(r) as { y: string; state: string; amount: number; sealed: string },
+      );
+      const unspentAtBackup = atBackup.filter((p) => p.state === 'unspent');
+      expect(unspentAtBackup.length).toBeGreaterThan(1);
+
+      // After the backup, the source spends part of it: the friend claims a token it sends.
+      const sent = await call<{ token: string }>(src, 'ecash.send', {
+        mintUrl: alpha,
+        unit: 'sat',
+        amount: 100,
+      });
+      await friendWallet.ecash.receive(sent.token);
+      await until('token claimed', async () => {
+        const b = await balanceOf(src);
+        return b && b.pending === 0;
+      });
+      src.stop();
+      const proofsAfter = dump(dbFile(srcDir))['ecash_proofs']!.map(
+        (r) => JSON.parse(r) as { y: string; state: string },
+      );
+      const spentSince = new Set(proofsAfter.filter((p) => p.state === 'spent').map((p) => p.y));
+      const kept = unspentAtBackup.filter((p) => !spentSince.has(p.y));
+      const dropped = unspentAtBackup.filter((p) => spentSince.has(p.y));
+      expect(kept.length).toBeGreaterThan(0);
+      expect(dropped.length).toBeGreaterThan(0);
+      const keptSats = kept.reduce((s, p) => s + p.amount, 0);
+
+      // Another profile with an account of the same words, its own Flash password and eCash key.
+      const dstDir = tempDir('flash-backup-merge-ecash-dst-');
+      const dst = startCore(dstDir, false);
+      await call(dst, 'vault.setup', { password: OTHER_PASSWORD });
+      await call(dst, 'wallet.restore', { words: WORDS.split(' '), name: 'Mine' });
+      const report = await call<BackupRestoreReport>(dst, 'backup.restore', {
+        path: made.file.path,
+        password: BACKUP_PASSWORD,
+        merge: true,
+      });
+      expect(report.ecashSpentDropped).toBe(dropped.length);
+      expect(report.ecashUnchecked).toEqual([]);
+      expect(report.merged).toMatchObject({
+        accountsAdded: 0,
+        accountsAlreadyHere: 1,
+        ecashMintsAdded: 1,
+        ecashProofsAdded: kept.length,
+        ecashSatsAdded: keptSats,
+        ecashProofsAlreadyHere: 0,
+        ecashProofsInOpenOperations: 0,
+      });
+      expect((await balanceOf(dst))?.spendable).toBe(keptSats);
+      // Re-sealed under this profile's key: the same proofs, other ciphertext.
+      const here = dump(dbFile(dstDir))['ecash_proofs']!.map(
+        (r) => JSON.parse(r) as { y: string; state: string; sealed: string },
+      );
+      expect(here.map((p) => p.y).sort()).toEqual(kept.map((p) => p.y).sort());
+      for (const p of here) {
+        expect(p.state).toBe('unspent');
+        expect(p.sealed).not.toBe(atBackup.find((x) => x.y === p.y)!.sealed);
+      }
+
+      // The same file again: the proofs held already are not doubled.
+      const again = await call<BackupRestoreReport>(dst, 'backup.restore', {
+        path: made.file.path,
+        password: BACKUP_PASSWORD,
+        merge: true,
+      });
+      expect(again.merged).toMatchObject({
+        ecashMintsAdded: 0,
+        ecashProofsAdded: 0,
+        ecashSatsAdded: 0,
+        ecashProofsAlreadyHere: kept.length,
+      });
+      expect((await balanceOf(dst))?.spendable).toBe(keptSats);
+      expect(dump(dbFile(dstDir))['ecash_proofs']).toHaveLength(kept.length);
+
+      // The merged money spends here: the mint swaps it (outputs derived past the source's
+      // counters, as both profiles hold the same words) and the friend claims the token.
+      const gift = await call<{ token: string }>(dst, 'ecash.send', {
+        mintUrl: alpha,
+        unit: 'sat',
+        amount: 50,
+      });
+      const claimed = await friendWallet.ecash.receive(gift.token);
+      expect(claimed).toBeTruthy();
+      await until('gift claimed', async () => {
+        const b = await balanceOf(dst);
+        return b && b.pending === 0 && b.spendable <= keptSats - 50;
+      });
+    } finally {
+      await friendWallet.close();
+    }
+  }, 180_000);
 });

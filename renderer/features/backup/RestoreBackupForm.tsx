@@ -154,14 +154,34 @@ export function RestoreBackupForm({ onRestored }: { onRestored?: (report: Backup
       {report && (
         <div className="stack" role="status">
           {report.merged ? (
-            <p>
-              {t('backup.restore.merged', {
-                accounts: report.merged.accountsAdded,
-                same: report.merged.accountsAlreadyHere,
-                labels: report.merged.labelsAdded,
-                frozen: report.merged.frozenCoinsAdded,
-              })}
-            </p>
+            <>
+              <p data-testid="backup-merged-accounts">
+                {t('backup.restore.merged', {
+                  accounts: report.merged.accountsAdded,
+                  same: report.merged.accountsAlreadyHere,
+                  labels: report.merged.labelsAdded,
+                  frozen: report.merged.frozenCoinsAdded,
+                })}
+              </p>
+              <p data-testid="backup-merged-ecash">
+                {t('backup.restore.mergedEcash', {
+                  proofs: report.merged.ecashProofsAdded,
+                  sats: report.merged.ecashSatsAdded,
+                  mints: report.merged.ecashMintsAdded,
+                  same: report.merged.ecashProofsAlreadyHere,
+                })}
+              </p>
+              {report.merged.ecashProofsInOpenOperations > 0 && (
+                <p>
+                  {t('backup.restore.mergedEcashOpen', {
+                    count: report.merged.ecashProofsInOpenOperations,
+                  })}
+                </p>
+              )}
+              {report.merged.electrumPinsAdded > 0 && (
+                <p>{t('backup.restore.mergedPins', { count: report.merged.electrumPinsAdded })}</p>
+              )}
+            </>
           ) : (
             <Alert tone="warning">{t('backup.restore.done')}</Alert>
           )}

@@ -70,10 +70,15 @@ export const backupEn = {
   'backup.restore.done':
     'Restored. Flash locks now so that every part reloads the restored data: unlock it with your Flash password.',
   'backup.restore.mergeNote':
-    'This profile already has accounts. A merge adds the backup’s accounts (an account already here only once, with its words), their labels and frozen coins; messages, Lightning, store and eCash stay as they are here.',
-  'backup.restore.merge': 'Add its accounts, labels and frozen coins here',
+    'This profile already has accounts. A merge adds the backup’s single-key accounts (an account already here only once, with its words), their labels and frozen coins, its eCash mints and proofs (each checked with its mint: spent ones are left out, ones held here are not doubled) and its pinned Electrum certificates. Multisig accounts, NOSTR keys, contacts and messages, Lightning, store settings, the eCash history and the Electrum server choice stay as they are here.',
+  'backup.restore.merge': 'Merge it into this profile',
   'backup.restore.merged':
     'Added {accounts} account(s) ({same} already here), {labels} label(s) and {frozen} frozen coin(s). The wallet syncs their history now.',
+  'backup.restore.mergedEcash':
+    'eCash: added {proofs} proof(s) worth {sats} sats and {mints} mint(s); {same} proof(s) were already here.',
+  'backup.restore.mergedEcashOpen':
+    '{count} eCash proof(s) belonged to an operation that was unfinished when the backup was made and were not added.',
+  'backup.restore.mergedPins': 'Added {count} pinned Electrum certificate(s).',
   'backup.restore.ecashDropped': '{count} eCash proof(s) were already spent and are not counted.',
   'backup.restore.ecashUnchecked': 'These mints did not answer; their eCash is checked when used: {mints}',
 
@@ -171,10 +176,15 @@ export const backupEs: Record<keyof typeof backupEn, string> = {
   'backup.restore.done':
     'Restaurada. Flash se bloquea ahora para que cada parte cargue los datos restaurados: desbloquéalo con tu contraseña de Flash.',
   'backup.restore.mergeNote':
-    'Este perfil ya tiene cuentas. Una fusión añade las cuentas de la copia (una cuenta que ya está aquí, solo una vez, con sus palabras), sus etiquetas y monedas congeladas; mensajes, Lightning, tienda y eCash quedan como están aquí.',
-  'backup.restore.merge': 'Añadir aquí sus cuentas, etiquetas y monedas congeladas',
+    'Este perfil ya tiene cuentas. Una fusión añade las cuentas de una sola clave de la copia (una cuenta que ya está aquí, solo una vez, con sus palabras), sus etiquetas y monedas congeladas, sus casas de moneda y pruebas de eCash (cada una comprobada con su casa de moneda: las gastadas se dejan fuera, las que ya están aquí no se duplican) y sus certificados de Electrum fijados. Las cuentas multifirma, las claves, contactos y mensajes de NOSTR, Lightning, los ajustes de la tienda, el historial de eCash y el servidor Electrum elegido quedan como están aquí.',
+  'backup.restore.merge': 'Fusionarla con este perfil',
   'backup.restore.merged':
     'Se añadieron {accounts} cuenta(s) ({same} ya estaban aquí), {labels} etiqueta(s) y {frozen} moneda(s) congelada(s). La cartera sincroniza ahora su historial.',
+  'backup.restore.mergedEcash':
+    'eCash: se añadieron {proofs} prueba(s) por {sats} sats y {mints} casa(s) de moneda; {same} prueba(s) ya estaban aquí.',
+  'backup.restore.mergedEcashOpen':
+    '{count} prueba(s) de eCash pertenecían a una operación sin terminar cuando se hizo la copia y no se añadieron.',
+  'backup.restore.mergedPins': 'Se añadieron {count} certificado(s) de Electrum fijado(s).',
   'backup.restore.ecashDropped': '{count} prueba(s) de eCash ya estaban gastadas y no se cuentan.',
   'backup.restore.ecashUnchecked':
     'Estas casas de moneda no respondieron; su eCash se comprueba al usarlo: {mints}',
