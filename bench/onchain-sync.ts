@@ -5,34 +5,14 @@ import { connectElectrum } from '../main/bitcoin/electrum/client';
 import type { RateLimit } from '../main/bitcoin/electrum/rate-limit';
 import { DEFAULT_RATE_LIMIT } from '../main/bitcoin/electrum/rate-limit';
 import { scriptHash } from '../main/bitcoin/electrum/script-hash';
-import { createChainService } from '../main/bitcoin/chain/service';
-import { createElectrumService } from '../main/bitcoin/electrum/service';
-import type { ClientStats, ElectrumService } from '../main/bitcoin/electrum/types';
 import { CHAINS, GAP_LIMIT } from '../main/bitcoin/wallet/constants';
 import { createAddressDeriver, deriveAccount } from '../main/bitcoin/wallet/derivation';
-import { createWalletService } from '../main/bitcoin/wallet/service';
-import type { WalletService } from '../main/bitcoin/wallet/types';
-import { createEventBus } from '../main/core/event-bus';
-import { silentLogger } from '../main/core/logger';
-import { createSettingsService } from '../main/core/settings';
-import { openDatabase } from '../main/store/database';
-import { createVaultService } from '../main/vault/service';
 import { startBitcoinStack } from '../test/stack/bitcoin';
-import { fundMany } from '../test/stack/bulk';
 import { fmtMs, printTable, ratio } from './stats';
+import type { SyncRun } from './wallet-sync';
+import { BENCH_WORDS, fundUsed, restoreBenchWallet, usedAddresses, walletSyncRun } from './wallet-sync';
 
-const WORDS = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-const RECEIVE_USED = 800;
-const CHANGE_USED = 200;
 const TXS = 5_000;
-const PASSWORD = 'bench password';
-
-interface Run {
-  name: string;
-  stats: ClientStats;
-  ms: number;
-  txs: number;
-}
 
 /**
  * On-chain sync over the regtest stack: a BIP84 wallet ("abandon ... about") with 1,000 used
@@ -46,17 +26,9 @@ export async function benchOnchainSync(): Promise<void> {
   const stack = await startBitcoinStack();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-bench-onchain-'));
   try {
-    const keys = deriveAccount(WORDS, '', 'regtest');
-    const deriver = createAddressDeriver(keys.xpub, 'regtest');
-    const used = [
-      ...Array.from({ length: RECEIVE_USED }, (_, i) => deriver.derive(0, i).address),
-      ...Array.from({ length: CHANGE_USED }, (_, i) => deriver.derive(1, i).address),
-    ];
-    const payments = Array.from({ length: TXS }, (_, i) => ({
-      address: used[i % used.length] as string,
-      sats: 10_000 + i,
-    }));
-    const funded = fundMany(stack.chain, payments, { perBlock: 500 });
+    const keys = deriveAccount(BENCH_WORDS, '', 'regtest');
+    const used = usedAddresses(createAddressDeriver(keys.xpub, 'regtest'));
+    const funded = fundUsed(stack.chain, used, TXS);
     const setupMs = performance.now() - t0;
     console.log(
       `\nOn-chain sync: ${used.length} used addresses, ${funded.txids.length} transactions, ` +
@@ -110,80 +82,22 @@ export async function benchOnchainSync(): Promise<void> {
   }
 }
 
-/** Starts the real services on `dbFile`; restores the wallet when `restore`, then waits for "synced". */
-async function walletRun(
+/** The app's services on `dbFile`: a first sync restores the bench wallet, a resync reopens it. */
+function walletRun(
   name: string,
   dbFile: string,
   server: { host: string; port: number; transport: 'tcp' },
   restore: boolean,
   rateLimit?: RateLimit | null,
-): Promise<Run> {
-  const db = openDatabase(dbFile);
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  if (restore) await vault.setup(PASSWORD);
-  const settings = createSettingsService({ db, bus, defaultNetwork: 'regtest', electrumOverride: server });
-  const electrum: ElectrumService = createElectrumService({
-    db,
-    bus,
-    log: silentLogger,
-    initialServer: settings.electrumServer('regtest'),
+): Promise<SyncRun> {
+  return walletSyncRun({
+    name,
+    dbFile,
+    server,
+    ...(restore ? { addWallet: ({ wallet }) => restoreBenchWallet(wallet) } : {}),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
+    timeoutMs: 120_000,
   });
-  // As in the app: headers validated and every confirmed transaction's merkle proof checked.
-  const chain = createChainService({ db, electrum, log: silentLogger, network: 'regtest' });
-  const wallet: WalletService = createWalletService({
-    db,
-    vault,
-    electrum,
-    bus,
-    settings,
-    log: silentLogger,
-    verifier: chain,
-  });
-  let walletId: string | null = restore ? null : (wallet.list()[0]?.id ?? null);
-  const synced = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name}: not synced within 120 s`)), 120_000);
-    bus.on('sync.progress', (p) => {
-      if (p.sync.phase === 'synced' && (walletId === null || p.walletId === walletId)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  const t0 = performance.now();
-  electrum.start();
-  chain.start();
-  wallet.start();
-  if (restore) {
-    await new Promise<void>((resolve) => {
-      if (electrum.status().state === 'connected') resolve();
-      const off = bus.on('electrum.status', (s) => {
-        if (s.state === 'connected') {
-          off();
-          resolve();
-        }
-      });
-    });
-    walletId = wallet.restore({
-      words: WORDS.split(' '),
-      passphrase: '',
-      name: 'Bench',
-      network: 'regtest',
-    }).id;
-  }
-  await synced;
-  await wallet.idle();
-  const ms = performance.now() - t0;
-  const stats = electrum.stats?.() ?? { roundTrips: 0, requests: 0, bytesSent: 0, bytesReceived: 0 };
-  const txs = walletId ? wallet.activity(walletId, 1, 0).total : 0;
-  wallet.stop();
-  chain.stop();
-  electrum.stop();
-  vault.stop();
-  db.close();
-  return { name, stats, ms, txs };
 }
 
 /**
@@ -193,7 +107,7 @@ async function walletRun(
 async function naiveRun(
   server: { host: string; port: number; transport: 'tcp' },
   xpub: string,
-): Promise<Run> {
+): Promise<SyncRun> {
   const deriver = createAddressDeriver(xpub, 'regtest');
   const t0 = performance.now();
   const client = await connectElectrum(server, { rateLimit: null, keepAliveMs: 0 });
