@@ -24,6 +24,8 @@ import { createMerchantHandlers } from './handlers/merchant';
 import type { VaultService } from '../vault/types';
 import type { BackupService } from '../backup/service';
 import { createBackupHandlers } from './handlers/backup';
+import type { PriceService } from '../prices/service';
+import { createPricesHandlers } from './handlers/prices';
 import type { Handlers } from './dispatcher';
 
 export interface ApiServices {
@@ -44,6 +46,7 @@ export interface ApiServices {
   ecash: EcashService;
   ecashSocial: EcashSocialService;
   multisig: MultisigService;
+  prices: PriceService;
 }
 
 const DONE = { done: true } as const;
@@ -170,6 +173,7 @@ export function createHandlers(s: ApiServices): Handlers {
     ...createEcashSocialHandlers(s),
     ...createMultisigHandlers(s),
     ...createBackupHandlers(s),
+    ...createPricesHandlers(s),
   };
 }
 

@@ -309,6 +309,11 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'ecash.checkNutzaps': UNLOCKED,
   'ecash.backupWallet': UNLOCKED,
   'ecash.restoreWallet': UNLOCKED,
+  // Fiat prices: reading and asking again change nothing stored; choosing a source decides which
+  // server this computer talks to, as the Electrum and proxy settings do.
+  'prices.get': OPEN,
+  'prices.refresh': OPEN,
+  'prices.configure': UNLOCKED,
 };
 
 /** Whether `method`, called with this (already validated) input, must wait for the vault to unlock. */

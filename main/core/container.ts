@@ -28,6 +28,7 @@ import { createWalletRootReader } from '../lightning/wallet-root';
 import { openDatabase, type Db } from '../store/database';
 import { createVaultService } from '../vault/service';
 import { createBackupService } from '../backup/service';
+import { createPriceService } from '../prices/service';
 import type { AppConfig } from './config';
 import type { EventBus } from './event-bus';
 import { createEventBus } from './event-bus';
@@ -255,6 +256,14 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     network: () => settings.get().network,
   });
 
+  // Fiat prices for the wallet screens: off until the user picks a source; through the proxy.
+  const prices = createPriceService({
+    db,
+    bus,
+    log,
+    proxy: () => settings.get().electrumProxy,
+  });
+
   const dispatcher = createDispatcher({
     handlers: createHandlers({
       info,
@@ -274,6 +283,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       ecash,
       ecashSocial,
       multisig,
+      prices,
     }),
     log: log.child('api'),
     onActivity: () => vault.touch(),
@@ -309,6 +319,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       ecash.start();
       ecashSocial.start();
       backup.start();
+      prices.start();
       const initial = settings.get();
       let fallbacks = JSON.stringify(initial.electrumFallbacks[network]);
       let proxy = JSON.stringify(initial.electrumProxy);
@@ -336,6 +347,7 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
     },
     stop() {
       stopFollowingSettings?.();
+      prices.stop();
       void backup.stop();
       void hardware.stop();
       ecashSocial.stop();

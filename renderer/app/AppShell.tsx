@@ -14,6 +14,7 @@ import { MerchantArea, useCashierMode } from '../features/merchant/MerchantArea'
 import { LightningArea, useLightningToasts } from '../features/lightning/LightningArea';
 import { NotAvailableYet } from '../features/placeholder/NotAvailableYet';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { PricesProvider } from '../features/prices/prices-context';
 import { WalletArea } from '../features/wallet/WalletScreen';
 import { useI18n, useT } from '../i18n';
 import { useFlash } from './flash-context';
@@ -35,7 +36,9 @@ interface Props {
 export function AppShell(props: Props) {
   return (
     <ToastProvider>
-      <Shell {...props} />
+      <PricesProvider>
+        <Shell {...props} />
+      </PricesProvider>
     </ToastProvider>
   );
 }

@@ -11,6 +11,7 @@ import { ecashEn } from './areas/ecash';
 import { ecashChatEn } from './areas/ecash-chat';
 import { multisigEn } from './areas/multisig';
 import { backupEn } from './areas/backup';
+import { pricesEn } from './areas/prices';
 import { lightningEn } from './areas/lightning';
 import { breezEn } from './areas/breez';
 
@@ -611,6 +612,7 @@ export const en = {
   ...ecashEn,
   ...ecashChatEn,
   ...backupEn,
+  ...pricesEn,
   ...lightningEn,
   ...breezEn,
 } satisfies ErrorMessages & Record<string, string>;

@@ -11,6 +11,7 @@ import { ecashEs } from './areas/ecash';
 import { ecashChatEs } from './areas/ecash-chat';
 import { multisigEs } from './areas/multisig';
 import { backupEs } from './areas/backup';
+import { pricesEs } from './areas/prices';
 import { lightningEs } from './areas/lightning';
 import { breezEs } from './areas/breez';
 
@@ -616,6 +617,7 @@ export const es: Messages = {
   ...ecashEs,
   ...ecashChatEs,
   ...backupEs,
+  ...pricesEs,
   ...lightningEs,
   ...breezEs,
 };

@@ -6,6 +6,7 @@ import { nwcEvents } from './nwc';
 import { merchantEvents } from './merchant';
 import { lightningEvents } from './lightning';
 import { ecashEvents } from './ecash';
+import { pricesEvents } from './prices';
 import { ElectrumStatus } from './electrum';
 import { Settings } from './settings';
 import { VaultStatus } from './vault';
@@ -30,6 +31,7 @@ export const events = {
   ...merchantEvents,
   ...lightningEvents,
   ...ecashEvents,
+  ...pricesEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -17,6 +17,7 @@ import { nwcMethods } from './nwc';
 import { sendMethods } from './send';
 import { METHOD_NAMES } from './names';
 import { settingsMethods } from './settings';
+import { pricesMethods } from './prices';
 import { vaultMethods } from './vault';
 import { walletMethods } from './wallet';
 
@@ -30,6 +31,7 @@ export const contract = {
   ...vaultMethods,
   ...backupMethods,
   ...settingsMethods,
+  ...pricesMethods,
   ...walletMethods,
   ...electrumMethods,
   ...coinsMethods,
@@ -83,5 +85,6 @@ export * from './nostr';
 export * from './nwc';
 export * from './send';
 export * from './settings';
+export * from './prices';
 export * from './vault';
 export * from './wallet';

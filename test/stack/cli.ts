@@ -99,6 +99,12 @@ console.log(
 console.log(
   '                   GET /nfc, POST /nfc/card {name?} (a new blank card on the reader) /nfc/present {name} /nfc/remove /nfc/replay (a copy of the last tap)',
 );
+console.log(
+  `  Price source     ${stack.prices.url}  (mempool.space's GET /api/v1/prices and Coinbase's GET /v2/prices/BTC-USD/spot; Settings → Fiat prices → mempool address)`,
+);
+console.log(
+  '                   GET /prices, POST /prices/fault {mode: none|down|http-503} /prices/set {currency,price}',
+);
 for (const w of Object.values(stack.nwc)) console.log(`  NWC wallet       ${w.variant.padEnd(13)}${w.uri}`);
 console.log('                   GET /nwc, POST /nwc/fault {variant,fault} /nwc/connection {variant}');
 for (const [name, address] of Object.entries(stack.zapAddresses))
@@ -136,6 +142,7 @@ console.log(
     },
     cashuMints: Object.fromEntries(stack.cashuMints.map((m) => [m.name, m.url])),
     nfc: stack.nfc.url,
+    prices: stack.prices.url,
     tipHeight: chain.tipHeight,
     stackAddress: chain.stackAddress,
   })}`,

@@ -22,6 +22,8 @@ import type { StandInMint } from './cashu';
 import { startCashuStack } from './cashu';
 import type { BreezStandIn } from './lightning/breez-fake';
 import { startBreezPart } from './lightning/breez-part';
+import type { PriceStandIn } from './prices';
+import { startPriceStandIn } from './prices';
 
 export type { FaultMode } from './electrum-server';
 export type { LieMode } from './lying';
@@ -60,6 +62,8 @@ export interface Stack {
   breez: BreezStandIn;
   /** A simulated NFC reader with NTAG 424 cards, for browser mode's --simulated-nfc <nfc.url>. */
   nfc: PcscServer;
+  /** A public price source (mempool.space's and Coinbase's price APIs) with fault modes. */
+  prices: PriceStandIn;
   setFault(mode: FaultMode): void;
   /** Makes the Electrum server lie to SPV clients ('none' to stop); also POST /lie. */
   setLie(mode: LieMode): void;
@@ -112,6 +116,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     parts.push(breez);
     const nfc = await startPcscServer();
     parts.push(nfc);
+    const prices = await startPriceStandIn();
+    parts.push(prices);
     control = await startControlApi({
       routes: parts.flatMap((p) => p.routes),
       ...(opts.controlPort !== undefined ? { port: opts.controlPort } : {}),
@@ -133,6 +139,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       cashuMints: cashu.mints,
       breez: breez.standIn,
       nfc,
+      prices,
       setFault: (mode) => bitcoin.server.setFault(mode),
       setLie: (mode) => bitcoin.server.setLie(mode),
       stop: stopAll,

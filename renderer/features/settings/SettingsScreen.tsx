@@ -12,6 +12,7 @@ import { NetworkSettings } from './NetworkSettings';
 import { LightningSettings } from '../lightning/settings/LightningSettings';
 import { RecoveryWordsSection } from './RecoveryWordsSection';
 import { BackupSection } from '../backup/BackupSection';
+import { FiatPriceSettings } from '../prices/FiatPriceSettings';
 
 export function SettingsScreen({ walletId }: { walletId: string | null }) {
   const t = useT();
@@ -28,6 +29,7 @@ export function SettingsScreen({ walletId }: { walletId: string | null }) {
       <AppearanceSettings />
       <NetworkSettings />
       <LightningSettings />
+      <FiatPriceSettings />
       <section className="card stack">
         <h2 id="security-title">{t('settings.security')}</h2>
         <ErrorAlert error={vault.error} />

@@ -1,6 +1,7 @@
 import type { Balance } from '../../../shared/contract/wallet';
 import { Amount } from '../../components/Amount';
 import { useT } from '../../i18n';
+import { FiatRateNote } from '../prices/FiatAmount';
 
 export function BalanceCard({ balance }: { balance: Balance }) {
   const t = useT();
@@ -29,6 +30,7 @@ export function BalanceCard({ balance }: { balance: Balance }) {
           </dd>
         </div>
       </dl>
+      <FiatRateNote />
     </section>
   );
 }
