@@ -16,6 +16,7 @@ import type { EcashSocialService } from '../ecash/social-service';
 import { createEcashSocialHandlers } from './handlers/ecash-social';
 import type { MultisigService } from '../bitcoin/multisig/service';
 import { createMultisigHandlers } from './handlers/multisig';
+import { createScanHandlers } from './handlers/scan';
 import type { NostrService } from '../nostr/service';
 import type { NwcAppServices } from '../lightning/nwc/wire';
 import { createNwcHandlers } from './handlers/nwc';
@@ -172,6 +173,7 @@ export function createHandlers(s: ApiServices): Handlers {
     ...createEcashHandlers(s),
     ...createEcashSocialHandlers(s),
     ...createMultisigHandlers(s),
+    ...createScanHandlers(),
     ...createBackupHandlers(s),
     ...createPricesHandlers(s),
   };

@@ -288,6 +288,8 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'multisig.deviceCosigner': UNLOCKED,
   'multisig.registerOnDevice': UNLOCKED,
   'multisig.verifyAddress': OPEN,
+  // Reads scanned QR text handed in by the page; nothing stored is read or changed.
+  'scan.urProgress': OPEN,
   'multisig.signWithDevice': UNLOCKED,
   // Public keys only, as exportWallet.
   'multisig.backupSheet': OPEN,

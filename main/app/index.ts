@@ -16,6 +16,7 @@ import { createFrameCheck, registerIpcBridge } from './ipc-bridge';
 import { createDesktopMerchantHooks } from './merchant-desktop';
 import { createDesktopBackupHooks } from './backup-desktop';
 import { rendererUrlFor } from './renderer-url';
+import { allowAppCamera } from './camera-permission';
 import { createMainWindow, hardenSession } from './window';
 
 /** The Electron shell: window, security settings, IPC transport. All wallet logic lives in core. */
@@ -116,6 +117,7 @@ function onReady(): void {
     packaged: app.isPackaged,
     devUrl: process.env['ELECTRON_RENDERER_URL'],
   });
+  allowAppCamera(rendererUrl);
   unregister = registerIpcBridge({
     ipcMain,
     dispatcher: core.dispatcher,

@@ -14,6 +14,7 @@ import { backupEn } from './areas/backup';
 import { pricesEn } from './areas/prices';
 import { lightningEn } from './areas/lightning';
 import { breezEn } from './areas/breez';
+import { scanEn } from './areas/scan';
 
 /** Every error code must have a message: the type below fails to compile if one is missing. */
 type ErrorMessages = Record<`error.${ErrorCode}`, string>;
@@ -615,6 +616,7 @@ export const en = {
   ...pricesEn,
   ...lightningEn,
   ...breezEn,
+  ...scanEn,
 } satisfies ErrorMessages & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

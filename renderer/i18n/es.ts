@@ -14,6 +14,7 @@ import { backupEs } from './areas/backup';
 import { pricesEs } from './areas/prices';
 import { lightningEs } from './areas/lightning';
 import { breezEs } from './areas/breez';
+import { scanEs } from './areas/scan';
 
 /** Spanish. Typed as `Messages`, so a missing or extra key fails to compile. */
 export const es: Messages = {
@@ -620,4 +621,5 @@ export const es: Messages = {
   ...pricesEs,
   ...lightningEs,
   ...breezEs,
+  ...scanEs,
 };

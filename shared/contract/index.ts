@@ -11,6 +11,7 @@ import { activityMethods } from './activity';
 import { ecashMethods } from './ecash';
 import { ecashSocialMethods } from './ecash-social';
 import { multisigMethods } from './multisig';
+import { scanMethods } from './scan';
 import type { MethodName } from './names';
 import { nostrMethods } from './nostr';
 import { nwcMethods } from './nwc';
@@ -46,6 +47,7 @@ export const contract = {
   ...ecashMethods,
   ...ecashSocialMethods,
   ...multisigMethods,
+  ...scanMethods,
 } as const satisfies Record<MethodName, MethodDef>;
 
 // Compile-time proof that METHOD_NAMES lists every method and nothing else.
@@ -81,6 +83,7 @@ export * from './activity';
 export * from './ecash';
 export * from './ecash-social';
 export * from './multisig';
+export * from './scan';
 export * from './nostr';
 export * from './nwc';
 export * from './send';

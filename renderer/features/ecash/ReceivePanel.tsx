@@ -7,6 +7,7 @@ import { Alert, ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { Field, SelectField } from '../../components/Field';
 import { QrCode } from '../../components/QrCode';
+import { ScanButton } from '../scan/ScanButton';
 import { useI18n } from '../../i18n';
 import { OperationState } from './OperationState';
 import { formatUnitAmount, parseUnitAmount, shortMintUrl } from './format';
@@ -84,6 +85,12 @@ function ReceiveToken() {
             }}
           />
           <p className="hint">{t('ecash.receive.tokenHint')}</p>
+          <ScanButton
+            onText={(scanned) => {
+              setText(scanned);
+              setView(null);
+            }}
+          />
         </div>
         <div className="actions">
           <button type="submit" disabled={decode.busy || token === ''}>

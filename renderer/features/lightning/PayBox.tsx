@@ -11,6 +11,7 @@ import { openSendFlow } from '../../app/send-navigation';
 import { Alert, ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
+import { ScanButton } from '../scan/ScanButton';
 import { useFormatDateTime, useI18n } from '../../i18n';
 import { FAILURE_ERROR, formatMsatAsSats, satsTextToMsat, shortHex } from './format';
 
@@ -120,6 +121,13 @@ export function PayBox() {
             autoComplete="off"
             onChange={(e) => {
               setText(e.target.value);
+              setParsed(null);
+              setPrepared(null);
+            }}
+          />
+          <ScanButton
+            onText={(scanned) => {
+              setText(scanned);
               setParsed(null);
               setPrepared(null);
             }}

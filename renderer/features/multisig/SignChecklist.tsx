@@ -10,6 +10,7 @@ import { useT } from '../../i18n';
 import { AnimatedQr } from '../send/AnimatedQr';
 import { DraftSummary } from '../send/DraftSummary';
 import { rememberFeeRate } from '../send/send-text';
+import { ScanButton } from '../scan/ScanButton';
 
 /**
  * A multisig payment's review: every output (the wallet's own change is marked; everything else
@@ -168,6 +169,7 @@ export function SignChecklist(props: {
               value={answer}
               onChange={(e) => setAnswer(e.target.value)}
             />
+            <ScanButton onText={setAnswer} />
           </div>
           <div className="actions">
             <button

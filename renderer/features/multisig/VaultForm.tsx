@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { AccountNameField } from '../accounts/AccountNameField';
+import { ScanButton } from '../scan/ScanButton';
 import './multisig.css';
 
 type Kind = CosignerInput['kind'];
@@ -232,6 +233,10 @@ function CreateVault({ seeds, onAdded }: { seeds: WalletSummary[]; onAdded: (a: 
                       }}
                     />
                   </label>
+                )}
+                {r.kind === 'watch' && (
+                  // One line: the key field is a text input, and an animated UR's parts stay apart by spaces.
+                  <ScanButton onText={(text) => update(i, { key: text.replace(/\s+/g, ' ').trim() })} />
                 )}
               </>
             )}

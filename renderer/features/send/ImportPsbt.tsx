@@ -5,6 +5,7 @@ import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
 import { SubmitCancel } from '../../components/FormActions';
 import { useT } from '../../i18n';
+import { ScanButton } from '../scan/ScanButton';
 import { bytesToBase64 } from './send-text';
 import { SendErrorAlert } from './SendErrorAlert';
 
@@ -51,6 +52,7 @@ export function ImportPsbt(props: {
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
+        <ScanButton onText={setText} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-file`}>{t('send.import.file')}</label>
