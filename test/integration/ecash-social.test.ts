@@ -460,7 +460,7 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     const second = await until(async () => {
       const now = await backupOnRelay(alice);
       return sameList(now.secrets, heldSecrets(alice)) ? now : null;
-    });
+    }, 60_000);
     expect(second.ids.some((id) => first.ids.includes(id))).toBe(false);
     // The relay honoured the NIP-09 deletion: the old events are not served any more.
     const pool = alice.nostr.relayPool()!;
@@ -476,7 +476,7 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     const third = await until(async () => {
       const now = await backupOnRelay(alice);
       return sameList(now.secrets, heldSecrets(alice)) ? now : null;
-    });
+    }, 60_000);
     expect(third.ids.some((id) => second.ids.includes(id))).toBe(false);
 
     // A fresh profile (same NOSTR key, other words) restores the balance held now.
@@ -488,7 +488,7 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     expect(restored.operations.every((o) => o.state === 'claimed')).toBe(true);
     const fees = restored.operations.reduce((s, o) => s + o.fee, 0);
     expect(elsewhere.spendable(alpha()) + elsewhere.spendable(beta())).toBe(total - fees);
-  });
+  }, 240_000);
 
   it('NIP-60: a backup of another wallet on the same NOSTR key is neither kept current nor deleted', async () => {
     const alice = await person(TEST_WORDS, { backupDebounceMs: 20 });
@@ -508,7 +508,7 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     const both = await backupOnRelay(alice);
     for (const id of alicesBackup.ids) expect(both.ids).toContain(id);
     expect(both.secrets).toEqual([...heldSecrets(alice), ...heldSecrets(other)].sort());
-  });
+  }, 240_000);
 
   it('refuses cleanly: no backup on the relays, a recipient that is not a key', async () => {
     const alice = await person(TEST_WORDS);
