@@ -293,6 +293,8 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'multisig.signWithDevice': UNLOCKED,
   // Public keys only, as exportWallet.
   'multisig.backupSheet': OPEN,
+  // The draft's PSBT in another text form, as send.exportPsbtUr.
+  'multisig.exportPsbtBbqr': OPEN,
   // Amounts per keyset, like the balances: plain numbers, readable while locked.
   'ecash.keysetBalances': OPEN,
   // eCash with other people: reading a chat's cards needs its messages (sealed with the vault),

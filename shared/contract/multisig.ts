@@ -83,6 +83,8 @@ export const SignatureProgress = z.object({
 export type SignatureProgress = z.infer<typeof SignatureProgress>;
 
 const DraftRef = z.object({ draftId: Id }).strict();
+/** BBQr data encodings: H hex, 2 base32, Z zlib (10-bit window) then base32. */
+const BbqrEncoding = z.enum(['H', '2', 'Z']);
 const Signed = z.object({ draft: SendDraft, progress: SignatureProgress });
 
 export const multisigMethods = {
@@ -176,5 +178,23 @@ export const multisigMethods = {
   'multisig.signWithDevice': {
     input: z.object({ draftId: Id, fingerprint: Fingerprint }).strict(),
     output: Signed,
+  },
+  /**
+   * The draft's PSBT as BBQr parts (Coinkite's "Better Bitcoin QR": Hex, base32 or zlib+base32)
+   * for an animated QR; `version` is the QR version every part fits.
+   */
+  'multisig.exportPsbtBbqr': {
+    input: z
+      .object({
+        draftId: Id,
+        encoding: BbqrEncoding.optional(),
+        version: z.number().int().min(1).max(40).optional(),
+      })
+      .strict(),
+    output: z.object({
+      parts: z.array(z.string()).min(1),
+      encoding: BbqrEncoding,
+      version: z.number().int().min(1).max(40),
+    }),
   },
 } as const;

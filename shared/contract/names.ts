@@ -206,6 +206,7 @@ export const METHOD_NAMES = [
   'multisig.verifyAddress',
   'multisig.signWithDevice',
   'multisig.backupSheet',
+  'multisig.exportPsbtBbqr',
   'scan.urProgress',
   'ecash.keysetBalances',
   'ecash.sendInChat',

@@ -1,6 +1,7 @@
 import * as ecc from '@bitcoinerlab/secp256k1';
 import fs from 'node:fs';
 import { networks, Psbt } from 'bitcoinjs-lib';
+import { encodePsbtBbqr, joinBbqr } from '../../main/bitcoin/send/bbqr';
 import { AIRGAP_WORDS, cosignerOf, rootOf } from '../fixtures/multisig/keys';
 import { expect, test } from './fixtures';
 import { createWallet } from './steps';
@@ -110,8 +111,19 @@ test('a 2-of-3 vault: Ledger, this computer and a pasted key; backed up, verifie
     .click();
   await expect(sign.getByText('1 of 2 signatures')).toBeVisible();
   await sign.getByRole('button', { name: 'Show PSBT' }).click();
-  const psbt = await sign.getByLabel('PSBT', { exact: true }).inputValue();
-  await sign.getByLabel('Signed PSBT (base64 or hex)').fill(signAirGapped(psbt));
+  // The air-gapped signer reads the BBQr code (its parts, as text here) and answers in BBQr parts.
+  await sign.getByLabel('BBQr (Coldcard Q, Sparrow…)').check();
+  await expect(sign.getByRole('img', { name: 'Animated BBQr code of the PSBT' })).toBeVisible();
+  const bbqrParts = await sign.getByRole('textbox', { name: 'BBQr parts as text' }).inputValue();
+  expect(bbqrParts).toMatch(/^B\$ZP/);
+  const psbt = Buffer.from(joinBbqr(bbqrParts).data).toString('base64');
+  expect(psbt).toBe(await sign.getByLabel('PSBT', { exact: true }).inputValue());
+  await flash.snap('ms04b-bbqr-export');
+  const answer = encodePsbtBbqr(Buffer.from(signAirGapped(psbt), 'base64'), { version: 8 });
+  expect(answer.parts.length).toBeGreaterThan(1);
+  await sign
+    .getByLabel('Signed PSBT (base64, hex, or the UR or BBQr parts)')
+    .fill([...answer.parts].reverse().join('\n'));
   await sign.getByRole('button', { name: 'Add signatures' }).click();
   await expect(sign.getByText('2 of 2 signatures')).toBeVisible();
   await flash.snap('ms05-two-signatures');

@@ -251,6 +251,7 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'multisig.verifyAddress': { walletId: 'w1', fingerprint: '73c5da0a', chain: 0, index: 0 },
   'multisig.signWithDevice': { draftId: 'd1', fingerprint: '73c5da0a' },
   'multisig.backupSheet': { walletId: 'w1', language: 'en' },
+  'multisig.exportPsbtBbqr': { draftId: 'd1' },
   'scan.urProgress': { parts: ['ur:bytes/hdcxdwtlpfcpvldyjl'] },
   'ecash.keysetBalances': { url: 'https://mint.example' },
   'ecash.sendInChat': { to: PUBKEY, amount: 10 },

@@ -21,5 +21,10 @@ export function createMultisigHandlers(s: { multisig: MultisigService }): Pick<H
     'multisig.registerOnDevice': ({ walletId, fingerprint }) => m.registerOnDevice(walletId, fingerprint),
     'multisig.verifyAddress': (input) => m.verifyAddress(input),
     'multisig.signWithDevice': ({ draftId, fingerprint }) => m.signWithDevice(draftId, fingerprint),
+    'multisig.exportPsbtBbqr': ({ draftId, encoding, version }) =>
+      m.exportPsbtBbqr(draftId, {
+        ...(encoding ? { encoding } : {}),
+        ...(version !== undefined ? { version } : {}),
+      }),
   };
 }

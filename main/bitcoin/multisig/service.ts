@@ -18,6 +18,7 @@ import type { VaultService } from '../../vault/types';
 import { formatPath, parsePath } from '../accounts/paths';
 import { keyNetworkOf } from '../accounts/types';
 import type { SendService } from '../send/service';
+import { encodePsbtBbqr, type BbqrSplit, type BbqrSplitOptions } from '../send/bbqr';
 import { importPsbt as decodePsbt } from '../send/psbt';
 import { createWalletReader } from '../send/wallet-reader';
 import { networkParams } from '../wallet/networks';
@@ -89,6 +90,8 @@ export interface MultisigService {
     draftId: string,
     fingerprint: string,
   ): Promise<{ draft: SendDraft; progress: SignatureProgress }>;
+  /** The draft's PSBT as BBQr parts for an air-gapped signer's camera (beside the UR export). */
+  exportPsbtBbqr(draftId: string, options: BbqrSplitOptions): BbqrSplit;
   /** The wallet's signing account (policy, cosigners, scripts); null when it is not multisig. */
   account(walletId: string): MultisigAccount | null;
 }
@@ -528,6 +531,12 @@ export function createMultisigService(deps: MultisigDeps): MultisigService {
       const draft = deps.send.importPsbt({ walletId, data: psbt.toBase64() });
       log.info('multisig draft signed on a device', { walletId, vendor, fingerprint: fp, added });
       return { draft, progress: progressOf(account, draft.psbtBase64, network, walletId) };
+    },
+
+    exportPsbtBbqr(draftId, options) {
+      const draft = deps.send.getDraft(draftId);
+      requireMultisig(draft.walletId);
+      return encodePsbtBbqr(deps.send.exportPsbt(draftId).binary, options);
     },
 
     account(walletId) {

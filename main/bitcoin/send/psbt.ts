@@ -7,6 +7,7 @@ import type { Network } from '../../../shared/contract';
 import type { ScriptType } from '../accounts/types';
 import { networkParams } from '../wallet/networks';
 import { SendError } from './errors';
+import { decodePsbtBbqr, looksLikeBbqr } from './bbqr';
 import { decodePsbtUr, looksLikeUr } from './ur';
 
 initEccLib(ecc);
@@ -284,7 +285,7 @@ const PSBT_MAGIC = [0x70, 0x73, 0x62, 0x74, 0xff];
 
 /**
  * Reads a PSBT from what a user drops or pastes: raw binary (a .psbt file), base64 or hex text, or
- * the ur:crypto-psbt parts of an animated QR.
+ * the ur:crypto-psbt or BBQr parts of an animated QR.
  * Throws BAD_PSBT with a precise message for anything else.
  */
 export function importPsbt(data: Uint8Array | string, network: Network): Psbt {
@@ -292,6 +293,7 @@ export function importPsbt(data: Uint8Array | string, network: Network): Psbt {
   if (typeof data === 'string') {
     const text = data.trim();
     if (looksLikeUr(text)) bytes = decodePsbtUr(text);
+    else if (looksLikeBbqr(text)) bytes = decodePsbtBbqr(text);
     else if (/^([0-9a-fA-F]{2})+$/.test(text)) bytes = hex.decode(text.toLowerCase());
     else {
       try {

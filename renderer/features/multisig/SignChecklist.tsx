@@ -8,6 +8,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
 import { AnimatedQr } from '../send/AnimatedQr';
+import { SendErrorAlert } from '../send/SendErrorAlert';
 import { DraftSummary } from '../send/DraftSummary';
 import { rememberFeeRate } from '../send/send-text';
 import { ScanButton } from '../scan/ScanButton';
@@ -32,7 +33,10 @@ export function SignChecklist(props: {
   const [answer, setAnswer] = useState('');
   const [showPsbt, setShowPsbt] = useState(false);
   const [urParts, setUrParts] = useState<string[] | null>(null);
+  const [qrFormat, setQrFormat] = useState<'ur' | 'bbqr'>('ur');
+  const [bbqr, setBbqr] = useState<{ parts: string[]; version: number } | null>(null);
   const exportUr = useAction(flash.send.exportPsbtUr);
+  const exportBbqr = useAction(flash.multisig.exportPsbtBbqr);
   const vault = useQuery(
     useCallback(() => flash.multisig.getWallet({ walletId: props.walletId }), [flash, props.walletId]),
   );
@@ -141,6 +145,7 @@ export function SignChecklist(props: {
               onClick={() => {
                 setShowPsbt((s) => !s);
                 void exportUr.run({ draftId: draft.draftId }).then((r) => setUrParts(r?.parts ?? null));
+                void exportBbqr.run({ draftId: draft.draftId }).then((r) => setBbqr(r ?? null));
               }}
             >
               {t('multisig.sign.export')}
@@ -156,7 +161,41 @@ export function SignChecklist(props: {
               >
                 {t('multisig.sign.download')}
               </a>
-              {urParts && <AnimatedQr parts={urParts} alt={t('sendtools.qr.alt')} />}
+              <fieldset className="actions">
+                <legend>{t('multisig.sign.qrFormat')}</legend>
+                <label>
+                  <input
+                    type="radio"
+                    name={`${importId}-qr`}
+                    checked={qrFormat === 'ur'}
+                    onChange={() => setQrFormat('ur')}
+                  />{' '}
+                  {t('multisig.sign.qrUr')}
+                </label>
+                <label>
+                  <input
+                    type="radio"
+                    name={`${importId}-qr`}
+                    checked={qrFormat === 'bbqr'}
+                    onChange={() => setQrFormat('bbqr')}
+                  />{' '}
+                  {t('multisig.sign.qrBbqr')}
+                </label>
+              </fieldset>
+              {qrFormat === 'ur' && urParts && <AnimatedQr parts={urParts} alt={t('sendtools.qr.alt')} />}
+              {qrFormat === 'bbqr' && bbqr && (
+                <>
+                  <AnimatedQr parts={bbqr.parts} version={bbqr.version} alt={t('multisig.sign.bbqrAlt')} />
+                  <textarea
+                    readOnly
+                    rows={3}
+                    className="mono"
+                    value={bbqr.parts.join('\n')}
+                    aria-label={t('multisig.sign.bbqrParts')}
+                  />
+                  <CopyButton text={bbqr.parts.join('\n')} label={t('multisig.sign.bbqrParts')} />
+                </>
+              )}
             </>
           )}
           <div className="field">
@@ -180,7 +219,7 @@ export function SignChecklist(props: {
               {t('multisig.sign.importButton')}
             </button>
           </div>
-          <ErrorAlert error={addAnswer.error ?? exportUr.error} />
+          <SendErrorAlert error={addAnswer.error ?? exportUr.error ?? exportBbqr.error} />
         </div>
       )}
       <div className="actions">

@@ -15,7 +15,16 @@ function svgDataUrl(svg: string): string {
  * An animated QR: cycles through UR parts (a single part stays still). Frames are rendered once
  * as SVG data URLs, shown through <img> like the receive QR, so the CSP needs nothing new.
  */
-export function AnimatedQr({ parts, alt }: { parts: readonly string[]; alt: string }) {
+export function AnimatedQr({
+  parts,
+  alt,
+  version,
+}: {
+  parts: readonly string[];
+  alt: string;
+  /** One QR version for every frame (BBQr asks for it), so a short last part does not jump in size. */
+  version?: number;
+}) {
   const t = useT();
   const id = useId();
   const [frames, setFrames] = useState<string[] | null>(null);
@@ -29,7 +38,12 @@ export function AnimatedQr({ parts, alt }: { parts: readonly string[]; alt: stri
     Promise.all(
       parts.map((p) =>
         // UR text is upper-cased for the QR alphanumeric mode: about 30% fewer modules.
-        renderQr(p.toUpperCase(), { type: 'svg', margin: 2, errorCorrectionLevel: 'L' }).then(svgDataUrl),
+        renderQr(p.toUpperCase(), {
+          type: 'svg',
+          margin: 2,
+          errorCorrectionLevel: 'L',
+          ...(version ? { version } : {}),
+        }).then(svgDataUrl),
       ),
     ).then(
       (urls) => {
@@ -42,7 +56,7 @@ export function AnimatedQr({ parts, alt }: { parts: readonly string[]; alt: stri
     return () => {
       current = false;
     };
-  }, [parts]);
+  }, [parts, version]);
 
   const count = frames?.length ?? 0;
   useEffect(() => {

@@ -79,7 +79,22 @@ export const multisigEn = {
   'multisig.sign.airgap': 'An air-gapped signer: export the PSBT, sign it there, and import its answer.',
   'multisig.sign.export': 'Show PSBT',
   'multisig.sign.download': 'Save the PSBT as a file',
-  'multisig.sign.import': 'Signed PSBT (base64 or hex)',
+  'multisig.sign.import': 'Signed PSBT (base64, hex, or the UR or BBQr parts)',
+  'multisig.sign.qrFormat': 'QR code for the signer',
+  'multisig.sign.qrUr': 'UR (Keystone, Passport, SeedSigner…)',
+  'multisig.sign.qrBbqr': 'BBQr (Coldcard Q, Sparrow…)',
+  'multisig.sign.bbqrAlt': 'Animated BBQr code of the PSBT',
+  'multisig.sign.bbqrParts': 'BBQr parts as text',
+  'send.error.BBQR_BAD_HEADER':
+    'Part {part} is not a BBQr part: each starts with B$, its encoding, file type, count and number. Copy or scan it again.',
+  'send.error.BBQR_MIXED': 'These parts come from different BBQr codes. Scan the parts of one PSBT only.',
+  'send.error.BBQR_INCOMPLETE':
+    'The BBQr code is not complete: missing part(s) {missing} of {expected}. Keep scanning.',
+  'send.error.BBQR_BAD_DATA': 'A BBQr part is damaged. Copy or scan it again.',
+  'send.error.BBQR_WRONG_TYPE':
+    'This BBQr code holds something else than a PSBT. Export the PSBT from the signer.',
+  'send.error.BBQR_TOO_LARGE': 'This PSBT is too large for BBQr codes. Save it as a file instead.',
+  'send.error.BBQR_BAD_VERSION': 'QR versions run from 1 to 40.',
   'multisig.sign.importButton': 'Add signatures',
   'multisig.sign.send': 'Send now',
   'multisig.sign.bumpNote': 'Speeding this payment up later (RBF or CPFP) will need {k} signatures again.',
@@ -163,7 +178,23 @@ export const multisigEs: Record<keyof typeof multisigEn, string> = {
   'multisig.sign.airgap': 'Un firmante aislado: exporta el PSBT, fírmalo allí e importa su respuesta.',
   'multisig.sign.export': 'Mostrar PSBT',
   'multisig.sign.download': 'Guardar el PSBT en un archivo',
-  'multisig.sign.import': 'PSBT firmado (base64 o hex)',
+  'multisig.sign.import': 'PSBT firmado (base64, hex, o las partes UR o BBQr)',
+  'multisig.sign.qrFormat': 'Código QR para el firmante',
+  'multisig.sign.qrUr': 'UR (Keystone, Passport, SeedSigner…)',
+  'multisig.sign.qrBbqr': 'BBQr (Coldcard Q, Sparrow…)',
+  'multisig.sign.bbqrAlt': 'Código BBQr animado de la PSBT',
+  'multisig.sign.bbqrParts': 'Partes BBQr como texto',
+  'send.error.BBQR_BAD_HEADER':
+    'La parte {part} no es una parte BBQr: cada una empieza con B$, su codificación, tipo de archivo, total y número. Cópiala o escanéala de nuevo.',
+  'send.error.BBQR_MIXED':
+    'Estas partes vienen de códigos BBQr distintos. Escanea solo las partes de una PSBT.',
+  'send.error.BBQR_INCOMPLETE':
+    'El código BBQr no está completo: faltan las partes {missing} de {expected}. Sigue escaneando.',
+  'send.error.BBQR_BAD_DATA': 'Una parte BBQr está dañada. Cópiala o escanéala de nuevo.',
+  'send.error.BBQR_WRONG_TYPE':
+    'Este código BBQr contiene algo que no es una PSBT. Exporta la PSBT desde el firmante.',
+  'send.error.BBQR_TOO_LARGE': 'Esta PSBT es demasiado grande para códigos BBQr. Guárdala como archivo.',
+  'send.error.BBQR_BAD_VERSION': 'Las versiones de QR van de 1 a 40.',
   'multisig.sign.importButton': 'Añadir firmas',
   'multisig.sign.send': 'Enviar ahora',
   'multisig.sign.bumpNote': 'Acelerar este pago más tarde (RBF o CPFP) necesitará {k} firmas de nuevo.',
