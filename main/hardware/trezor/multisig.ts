@@ -1,4 +1,4 @@
-import type { Params, PROTO, RefTransaction, SignTransaction, SignedTransaction } from '@trezor/connect';
+import type { Params, PROTO, SignTransaction, SignedTransaction } from '@trezor/connect';
 import { hex } from '@scure/base';
 import { address as btcAddress, Transaction, type Psbt } from 'bitcoinjs-lib';
 import { FlashError } from '../../../shared/errors';
@@ -11,7 +11,7 @@ import { networkParams } from '../../bitcoin/wallet/networks';
 import { hwError } from '../errors';
 import { pathToArray, unsignedTxid } from '../psbt';
 import type { DeviceSignature, MultisigDeviceRequest } from '../types';
-import { trezorCoin } from './translate';
+import { previousTransactions, trezorCoin, txidOfHash } from './translate';
 
 /**
  * Multisig on a Trezor: it registers nothing, so every call carries the whole multisig structure
@@ -72,23 +72,6 @@ function ourPlace(
 }
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-const txidOfHash = (hash: Uint8Array): string => hex.encode(Uint8Array.from(hash).reverse());
-
-function refTx(raw: Uint8Array): RefTransaction {
-  const tx = Transaction.fromBuffer(raw);
-  return {
-    hash: tx.getId(),
-    version: tx.version,
-    inputs: tx.ins.map((i) => ({
-      prev_hash: txidOfHash(i.hash),
-      prev_index: i.index,
-      script_sig: hex.encode(i.script),
-      sequence: i.sequence,
-    })),
-    bin_outputs: tx.outs.map((o) => ({ amount: o.value.toString(), script_pubkey: hex.encode(o.script) })),
-    lock_time: tx.locktime,
-  };
-}
 
 /**
  * Our multisig PSBT -> Connect's signTransaction: each input by this device's address_n with the
@@ -141,23 +124,11 @@ export function toMultisigSignTransaction(
       script_type: 'PAYTOADDRESS',
     };
   });
-  const refTxs: RefTransaction[] = [];
-  const seen = new Set<string>();
-  psbt.data.inputs.forEach((data, i) => {
-    const txid = txidOfHash(psbt.txInputs[i]?.hash ?? new Uint8Array(32));
-    if (seen.has(txid)) return;
-    seen.add(txid);
-    if (!data.nonWitnessUtxo)
-      throw hwError('HW_PSBT_REFUSED', `input ${i}: the previous transaction is missing`);
-    const ref = refTx(data.nonWitnessUtxo);
-    if (ref.hash !== txid) throw hwError('HW_PSBT_REFUSED', `input ${i}: wrong previous transaction`);
-    refTxs.push(ref);
-  });
   return {
     coin: trezorCoin(req.network),
     inputs,
     outputs,
-    refTxs,
+    refTxs: previousTransactions(psbt),
     version: psbt.version,
     locktime: psbt.locktime,
     push: false,

@@ -36,7 +36,7 @@ export const TREZOR_CHANGE_SCRIPT: Readonly<Record<HwScriptType, ChangeScript>> 
   tr: 'PAYTOTAPROOT',
 };
 
-const txidOfHash = (hash: Uint8Array): string => hex.encode(Uint8Array.from(hash).reverse());
+export const txidOfHash = (hash: Uint8Array): string => hex.encode(Uint8Array.from(hash).reverse());
 
 /** A previous transaction in Connect's RefTransaction form (no witnesses: Trezor hashes the legacy form). */
 function refTx(raw: Uint8Array): RefTransaction {
@@ -53,6 +53,26 @@ function refTx(raw: Uint8Array): RefTransaction {
     bin_outputs: tx.outs.map((o) => ({ amount: o.value.toString(), script_pubkey: hex.encode(o.script) })),
     lock_time: tx.locktime,
   };
+}
+
+/**
+ * Every previous transaction the PSBT spends from, once each, for the device's check of input
+ * amounts; refused when one is missing or is not the transaction the input names.
+ */
+export function previousTransactions(psbt: Psbt): RefTransaction[] {
+  const refTxs: RefTransaction[] = [];
+  const seen = new Set<string>();
+  psbt.data.inputs.forEach((data, i) => {
+    const txid = txidOfHash(psbt.txInputs[i]?.hash ?? new Uint8Array(32));
+    if (seen.has(txid)) return;
+    seen.add(txid);
+    if (!data.nonWitnessUtxo)
+      throw hwError('HW_PSBT_REFUSED', `input ${i}: the previous transaction is missing`);
+    const ref = refTx(data.nonWitnessUtxo);
+    if (ref.hash !== txid) throw hwError('HW_PSBT_REFUSED', `input ${i}: wrong previous transaction`);
+    refTxs.push(ref);
+  });
+  return refTxs;
 }
 
 /**
@@ -108,20 +128,7 @@ export function toSignTransaction(psbt: Psbt, account: AccountContext): Params<S
     if (address === null) throw hwError('HW_UNSUPPORTED_SCRIPT', `output ${i} has no address`);
     return { address, amount: out.value.toString(), script_type: 'PAYTOADDRESS' };
   });
-  const refTxs: RefTransaction[] = [];
-  if (account.scriptType !== 'tr') {
-    const seen = new Set<string>();
-    psbt.data.inputs.forEach((data, i) => {
-      const txid = txidOfHash(psbt.txInputs[i]?.hash ?? new Uint8Array(32));
-      if (seen.has(txid)) return;
-      seen.add(txid);
-      if (!data.nonWitnessUtxo)
-        throw hwError('HW_PSBT_REFUSED', `input ${i}: the previous transaction is missing`);
-      const ref = refTx(data.nonWitnessUtxo);
-      if (ref.hash !== txid) throw hwError('HW_PSBT_REFUSED', `input ${i}: wrong previous transaction`);
-      refTxs.push(ref);
-    });
-  }
+  const refTxs = account.scriptType !== 'tr' ? previousTransactions(psbt) : [];
   return {
     coin: trezorCoin(account.network),
     inputs,
