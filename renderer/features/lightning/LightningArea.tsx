@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n';
 import { ActivityFeed } from './ActivityFeed';
 import { BreezSwaps } from './breez/BreezSwaps';
 import { formatMsatAsSats } from './format';
+import { FiatAmount } from '../prices/FiatAmount';
 import { NwcPanels } from './nwc/NwcPanels';
 import { PayBox } from './PayBox';
 import { ReceiveInvoice } from './ReceiveInvoice';
@@ -59,6 +60,7 @@ export function LightningArea({
               s.balance && (
                 <p data-testid="ln-balance">
                   {t('ln.status.send', { amount: sats(s.balance.spendableMsat) })}
+                  <FiatAmount sats={Number(BigInt(s.balance.spendableMsat) / 1000n)} spaced />
                   {s.balance.receivableMsat !== null && (
                     <> · {t('ln.status.receive', { amount: sats(s.balance.receivableMsat) })}</>
                   )}

@@ -10,6 +10,7 @@ import { Field } from '../../components/Field';
 import { QrCode } from '../../components/QrCode';
 import { useFormatDateTime, useI18n } from '../../i18n';
 import { formatMsatAsSats, satsTextToMsat } from './format';
+import { FiatAmount } from '../prices/FiatAmount';
 
 /**
  * Receive: an amount (optional) and a description make an invoice, shown as a QR code with a
@@ -122,6 +123,7 @@ export function ReceiveInvoice({ walletId }: { walletId: string | null }) {
             {invoice.amountMsat && (
               <p className="amount">
                 {t('amount.sats', { value: formatMsatAsSats(invoice.amountMsat, separators) })}
+                <FiatAmount sats={Number(BigInt(invoice.amountMsat) / 1000n)} />
               </p>
             )}
             <p className="address mono ln-invoice" data-testid="ln-invoice">

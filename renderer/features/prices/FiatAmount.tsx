@@ -3,8 +3,20 @@ import { useI18n } from '../../i18n';
 import { quoteVars } from './fiat-text';
 import { usePrices } from './prices-context';
 
-/** "≈ 12.34 USD" for an amount in sats, when a fiat price is on; nothing otherwise. */
-export function FiatAmount({ sats, signed = false }: { sats: number; signed?: boolean }) {
+/**
+ * "≈ 12.34 USD" for an amount in sats, when a fiat price is on; nothing otherwise (not even a
+ * space, so text around it is unchanged while prices are off). `spaced` starts it with a space,
+ * for running text.
+ */
+export function FiatAmount({
+  sats,
+  signed = false,
+  spaced = false,
+}: {
+  sats: number;
+  signed?: boolean;
+  spaced?: boolean;
+}) {
   const { t, separators } = useI18n();
   const prices = usePrices();
   const quote = prices?.status?.state === 'off' ? null : (prices?.status?.quote ?? null);
@@ -15,6 +27,7 @@ export function FiatAmount({ sats, signed = false }: { sats: number; signed?: bo
   const note = t(stale ? 'fiat.rateNoteStale' : 'fiat.rateNote', quoteVars(t, quote, separators, prices.now));
   return (
     <span className={`amount-fiat${stale ? ' amount-fiat-stale' : ''}`} title={note}>
+      {spaced ? ' ' : ''}
       {t('fiat.amount', { value: sign + value, currency: quote.currency })}
     </span>
   );
