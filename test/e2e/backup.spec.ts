@@ -106,3 +106,47 @@ test('automatic backups follow a deposit, and a fresh profile restores everythin
   ).toBeVisible();
   await fresh.snap('08-restored-wallet');
 });
+
+test('a backup merges into a profile that already has an account', async ({ launchFlash }) => {
+  test.setTimeout(180_000);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-e2e-merge-'));
+
+  // The first computer: a wallet and a backup made by hand.
+  const source = await launchFlash('merge-source');
+  await createWallet(source);
+  const { page } = source;
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const make = page.getByRole('form', { name: 'Make a backup now' });
+  await make.getByLabel('Backup password', { exact: true }).fill(BACKUP_PASSWORD);
+  await make.getByLabel('Repeat the backup password', { exact: true }).fill(BACKUP_PASSWORD);
+  await make.getByLabel('Folder', { exact: true }).fill(folder);
+  await make.getByRole('button', { name: 'Make backup' }).click();
+  await expect(make.getByRole('status')).toContainText('Saved flash-backup-');
+  const file = path.join(
+    folder,
+    fs.readdirSync(folder).find((f) => f.endsWith('.flashbak'))!,
+  );
+
+  // Another profile with its own wallet: a full restore is refused, a merge adds the account.
+  const other = await launchFlash('merge-target');
+  await createWallet(other);
+  const p2 = other.page;
+  await p2.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  await p2.getByLabel('Backup file', { exact: true }).fill(file);
+  const open = p2.locator('form', { has: p2.getByLabel('Backup file', { exact: true }) });
+  await open.getByLabel('Backup password', { exact: true }).fill(BACKUP_PASSWORD);
+  await open.getByRole('button', { name: 'Open and check' }).click();
+  await p2.getByRole('button', { name: 'Restore this backup' }).click();
+  await expect(p2.getByRole('alert')).toContainText('This profile already holds accounts or money.');
+  await expect(p2.getByText('Multisig accounts, NOSTR keys, contacts and messages')).toBeVisible();
+  await other.snap('merge-01-offered');
+  await p2.getByRole('button', { name: 'Merge it into this profile' }).click();
+  await expect(p2.getByTestId('backup-merged-accounts')).toHaveText(
+    'Added 1 account(s) (0 already here), 0 label(s) and 0 frozen coin(s). The wallet syncs their history now.',
+    { timeout: 30_000 },
+  );
+  await expect(p2.getByTestId('backup-merged-ecash')).toHaveText(
+    'eCash: added 0 proof(s) worth 0 sats and 0 mint(s); 0 proof(s) were already here.',
+  );
+  await other.snap('merge-02-merged');
+});
