@@ -12,3 +12,21 @@ export function lazyRequire<T>(id: string): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= requireHere(id) as T);
 }
+
+/**
+ * As lazyRequire, for a package the caller can do without (a faster backend with a fallback):
+ * null when it cannot load, and then not tried again.
+ */
+export function lazyRequireOptional<T>(id: string): () => T | null {
+  let loaded: T | null | undefined;
+  return () => {
+    if (loaded === undefined) {
+      try {
+        loaded = requireHere(id) as T;
+      } catch {
+        loaded = null;
+      }
+    }
+    return loaded;
+  };
+}

@@ -1,9 +1,9 @@
 import { createECDH, type ECDH } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { extract } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { getConversationKey as pureJsConversationKey } from 'nostr-tools/nip44';
+import { lazyRequireOptional } from '../core/lazy-require';
 
 const SALT = utf8ToBytes('nip44-v2');
 
@@ -30,17 +30,7 @@ interface WasmCurve {
  * (0.3 ms against 1.5-2.6 ms a multiplication on the loaded 2-core box), and one ECDH per gift
  * wrap is what inbox loading pays for most. Null when it cannot load: OpenSSL, then pure JS.
  */
-let wasmCurve: WasmCurve | null | undefined;
-function wasm(): WasmCurve | null {
-  if (wasmCurve === undefined) {
-    try {
-      wasmCurve = createRequire(import.meta.url)('tiny-secp256k1') as WasmCurve;
-    } catch {
-      wasmCurve = null;
-    }
-  }
-  return wasmCurve;
-}
+const wasm = lazyRequireOptional<WasmCurve>('tiny-secp256k1');
 
 export type EcdhBackend = 'wasm' | 'native' | 'js';
 

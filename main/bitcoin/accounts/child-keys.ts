@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { lazyRequireOptional } from '../../core/lazy-require';
 
 /** The part of tiny-secp256k1 (libsecp256k1 in WASM) public derivation needs. */
 interface WasmCurve {
@@ -16,17 +16,7 @@ export type CurveBackend = 'wasm' | 'js';
  * cannot load (then pure JS). Loaded through require so a missing or broken module falls back
  * instead of failing.
  */
-let wasmCurve: WasmCurve | null | undefined;
-function wasm(): WasmCurve | null {
-  if (wasmCurve === undefined) {
-    try {
-      wasmCurve = createRequire(import.meta.url)('tiny-secp256k1') as WasmCurve;
-    } catch {
-      wasmCurve = null;
-    }
-  }
-  return wasmCurve;
-}
+const wasm = lazyRequireOptional<WasmCurve>('tiny-secp256k1');
 
 /** Which curve code derives child keys here (the bench prints it). */
 export function curveBackend(): CurveBackend {
