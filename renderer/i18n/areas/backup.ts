@@ -11,7 +11,7 @@ export const backupEn = {
   'error.BACKUP_WRONG_PASSWORD': 'That is not the password of this backup. Nothing was changed.',
   'error.BACKUP_RATE_LIMITED': 'Too many wrong backup passwords. Wait a little and try again.',
   'error.BACKUP_PROFILE_NOT_EMPTY':
-    'This profile already holds accounts or money. A backup is restored into a new profile.',
+    'This profile already holds accounts or money. A full restore needs a new profile; you can merge the backup into this one instead.',
   'error.BACKUP_FOLDER_UNAVAILABLE': 'The backup folder cannot be used: it is missing or not writable.',
   'error.BACKUP_DISK_FULL': 'The disk is full: the backup could not be written.',
   'error.BACKUP_FILE_NOT_FOUND': 'There is no backup file at that place.',
@@ -115,7 +115,7 @@ export const backupEs: Record<keyof typeof backupEn, string> = {
   'error.BACKUP_RATE_LIMITED':
     'Demasiadas contraseñas de copia incorrectas. Espera un poco y vuelve a intentarlo.',
   'error.BACKUP_PROFILE_NOT_EMPTY':
-    'Este perfil ya tiene cuentas o dinero. Una copia se restaura en un perfil nuevo.',
+    'Este perfil ya tiene cuentas o dinero. Una restauración completa necesita un perfil nuevo; en su lugar, puedes fusionar la copia con este.',
   'error.BACKUP_FOLDER_UNAVAILABLE':
     'No se puede usar la carpeta de copias: no existe o no se puede escribir.',
   'error.BACKUP_DISK_FULL': 'El disco está lleno: no se pudo escribir la copia.',
