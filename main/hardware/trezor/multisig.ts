@@ -9,9 +9,9 @@ import type { MultisigPolicy } from '../../bitcoin/multisig/types';
 import { walletPolicyToDescriptor } from '../../bitcoin/multisig/wallet-policy';
 import { networkParams } from '../../bitcoin/wallet/networks';
 import { hwError } from '../errors';
-import { pathToArray, unsignedTxid } from '../psbt';
+import { pathToArray } from '../psbt';
 import type { DeviceSignature, MultisigDeviceRequest } from '../types';
-import { previousTransactions, trezorCoin, txidOfHash } from './translate';
+import { checkSignedSpend, previousTransactions, trezorCoin, txidOfHash } from './translate';
 
 /**
  * Multisig on a Trezor: it registers nothing, so every call carries the whole multisig structure
@@ -142,25 +142,7 @@ export function trezorMultisigSignatures(
   fingerprint: string,
   signed: SignedTransaction,
 ): DeviceSignature[] {
-  if (signed.signatures.length !== psbt.inputCount) {
-    throw hwError(
-      'HW_PSBT_REFUSED',
-      `the device returned ${signed.signatures.length} signatures for ${psbt.inputCount} inputs`,
-    );
-  }
-  let deviceTxid: string;
-  try {
-    const tx = Transaction.fromHex(signed.serializedTx);
-    for (const input of tx.ins) {
-      input.script = new Uint8Array(0);
-      input.witness = [];
-    }
-    deviceTxid = tx.getId();
-  } catch {
-    throw hwError('HW_PSBT_REFUSED', 'the device returned an unreadable transaction');
-  }
-  if (deviceTxid !== unsignedTxid(psbt))
-    throw hwError('HW_PSBT_REFUSED', 'the device signed a different transaction');
+  checkSignedSpend(psbt, signed);
   return psbt.data.inputs.map((data, i) => {
     const place = ourPlace(data.bip32Derivation, fingerprint);
     if (!place) throw hwError('HW_PSBT_REFUSED', `input ${i} is not this device's`);

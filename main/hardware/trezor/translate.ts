@@ -142,12 +142,10 @@ export function toSignTransaction(psbt: Psbt, account: AccountContext): Params<S
 }
 
 /**
- * Trezor's answer -> our PSBT with signatures: DER signatures (plus SIGHASH_ALL) as partialSig,
- * 64-byte Schnorr signatures (SIGHASH_DEFAULT) as tapKeySig. The serialized transaction must be
- * ours and every signature must verify, or nothing is returned.
+ * Refuses Trezor's answer unless it has one signature per input and its transaction is the PSBT's
+ * own spend.
  */
-export function mergeTrezorSignatures(psbt: Psbt, account: AccountContext, signed: SignedTransaction): Psbt {
-  const owns = checkSignable(psbt, account);
+export function checkSignedSpend(psbt: Psbt, signed: SignedTransaction): void {
   if (signed.signatures.length !== psbt.inputCount) {
     throw hwError(
       'HW_PSBT_REFUSED',
@@ -166,8 +164,19 @@ export function mergeTrezorSignatures(psbt: Psbt, account: AccountContext, signe
   } catch {
     throw hwError('HW_PSBT_REFUSED', 'the device returned an unreadable transaction');
   }
-  if (deviceTxid !== unsignedTxid(psbt))
+  if (deviceTxid !== unsignedTxid(psbt)) {
     throw hwError('HW_PSBT_REFUSED', 'the device signed a different transaction');
+  }
+}
+
+/**
+ * Trezor's answer -> our PSBT with signatures: DER signatures (plus SIGHASH_ALL) as partialSig,
+ * 64-byte Schnorr signatures (SIGHASH_DEFAULT) as tapKeySig. The serialized transaction must be
+ * ours and every signature must verify, or nothing is returned.
+ */
+export function mergeTrezorSignatures(psbt: Psbt, account: AccountContext, signed: SignedTransaction): Psbt {
+  const owns = checkSignable(psbt, account);
+  checkSignedSpend(psbt, signed);
   const out = psbt.clone();
   owns.forEach((own, i) => {
     const sig = hex.decode(signed.signatures[i] ?? '');
