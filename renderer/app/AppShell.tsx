@@ -91,7 +91,12 @@ function Shell({ walletId, network, onWalletReady, onLocked }: Props) {
       <main className="content">
         <CertificateWarning electrum={electrum} />
         {area === 'wallet' ? (
-          <WalletArea walletId={walletId} network={network} onWalletReady={onWalletReady} />
+          <WalletArea
+            walletId={walletId}
+            network={network}
+            onWalletReady={onWalletReady}
+            onOpenEcash={() => setArea('ecash')}
+          />
         ) : area === 'messages' ? (
           <MessagesArea network={network} />
         ) : area === 'devices' ? (

@@ -79,6 +79,15 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   await expect(page.getByTestId('ecash-total-sat')).toHaveText('5,000 sats');
   await flash.snap('03-minted');
 
+  // The Wallet overview shows the eCash card: the mint and what it holds; its button leads back here.
+  await page.getByRole('navigation').getByRole('button', { name: 'Wallet', exact: true }).click();
+  const ecashCard = page.getByRole('region', { name: 'eCash' });
+  await expect(ecashCard.getByRole('heading', { name: 'Mint alpha' })).toBeVisible();
+  await expect(ecashCard.getByTestId('ecash-overview-spendable')).toContainText('5,000 sats');
+  await flash.snap('03b-wallet-overview-ecash');
+  await ecashCard.getByRole('button', { name: 'Open eCash' }).click();
+  await expect(page.getByRole('heading', { name: 'eCash', level: 1 })).toBeVisible();
+
   // Send a token: text and QR code; it waits to be claimed.
   await page.getByRole('tab', { name: 'Send' }).click();
   const send = page.getByRole('region', { name: 'Send a token' });

@@ -6,6 +6,7 @@ import { useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
 import { takePendingSendRequest, useSendRequests } from '../../app/send-navigation';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
+import { EcashOverviewCard } from '../ecash/EcashOverviewCard';
 import { AccountSwitcher } from '../accounts/AccountSwitcher';
 import { AccountsPanel } from '../accounts/AccountsPanel';
 import { WalletSetup } from '../onboarding/WalletSetup';
@@ -26,20 +27,28 @@ export function WalletArea(props: {
   walletId: string | null;
   network: Network;
   onWalletReady: (wallet: WalletSummary) => void;
+  onOpenEcash: () => void;
 }) {
   if (!props.walletId) return <WalletSetup network={props.network} onDone={props.onWalletReady} />;
   return (
-    <WalletScreen key={props.walletId} walletId={props.walletId} onAccountChanged={props.onWalletReady} />
+    <WalletScreen
+      key={props.walletId}
+      walletId={props.walletId}
+      onAccountChanged={props.onWalletReady}
+      onOpenEcash={props.onOpenEcash}
+    />
   );
 }
 
 function WalletScreen({
   walletId,
   onAccountChanged,
+  onOpenEcash,
 }: {
   walletId: string;
   /** Another account became active (switched, added, or this one removed): the app reloads its state. */
   onAccountChanged: (account: WalletSummary) => void;
+  onOpenEcash: () => void;
 }) {
   const t = useT();
   const flash = useFlash();
@@ -173,6 +182,7 @@ function WalletScreen({
             <BalanceCard balance={data.balance} />
             <ReceivePanel receive={data.receive} />
           </div>
+          <EcashOverviewCard onOpen={onOpenEcash} />
           {data.wallet.accountType === 'multisig' && (
             <VaultPanel walletId={walletId} receive={data.receive} />
           )}
