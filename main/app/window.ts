@@ -4,7 +4,8 @@ import { isAppPage } from './renderer-url';
 
 /**
  * The one window. Every setting here is a security decision: the page can reach main only
- * through the preload's typed client, and can never navigate, open windows or ask permissions.
+ * through the preload's typed client, and can never navigate or open windows; the only permission it
+ * may get is the camera (video only, for QR scanning: camera-permission.ts).
  */
 export function createMainWindow(opts: { preloadPath: string; rendererUrl: string }): BrowserWindow {
   const win = new BrowserWindow({
