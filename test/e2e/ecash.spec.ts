@@ -222,6 +222,13 @@ test('eCash: add a mint, mint from Lightning, send a token that another wallet c
   await expect(mintCard.getByText('Unreachable: its balance is still held')).toBeVisible();
   await expect(mintCard.getByTestId('ecash-spendable')).not.toHaveText('0 sats');
   await flash.snap('13-mint-down');
+  // The Wallet overview says the same: the mint is unreachable and its eCash is still held there.
+  await page.getByRole('navigation').getByRole('button', { name: 'Wallet', exact: true }).click();
+  await expect(ecashCard.getByText('Unreachable: its balance is still held')).toBeVisible();
+  await expect(ecashCard.getByTestId('ecash-overview-spendable')).not.toContainText(' 0 sats');
+  await flash.snap('13b-wallet-overview-mint-down');
+  await openEcash(page);
+  await page.getByRole('tab', { name: 'Mints' }).click();
   alpha.setFault('none');
   await mintCard.getByRole('button', { name: 'Refresh' }).click();
   await expect(mintCard.getByText('Online')).toBeVisible();
