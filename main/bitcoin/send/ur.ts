@@ -21,8 +21,9 @@ export function looksLikeUr(text: string): boolean {
 
 /**
  * The PSBT as UR parts for an animated QR. One part when it fits in a fragment; otherwise the
- * pure fragments followed by as many mixed fountain parts, so a scanner that missed some frames
- * during one loop still completes on the next.
+ * pure fragments followed by three times as many mixed fountain parts: a camera decoder that
+ * cannot read one particular frame (it then misses it on every loop) still completes from the
+ * mixed parts, which carry each fragment several times over.
  */
 export function encodePsbtUr(psbt: Uint8Array, maxFragmentLength = DEFAULT_UR_FRAGMENT): string[] {
   if (!Number.isInteger(maxFragmentLength) || maxFragmentLength < MIN_UR_FRAGMENT) {
@@ -33,7 +34,7 @@ export function encodePsbtUr(psbt: Uint8Array, maxFragmentLength = DEFAULT_UR_FR
   const encoder = new UREncoder(ur, Math.min(maxFragmentLength, MAX_UR_FRAGMENT));
   if (encoder.fragmentsLength === 1) return [UREncoder.encodeSinglePart(ur)];
   const parts: string[] = [];
-  for (let i = 0; i < encoder.fragmentsLength * 2; i++) parts.push(encoder.nextPart());
+  for (let i = 0; i < encoder.fragmentsLength * 4; i++) parts.push(encoder.nextPart());
   return parts;
 }
 
