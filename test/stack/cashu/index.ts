@@ -92,7 +92,10 @@ export interface CashuStack {
 }
 
 export interface CashuStackOptions {
+  /** Options for both mints. */
   mint?: Partial<MintOptions>;
+  /** Options for one mint over `mint`, e.g. `{ beta: { mpp: false } }` for a mint without NUT-15. */
+  perMint?: { alpha?: Partial<MintOptions>; beta?: Partial<MintOptions> };
   server?: Partial<MintServerOptions>;
   ports?: [number, number];
 }
@@ -102,11 +105,11 @@ export async function startCashuStack(
   opts: CashuStackOptions = {},
 ): Promise<CashuStack> {
   const alpha = await startStandInMint(ledger, 'alpha', {
-    mint: { units: ['sat', 'usd'], ...opts.mint },
+    mint: { units: ['sat', 'usd'], ...opts.mint, ...opts.perMint?.alpha },
     server: { ...opts.server, ...(opts.ports ? { port: opts.ports[0] } : {}) },
   });
   const beta = await startStandInMint(ledger, 'beta', {
-    mint: { units: ['sat'], ...opts.mint },
+    mint: { units: ['sat'], ...opts.mint, ...opts.perMint?.beta },
     server: { ...opts.server, ...(opts.ports ? { port: opts.ports[1] } : {}) },
   });
   const mints = [alpha, beta];
@@ -134,6 +137,7 @@ export function cashuRoutes(mints: StandInMint[]): Route[] {
           node: m.node,
           fault: m.fault,
           units: m.mint.opts.units,
+          mpp: m.mint.opts.mpp,
           keysets: m.mint.keysets
             .all()
             .map((k) => ({ id: k.id, unit: k.unit, active: k.active, fee: k.inputFeePpk })),

@@ -21,10 +21,13 @@ export interface MintLightning {
     expiresAt: number;
     toSelf: boolean;
   };
-  /** Starts paying; resolves with the final outcome (the promise may take a while: in flight). */
+  /**
+   * Starts paying; resolves with the final outcome (the promise may take a while: in flight).
+   * `partMsat` pays only that part of the invoice, one path of a multi-part payment (NUT-15).
+   */
   pay(
     bolt11: string,
-    opts: { maxFeeMsat: bigint; amountMsat?: bigint },
+    opts: { maxFeeMsat: bigint; amountMsat?: bigint; partMsat?: bigint },
   ): Promise<{ ok: true; preimage: string; feeMsat: bigint } | { ok: false; reason: string }>;
   /** A payment of this hash already made by the node: its state. */
   paymentState(paymentHash: string): 'none' | 'in-flight' | 'succeeded' | 'failed';
@@ -56,6 +59,7 @@ export function ledgerLightning(ledger: LightningLedger, node: string): MintLigh
         const done = await ledger.pay(node, bolt11, {
           maxFeeMsat: opts.maxFeeMsat,
           ...(opts.amountMsat !== undefined ? { amountMsat: opts.amountMsat } : {}),
+          ...(opts.partMsat !== undefined ? { partialMsat: opts.partMsat } : {}),
         });
         if (done.state === 'succeeded' && done.preimage)
           return { ok: true, preimage: done.preimage, feeMsat: done.feeMsat };

@@ -465,7 +465,7 @@ export class CashuMint {
 
     const reserveMsat = this.msatFor(q.fee_reserve, q.unit);
     const payment = this.lightning
-      .pay(q.request, { maxFeeMsat: reserveMsat, ...(q.partMsat !== null ? { amountMsat: q.partMsat } : {}) })
+      .pay(q.request, { maxFeeMsat: reserveMsat, ...(q.partMsat !== null ? { partMsat: q.partMsat } : {}) })
       .then((outcome) => {
         if (!outcome.ok) {
           this.setPending(ys, false);

@@ -110,6 +110,8 @@ export interface CreateInvoiceOptions {
   minFinalCltvExpiry?: number;
   /** Write the `n` field. */
   includePayeeKey?: boolean;
+  /** BOLT #9 feature bits; default var_onion_optin, payment_secret, basic_mpp (optional). */
+  features?: number[];
 }
 
 export interface PayOptions {
@@ -117,6 +119,11 @@ export interface PayOptions {
   amountMsat?: bigint;
   /** Most the payer accepts in routing fees; default: no limit. */
   maxFeeMsat?: bigint;
+  /**
+   * Pay only this part of an invoice with an amount: one path of a multi-part payment (BOLT #4
+   * basic_mpp; what CLN's `pay partial_msat` does). Refused unless the invoice sets basic_mpp.
+   */
+  partialMsat?: bigint;
 }
 
 export interface LedgerOptions {
@@ -128,6 +135,11 @@ export interface LedgerOptions {
   settleDelayMs?: number;
   /** How long `stuck-then-fail` keeps a payment in flight. */
   stuckMs?: number;
+  /**
+   * How long the payee holds the parts of an incomplete multi-part payment before failing them
+   * all (BOLT #4: at least 60 s after the first part, the default here).
+   */
+  mppTimeoutMs?: number;
 }
 
 /** A payment refused before it was even in flight (LND answers these as an RPC error). */
@@ -154,6 +166,19 @@ interface NodeState {
   nextSettleIndex: number;
   nextPaymentIndex: number;
   listeners: Set<(event: LedgerEvent) => void>;
+  /** Parts of multi-part payments held as payee, per payment hash, until they sum to the invoice. */
+  htlcSets: Map<string, HtlcSet>;
+}
+
+/** BOLT #4's HTLC set: the parts received for one payment hash, and the timer that fails them. */
+interface HtlcSet {
+  parts: { payer: NodeState; payment: LedgerPayment }[];
+  timer: NodeJS.Timeout;
+}
+
+/** BOLT #9 basic_mpp (16 compulsory, 17 optional): the payee accepts a payment in several parts. */
+function allowsMpp(features: readonly number[]): boolean {
+  return features.includes(16) || features.includes(17);
 }
 
 export const DEFAULT_FEES: FeeSchedule = { baseMsat: 1000n, ppm: 1000n };
@@ -171,6 +196,7 @@ export class LightningLedger {
   private readonly now: () => number;
   private readonly settleDelayMs: number;
   private readonly stuckMs: number;
+  private readonly mppTimeoutMs: number;
   private readonly nodes = new Map<string, NodeState>();
   private readonly byPubkey = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -181,6 +207,7 @@ export class LightningLedger {
     this.now = opts.now ?? (() => Date.now());
     this.settleDelayMs = opts.settleDelayMs ?? 30;
     this.stuckMs = opts.stuckMs ?? 3000;
+    this.mppTimeoutMs = opts.mppTimeoutMs ?? 60_000;
   }
 
   /** Seconds since the epoch on the ledger's clock. */
@@ -209,6 +236,7 @@ export class LightningLedger {
       nextSettleIndex: 1,
       nextPaymentIndex: 1,
       listeners: new Set(),
+      htlcSets: new Map(),
     });
     this.byPubkey.set(node.pubkey, name);
     return node;
@@ -283,6 +311,7 @@ export class LightningLedger {
         expirySeconds,
         minFinalCltvExpiry: opts.minFinalCltvExpiry ?? 80,
         includePayeeKey: opts.includePayeeKey ?? false,
+        ...(opts.features !== undefined ? { features: opts.features } : {}),
       },
       s.privateKey,
     );
@@ -363,7 +392,25 @@ export class LightningLedger {
     if (previous?.state === 'in-flight') throw new LedgerPayError('already-paid', 'payment is in transition');
     if (decoded.expiresAt <= this.nowSeconds()) throw new LedgerPayError('expired', 'invoice expired');
     let amount: bigint;
-    if (decoded.amountMsat === null) {
+    const partial = opts.partialMsat !== undefined;
+    if (opts.partialMsat !== undefined) {
+      if (decoded.amountMsat === null || opts.amountMsat !== undefined)
+        throw new LedgerPayError(
+          'incorrect-payment-details',
+          'a partial payment is a part of an invoice amount, not of an amountless invoice',
+        );
+      if (opts.partialMsat <= 0n || opts.partialMsat > decoded.amountMsat)
+        throw new LedgerPayError(
+          'incorrect-payment-details',
+          'the partial amount must be positive and at most the invoice amount',
+        );
+      if (!allowsMpp(decoded.features))
+        throw new LedgerPayError(
+          'incorrect-payment-details',
+          'the invoice does not allow multi-part payments (no basic_mpp feature)',
+        );
+      amount = opts.partialMsat;
+    } else if (decoded.amountMsat === null) {
       if (opts.amountMsat === undefined || opts.amountMsat <= 0n)
         throw new LedgerPayError(
           'incorrect-payment-details',
@@ -405,7 +452,7 @@ export class LightningLedger {
       s.reserved.set(hash, amount + fee);
     }
     this.emit(s, { type: 'payment-updated', payment: { ...payment } });
-    const finish = (): void => this.finishPayment(s, payment, decoded, failure);
+    const finish = (): void => this.finishPayment(s, payment, decoded, failure, partial);
     if (failure === null && s.fault === 'stuck-then-fail') {
       this.later(this.stuckMs, () => this.failPayment(s, payment, 'timeout'));
     } else if (failure === null && s.fault === 'expire-mid-pay') {
@@ -450,11 +497,18 @@ export class LightningLedger {
     this.timers.clear();
   }
 
+  /** The parts the payee holds for this hash, not yet summing to the invoice (msat). */
+  heldPartsMsat(payee: string, paymentHash: string): bigint {
+    const set = this.state(payee).htlcSets.get(paymentHash.toLowerCase());
+    return set ? set.parts.reduce((sum, p) => sum + p.payment.amountMsat, 0n) : 0n;
+  }
+
   private finishPayment(
     s: NodeState,
     payment: LedgerPayment,
     decoded: Bolt11Invoice,
     failure: LedgerFailure | null,
+    partial: boolean,
   ): void {
     if (failure) return this.failPayment(s, payment, failure);
     const payee = payment.to !== null ? this.nodes.get(payment.to) : undefined;
@@ -466,22 +520,78 @@ export class LightningLedger {
       return this.failPayment(s, payment, 'expired');
     if (invoice.paymentSecret !== decoded.paymentSecret)
       return this.failPayment(s, payment, 'incorrect-payment-details');
+    if (partial && invoice.amountMsat !== null) return this.receivePart(payee, invoice, s, payment);
     // BOLT #4: the payee accepts at least the invoice amount (up to twice it).
     if (invoice.amountMsat !== null && payment.amountMsat < invoice.amountMsat)
       return this.failPayment(s, payment, 'incorrect-payment-details');
-    s.reserved.delete(payment.paymentHash);
-    s.balanceMsat -= payment.amountMsat + payment.feeMsat;
-    payee.balanceMsat += payment.amountMsat;
+    this.settle(payee, invoice, [{ payer: s, payment }]);
+  }
+
+  /**
+   * BOLT #4 basic_mpp at the payee: a part joins the HTLC set of its hash; the set is fulfilled
+   * once its parts sum to the invoice amount, and failed whole if it is still short when the
+   * MPP timeout fires. A part that would take the set past the amount is refused on its own.
+   */
+  private receivePart(payee: NodeState, invoice: LedgerInvoice, payer: NodeState, part: LedgerPayment): void {
+    const total = invoice.amountMsat as bigint;
+    let set = payee.htlcSets.get(invoice.paymentHash);
+    const held = set ? set.parts.reduce((sum, p) => sum + p.payment.amountMsat, 0n) : 0n;
+    if (held + part.amountMsat > total) return this.failPayment(payer, part, 'incorrect-payment-details');
+    if (!set) {
+      const hash = invoice.paymentHash;
+      const timer = this.later(this.mppTimeoutMs, () => {
+        const timedOut = payee.htlcSets.get(hash);
+        if (!timedOut) return;
+        payee.htlcSets.delete(hash);
+        for (const p of timedOut.parts) this.failPayment(p.payer, p.payment, 'timeout');
+      });
+      set = { parts: [], timer };
+      payee.htlcSets.set(hash, set);
+    }
+    set.parts.push({ payer, payment: part });
+    if (held + part.amountMsat < total) return;
+    this.dropHtlcSet(payee, invoice.paymentHash);
+    this.settle(payee, invoice, set.parts);
+  }
+
+  /** Fulfils every part at once: the payee learns the full amount, each payer the preimage. */
+  private settle(
+    payee: NodeState,
+    invoice: LedgerInvoice,
+    parts: readonly { payer: NodeState; payment: LedgerPayment }[],
+  ): void {
     const at = this.nowSeconds();
+    let received = 0n;
+    for (const { payer, payment } of parts) {
+      payer.reserved.delete(payment.paymentHash);
+      payer.balanceMsat -= payment.amountMsat + payment.feeMsat;
+      payee.balanceMsat += payment.amountMsat;
+      received += payment.amountMsat;
+      payment.state = 'succeeded';
+      payment.preimage = invoice.preimage;
+      payment.settledAt = at;
+    }
     invoice.state = 'settled';
-    invoice.amountPaidMsat = payment.amountMsat;
+    invoice.amountPaidMsat = received;
     invoice.settledAt = at;
     invoice.settleIndex = payee.nextSettleIndex++;
-    payment.state = 'succeeded';
-    payment.preimage = invoice.preimage;
-    payment.settledAt = at;
     this.emit(payee, { type: 'invoice-settled', invoice: { ...invoice } });
-    this.emit(s, { type: 'payment-updated', payment: { ...payment } });
+    for (const { payer, payment } of parts)
+      this.emit(payer, { type: 'payment-updated', payment: { ...payment } });
+    // Parts held for an invoice that another payment settled can never complete.
+    const stale = payee.htlcSets.get(invoice.paymentHash);
+    if (stale) {
+      this.dropHtlcSet(payee, invoice.paymentHash);
+      for (const p of stale.parts) this.failPayment(p.payer, p.payment, 'already-paid');
+    }
+  }
+
+  private dropHtlcSet(payee: NodeState, paymentHash: string): void {
+    const set = payee.htlcSets.get(paymentHash);
+    if (!set) return;
+    clearTimeout(set.timer);
+    this.timers.delete(set.timer);
+    payee.htlcSets.delete(paymentHash);
   }
 
   private failPayment(s: NodeState, payment: LedgerPayment, failure: LedgerFailure): void {
@@ -507,13 +617,14 @@ export class LightningLedger {
     }
   }
 
-  private later(ms: number, fn: () => void): void {
+  private later(ms: number, fn: () => void): NodeJS.Timeout {
     const t = setTimeout(() => {
       this.timers.delete(t);
       fn();
     }, ms);
     t.unref?.();
     this.timers.add(t);
+    return t;
   }
 
   private emit(s: NodeState, event: LedgerEvent): void {
