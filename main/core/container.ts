@@ -165,6 +165,11 @@ export function createFlashCore(config: AppConfig, log: Logger): FlashCore {
       receive: (text) => ecash.receive(text),
       getOperation: (id) => ecash.getOperation(id),
       listOperations: (limit, offset) => ecash.listOperations(limit, offset),
+      // Rewards paid as tokens from the merchant's own eCash.
+      balances: () => ecash.balances(),
+      send: (input) => ecash.send(input),
+      sentToken: (id) => ecash.sentToken(id),
+      recover: () => ecash.recover(),
     },
   });
 

@@ -19,9 +19,11 @@ import type {
   Refund,
   Reward,
   RewardRules,
+  RewardRulesInput,
   Sale,
   ToppedUpCard,
 } from '../../shared/contract/merchant';
+import { RewardRules as RewardRulesSchema } from '../../shared/contract/merchant';
 import { FlashError } from '../../shared/errors';
 import { currencyDecimals } from '../../shared/merchant/decimal';
 import type { EventBus } from '../core/event-bus';
@@ -51,6 +53,8 @@ import type { FlashCards } from './flash-cards';
 import { createFlashCards } from './flash-cards';
 import type { NfcReaders } from './nfc/readers';
 import { openPcscReaders } from './nfc/pcsc-readers';
+import type { EcashRewards, RewardEcashPort } from './rewards/ecash-rewards';
+import { createEcashRewards, ecashRewardMessage } from './rewards/ecash-rewards';
 import type { Rewards } from './rewards/rewards';
 import { createRewards, rewardMessage } from './rewards/rewards';
 import { rewardTotals } from './rewards/totals';
@@ -94,8 +98,11 @@ export interface MerchantDeps {
   /** Sends a NIP-17 private message (the NOSTR service), for rewards sent to a customer's npub. */
   sendNostrMessage?: (input: { to: string[]; text: string }) => Promise<unknown>;
   desktop?: DesktopMerchantHooks | null;
-  /** The wallet's eCash service: the counter takes Cashu tokens with it while BTCPay is out of reach. */
-  ecash?: CounterEcashPort;
+  /**
+   * The wallet's eCash service: the counter takes Cashu tokens with it while BTCPay is out of reach,
+   * and rewards can be paid as tokens from the merchant's own eCash.
+   */
+  ecash?: CounterEcashPort & RewardEcashPort;
   /** NFC readers for Flash Cards; default: PC/SC through nfc-pcsc, opened on first use. */
   openNfcReaders?: () => NfcReaders;
   fetch?: typeof fetch;
@@ -129,6 +136,7 @@ export function createMerchantService(deps: MerchantDeps) {
   });
   cards.onChange(() => deps.bus.emit('merchant.card', cards.status()));
   const rewards: Rewards = createRewards({ repo, log, now });
+  const ecashRewards: EcashRewards = createEcashRewards({ repo, ecash: deps.ecash ?? null, log, now });
   const counterEcash = createCounterEcash({
     repo,
     ecash: deps.ecash ?? null,
@@ -580,7 +588,13 @@ export function createMerchantService(deps: MerchantDeps) {
     if (current?.sale.invoiceId !== reward.invoiceId || display.phase !== 'paid') return;
     // Only a reward still to claim is worth a QR on the customer's screen.
     const shown =
-      reward.lnurl && reward.state === 'unclaimed' ? { sats: reward.sats, lnurl: reward.lnurl } : null;
+      reward.state !== 'unclaimed'
+        ? null
+        : reward.ecash
+          ? { sats: reward.sats, lnurl: null, token: reward.ecash.token }
+          : reward.lnurl
+            ? { sats: reward.sats, lnurl: reward.lnurl }
+            : null;
     if (JSON.stringify(shown) !== JSON.stringify(display.reward)) setDisplay({ ...display, reward: shown });
   }
 
@@ -597,7 +611,7 @@ export function createMerchantService(deps: MerchantDeps) {
     if (!rewards.rules(conn.storeId).enabled) return;
     rewarded.add(sale.invoiceId);
     void counter()
-      .then((c) => rewards.issue(gf, issueInput(conn, sale, c.currency)))
+      .then((c) => issueBy(gf, conn, sale, c.currency))
       .then((reward) => {
         if (reward) showReward(reward);
       })
@@ -611,6 +625,43 @@ export function createMerchantService(deps: MerchantDeps) {
           message: e.message,
         });
       });
+  }
+
+  /** A sale's reward of either kind, the eCash one first (it needs no BTCPay read). */
+  async function findReward(
+    gf: Greenfield,
+    conn: ConnectionRow & { storeId: string },
+    invoiceId: string,
+    refresh: boolean,
+  ): Promise<Reward | null> {
+    const ecash = refresh ? await ecashRewards.refresh(invoiceId) : ecashRewards.find(invoiceId);
+    return ecash ?? rewards.find(gf, conn.storeId, conn.serverUrl, invoiceId);
+  }
+
+  /**
+   * Issues the sale's reward the way the store gives them. Either way a sale that already has a
+   * reward of the other kind (the setting changed in between) gets no second one.
+   */
+  async function issueBy(
+    gf: Greenfield,
+    conn: ConnectionRow & { storeId: string },
+    sale: Sale,
+    storeCurrency: string,
+  ): Promise<Reward | null> {
+    const rules = rewards.rules(conn.storeId);
+    const input = issueInput(conn, sale, storeCurrency);
+    if (rules.giveAs !== 'ecash') {
+      const ecash = ecashRewards.find(sale.invoiceId);
+      return ecash ?? rewards.issue(gf, input);
+    }
+    let pulled: Reward | null = null;
+    try {
+      pulled = await rewards.find(gf, conn.storeId, conn.serverUrl, sale.invoiceId);
+    } catch (err) {
+      // A key that may not read pull payments could not have made one either.
+      log.warn('pull payment rewards not read', { error: err instanceof Error ? err.message : String(err) });
+    }
+    return pulled ?? ecashRewards.issue({ rules, storeCurrency, sale: input.sale });
   }
 
   /** Rewards of the store by sale, or null when the key may not read pull payments or payouts. */
@@ -862,15 +913,32 @@ export function createMerchantService(deps: MerchantDeps) {
       return rewards.rules(conn.storeId);
     },
 
-    setRewardRules(next: RewardRules): RewardRules {
+    setRewardRules(input: RewardRulesInput): RewardRules {
       cashier.guard('changing the reward rules');
       const { conn } = withApp();
+      const next = RewardRulesSchema.parse(input);
+      if (next.giveAs === 'ecash') {
+        const mint = (deps.ecash?.listMints() ?? []).find(
+          (m) =>
+            m.url.replace(/\/+$/, '').toLowerCase() ===
+            (next.ecashMint ?? '').replace(/\/+$/, '').toLowerCase(),
+        );
+        if (!mint)
+          throw new FlashError(
+            'ECASH_MINT_NOT_FOUND',
+            'Choose one of the wallet’s mints for eCash rewards.',
+            {
+              mint: next.ecashMint ?? '',
+            },
+          );
+        return rewards.setRules(conn.storeId, { ...next, ecashMint: mint.url });
+      }
       return rewards.setRules(conn.storeId, next);
     },
 
     async getReward(invoiceId: string): Promise<Reward | null> {
       const { conn, gf } = withApp();
-      const reward = await rewards.find(gf, conn.storeId, conn.serverUrl, invoiceId);
+      const reward = await findReward(gf, conn, invoiceId, true);
       if (reward) showReward(reward);
       return reward;
     },
@@ -881,7 +949,7 @@ export function createMerchantService(deps: MerchantDeps) {
       const sale = await readSale(gf, invoiceId, null, conn.serverUrl);
       guardToday(sale.createdAt);
       const c = await counter();
-      const reward = await rewards.issue(gf, issueInput(conn, sale, c.currency));
+      const reward = await issueBy(gf, conn, sale, c.currency);
       if (!reward)
         throw new FlashError('MERCHANT_NO_REWARD', 'This sale earns no reward under the store’s rules.');
       rewarded.add(invoiceId);
@@ -894,15 +962,19 @@ export function createMerchantService(deps: MerchantDeps) {
       const { conn, gf } = withApp();
       const sale = await readSale(gf, invoiceId, null, conn.serverUrl);
       guardToday(sale.createdAt);
-      const reward = await rewards.find(gf, conn.storeId, conn.serverUrl, invoiceId);
-      if (!reward?.lnurl) throw new FlashError('MERCHANT_NO_REWARD', 'This sale has no reward to send.');
+      const reward = await findReward(gf, conn, invoiceId, false);
+      if (!reward?.lnurl && !reward?.ecash)
+        throw new FlashError('MERCHANT_NO_REWARD', 'This sale has no reward to send.');
       if (reward.state !== 'unclaimed')
         throw new FlashError('MERCHANT_NO_REWARD', 'This reward can no longer be claimed.', {
           reason: reward.state,
         });
+      const language = receiptSettings().language;
       await deps.sendNostrMessage({
         to: [to],
-        text: rewardMessage(conn.storeName ?? '', reward, receiptSettings().language),
+        text: reward.ecash
+          ? ecashRewardMessage(conn.storeName ?? '', reward, language)
+          : rewardMessage(conn.storeName ?? '', reward, language),
       });
     },
 
@@ -933,8 +1005,9 @@ export function createMerchantService(deps: MerchantDeps) {
       });
       const shown = page.slice(0, input.limit);
       const byInvoice = shown.length > 0 ? await rewardsByInvoice(gf, conn.storeId) : null;
+      const ecashByInvoice = shown.length > 0 ? ecashRewards.all() : null;
       const rewardOf = (id: string | undefined) => {
-        const r = id ? byInvoice?.get(id) : undefined;
+        const r = id ? (ecashByInvoice?.get(id) ?? byInvoice?.get(id)) : undefined;
         return r ? { sats: r.status.sats, state: r.status.state } : null;
       };
       return {
@@ -978,7 +1051,14 @@ export function createMerchantService(deps: MerchantDeps) {
         statuses: ['Settled', 'Processing'],
       });
       const byInvoice = await rewardsByInvoice(gf, conn.storeId);
-      const perDay = rewardTotals(byInvoice?.values() ?? [], days);
+      const issued = [
+        ...[...(byInvoice?.values() ?? [])].map((r) => ({
+          issuedAtMs: r.pullPayment.startsAt === null ? null : r.pullPayment.startsAt * 1000,
+          status: r.status,
+        })),
+        ...ecashRewards.all().values(),
+      ];
+      const perDay = rewardTotals(issued, days);
       const ecashPerDay = ecashDayTotals(counterEcash.sales(), c.currency, c.decimals, days);
       return {
         currency: c.currency,

@@ -269,8 +269,10 @@ export const DisplayState = z.object({
   saleState: SaleState.nullable(),
   expiresAt: z.number().nullable(),
   lines: z.array(z.object({ title: z.string(), count: z.number().int(), amount: z.string() })),
-  /** After a paid sale: the customer's reward to claim (LNURL-withdraw). */
-  reward: z.object({ sats: z.number().int(), lnurl: z.string() }).nullable(),
+  /** After a paid sale: the customer's reward to claim (LNURL-withdraw, or a Cashu token). */
+  reward: z
+    .object({ sats: z.number().int(), lnurl: z.string().nullable(), token: z.string().nullable().optional() })
+    .nullable(),
   /** The QR is an eCash payment request (BTCPay out of reach), not BTCPay's invoice. */
   ecash: z.boolean().optional(),
 });
@@ -323,9 +325,14 @@ export const RewardRules = z
     minimumSale: DecimalText,
     /** How long the customer has to claim it. */
     expiryDays: z.number().int().min(1).max(365),
+    /** What the reward is: a BTCPay pull payment, or a Cashu token from the merchant's own eCash. */
+    giveAs: z.enum(['pullPayment', 'ecash']).default('pullPayment'),
+    /** For `ecash`: the wallet's mint whose eCash pays the rewards. */
+    ecashMint: z.string().trim().max(300).nullable().default(null),
   })
   .strict();
 export type RewardRules = z.infer<typeof RewardRules>;
+export type RewardRulesInput = z.input<typeof RewardRules>;
 
 export const Reward = z.object({
   invoiceId: z.string(),
@@ -339,6 +346,8 @@ export const Reward = z.object({
   expiresAt: z.number().nullable(),
   state: RewardState,
   claimedSats: z.number().int(),
+  /** An eCash reward (no pull payment): the cashuB token, its mint and the eCash operation. */
+  ecash: z.object({ token: z.string(), mintUrl: z.string(), operationId: z.string() }).nullable().optional(),
 });
 export type Reward = z.infer<typeof Reward>;
 

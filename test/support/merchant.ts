@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createEventBus, type EventBus } from '../../main/core/event-bus';
 import { silentLogger } from '../../main/core/logger';
 import type { CounterEcashPort } from '../../main/merchant/counter-ecash';
+import type { RewardEcashPort } from '../../main/merchant/rewards/ecash-rewards';
 import type { NfcReaders } from '../../main/merchant/nfc/readers';
 import type { MerchantService } from '../../main/merchant/service';
 import { createMerchantService } from '../../main/merchant/service';
@@ -42,7 +43,7 @@ export async function startMerchantHarness(
     openNfcReaders?: () => NfcReaders;
     sendNostrMessage?: (input: { to: string[]; text: string }) => Promise<unknown>;
     /** The wallet's eCash service, made on the harness's own database, vault and bus. */
-    ecash?: (core: { db: Db; vault: VaultService; bus: EventBus }) => CounterEcashPort;
+    ecash?: (core: { db: Db; vault: VaultService; bus: EventBus }) => CounterEcashPort & RewardEcashPort;
   } = {},
 ): Promise<MerchantHarness> {
   const chain = new RegtestChain();

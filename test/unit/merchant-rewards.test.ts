@@ -109,13 +109,9 @@ describe('what became of a reward, from BTCPay', () => {
     const today = day(pp.startsAt! * 1000);
     const totals = rewardTotals(
       [
-        { invoiceId: 'A', pullPayment: pp, status: { sats: 500, state: 'claimed', claimedSats: 500 } },
-        { invoiceId: 'B', pullPayment: pp, status: { sats: 300, state: 'expired', claimedSats: 0 } },
-        {
-          invoiceId: 'C',
-          pullPayment: { ...pp, startsAt: null },
-          status: { sats: 9, state: 'unclaimed', claimedSats: 0 },
-        },
+        { issuedAtMs: pp.startsAt! * 1000, status: { sats: 500, state: 'claimed', claimedSats: 500 } },
+        { issuedAtMs: pp.startsAt! * 1000, status: { sats: 300, state: 'expired', claimedSats: 0 } },
+        { issuedAtMs: null, status: { sats: 9, state: 'unclaimed', claimedSats: 0 } },
       ],
       [today],
     );

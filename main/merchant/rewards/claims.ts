@@ -11,6 +11,11 @@ export function invoiceOfRewardTag(description: string | null | undefined): stri
   return description?.startsWith(TAG) ? description.slice(TAG.length) || null : null;
 }
 
+/** Journal refs of rewards paid in eCash (journal kind 'reward' too): not BTCPay's to settle. */
+const ECASH_REF = 'ecash:';
+export const ecashRewardRef = (invoiceId: string): string => `${ECASH_REF}${invoiceId}`;
+export const isEcashRewardRef = (ref: string): boolean => ref.startsWith(ECASH_REF);
+
 /** What Greenfield tells about one pull payment (its list has expiresAt beyond the spec's fields). */
 export interface PullPaymentFacts {
   id: string;

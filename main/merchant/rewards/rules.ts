@@ -9,6 +9,8 @@ export const DEFAULT_REWARD_RULES: RewardRules = {
   percent: '1',
   minimumSale: '0',
   expiryDays: 30,
+  giveAs: 'pullPayment',
+  ecashMint: null,
 };
 
 export interface RewardableSale {

@@ -1,5 +1,5 @@
 import type { DailyTotal } from '../../../shared/contract/merchant';
-import type { StoreReward } from './rewards';
+import type { RewardStatus } from './claims';
 
 export type DayRewards = DailyTotal['rewards'];
 
@@ -11,15 +11,22 @@ function localDay(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** A reward of either kind (pull payment or eCash token): when it was issued and what became of it. */
+export interface IssuedReward {
+  /** ms since the epoch; null when unknown (the reward is left out). */
+  issuedAtMs: number | null;
+  status: RewardStatus;
+}
+
 /** Rewards per local day they were issued on: how many, how much, and how much was claimed. */
 export function rewardTotals(
-  rewards: Iterable<StoreReward>,
+  rewards: Iterable<IssuedReward>,
   days: readonly string[],
 ): Map<string, DayRewards> {
   const out = new Map<string, DayRewards>(days.map((d) => [d, { ...NO_REWARDS }]));
   for (const r of rewards) {
-    if (r.pullPayment.startsAt === null) continue;
-    const bucket = out.get(localDay(r.pullPayment.startsAt * 1000));
+    if (r.issuedAtMs === null) continue;
+    const bucket = out.get(localDay(r.issuedAtMs));
     if (!bucket) continue;
     bucket.count += 1;
     bucket.sats += r.status.sats;

@@ -63,8 +63,11 @@ export function CustomerDisplay() {
           {d.phase === 'paid' && d.reward && (
             <div className="customer-qr customer-reward">
               <p className="customer-label">{t('merchant.display.reward', { sats: d.reward.sats })}</p>
-              <QrCode value={d.reward.lnurl} alt={t('merchant.display.rewardScan')} />
-              <p>{t('merchant.display.rewardScan')}</p>
+              <QrCode
+                value={d.reward.token ?? d.reward.lnurl ?? ''}
+                alt={t(d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan')}
+              />
+              <p>{t(d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan')}</p>
             </div>
           )}
           {d.phase === 'problem' && <p role="status">{t('merchant.display.problem')}</p>}

@@ -8,8 +8,8 @@ import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
 
 /**
- * A paid sale's reward at the counter: the LNURL-withdraw QR the customer scans (the customer
- * display shows it too), whether it was claimed, and sending it to the customer's npub. Main
+ * A paid sale's reward at the counter: the LNURL-withdraw QR, or the eCash token, the customer
+ * scans (the customer display shows it too), whether it was claimed, and sending it to the customer's npub. Main
  * gives it on its own when the sale is settled; "Give the reward" retries after a failure.
  */
 export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled: boolean }) {
@@ -55,6 +55,16 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
           <p role="status" className={`merchant-reward-state merchant-reward-${reward.state}`}>
             {t(`merchant.reward.state.${reward.state}`)}
           </p>
+          {reward.ecash && reward.state === 'unclaimed' && (
+            <div className="merchant-qr stack">
+              <p className="hint">{t('merchant.reward.ecashFrom', { mint: reward.ecash.mintUrl })}</p>
+              <QrCode
+                value={reward.ecash.token}
+                alt={t('merchant.reward.scanEcash', { sats: reward.sats })}
+              />
+              <p className="mono merchant-link">{reward.ecash.token}</p>
+            </div>
+          )}
           {reward.lnurl && reward.state === 'unclaimed' && (
             <div className="merchant-qr stack">
               <QrCode value={reward.lnurl} alt={t('merchant.reward.scan', { sats: reward.sats })} />

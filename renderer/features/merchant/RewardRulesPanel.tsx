@@ -7,11 +7,17 @@ import { ErrorAlert } from '../../components/Alert';
 import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
 
-/** Store settings → Rewards: a fixed amount or a percentage back, a minimum sale, days to claim. */
+/**
+ * Store settings → Rewards: a fixed amount or a percentage back, a minimum sale, days to claim, and
+ * what the reward is (a BTCPay pull payment, or an eCash token from one of the wallet's mints).
+ */
 export function RewardRulesPanel({ currency }: { currency: string }) {
   const t = useT();
   const flash = useFlash();
   const query = useQuery(useCallback(() => flash.merchant.getRewardRules(), [flash]));
+  // The wallet's eCash mints, for rewards paid as tokens (the same list the counter's eCash uses).
+  const ecash = useQuery(useCallback(() => flash.merchant.getCounterEcash(), [flash]));
+  const mints = ecash.value?.mints ?? [];
   const [rules, setRules] = useState<RewardRules | null>(null);
   const [sats, setSats] = useState('');
   const [days, setDays] = useState('');
@@ -95,6 +101,47 @@ export function RewardRulesPanel({ currency }: { currency: string }) {
           value={rules.minimumSale}
           onChange={(e) => setRules({ ...rules, minimumSale: e.target.value.trim() })}
         />
+        <fieldset className="stack">
+          <legend>{t('merchant.rules.giveAs')}</legend>
+          <label className="radio">
+            <input
+              type="radio"
+              name="reward-give-as"
+              checked={rules.giveAs === 'pullPayment'}
+              onChange={() => setRules({ ...rules, giveAs: 'pullPayment' })}
+            />
+            {t('merchant.rules.giveAsPullPayment')}
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="reward-give-as"
+              checked={rules.giveAs === 'ecash'}
+              onChange={() =>
+                setRules({ ...rules, giveAs: 'ecash', ecashMint: rules.ecashMint ?? mints[0]?.url ?? null })
+              }
+            />
+            {t('merchant.rules.giveAsEcash')}
+          </label>
+          {rules.giveAs === 'ecash' &&
+            (mints.length === 0 ? (
+              <p className="hint">{t('merchant.rules.noMints')}</p>
+            ) : (
+              <label className="stack">
+                {t('merchant.rules.ecashMint')}
+                <select
+                  value={rules.ecashMint ?? ''}
+                  onChange={(e) => setRules({ ...rules, ecashMint: e.target.value || null })}
+                >
+                  {mints.map((m) => (
+                    <option key={m.url} value={m.url}>
+                      {m.name ? `${m.name} (${m.url})` : m.url}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+        </fieldset>
         <Field
           label={t('merchant.rules.expiry')}
           inputMode="numeric"

@@ -30,6 +30,8 @@ export const merchantEn = {
     'The card still holds {balance} sats. Confirm that the store gives them up before wiping it.',
   'error.MERCHANT_NO_REWARD':
     'This sale has no reward to give or send: the store’s rules give none, or it was claimed or has expired.',
+  'error.MERCHANT_REWARD_ECASH_SHORT':
+    'The store’s eCash at the rewards mint does not cover this reward. Add eCash at that mint, or give rewards as BTCPay pull payments. The sale itself is not affected.',
   'error.MERCHANT_NO_RATE': 'The store has given no BTC rate yet, so the sale cannot be priced in sats.',
   'error.MERCHANT_ECASH_OFF':
     'eCash at the counter is off. Choose the mints you trust in Store settings → eCash at the counter.',
@@ -269,6 +271,11 @@ export const merchantEn = {
   'merchant.rules.expiry': 'Days the customer has to claim it',
   'merchant.rules.save': 'Save reward rules',
   'merchant.rules.saved': 'Reward rules saved.',
+  'merchant.rules.giveAs': 'Give rewards as',
+  'merchant.rules.giveAsPullPayment': 'A BTCPay pull payment (Lightning, LNURL-withdraw)',
+  'merchant.rules.giveAsEcash': 'An eCash token from the store’s own eCash',
+  'merchant.rules.ecashMint': 'Mint whose eCash pays the rewards',
+  'merchant.rules.noMints': 'Add a mint in the eCash screen first.',
   'merchant.totals.rewards': 'Rewards given',
   'merchant.totals.rewardsCell': '{count} · {sats} sats',
   'merchant.totals.claimed': 'Claimed',
@@ -278,6 +285,9 @@ export const merchantEn = {
   'merchant.totals.ecashToClaim': '{count} · {total} {currency} · {sats} sats ({toClaim} to claim)',
   'merchant.display.reward': 'A gift for you: {sats} sats',
   'merchant.display.rewardScan': 'Scan with a Lightning wallet to claim it',
+  'merchant.display.rewardScanEcash': 'Scan with a Cashu wallet to receive it',
+  'merchant.reward.scanEcash': 'Scan with a Cashu wallet to receive {sats} sats',
+  'merchant.reward.ecashFrom': 'eCash token from {mint}',
   'merchant.receipts.title': 'Receipts',
   'merchant.receipts.language': 'Language printed on receipts',
   'merchant.receipts.layout': 'Paper',
@@ -352,6 +362,8 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
     'La tarjeta aún tiene {balance} sats. Confirma que la tienda renuncia a ellos antes de borrarla.',
   'error.MERCHANT_NO_REWARD':
     'Esta venta no tiene recompensa que dar o enviar: las reglas de la tienda no dan ninguna, o ya se cobró o caducó.',
+  'error.MERCHANT_REWARD_ECASH_SHORT':
+    'El eCash de la tienda en la casa de moneda de las recompensas no alcanza para esta recompensa. Añade eCash en esa casa de moneda o da las recompensas como pagos pull de BTCPay. La venta no se ve afectada.',
   'error.MERCHANT_NO_RATE':
     'La tienda aún no ha dado un tipo de cambio de BTC, así que la venta no se puede calcular en sats.',
   'error.MERCHANT_ECASH_OFF':
@@ -589,6 +601,11 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.rules.expiry': 'Días que tiene el cliente para cobrarla',
   'merchant.rules.save': 'Guardar las reglas',
   'merchant.rules.saved': 'Reglas de recompensa guardadas.',
+  'merchant.rules.giveAs': 'Dar las recompensas como',
+  'merchant.rules.giveAsPullPayment': 'Un pago pull de BTCPay (Lightning, LNURL-withdraw)',
+  'merchant.rules.giveAsEcash': 'Un token de eCash del propio eCash de la tienda',
+  'merchant.rules.ecashMint': 'Casa de moneda cuyo eCash paga las recompensas',
+  'merchant.rules.noMints': 'Primero añade una casa de moneda en la pantalla de eCash.',
   'merchant.totals.rewards': 'Recompensas dadas',
   'merchant.totals.rewardsCell': '{count} · {sats} sats',
   'merchant.totals.claimed': 'Cobradas',
@@ -598,6 +615,9 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.totals.ecashToClaim': '{count} · {total} {currency} · {sats} sats ({toClaim} por cobrar)',
   'merchant.display.reward': 'Un regalo para ti: {sats} sats',
   'merchant.display.rewardScan': 'Escanéalo con una billetera Lightning para cobrarlo',
+  'merchant.display.rewardScanEcash': 'Escanéalo con una billetera Cashu para recibirlo',
+  'merchant.reward.scanEcash': 'Escanea con una billetera Cashu para recibir {sats} sats',
+  'merchant.reward.ecashFrom': 'Token de eCash de {mint}',
   'merchant.receipts.title': 'Recibos',
   'merchant.receipts.language': 'Idioma de los recibos',
   'merchant.receipts.layout': 'Papel',

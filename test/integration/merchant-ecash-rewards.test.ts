@@ -1,0 +1,282 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Reward, Sale } from '../../shared/contract/merchant';
+import { FlashError } from '../../shared/errors';
+import { silentLogger } from '../../main/core/logger';
+import type { EcashService } from '../../main/ecash/service';
+import { createEcashService } from '../../main/ecash/service';
+import { rewardTag } from '../../main/merchant/rewards/claims';
+import type { CashuStack, StandInMint } from '../stack/cashu';
+import { startCashuStack } from '../stack/cashu';
+import { LightningLedger } from '../stack/lightning/ledger';
+import { ecashWallet, until } from '../support/ecash';
+import type { MerchantHarness } from '../support/merchant';
+import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+
+/**
+ * Rewards paid as Cashu tokens from the merchant's own eCash: the shop's eCash service (the
+ * wallet's own, on the counter's database and vault) mints at a Cashu stand-in mint, a paid sale
+ * on the BTCPay stand-in earns a token, and the customer's wallet (another eCash service) claims it.
+ */
+// Words per test: the stand-in mints remember every output they signed, so wallets must differ.
+const SHOP_WORDS = [
+  'scheme spot photo card baby mountain device kick cradle pact join borrow',
+  'cat swing flag economy stadium alone churn speed unique patch report train',
+  'void come effort suffer camp survey warrior heavy shoot primary clutch crush',
+];
+const CUSTOMER_WORDS = [
+  'legal winner thank year wave sausage worth useful legal winner thank yellow',
+  'letter advice cage absurd amount doctor acoustic avoid letter advice cage above',
+  'panda eyebrow bullet gorilla call smoke muffin taste mesh discover soft ostrich',
+];
+
+let cashuLedger: LightningLedger;
+let cashu: CashuStack;
+let alpha: StandInMint;
+let testNo = 0;
+
+beforeAll(async () => {
+  cashuLedger = new LightningLedger();
+  cashuLedger.createNode('stack', { balanceMsat: 100_000_000_000n });
+  cashu = await startCashuStack(cashuLedger);
+  alpha = cashu.mints[0] as StandInMint;
+});
+afterAll(async () => {
+  await cashu.stop();
+  cashuLedger.close();
+});
+
+let h: MerchantHarness;
+let shopEcash: EcashService;
+let customer: Awaited<ReturnType<typeof ecashWallet>>;
+let dms: { to: string[]; text: string }[];
+
+beforeEach(async () => {
+  const n = testNo++;
+  dms = [];
+  h = await startMerchantHarness({
+    sendNostrMessage: async (input) => {
+      dms.push(input);
+      return { ok: true };
+    },
+    ecash: ({ db, vault, bus }) => {
+      shopEcash = createEcashService({
+        db,
+        vault,
+        bus,
+        log: silentLogger,
+        network: () => 'regtest',
+        words: () => ({ mnemonic: SHOP_WORDS[n % SHOP_WORDS.length] as string, passphrase: '' }),
+        // The shop pays its mint quotes from a Lightning node of the Cashu stack.
+        lightning: {
+          pay: async ({ text }) => ({ state: (await cashuLedger.pay('stack', text)).state }),
+        },
+        recheckEveryMs: 3_600_000,
+      });
+      return shopEcash;
+    },
+  });
+  await connectDemoShop(h);
+  await shopEcash.addMint(alpha.url);
+  customer = await ecashWallet(cashuLedger, { words: CUSTOMER_WORDS[n % CUSTOMER_WORDS.length] });
+  await customer.ecash.addMint(alpha.url);
+});
+
+afterEach(async () => {
+  try {
+    h.btcpay.server.assertNoSpecIssues();
+  } finally {
+    await shopEcash.stop();
+    await h.stop();
+    await customer.close();
+  }
+});
+
+async function rejects(p: Promise<unknown> | (() => unknown)): Promise<FlashError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    if (err instanceof FlashError) return err;
+    throw err;
+  }
+  throw new Error('expected a FlashError');
+}
+
+/** The merchant mints eCash at the stand-in mint, paying the quote over Lightning. */
+async function shopMints(sats: number): Promise<void> {
+  const q = await shopEcash.mintQuote({ mintUrl: alpha.url, unit: 'sat', amount: sats });
+  await shopEcash.payMintQuote(q.id);
+  await until(async () => {
+    await shopEcash.recover();
+    return spendable() >= sats;
+  });
+}
+
+const spendable = () => shopEcash.balances().find((b) => b.mintUrl === alpha.url)?.spendable ?? 0;
+
+const lattes = (count: number) => ({
+  lines: [{ itemId: 'latte', count }],
+  discountPercent: null,
+  tipAmount: null,
+  tipPercent: null,
+});
+
+/** Charges, pays over Lightning from the customer's node, and waits until BTCPay settles it. */
+async function paidSale(count: number): Promise<Sale> {
+  const sales: Sale[] = [];
+  const stop = h.bus.on('merchant.sale', (s) => void sales.push(s));
+  const sale = await h.merchant.charge(lattes(count));
+  await h.payBolt11(sale.bolt11!);
+  const paid = await until(
+    () => sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid') ?? null,
+  );
+  stop();
+  return paid;
+}
+
+const RULES = {
+  enabled: true,
+  kind: 'fixed' as const,
+  sats: 500,
+  percent: '1',
+  minimumSale: '5',
+  expiryDays: 30,
+};
+
+const rewardSends = (invoiceId: string) =>
+  shopEcash
+    .listOperations(100, 0)
+    .items.filter((o) => o.kind === 'send' && o.counterparty === rewardTag(invoiceId));
+
+describe('rewards as eCash tokens from the merchant’s own eCash', () => {
+  it('a paid sale earns one token, on both displays and by NOSTR; the customer claims it and the merchant sees it', async () => {
+    await shopMints(2_000);
+    expect(
+      h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: `${alpha.url}/` }),
+    ).toMatchObject({ giveAs: 'ecash', ecashMint: alpha.url });
+    const rewards: Reward[] = [];
+    h.bus.on('merchant.reward', (r) => void rewards.push(r));
+
+    const sale = await paidSale(2); // 8.50 USD: above the 5.00 minimum
+    const reward = await until(() => rewards.find((r) => r.invoiceId === sale.invoiceId) ?? null);
+    expect(reward).toMatchObject({ sats: 500, state: 'unclaimed', claimedSats: 0, lnurl: null });
+    expect(reward.ecash?.token).toMatch(/^cashuB/);
+    expect(reward.ecash?.mintUrl).toBe(alpha.url);
+    expect(shopEcash.decodeToken(reward.ecash!.token)).toMatchObject({ mintUrl: alpha.url, amount: 500 });
+    // No pull payment: BTCPay is not asked to pay this one.
+    expect(
+      [...h.btcpay.server.state.pullPayments.values()].filter((p) =>
+        p.description.startsWith('flash-reward'),
+      ),
+    ).toHaveLength(0);
+    // The customer display shows the token's QR.
+    await until(() => h.merchant.getDisplay().reward?.token === reward.ecash?.token);
+    expect(h.merchant.getDisplay()).toMatchObject({ phase: 'paid', reward: { sats: 500, lnurl: null } });
+
+    // Journaled, and given once: asking again answers the same token, with no second send.
+    expect(
+      h.db.prepare(`SELECT ref, state, result_id FROM merchant_journal WHERE kind = 'reward'`).all(),
+    ).toEqual([{ ref: `ecash:${sale.invoiceId}`, state: 'done', result_id: reward.ecash?.operationId }]);
+    const [again, twice] = await Promise.all([
+      h.merchant.issueReward(sale.invoiceId),
+      h.merchant.issueReward(sale.invoiceId),
+    ]);
+    expect(again.ecash?.token).toBe(reward.ecash?.token);
+    expect(twice.ecash?.token).toBe(reward.ecash?.token);
+    expect(rewardSends(sale.invoiceId)).toHaveLength(1);
+    expect(spendable()).toBeLessThanOrEqual(1_500);
+    // A crash after the send, before the sale was linked to it: the journal row is still open and
+    // the link is gone. The eCash journal's send (it names its sale) is adopted, never a second one.
+    h.db.prepare(`DELETE FROM merchant_settings WHERE key = ?`).run(`ecash_reward:${sale.invoiceId}`);
+    h.db.prepare(`UPDATE merchant_journal SET state = 'sent', result_id = NULL WHERE kind = 'reward'`).run();
+    expect((await h.merchant.issueReward(sale.invoiceId)).ecash?.token).toBe(reward.ecash?.token);
+    expect(rewardSends(sale.invoiceId)).toHaveLength(1);
+    expect(h.db.prepare(`SELECT state, result_id FROM merchant_journal WHERE kind = 'reward'`).all()).toEqual(
+      [{ state: 'done', result_id: reward.ecash?.operationId }],
+    );
+
+    // Sent by NOSTR as a message carrying the token.
+    await h.merchant.sendReward(sale.invoiceId, 'npub1customer');
+    expect(dms).toHaveLength(1);
+    expect(dms[0]?.text).toContain(reward.ecash!.token);
+    expect(dms[0]?.text).toContain('500 sats');
+
+    const today = {
+      from: Date.now() - 3_600_000,
+      to: Date.now() + 60_000,
+      status: 'any' as const,
+      limit: 50,
+      offset: 0,
+    };
+    expect(
+      (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId)?.reward,
+    ).toEqual({
+      sats: 500,
+      state: 'unclaimed',
+    });
+
+    // The customer's wallet claims it at the mint.
+    const received = await customer.ecash.receive(reward.ecash!.token);
+    await until(async () => {
+      await customer.ecash.recover();
+      return customer.ecash.getOperation(received.id).state === 'claimed';
+    });
+    expect(customer.ecash.balances().find((b) => b.mintUrl === alpha.url)?.spendable).toBeGreaterThan(0);
+
+    // The merchant sees it claimed: the sent token's state in the eCash journal.
+    expect(await h.merchant.getReward(sale.invoiceId)).toMatchObject({ state: 'claimed', claimedSats: 500 });
+    expect(h.merchant.getDisplay()).toMatchObject({ phase: 'paid', reward: null });
+    expect(
+      (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId)?.reward,
+    ).toEqual({
+      sats: 500,
+      state: 'claimed',
+    });
+    expect((await h.merchant.dailyTotals(1)).days[0]?.rewards).toEqual({
+      count: 1,
+      sats: 500,
+      claimed: 1,
+      claimedSats: 500,
+      expired: 0,
+    });
+    // Claimed: nothing left to send.
+    expect((await rejects(h.merchant.sendReward(sale.invoiceId, 'npub1customer'))).code).toBe(
+      'MERCHANT_NO_REWARD',
+    );
+  });
+
+  it('eCash that does not cover the reward: a typed error, no send, and the sale stays paid', async () => {
+    await shopMints(100);
+    h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: alpha.url });
+    const failures: { invoiceId: string; code: string }[] = [];
+    h.bus.on('merchant.rewardFailed', (f) => void failures.push(f));
+
+    const sale = await paidSale(2);
+    const failed = await until(() => failures.find((f) => f.invoiceId === sale.invoiceId) ?? null);
+    expect(failed.code).toBe('MERCHANT_REWARD_ECASH_SHORT');
+    expect(await rejects(h.merchant.issueReward(sale.invoiceId))).toMatchObject({
+      code: 'MERCHANT_REWARD_ECASH_SHORT',
+      details: { sats: 500, spendable: 100 },
+    });
+    expect(rewardSends(sale.invoiceId)).toHaveLength(0);
+    expect(spendable()).toBe(100);
+    expect(await h.merchant.getReward(sale.invoiceId)).toBeNull();
+    expect((await h.merchant.getSale(sale.invoiceId)).state).toBe('paid');
+    expect(
+      h.db
+        .prepare(`SELECT count(*) AS n FROM merchant_journal WHERE kind = 'reward' AND state = 'sent'`)
+        .get(),
+    ).toEqual({ n: 0 });
+  });
+
+  it('only one of the wallet’s mints can pay the rewards', async () => {
+    await h.merchant.getCounter();
+    expect(
+      (
+        await rejects(() =>
+          h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: 'https://nowhere.example' }),
+        )
+      ).code,
+    ).toBe('ECASH_MINT_NOT_FOUND');
+    expect(h.merchant.getRewardRules()).toMatchObject({ giveAs: 'pullPayment', ecashMint: null });
+  });
+});
