@@ -28,6 +28,8 @@ afterAll(async () => {
 const WORDS = [
   'legal winner thank year wave sausage worth useful legal winner thank yellow',
   'letter advice cage absurd amount doctor acoustic avoid letter advice cage above',
+  'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong',
+  'void come effort suffer camp survey warrior heavy shoot primary clutch crush',
 ];
 
 /** A wallet holding `sats` at each of the two mints. */
@@ -146,6 +148,70 @@ describe('eCash melt split across mints with NUT-15', () => {
     } finally {
       beta.setFault('none');
       await w.close();
+    }
+  });
+
+  it('beta down in the middle of its part: its proofs stay pending until it answers, then the melt is paid once', async () => {
+    const w = await fundedAtBoth(2);
+    try {
+      const invoice = ledger.createInvoice('stack', { amountMsat: 5_000_000n });
+      const preview = await w.ecash.prepareMelt({ text: invoice.bolt11, unit: 'sat' });
+      beta.setFault('down-mid-melt');
+      const ops = await w.ecash.confirmMelt(preview.prepareId);
+      const betaOp = ops.find((o) => o.mintUrl === beta.url)!;
+      // Beta took the inputs and paid on, but the wallet never heard back: nothing is spendable
+      // there until beta answers.
+      expect(['melting', 'paid']).toContain(betaOp.state);
+      if (betaOp.state === 'melting') expect(held(w, beta).pending).toBeGreaterThan(0);
+      await until(() => ledger.lookupInvoice('stack', invoice.paymentHash)?.state === 'settled');
+      beta.setFault('none');
+      const done = await until(async () => {
+        await w.ecash.recover();
+        const now = ops.map((o) => w.ecash.getOperation(o.id));
+        return now.every((o) => o.final) ? now : null;
+      });
+      expect(done.map((o) => o.state)).toEqual(['paid', 'paid']);
+      expect(ledger.lookupInvoice('stack', invoice.paymentHash)?.amountPaidMsat).toBe(5_000_000n);
+      for (const m of [alpha, beta]) {
+        const op = done.find((o) => o.mintUrl === m.url)!;
+        expect(held(w, m)).toEqual({ spendable: 3000 - op.amount - op.fee, pending: 0 });
+      }
+    } finally {
+      beta.setFault('none');
+      await w.close();
+    }
+  });
+
+  it('a mint without NUT-15 is not split across, and refuses a partial quote', async () => {
+    const solo = await startCashuStack(ledger, { perMint: { beta: { mpp: false } } });
+    const [a, b] = solo.mints as [StandInMint, StandInMint];
+    const w = await ecashWallet(ledger, { words: WORDS[3] as string });
+    try {
+      const info = (await (await fetch(`${b.url}/v1/info`)).json()) as { nuts: Record<string, unknown> };
+      expect(info.nuts['15']).toBeUndefined();
+      const invoice = ledger.createInvoice('stack', { amountMsat: 5_000_000n });
+      const partial = await fetch(`${b.url}/v1/melt/quote/bolt11`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          request: invoice.bolt11,
+          unit: 'sat',
+          options: { mpp: { amount: 2_000_000 } },
+        }),
+      });
+      expect(partial.status).toBe(400);
+      for (const m of [a, b]) {
+        await w.ecash.addMint(m.url);
+        const q = await w.ecash.mintQuote({ mintUrl: m.url, unit: 'sat', amount: 3000 });
+        await w.ecash.payMintQuote(q.id);
+      }
+      await expect(w.ecash.prepareMelt({ text: invoice.bolt11, unit: 'sat' })).rejects.toMatchObject({
+        code: 'ECASH_INSUFFICIENT_BALANCE',
+      });
+      expect(ledger.lookupInvoice('stack', invoice.paymentHash)?.state).toBe('open');
+    } finally {
+      await w.close();
+      await solo.stop();
     }
   });
 });
