@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LedgerPayError } from '../stack/lightning/ledger';
 import { LightningLedger } from '../stack/lightning/ledger';
+import { startControlApi } from '../stack/control-api';
+import { ledgerRoutes } from '../stack/lightning/routes';
 
 /**
  * Multi-part payments on the stack's Lightning ledger (BOLT #4 basic_mpp): parts of one payment
@@ -123,5 +125,42 @@ describe('multi-part payments on the ledger', () => {
     });
     expect(ledger.balance('alice').balanceMsat).toBe(10_000_000n);
     expect(ledger.lookupInvoice('bob', inv.paymentHash)?.amountPaidMsat).toBe(5_000_000n);
+  });
+
+  it('the control API pays in parts (partialMsat) and makes invoices without basic_mpp (mpp: false)', async () => {
+    threeNodes();
+    const api = await startControlApi({ routes: ledgerRoutes(ledger) });
+    try {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(api.url + path, { method: 'POST', body: JSON.stringify(body) });
+        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      };
+      const inv = (await post('/lightning/invoice', { node: 'bob', sats: 5000 })).json;
+      const first = await post('/lightning/pay', {
+        node: 'alice',
+        invoice: inv['bolt11'],
+        partialMsat: '3000000',
+        wait: false,
+      });
+      expect(first.json['state']).toBe('in-flight');
+      const second = await post('/lightning/pay', {
+        node: 'carol',
+        invoice: inv['bolt11'],
+        partialMsat: '2000000',
+      });
+      expect(second.json['state']).toBe('succeeded');
+      expect(ledger.lookupInvoice('bob', String(inv['paymentHash']))?.state).toBe('settled');
+
+      const single = (await post('/lightning/invoice', { node: 'bob', sats: 5000, mpp: false })).json;
+      const refused = await post('/lightning/pay', {
+        node: 'alice',
+        invoice: single['bolt11'],
+        partialMsat: '1000000',
+      });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.json)).toContain('basic_mpp');
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -79,6 +79,8 @@ const InvoiceBody = z
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
     expirySeconds: z.number().int().min(1).max(31_536_000).optional(),
+    /** false: an invoice without basic_mpp, which refuses to be paid in parts. */
+    mpp: z.boolean().optional(),
   })
   .strict()
   .refine(oneAmount, 'give sats or msat, not both');
@@ -89,6 +91,8 @@ const PayBody = z
     sats: z.number().int().positive().optional(),
     msat: Msat.optional(),
     maxFeeMsat: Msat.optional(),
+    /** Pay only this part of the invoice's amount: one path of a multi-part payment. */
+    partialMsat: Msat.optional(),
     /** false: answer as soon as the payment is in flight instead of waiting for its end. */
     wait: z.boolean().optional(),
   })
@@ -153,6 +157,7 @@ export function ledgerRoutes(ledger: LightningLedger): Route[] {
             ? { descriptionHash: parsed.descriptionHash }
             : { description: parsed.description ?? '' }),
           ...(parsed.expirySeconds !== undefined ? { expirySeconds: parsed.expirySeconds } : {}),
+          ...(parsed.mpp === false ? { features: [8, 14] } : {}),
         });
         return invoiceJson(invoice);
       },
@@ -168,6 +173,7 @@ export function ledgerRoutes(ledger: LightningLedger): Route[] {
           const opts = {
             ...(amountMsat !== undefined ? { amountMsat } : {}),
             ...(parsed.maxFeeMsat !== undefined ? { maxFeeMsat: BigInt(parsed.maxFeeMsat) } : {}),
+            ...(parsed.partialMsat !== undefined ? { partialMsat: BigInt(parsed.partialMsat) } : {}),
           };
           const payment =
             parsed.wait === false
