@@ -3,11 +3,12 @@ import type { CosignerInput, MultisigScript } from '../../../shared/contract/mul
 import type { WalletSummary } from '../../../shared/contract/wallet';
 import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
-import { ErrorAlert } from '../../components/Alert';
+import { Alert, ErrorAlert } from '../../components/Alert';
 import { Field, SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { AccountNameField } from '../accounts/AccountNameField';
 import { ScanButton } from '../scan/ScanButton';
+import { duplicateCosigners } from './duplicate-cosigners';
 import './multisig.css';
 
 type Kind = CosignerInput['kind'];
@@ -142,6 +143,7 @@ function CreateVault({ seeds, onAdded }: { seeds: WalletSummary[]; onAdded: (a: 
       }),
     }),
   );
+  const duplicate = duplicateCosigners(create.error);
   const n = rows.length;
   const ready = rows.every((r) => (r.kind === 'seed' ? r.seedWalletId || seeds[0]?.id : r.key.trim() !== ''));
   return (
@@ -262,7 +264,11 @@ function CreateVault({ seeds, onAdded }: { seeds: WalletSummary[]; onAdded: (a: 
           {t('multisig.form.submitCreate')}
         </button>
       </div>
-      <ErrorAlert error={create.error} />
+      {duplicate ? (
+        <Alert>{t('multisig.form.duplicateKey', duplicate)}</Alert>
+      ) : (
+        <ErrorAlert error={create.error} />
+      )}
     </form>
   );
 }

@@ -36,6 +36,8 @@ export const multisigEn = {
   'multisig.form.seedAccount': 'Account whose words hold the key',
   'multisig.form.readDevice': 'Read key from device',
   'multisig.form.noDevice': 'No {vendor} is connected.',
+  'multisig.form.duplicateKey':
+    'Cosigners {first} and {second} are the same key (for instance two devices set up with the same recovery words). Each cosigner must hold a different key.',
   'multisig.form.key': 'Key ([fingerprint/path]xpub)',
   'multisig.form.keyFile': 'Load the signer’s export file',
   'multisig.form.keyHint':
@@ -135,6 +137,8 @@ export const multisigEs: Record<keyof typeof multisigEn, string> = {
   'multisig.form.seedAccount': 'Cuenta cuyas palabras guardan la clave',
   'multisig.form.readDevice': 'Leer la clave del dispositivo',
   'multisig.form.noDevice': 'No hay ningún {vendor} conectado.',
+  'multisig.form.duplicateKey':
+    'Los cosignatarios {first} y {second} son la misma clave (por ejemplo, dos dispositivos configurados con las mismas palabras de recuperación). Cada cosignatario debe tener una clave distinta.',
   'multisig.form.key': 'Clave ([huella/ruta]xpub)',
   'multisig.form.keyFile': 'Cargar el archivo exportado por el firmante',
   'multisig.form.keyHint':
