@@ -3,6 +3,7 @@ import type { OutputType, P2PKOptions } from '@cashu/cashu-ts';
 import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
 import { proofsWeHave } from './denominations';
+import { exactFromHeld } from '../exact-amount';
 import { toFlashError } from '../errors';
 import type { PlainProof } from '../proof-codec';
 import { proofY, sumPlain, toPlain, toProofs } from '../proof-codec';
@@ -63,13 +64,15 @@ async function sendOnce(ctx: OpContext, req: SendRequest): Promise<OpRow> {
     : null;
 
   if (!lock) {
-    // Offline first: proofs we hold that add up exactly need no mint at all.
-    let exact: PlainProof[] = [];
-    try {
-      const sel = wallet.selectProofsToSend(toProofs(held), req.amount, false, true);
-      exact = sel.send.map(toPlain);
-    } catch {
-      exact = [];
+    // Offline first: proofs we hold that add up exactly need no mint at all. Largest first keeps
+    // the small proofs for later exact sends; cashu-ts's search covers keysets not in powers of two.
+    let exact = exactFromHeld(held, req.amount);
+    if (exact.length === 0) {
+      try {
+        exact = wallet.selectProofsToSend(toProofs(held), req.amount, false, true).send.map(toPlain);
+      } catch {
+        exact = [];
+      }
     }
     if (exact.length > 0 && sumPlain(exact) === req.amount) return pendingFromHeld(ctx, req, exact);
   }
