@@ -17,6 +17,7 @@ import type { Greenfield } from './greenfield/client';
 import { call } from './greenfield/client';
 import type { NfcReaders } from './nfc/readers';
 import type { MerchantRepository } from './repository';
+import { rewardTag } from './rewards/claims';
 
 /**
  * Flash Cards at the counter: Bolt cards (NTAG 424 DNA) on a desktop NFC reader, backed by
@@ -48,7 +49,13 @@ interface TopUpJournal {
   from: string;
   to: string | null;
   sats: number;
+  /** A sale's reward paid onto the card: the sale's invoice id (the new pull payment names it too). */
+  reward?: string;
 }
+
+/** What became of a sale's reward top-up on one card, from the card journal. */
+export type RewardTopUpState =
+  { state: 'done'; pullPaymentId: string } | { state: 'open' } | { state: 'none' };
 
 export interface FlashCardsDeps {
   repo: MerchantRepository;
@@ -61,6 +68,9 @@ export interface FlashCardsDeps {
 /** Marks a card's pull payment, so any counter of the store can find it by the card. */
 export const cardTag = (uid: Uint8Array): string =>
   `flash-card uid-sha256:${crypto.createHash('sha256').update(uid).digest('hex').slice(0, 24)}`;
+
+/** The name of a card's pull payment made by a sale's reward top-up (it names the sale). */
+export const cardRewardName = (invoiceId: string): string => `Flash Card ${rewardTag(invoiceId)}`;
 
 interface WithdrawRequest {
   tag: string;
@@ -201,9 +211,10 @@ export function createFlashCards(deps: FlashCardsDeps) {
   }
 
   /** A card's pull payment: BTC over Lightning, auto-approved (a tap pays at once), tagged with the card. */
-  function cardPullPaymentBody(uid: Uint8Array, sats: number) {
+  function cardPullPaymentBody(uid: Uint8Array, sats: number, rewardOf?: string) {
     return {
-      name: 'Flash Card',
+      // A reward's top-up names its sale, so the pull payment made can be found after a crash.
+      name: rewardOf ? cardRewardName(rewardOf) : 'Flash Card',
       description: cardTag(uid),
       amount: satsToBtc(sats),
       currency: 'BTC',
@@ -278,6 +289,46 @@ export function createFlashCards(deps: FlashCardsDeps) {
     return found.id;
   }
 
+  function topUpRows(uidHex: string) {
+    return deps.repo
+      .journalFor('card', uidHex)
+      .map((r) => ({ ...r, payload: JSON.parse(r.payload) as TopUpJournal | { op?: undefined } }))
+      .filter((r): r is typeof r & { payload: TopUpJournal } => r.payload.op === 'topUp');
+  }
+
+  function rewardTopUp(uidHex: string, invoiceId: string): RewardTopUpState {
+    const rows = topUpRows(uidHex).filter((r) => r.payload.reward === invoiceId);
+    const done = rows.find((r) => r.state === 'done');
+    if (done) return { state: 'done', pullPaymentId: done.resultId ?? done.payload.to ?? '' };
+    return rows.some((r) => r.state === 'sent') ? { state: 'open' } : { state: 'none' };
+  }
+
+  /**
+   * A reward top-up stopped between asking BTCPay for the new pull payment and hearing back: the
+   * pull payment, if BTCPay made it, is found by the name that carries its sale.
+   */
+  async function adoptRewardPullPayment(
+    gf: Greenfield,
+    storeId: string,
+    uid: Uint8Array,
+    row: { id: number; payload: TopUpJournal },
+  ): Promise<{ id: number; payload: TopUpJournal } | null> {
+    const reward = row.payload.reward ?? '';
+    const all = await call('list the store’s pull payments', () =>
+      gf.GET('/api/v1/stores/{storeId}/pull-payments', { params: { path: { storeId } } }),
+    );
+    const made = all.find(
+      (p) => p.description === cardTag(uid) && p.name === cardRewardName(reward) && !p.archived && p.id,
+    );
+    if (!made?.id) {
+      deps.repo.journalFailed(row.id, 'BTCPay never made the new pull payment');
+      return null;
+    }
+    const payload = { ...row.payload, to: made.id };
+    deps.repo.journalUpdate(row.id, payload);
+    return { id: row.id, payload };
+  }
+
   return {
     onChange(listener: () => void): () => void {
       listeners.add(listener);
@@ -297,6 +348,18 @@ export function createFlashCards(deps: FlashCardsDeps) {
     },
 
     /** The balance a tap of the card offers (reading does not use up the tap at BTCPay). */
+    /** The UID of the card on the reader (hex), read without touching its keys or BTCPay. */
+    async readCardUid(): Promise<string> {
+      const { channel } = cardOnReader();
+      return bytesToHex(
+        await readUid(channel).catch((err: unknown) => {
+          throw cardError(err);
+        }),
+      );
+    },
+
+    rewardTopUp,
+
     async balance(serverUrl: string): Promise<number> {
       const { request } = await readTap(serverUrl);
       return Math.floor(request.maxWithdrawable / 1000);
@@ -394,40 +457,68 @@ export function createFlashCards(deps: FlashCardsDeps) {
      * (KeepVersion: same version, keys derived from the new pull payment), the card gets those
      * keys, and the old pull payment is archived. Journaled before BTCPay is asked; a card lifted
      * half-way is put back on the same pull payment if it can be, else finished on the next try.
+     * With `rewardOf` (a sale's invoice id) it is that sale's reward: done at most once per sale,
+     * whatever the taps or crashes, and a top-up the card left unfinished is completed first.
      */
-    async topUp(gf: Greenfield, storeId: string, sats: number): Promise<ToppedUpCard> {
+    async topUp(gf: Greenfield, storeId: string, sats: number, rewardOf?: string): Promise<ToppedUpCard> {
       const { channel } = cardOnReader();
       const uid = await readUid(channel).catch((err: unknown) => {
         throw cardError(err);
       });
       const uidHex = bytesToHex(uid);
-      const unfinished = deps.repo
-        .openJournal()
-        .filter((r) => r.kind === 'card' && r.ref === uidHex)
-        .map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as TopUpJournal | { op?: undefined } }))
-        .find(
-          (r): r is { id: number; payload: TopUpJournal } =>
-            r.payload.op === 'topUp' && r.payload.to !== null,
-        );
-      if (unfinished) return finishTopUp(gf, channel, uid, unfinished);
+      const open = topUpRows(uidHex).filter((r) => r.state === 'sent');
+      if (rewardOf) {
+        const earlier = rewardTopUp(uidHex, rewardOf);
+        if (earlier.state === 'done') {
+          const pullPaymentId = earlier.pullPaymentId;
+          return {
+            uid: uidHex,
+            pullPaymentId,
+            previousPullPaymentId:
+              topUpRows(uidHex).find((r) => r.resultId === pullPaymentId)?.payload.from ?? '',
+            balanceSats: await remainingSats(gf, pullPaymentId),
+          };
+        }
+        for (const row of open.filter((r) => r.payload.to === null && r.payload.reward === rewardOf)) {
+          const adopted = await adoptRewardPullPayment(gf, storeId, uid, row);
+          if (adopted) open.push({ ...row, payload: adopted.payload });
+        }
+      }
+      const unfinished = open.find((r) => r.payload.to !== null);
+      if (unfinished) {
+        const finished = await finishTopUp(gf, channel, uid, unfinished);
+        // A manual top-up ends there (it was that one); a reward still owed goes on below.
+        if (!rewardOf || unfinished.payload.reward === rewardOf) return finished;
+      }
 
       const from = await findCardPullPayment(gf, storeId, uid);
       const old = await cardKeys(gf, from, uid, 'KeepVersion');
       const left = await remainingSats(gf, from);
       const total = left + sats;
-      const entry: TopUpJournal = { op: 'topUp', from, to: null, sats: total };
+      const entry: TopUpJournal = {
+        op: 'topUp',
+        from,
+        to: null,
+        sats: total,
+        ...(rewardOf ? { reward: rewardOf } : {}),
+      };
       const journalId = deps.repo.journalStart('card', uidHex, entry);
       let to: string;
       try {
         const pp = await call('create the card’s new pull payment', () =>
           gf.POST('/api/v1/stores/{storeId}/pull-payments', {
             params: { path: { storeId } },
-            body: cardPullPaymentBody(uid, total),
+            body: cardPullPaymentBody(uid, total, rewardOf),
           }),
         );
         to = pp.id ?? '';
       } catch (err) {
-        deps.repo.journalFailed(journalId, err instanceof Error ? err.message : String(err));
+        // A reward's pull payment may have been made though no answer came: the next tap looks.
+        const unanswered =
+          err instanceof FlashError &&
+          (err.code === 'MERCHANT_TIMEOUT' || err.code === 'MERCHANT_UNREACHABLE');
+        if (!rewardOf || !unanswered)
+          deps.repo.journalFailed(journalId, err instanceof Error ? err.message : String(err));
         throw err;
       }
       deps.repo.journalUpdate(journalId, { ...entry, to });

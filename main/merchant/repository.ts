@@ -61,6 +61,9 @@ export function createMerchantRepository(db: Db, now: () => number = Date.now) {
   const openJournal = db.prepare(
     `SELECT id, kind, ref, payload, state, result_id FROM merchant_journal WHERE state = 'sent' ORDER BY id`,
   );
+  const journalOfRef = db.prepare(
+    `SELECT id, kind, ref, payload, state, result_id FROM merchant_journal WHERE kind = ? AND ref = ? ORDER BY id`,
+  );
   const putReward = db.prepare(
     `INSERT INTO merchant_rewards (pull_payment_id, invoice_id, amount_sats, lnurl, created_at, expires_at)
      VALUES (@pullPaymentId, @invoiceId, @sats, @lnurl, @createdAt, @expiresAt)
@@ -151,6 +154,19 @@ export function createMerchantRepository(db: Db, now: () => number = Date.now) {
             expiresAt: r.expires_at,
           }
         : null;
+    },
+    /** Every journal row of one kind and ref, whatever its state (what became of earlier tries). */
+    journalFor(kind: JournalKind, ref: string): JournalRow[] {
+      return (
+        journalOfRef.all(kind, ref) as (Omit<JournalRow, 'resultId'> & { result_id: string | null })[]
+      ).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        ref: r.ref,
+        payload: r.payload,
+        state: r.state,
+        resultId: r.result_id,
+      }));
     },
     openJournal(): JournalRow[] {
       return (

@@ -53,6 +53,9 @@ import type { FlashCards } from './flash-cards';
 import { createFlashCards } from './flash-cards';
 import type { NfcReaders } from './nfc/readers';
 import { openPcscReaders } from './nfc/pcsc-readers';
+import type { CardRewards } from './rewards/card-rewards';
+import { createCardRewards } from './rewards/card-rewards';
+import { rewardFor } from './rewards/rules';
 import type { EcashRewards, RewardEcashPort } from './rewards/ecash-rewards';
 import { createEcashRewards, ecashRewardMessage } from './rewards/ecash-rewards';
 import type { Rewards } from './rewards/rewards';
@@ -137,6 +140,7 @@ export function createMerchantService(deps: MerchantDeps) {
   cards.onChange(() => deps.bus.emit('merchant.card', cards.status()));
   const rewards: Rewards = createRewards({ repo, log, now });
   const ecashRewards: EcashRewards = createEcashRewards({ repo, ecash: deps.ecash ?? null, log, now });
+  const cardRewards: CardRewards = createCardRewards({ repo, cards, log, now });
   const counterEcash = createCounterEcash({
     repo,
     ecash: deps.ecash ?? null,
@@ -608,7 +612,13 @@ export function createMerchantService(deps: MerchantDeps) {
     } catch {
       return;
     }
-    if (!rewards.rules(conn.storeId).enabled) return;
+    const rules = rewards.rules(conn.storeId);
+    if (!rules.enabled) return;
+    // A Flash Card reward waits for the customer's tap: the display asks for it.
+    if (rules.giveAs === 'flashCard') {
+      askForCardTap(sale, rules);
+      return;
+    }
     rewarded.add(sale.invoiceId);
     void counter()
       .then((c) => issueBy(gf, conn, sale, c.currency))
@@ -627,13 +637,32 @@ export function createMerchantService(deps: MerchantDeps) {
       });
   }
 
-  /** A sale's reward of either kind, the eCash one first (it needs no BTCPay read). */
+  /** The customer display asks for the card a settled sale's reward goes onto (none yet there). */
+  function askForCardTap(sale: Sale, rules: RewardRules): void {
+    if (cardRewards.find(sale.invoiceId)) return;
+    void counter()
+      .then((c) => {
+        const decision = rewardFor(rules, sale, c.currency);
+        if (decision.sats === 0 || current?.sale.invoiceId !== sale.invoiceId || display.phase !== 'paid')
+          return;
+        const shown = { sats: decision.sats, lnurl: null, card: true };
+        if (JSON.stringify(shown) !== JSON.stringify(display.reward))
+          setDisplay({ ...display, reward: shown });
+      })
+      .catch((err: unknown) => {
+        log.warn('card reward not offered', { error: err instanceof Error ? err.message : String(err) });
+      });
+  }
+
+  /** A sale's reward of any kind, the local ones first (eCash, Flash Card: no BTCPay read). */
   async function findReward(
     gf: Greenfield,
     conn: ConnectionRow & { storeId: string },
     invoiceId: string,
     refresh: boolean,
   ): Promise<Reward | null> {
+    const card = cardRewards.find(invoiceId);
+    if (card) return card;
     const ecash = refresh ? await ecashRewards.refresh(invoiceId) : ecashRewards.find(invoiceId);
     return ecash ?? rewards.find(gf, conn.storeId, conn.serverUrl, invoiceId);
   }
@@ -650,6 +679,22 @@ export function createMerchantService(deps: MerchantDeps) {
   ): Promise<Reward | null> {
     const rules = rewards.rules(conn.storeId);
     const input = issueInput(conn, sale, storeCurrency);
+    const card = cardRewards.find(sale.invoiceId);
+    if (card) return card;
+    if (rules.giveAs === 'flashCard') {
+      // A sale already given a reward of another kind (the setting changed since) gets no second one.
+      let other = ecashRewards.find(sale.invoiceId);
+      try {
+        other ??= await rewards.find(gf, conn.storeId, conn.serverUrl, sale.invoiceId);
+      } catch (err) {
+        log.warn('pull payment rewards not read', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+      return (
+        other ?? cardRewards.issue({ gf, storeId: conn.storeId, rules, storeCurrency, sale: input.sale })
+      );
+    }
     if (rules.giveAs !== 'ecash') {
       const ecash = ecashRewards.find(sale.invoiceId);
       return ecash ?? rewards.issue(gf, input);
@@ -1006,8 +1051,9 @@ export function createMerchantService(deps: MerchantDeps) {
       const shown = page.slice(0, input.limit);
       const byInvoice = shown.length > 0 ? await rewardsByInvoice(gf, conn.storeId) : null;
       const ecashByInvoice = shown.length > 0 ? ecashRewards.all() : null;
+      const cardByInvoice = shown.length > 0 ? cardRewards.all() : null;
       const rewardOf = (id: string | undefined) => {
-        const r = id ? (ecashByInvoice?.get(id) ?? byInvoice?.get(id)) : undefined;
+        const r = id ? (cardByInvoice?.get(id) ?? ecashByInvoice?.get(id) ?? byInvoice?.get(id)) : undefined;
         return r ? { sats: r.status.sats, state: r.status.state } : null;
       };
       return {
@@ -1057,6 +1103,7 @@ export function createMerchantService(deps: MerchantDeps) {
           status: r.status,
         })),
         ...ecashRewards.all().values(),
+        ...cardRewards.all().values(),
       ];
       const perDay = rewardTotals(issued, days);
       const ecashPerDay = ecashDayTotals(counterEcash.sales(), c.currency, c.decimals, days);

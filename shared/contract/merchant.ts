@@ -271,7 +271,13 @@ export const DisplayState = z.object({
   lines: z.array(z.object({ title: z.string(), count: z.number().int(), amount: z.string() })),
   /** After a paid sale: the customer's reward to claim (LNURL-withdraw, or a Cashu token). */
   reward: z
-    .object({ sats: z.number().int(), lnurl: z.string().nullable(), token: z.string().nullable().optional() })
+    .object({
+      sats: z.number().int(),
+      lnurl: z.string().nullable(),
+      token: z.string().nullable().optional(),
+      /** The reward goes onto the customer's Flash Card: the display asks for a tap. */
+      card: z.boolean().optional(),
+    })
     .nullable(),
   /** The QR is an eCash payment request (BTCPay out of reach), not BTCPay's invoice. */
   ecash: z.boolean().optional(),
@@ -325,8 +331,11 @@ export const RewardRules = z
     minimumSale: DecimalText,
     /** How long the customer has to claim it. */
     expiryDays: z.number().int().min(1).max(365),
-    /** What the reward is: a BTCPay pull payment, or a Cashu token from the merchant's own eCash. */
-    giveAs: z.enum(['pullPayment', 'ecash']).default('pullPayment'),
+    /**
+     * What the reward is: a BTCPay pull payment, a Cashu token from the merchant's own eCash, or
+     * a top-up of the customer's Flash Card (tapped after the sale settles).
+     */
+    giveAs: z.enum(['pullPayment', 'ecash', 'flashCard']).default('pullPayment'),
     /** For `ecash`: the wallet's mint whose eCash pays the rewards. */
     ecashMint: z.string().trim().max(300).nullable().default(null),
   })
@@ -348,6 +357,8 @@ export const Reward = z.object({
   claimedSats: z.number().int(),
   /** An eCash reward (no pull payment): the cashuB token, its mint and the eCash operation. */
   ecash: z.object({ token: z.string(), mintUrl: z.string(), operationId: z.string() }).nullable().optional(),
+  /** A reward added to the customer's Flash Card (its UID); `pullPaymentId` is the card's new one. */
+  card: z.object({ uid: z.string() }).nullable().optional(),
 });
 export type Reward = z.infer<typeof Reward>;
 

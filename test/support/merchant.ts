@@ -41,6 +41,8 @@ export async function startMerchantHarness(
     pollMs?: number;
     timeoutMs?: number;
     openNfcReaders?: () => NfcReaders;
+    /** What the counter's HTTP goes through (a test can lose an answer on the way back). */
+    fetch?: typeof fetch;
     sendNostrMessage?: (input: { to: string[]; text: string }) => Promise<unknown>;
     /** The wallet's eCash service, made on the harness's own database, vault and bus. */
     ecash?: (core: { db: Db; vault: VaultService; bus: EventBus }) => CounterEcashPort & RewardEcashPort;
@@ -74,6 +76,7 @@ export async function startMerchantHarness(
     pollMs: opts.pollMs ?? 200,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.openNfcReaders ? { openNfcReaders: opts.openNfcReaders } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.sendNostrMessage ? { sendNostrMessage: opts.sendNostrMessage } : {}),
     ...(opts.ecash ? { ecash: opts.ecash({ db, vault, bus }) } : {}),
   });

@@ -16,6 +16,11 @@ const ECASH_REF = 'ecash:';
 export const ecashRewardRef = (invoiceId: string): string => `${ECASH_REF}${invoiceId}`;
 export const isEcashRewardRef = (ref: string): boolean => ref.startsWith(ECASH_REF);
 
+/** Journal refs of rewards topped up onto a Flash Card (journal kind 'reward' too): settled by the card journal. */
+const CARD_REF = 'card:';
+export const cardRewardRef = (invoiceId: string): string => `${CARD_REF}${invoiceId}`;
+export const isCardRewardRef = (ref: string): boolean => ref.startsWith(CARD_REF);
+
 /** What Greenfield tells about one pull payment (its list has expiresAt beyond the spec's fields). */
 export interface PullPaymentFacts {
   id: string;

@@ -7,7 +7,7 @@ import type { Greenfield, GreenfieldSchemas } from '../greenfield/client';
 import { call } from '../greenfield/client';
 import type { MerchantRepository, RewardRow } from '../repository';
 import type { PayoutFacts, PullPaymentFacts } from './claims';
-import { invoiceOfRewardTag, isEcashRewardRef, rewardStatus, rewardTag } from './claims';
+import { invoiceOfRewardTag, isCardRewardRef, isEcashRewardRef, rewardStatus, rewardTag } from './claims';
 import type { RewardableSale } from './rules';
 import { DEFAULT_REWARD_RULES, rewardFor } from './rules';
 
@@ -257,8 +257,10 @@ export function createRewards(deps: RewardsDeps) {
 
     /** Start-up: a reward asked for when Flash stopped is found by its sale, or marked failed. */
     async resume(gf: Greenfield, storeId: string): Promise<void> {
-      // eCash rewards share the journal kind; their rows are settled from the eCash journal.
-      const open = repo.openJournal().filter((r) => r.kind === 'reward' && !isEcashRewardRef(r.ref));
+      // eCash and Flash Card rewards share the journal kind; their own journals settle their rows.
+      const open = repo
+        .openJournal()
+        .filter((r) => r.kind === 'reward' && !isEcashRewardRef(r.ref) && !isCardRewardRef(r.ref));
       if (open.length === 0) return;
       const all = await pullPayments(gf, storeId);
       for (const row of open) {

@@ -63,11 +63,21 @@ export function CustomerDisplay() {
           {d.phase === 'paid' && d.reward && (
             <div className="customer-qr customer-reward">
               <p className="customer-label">{t('merchant.display.reward', { sats: d.reward.sats })}</p>
-              <QrCode
-                value={d.reward.token ?? d.reward.lnurl ?? ''}
-                alt={t(d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan')}
-              />
-              <p>{t(d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan')}</p>
+              {d.reward.card ? (
+                <p role="status">{t('merchant.display.rewardTapCard')}</p>
+              ) : (
+                <>
+                  <QrCode
+                    value={d.reward.token ?? d.reward.lnurl ?? ''}
+                    alt={t(
+                      d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan',
+                    )}
+                  />
+                  <p>
+                    {t(d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan')}
+                  </p>
+                </>
+              )}
             </div>
           )}
           {d.phase === 'problem' && <p role="status">{t('merchant.display.problem')}</p>}

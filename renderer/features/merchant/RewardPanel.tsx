@@ -10,7 +10,8 @@ import { useT } from '../../i18n';
 /**
  * A paid sale's reward at the counter: the LNURL-withdraw QR, or the eCash token, the customer
  * scans (the customer display shows it too), whether it was claimed, and sending it to the customer's npub. Main
- * gives it on its own when the sale is settled; "Give the reward" retries after a failure.
+ * gives it on its own when the sale is settled; "Give the reward" retries after a failure. A reward
+ * for the customer's Flash Card is added when the cashier presses "Add to the card" with it on the reader.
  */
 export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled: boolean }) {
   const t = useT();
@@ -38,6 +39,8 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
     useCallback((npub: string) => flash.merchant.sendReward({ invoiceId, to: npub }), [flash, invoiceId]),
   );
   const enabled = rules.value?.enabled ?? false;
+  // A Flash Card reward waits for the customer's card on the reader and the cashier's press.
+  const toCard = rules.value?.giveAs === 'flashCard';
   if (!reward && !enabled) return null;
 
   const submit = async (e: FormEvent) => {
@@ -55,6 +58,7 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
           <p role="status" className={`merchant-reward-state merchant-reward-${reward.state}`}>
             {t(`merchant.reward.state.${reward.state}`)}
           </p>
+          {reward.card && <p className="hint">{t('merchant.reward.onCard', { uid: reward.card.uid })}</p>}
           {reward.ecash && reward.state === 'unclaimed' && (
             <div className="merchant-qr stack">
               <p className="hint">{t('merchant.reward.ecashFrom', { mint: reward.ecash.mintUrl })}</p>
@@ -108,6 +112,7 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
       ) : (
         <>
           {failed && <p className="hint">{t('merchant.reward.failed', { message: failed })}</p>}
+          {toCard && <p className="hint">{t('merchant.reward.tapCard')}</p>}
           <div className="actions">
             <button
               type="button"
@@ -117,7 +122,7 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
                 if (r) setReward(r);
               }}
             >
-              {t('merchant.reward.issue')}
+              {t(toCard ? 'merchant.reward.addToCard' : 'merchant.reward.issue')}
             </button>
           </div>
         </>

@@ -123,6 +123,15 @@ export function RewardRulesPanel({ currency }: { currency: string }) {
             />
             {t('merchant.rules.giveAsEcash')}
           </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="reward-give-as"
+              checked={rules.giveAs === 'flashCard'}
+              onChange={() => setRules({ ...rules, giveAs: 'flashCard' })}
+            />
+            {t('merchant.rules.giveAsFlashCard')}
+          </label>
           {rules.giveAs === 'ecash' &&
             (mints.length === 0 ? (
               <p className="hint">{t('merchant.rules.noMints')}</p>
