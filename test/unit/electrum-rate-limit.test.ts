@@ -1,7 +1,7 @@
 import { Duplex } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createElectrumClient } from '../../main/bitcoin/electrum/client';
-import { createRateLimiter } from '../../main/bitcoin/electrum/rate-limit';
+import { createRateLimiter, DEFAULT_RATE_LIMIT } from '../../main/bitcoin/electrum/rate-limit';
 import { classifyBatchRefusal, createServerProfile } from '../../main/bitcoin/electrum/server-profile';
 import type { JsonValue } from '../../main/bitcoin/electrum/types';
 
@@ -88,6 +88,51 @@ describe('rate limiter (fake clock)', () => {
     expect(last.at - t0).toBeGreaterThanOrEqual(450);
     expect(client.stats!().requests).toBe(30);
     client.close();
+  });
+  it('by default paces a public server and leaves the user’s own server at its own pace', async () => {
+    const over = DEFAULT_RATE_LIMIT.burst + 2_000;
+    const run = async (host: string) => {
+      const socket = new EchoSocket(() => Date.now());
+      const client = createElectrumClient({
+        server: { host, port: 50001, transport: 'tcp' },
+        socket,
+        keepAliveMs: 0,
+        timeoutMs: 60_000,
+      });
+      const t0 = Date.now();
+      const done = Promise.all(
+        Array.from({ length: over / 500 }, (_, b) =>
+          client.batch(Array.from({ length: 500 }, (_, i) => ({ method: 'echo', params: [b * 500 + i] }))),
+        ),
+      );
+      await vi.advanceTimersByTimeAsync(5_000);
+      await done;
+      client.close();
+      return socket.writes.at(-1)!.at - t0;
+    };
+    // Past the burst, a public server gets DEFAULT_RATE_LIMIT per second: 2,000 more take 400 ms.
+    expect(await run('electrum.example.org')).toBeGreaterThanOrEqual(
+      (2_000 / DEFAULT_RATE_LIMIT.requestsPerSecond) * 1000 - 5,
+    );
+    expect(await run('127.0.0.1')).toBe(0);
+    expect(await run('192.168.1.20')).toBe(0);
+  });
+
+  it('a server on our own computer that asks to slow down gets half the public cap', async () => {
+    const limiter = createRateLimiter({ requestsPerSecond: 0, burst: 10, maxInFlight: 1_000 }, () =>
+      Date.now(),
+    );
+    limiter.slowDown();
+    await limiter.acquire(10);
+    limiter.release(10);
+    const t0 = Date.now();
+    let granted = 0;
+    const all = Array.from({ length: 25 }, () => limiter.acquire(1).then(() => granted++));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted).toBe(0);
+    await vi.advanceTimersByTimeAsync(10);
+    await Promise.all(all);
+    expect(Date.now() - t0).toBeLessThanOrEqual(12);
   });
 });
 

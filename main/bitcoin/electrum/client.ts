@@ -7,7 +7,8 @@ import type { IncomingMessage } from './json-rpc';
 import { parseLine, ProtocolViolation } from './json-rpc';
 import { LineSplitter, LineTooLongError } from './line-splitter';
 import type { RateLimit, RateLimiter } from './rate-limit';
-import { createRateLimiter, DEFAULT_RATE_LIMIT } from './rate-limit';
+import { defaultRateLimitFor } from './own-server';
+import { createRateLimiter } from './rate-limit';
 import type { BatchRefusal, ServerProfile } from './server-profile';
 import { classifyBatchRefusal, createServerProfile } from './server-profile';
 import type { CertificateTrust, Socks5Proxy, TlsTrust } from './socket';
@@ -37,7 +38,7 @@ export interface ClientOptions {
   keepAliveMs?: number;
   maxLineBytes?: number;
   log?: Logger;
-  /** Request cap for this connection; null turns it off. Default DEFAULT_RATE_LIMIT. */
+  /** Request cap for this connection; null turns it off. Default: by host (defaultRateLimitFor). */
   rateLimit?: RateLimit | null;
   /** What we know of this server's batch handling; shared by its connections. A fresh one otherwise. */
   profile?: ServerProfile;
@@ -158,7 +159,7 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
   const splitter = new LineSplitter(opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const where = `${server.host}:${server.port}`;
   const profile = opts.profile ?? createServerProfile();
-  const rateLimit = opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit;
+  const rateLimit = opts.rateLimit === undefined ? defaultRateLimitFor(server.host) : opts.rateLimit;
   const limiter: RateLimiter | null = rateLimit ? createRateLimiter(rateLimit) : null;
 
   const pending = new Map<number, Pending>();

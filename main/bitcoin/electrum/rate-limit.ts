@@ -122,7 +122,8 @@ export function createRateLimiter(
     },
     slowDown() {
       refill();
-      rate = rate > 0 ? Math.max(SLOWEST_RATE, rate / 2) : SLOWEST_RATE * 4;
+      // An uncapped connection (the user's own server) drops to half the public servers' cap.
+      rate = rate > 0 ? Math.max(SLOWEST_RATE, rate / 2) : DEFAULT_RATE_LIMIT.requestsPerSecond / 2;
     },
     get inFlight() {
       return inFlight;

@@ -38,7 +38,7 @@ export interface ElectrumServiceDeps {
   /** Sent to the server as "flash-desktop <appVersion>". */
   appVersion?: string;
   connect?: ConnectFn;
-  /** Per-connection request cap; null turns it off; default DEFAULT_RATE_LIMIT. */
+  /** Per-connection request cap; null turns it off; default by host (defaultRateLimitFor). */
   rateLimit?: RateLimit | null;
   batchPolicy?: Partial<BatchPolicy>;
   /** SOCKS5 proxy (Tor) for every connection. */
