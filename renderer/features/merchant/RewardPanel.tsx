@@ -4,6 +4,7 @@ import type { Reward } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
+import { CopyButton } from '../../components/CopyButton';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
 
@@ -67,6 +68,7 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
                 alt={t('merchant.reward.scanEcash', { sats: reward.sats })}
               />
               <p className="mono merchant-link">{reward.ecash.token}</p>
+              <CopyButton text={reward.ecash.token} label={t('merchant.reward.copyToken')} />
             </div>
           )}
           {reward.lnurl && reward.state === 'unclaimed' && (

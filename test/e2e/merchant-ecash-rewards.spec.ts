@@ -1,0 +1,113 @@
+import { generateMnemonic } from '@scure/bip39';
+import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { ecashWallet } from '../support/ecash';
+import { expect, test } from './fixtures';
+import { createWallet } from './steps';
+
+test('rewards as eCash tokens from the shop’s own eCash: the token on the sale screen and the customer display, copied, claimed by the customer', async ({
+  flash,
+  stack,
+}) => {
+  test.setTimeout(240_000);
+  const { page } = flash;
+  const [alpha] = stack.cashuMints;
+  if (!alpha) throw new Error('the stack runs two mints');
+  await createWallet(flash);
+  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
+
+  // The shop trusts the stack's mint "alpha" and mints 5,000 sats of eCash there from Lightning.
+  await page.getByRole('navigation').getByRole('button', { name: 'eCash', exact: true }).click();
+  await page.getByRole('tab', { name: 'Mints' }).click();
+  const add = page.getByRole('region', { name: 'Add a mint' });
+  await add.getByLabel('Mint address').fill(alpha.url);
+  await add.getByRole('button', { name: 'Look it up' }).click();
+  await add
+    .getByRole('region', { name: 'About this mint' })
+    .getByRole('button', { name: 'Trust this mint' })
+    .click();
+  await expect(page.getByRole('region', { name: /^Mint / })).toBeVisible();
+  await page.getByRole('tab', { name: 'Receive' }).click();
+  const mintLn = page.getByRole('region', { name: 'Mint from Lightning' });
+  await mintLn.getByLabel('Amount (sat)').fill('5000');
+  await mintLn.getByRole('button', { name: 'Get invoice' }).click();
+  const invoice = (await mintLn.getByTestId('ecash-mint-invoice').innerText()).trim();
+  expect((await stack.lightning.pay('stack', invoice)).state).toBe('succeeded');
+  await expect(mintLn.getByTestId('ecash-op-state')).toContainText('Done');
+
+  // Connect the store; the reward rules give 300 sats back as eCash from that mint.
+  await page.getByRole('navigation').getByRole('button', { name: 'Merchant', exact: true }).click();
+  await page.getByLabel('BTCPay Server address').fill(stack.btcpay.url);
+  await page.getByLabel('API key').fill(stack.btcpay.seed.adminKey.apiKey);
+  await page.getByRole('button', { name: 'Connect with this key' }).click();
+  await page.getByRole('button', { name: 'Use this app' }).click();
+  await expect(page.getByRole('button', { name: /^Latte/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Store settings', exact: true }).click();
+  await page.getByLabel('Give rewards after paid sales').check();
+  await page.getByLabel('Sats per purchase').fill('300');
+  await page.getByLabel('An eCash token from the store’s own eCash').check();
+  await expect(page.getByLabel('Mint whose eCash pays the rewards')).toHaveValue(alpha.url);
+  await page.getByRole('button', { name: 'Save reward rules' }).click();
+  await expect(page.getByText('Reward rules saved.')).toBeVisible();
+  await flash.snap('01-rules-ecash');
+
+  // A sale paid over Lightning by the stack: the token shows on the sale screen and the display.
+  await page.getByRole('button', { name: 'Counter', exact: true }).click();
+  const [display] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.getByRole('button', { name: 'Customer display' }).click(),
+  ]);
+  await page.getByRole('button', { name: /^Latte/ }).click();
+  await page.getByRole('button', { name: /^Charge / }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Waiting for payment' })).toBeVisible();
+  const invoiceId =
+    ((await page.locator('.merchant-sale .mono').first().textContent()) ?? '').split('·')[1]?.trim() ?? '';
+  await stack.btcpay.payLightning(invoiceId);
+  await expect(page.getByRole('status').filter({ hasText: /^Paid ✓$/ })).toBeVisible();
+  const reward = page.locator('.merchant-reward');
+  await expect(reward.getByText('300 sats back')).toBeVisible();
+  await expect(reward.getByText(`eCash token from ${alpha.url}`)).toBeVisible();
+  await expect(
+    reward.getByRole('img', { name: 'Scan with a Cashu wallet to receive 300 sats' }),
+  ).toHaveAttribute('src', /^data:image\/svg/);
+  const token = ((await reward.locator('.merchant-link').textContent()) ?? '').trim();
+  expect(token).toMatch(/^cashuB[A-Za-z0-9_-]+$/);
+  await reward.getByRole('button', { name: 'Copy the token' }).click();
+  await expect(reward.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+  await expect(display.getByText('A gift for you: 300 sats')).toBeVisible();
+  await expect(display.getByRole('img', { name: 'Scan with a Cashu wallet to receive it' })).toHaveAttribute(
+    'src',
+    /^data:image\/svg/,
+  );
+  await flash.snap('02-sale-ecash-reward');
+  await display.screenshot({ path: 'test-results/screens/merchant-ecash-rewards-customer-display.png' });
+
+  // The customer's wallet receives the token; the counter sees the reward claimed.
+  const customer = await ecashWallet(stack.lightning, { words: generateMnemonic(wordlist) });
+  try {
+    await customer.ecash.addMint(alpha.url);
+    const received = await customer.ecash.receive(token);
+    await expect
+      .poll(async () => {
+        await customer.ecash.recover();
+        return customer.ecash.getOperation(received.id).state;
+      })
+      .toBe('claimed');
+  } finally {
+    await customer.close();
+  }
+  await reward.getByRole('button', { name: 'Check the claim' }).click();
+  await expect(reward.getByRole('status').filter({ hasText: 'Claimed ✓' })).toBeVisible();
+  // Claimed: the token leaves both screens.
+  await expect(reward.locator('.merchant-link')).toHaveCount(0);
+  await expect(display.getByText('A gift for you: 300 sats')).toHaveCount(0);
+  await flash.snap('03-ecash-reward-claimed');
+
+  // The sales list knows the reward and its claim.
+  await page.getByRole('button', { name: 'New sale' }).click();
+  await page.getByRole('button', { name: 'Sales', exact: true }).click();
+  await expect(
+    page.locator('.merchant-history li').filter({ hasText: 'Reward 300 sats: Claimed ✓' }),
+  ).toHaveCount(1);
+  await flash.snap('04-sales-ecash-reward');
+  stack.btcpay.server.assertNoSpecIssues();
+});
