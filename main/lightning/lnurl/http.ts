@@ -1,10 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { Network, Socks5ProxySetting } from '../../../shared/contract';
 import { FlashError } from '../../../shared/errors';
 import type { Resolver } from '../../nostr/dial-policy';
 import { DialRefusedError, describeRefusal } from '../../nostr/dial-policy';
 import { createNostrDialer } from '../../nostr/dialer';
+import { cappedGet, CappedGetError, parseJsonBody } from '../../net/capped-get';
 
 /**
  * GETs for LNURL services: JSON bodies, a deadline, a size cap, at most a few redirects (each
@@ -49,78 +48,34 @@ export function createLnurlHttp(deps: LnurlHttpDeps): LnurlGet {
   const timeoutMs = deps.timeoutMs ?? LNURL_TIMEOUT_MS;
   const maxBytes = deps.maxBytes ?? LNURL_MAX_BYTES;
 
-  const once = (url: string): Promise<{ redirect: string } | { body: Buffer }> => {
+  const once = async (url: string): Promise<{ redirect: string } | { body: Buffer }> => {
     const domain = domainOf(url);
     const plan = dialer.relay(url);
     if (!plan.ok)
-      return Promise.reject(
-        new FlashError('LNURL_REFUSED', describeRefusal(plan.refusal), {
-          domain,
-          refusal: plan.refusal.reason,
-        }),
-      );
-    const u = new URL(url);
-    const request = u.protocol === 'https:' ? https.request : http.request;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (err: FlashError | null, value?: { redirect: string } | { body: Buffer }): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (err) {
-          req.destroy();
-          reject(err);
-        } else resolve(value as { redirect: string } | { body: Buffer });
-      };
-      const req = request(
-        u,
-        {
-          method: 'GET',
-          headers: { accept: 'application/json' },
-          agent: plan.options.agent ?? false,
-          ...(plan.options.lookup ? { lookup: plan.options.lookup } : {}),
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          const location = res.headers.location;
-          if (status >= 300 && status < 400 && location) {
-            res.resume();
-            return finish(null, { redirect: new URL(location, u).toString() });
-          }
-          const declared = Number(res.headers['content-length'] ?? NaN);
-          if (declared > maxBytes)
-            return finish(
-              new FlashError('LNURL_BAD_RESPONSE', `The answer is ${declared} bytes.`, { domain }),
-            );
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) {
-              finish(
-                new FlashError('LNURL_BAD_RESPONSE', `The answer is over ${maxBytes} bytes.`, { domain }),
-              );
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('error', () =>
-            finish(new FlashError('LNURL_UNREACHABLE', 'The answer broke off.', { domain })),
-          );
-          res.on('end', () => finish(null, { body: Buffer.concat(chunks) }));
-        },
-      );
-      const timer = setTimeout(
-        () => finish(new FlashError('LNURL_UNREACHABLE', `No answer within ${timeoutMs} ms.`, { domain })),
-        timeoutMs,
-      );
-      req.on('error', (err) => {
-        if (err instanceof DialRefusedError)
-          finish(new FlashError('LNURL_REFUSED', err.message, { domain, refusal: err.refusal.reason }));
-        else finish(new FlashError('LNURL_UNREACHABLE', `Could not reach ${domain}.`, { domain }));
+      throw new FlashError('LNURL_REFUSED', describeRefusal(plan.refusal), {
+        domain,
+        refusal: plan.refusal.reason,
       });
-      req.end();
-    });
+    try {
+      const answer = await cappedGet(new URL(url), {
+        agent: plan.options.agent ?? false,
+        ...(plan.options.lookup ? { lookup: plan.options.lookup } : {}),
+        timeoutMs,
+        maxBytes,
+      });
+      return answer.kind === 'redirect' ? { redirect: answer.location } : { body: answer.body };
+    } catch (err) {
+      if (!(err instanceof CappedGetError))
+        throw new FlashError('LNURL_UNREACHABLE', `Could not reach ${domain}.`, { domain });
+      if (err.cause instanceof DialRefusedError)
+        throw new FlashError('LNURL_REFUSED', err.cause.message, {
+          domain,
+          refusal: err.cause.refusal.reason,
+        });
+      if (err.reason === 'too-large') throw new FlashError('LNURL_BAD_RESPONSE', err.message, { domain });
+      const message = err.reason === 'unreachable' ? `Could not reach ${domain}.` : err.message;
+      throw new FlashError('LNURL_UNREACHABLE', message, { domain });
+    }
   };
 
   /** LUD-01: https, or http for an onion service (and on regtest, for the user's own services). */
@@ -140,11 +95,10 @@ export function createLnurlHttp(deps: LnurlHttpDeps): LnurlGet {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const result = await once(url);
       if ('body' in result) {
-        try {
-          return JSON.parse(result.body.toString('utf8')) as unknown;
-        } catch {
+        const body = parseJsonBody(result.body);
+        if (body === undefined)
           throw new FlashError('LNURL_BAD_RESPONSE', 'The answer is not JSON.', { domain: domainOf(url) });
-        }
+        return body;
       }
       // A redirect is held to the same rules as the first address (scheme here, address in once()).
       checkScheme(result.redirect);
