@@ -1254,6 +1254,12 @@ export function createMerchantService(deps: MerchantDeps) {
     start(): void {
       void resumeJournal();
       void resumeRewards();
+      // eCash rewards need no BTCPay: settled even while the store's server is out of reach.
+      void ecashRewards.resume().catch((err: unknown) => {
+        log.warn('eCash reward journal check failed', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      });
       // The eCash journal claims counter tokens on its own once the mint answers; the sale follows.
       stopEcashWatch = deps.bus.on('ecash.operation', (op) => counterEcash.operationChanged(op.id));
     },

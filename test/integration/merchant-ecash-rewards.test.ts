@@ -4,6 +4,7 @@ import { FlashError } from '../../shared/errors';
 import { silentLogger } from '../../main/core/logger';
 import type { EcashService } from '../../main/ecash/service';
 import { createEcashService } from '../../main/ecash/service';
+import { createMerchantService } from '../../main/merchant/service';
 import { rewardTag } from '../../main/merchant/rewards/claims';
 import type { CashuStack, StandInMint } from '../stack/cashu';
 import { startCashuStack } from '../stack/cashu';
@@ -22,11 +23,13 @@ const SHOP_WORDS = [
   'scheme spot photo card baby mountain device kick cradle pact join borrow',
   'cat swing flag economy stadium alone churn speed unique patch report train',
   'void come effort suffer camp survey warrior heavy shoot primary clutch crush',
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
 ];
 const CUSTOMER_WORDS = [
   'legal winner thank year wave sausage worth useful legal winner thank yellow',
   'letter advice cage absurd amount doctor acoustic avoid letter advice cage above',
   'panda eyebrow bullet gorilla call smoke muffin taste mesh discover soft ostrich',
+  'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong',
 ];
 
 let cashuLedger: LightningLedger;
@@ -278,5 +281,71 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
       ).code,
     ).toBe('ECASH_MINT_NOT_FOUND');
     expect(h.merchant.getRewardRules()).toMatchObject({ giveAs: 'pullPayment', ecashMint: null });
+  });
+
+  it('start-up settles the eCash rewards a crash left open, before anyone looks at their sales', async () => {
+    await shopMints(2_000);
+    h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: alpha.url });
+    const rewards: Reward[] = [];
+    h.bus.on('merchant.reward', (r) => void rewards.push(r));
+    const first = await paidSale(2);
+    const second = await paidSale(2);
+    const issued = await until(() => {
+      const both = [first, second].map((s) => rewards.find((r) => r.invoiceId === s.invoiceId));
+      return both.every(Boolean) ? (both as Reward[]) : null;
+    });
+    const journal = () =>
+      h.db
+        .prepare(`SELECT ref, state, result_id FROM merchant_journal WHERE kind = 'reward' ORDER BY ref`)
+        .all() as { ref: string; state: string; result_id: string | null }[];
+    const link = (invoiceId: string) =>
+      h.db.prepare(`SELECT value FROM merchant_settings WHERE key = ?`).get(`ecash_reward:${invoiceId}`) as
+        { value: string } | undefined;
+
+    // Flash stops: the first sale's send was made but not yet linked; the second was linked but its
+    // journal row not closed; a third row was written just before a send that never happened.
+    h.merchant.stop();
+    h.db.prepare(`DELETE FROM merchant_settings WHERE key = ?`).run(`ecash_reward:${first.invoiceId}`);
+    h.db.prepare(`UPDATE merchant_journal SET state = 'sent', result_id = NULL WHERE kind = 'reward'`).run();
+    h.db
+      .prepare(
+        `INSERT INTO merchant_journal (kind, ref, payload, state, created_at, updated_at)
+         VALUES ('reward', 'ecash:NeverSentSale00000000', '{}', 'sent', ?, ?)`,
+      )
+      .run(Date.now(), Date.now());
+    expect(journal().map((r) => r.state)).toEqual(['sent', 'sent', 'sent']);
+
+    const again = createMerchantService({
+      db: h.db,
+      vault: h.vault,
+      bus: h.bus,
+      log: silentLogger,
+      receiptsDir: h.dataDir,
+      ecash: shopEcash,
+    });
+    again.start();
+    try {
+      await until(() => (journal().every((r) => r.state !== 'sent') ? true : null));
+      const byRef = new Map(journal().map((r) => [r.ref, r]));
+      for (const r of issued)
+        expect(byRef.get(`ecash:${r.invoiceId}`)).toMatchObject({
+          state: 'done',
+          result_id: r.ecash!.operationId,
+        });
+      expect(byRef.get('ecash:NeverSentSale00000000')).toMatchObject({ state: 'failed' });
+      // The first sale is linked to its send again; nothing was sent twice.
+      expect(JSON.parse(link(first.invoiceId)!.value)).toMatchObject({
+        operationId: issued[0]!.ecash!.operationId,
+        sats: 500,
+      });
+      expect(rewardSends(first.invoiceId)).toHaveLength(1);
+      expect(rewardSends(second.invoiceId)).toHaveLength(1);
+      expect(await again.getReward(first.invoiceId)).toMatchObject({
+        sats: 500,
+        ecash: { token: issued[0]!.ecash!.token },
+      });
+    } finally {
+      again.stop();
+    }
   });
 });

@@ -15,6 +15,7 @@ export function invoiceOfRewardTag(description: string | null | undefined): stri
 const ECASH_REF = 'ecash:';
 export const ecashRewardRef = (invoiceId: string): string => `${ECASH_REF}${invoiceId}`;
 export const isEcashRewardRef = (ref: string): boolean => ref.startsWith(ECASH_REF);
+export const invoiceOfEcashRewardRef = (ref: string): string => ref.slice(ECASH_REF.length);
 
 /** Journal refs of rewards topped up onto a Flash Card (journal kind 'reward' too): settled by the card journal. */
 const CARD_REF = 'card:';

@@ -3,7 +3,7 @@ import type { Reward, RewardRules, RewardState } from '../../../shared/contract/
 import { FlashError } from '../../../shared/errors';
 import type { Logger } from '../../core/logger';
 import type { MerchantRepository } from '../repository';
-import { ecashRewardRef, rewardTag } from './claims';
+import { ecashRewardRef, invoiceOfEcashRewardRef, isEcashRewardRef, rewardTag } from './claims';
 import type { RewardableSale } from './rules';
 import { rewardFor } from './rules';
 
@@ -212,6 +212,36 @@ export function createEcashRewards(deps: EcashRewardsDeps) {
       const p = issueOnce(input).finally(() => issuing.delete(input.sale.invoiceId));
       issuing.set(input.sale.invoiceId, p);
       return p;
+    },
+
+    /**
+     * Start-up: eCash rewards a crash left open are settled now, not when their sale is next looked
+     * at. The eCash journal is brought up to date first (a send it reverts is not adopted); a send
+     * still making its token stays open until it has one.
+     */
+    async resume(): Promise<void> {
+      if (!deps.ecash) return;
+      const openRefs = () =>
+        repo.openJournal().filter((row) => row.kind === 'reward' && isEcashRewardRef(row.ref));
+      const refs = new Set(openRefs().map((row) => row.ref));
+      if (refs.size === 0) return;
+      try {
+        await deps.ecash.recover();
+      } catch (err) {
+        log.warn('eCash check failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+      for (const ref of refs) {
+        const invoiceId = invoiceOfEcashRewardRef(ref);
+        const linked = record(invoiceId);
+        if (linked) {
+          // The crash came after the link: only the journal row was left to close.
+          for (const row of openRefs().filter((r) => r.ref === ref))
+            repo.journalDone(row.id, linked.operationId);
+          continue;
+        }
+        if (sendOfSale(invoiceId)?.state === 'swapping') continue;
+        settleUnlinked(invoiceId);
+      }
     },
 
     /** Asks the mints about sent tokens, then reads the sale's reward. */
