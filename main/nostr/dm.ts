@@ -1,6 +1,6 @@
 import * as nip04 from 'nostr-tools/nip04';
-import * as nip44 from 'nostr-tools/nip44';
 import { conversationKey, type ConversationKeyFn } from './conversation-key';
+import { nip44DecryptV2 } from './nip44';
 import { createRumor, createSeal, createWrap } from 'nostr-tools/nip59';
 import { getEventHash, getPublicKey } from 'nostr-tools/pure';
 import { FlashError } from '../../shared/errors';
@@ -94,7 +94,7 @@ export function nip44Decrypt(
     throw new FlashError('NOSTR_INVALID_EVENT', 'The sender key is not a valid public key.');
   }
   try {
-    return nip44.decrypt(payload, key);
+    return nip44DecryptV2(payload, key);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new FlashError('NOSTR_DECRYPT_FAILED', `NIP-44 decryption failed: ${reason}`, {

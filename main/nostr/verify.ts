@@ -1,20 +1,25 @@
 import type { NostrEvent } from 'nostr-tools/pure';
 import type { VerifierKind } from './signature';
-import { initSignatureVerifier, verifierKind, verifySignature } from './signature';
+import { initSignatureVerifier, libsecpVerifier, verifierKind, verifySignature } from './signature';
 
 export type { NostrEvent };
 export type { VerifierKind } from './signature';
 export { verifierKind };
 
 /**
- * Signatures are checked by libsecp256k1 compiled to WASM (nostr-wasm; several times faster than
- * the pure-JS path, see bench/nostr.ts) once it has loaded; the pure-JS verifier covers the
- * moments before and any failure to load. Loading starts, once, with the first event checked or
- * the first await of this, not at import: WHY, a start-up that checks no event (a wallet reopen)
- * need not compile it (about 20 ms of the main thread, in the middle of the reopen's sync).
+ * Signatures are checked by libsecp256k1 compiled to WASM: tiny-secp256k1 first (loaded with the
+ * first check, synchronously, about 10 ms once), else nostr-wasm (several times faster than the
+ * pure-JS path, see bench/nostr.ts) once it has loaded; the pure-JS verifier covers the moments
+ * before and any failure to load. nostr-wasm is loaded, once, only where tiny-secp256k1 is not
+ * there, with the first event checked or the first await of this, not at import: WHY, a start-up
+ * that checks no event (a wallet reopen) need not compile it (about 20 ms of the main thread).
  */
 export const verifierReady: PromiseLike<VerifierKind> = {
-  then: (onFulfilled, onRejected) => initSignatureVerifier().then(onFulfilled, onRejected),
+  then: (onFulfilled, onRejected) =>
+    (libsecpVerifier() ? Promise.resolve(verifierKind()) : initSignatureVerifier()).then(
+      onFulfilled,
+      onRejected,
+    ),
 };
 
 /** Largest `content` accepted from a relay (a gift wrap around a maximal NIP-44 payload fits). */
@@ -30,6 +35,11 @@ const HEX128 = /^[0-9a-f]{128}$/;
 /**
  * Checks one event received from outside: shape, size, then id (sha256 of the serialization)
  * and Schnorr signature. Never throws. The returned event is a fresh plain object.
+ *
+ * A gift wrap (kind 1059) is checked in full too, though NIP-59 signs it with a random key used
+ * once (its signature says nothing about the sender; the seal's, checked in dm.ts, does). WHY:
+ * a relay that alters what it serves is caught and counted here (relay status `rejected.forged`)
+ * and its events never stored; the check costs one libsecp256k1 verification.
  */
 export function checkEvent(raw: unknown, maxContentBytes = MAX_CONTENT_BYTES): CheckResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('malformed', 'not an object');
@@ -56,7 +66,7 @@ export function checkEvent(raw: unknown, maxContentBytes = MAX_CONTENT_BYTES): C
     content: e.content,
     tags: (e.tags as string[][]).map((t) => [...t]),
   };
-  void initSignatureVerifier();
+  if (!libsecpVerifier()) void initSignatureVerifier();
   if (!verifySignature(event)) return bad('forged', 'id or signature does not match');
   return { ok: true, event };
 }

@@ -1,12 +1,14 @@
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { describe, expect, it, vi } from 'vitest';
 import type { NostrEvent } from '../../main/nostr/verify';
+import { setSchnorrBackend } from '../../main/nostr/signature';
 import { checkEvent, verifierKind, verifierReady } from '../../main/nostr/verify';
 
-// The WASM module fails to load: verification must fall back to pure JS with the same verdicts.
+// Neither WASM module loads: verification must fall back to pure JS with the same verdicts.
 vi.mock('nostr-wasm', () => ({
   initNostrWasm: () => Promise.reject(new Error('WebAssembly unavailable')),
 }));
+setSchnorrBackend(null);
 
 const sk = generateSecretKey();
 const plain = (e: NostrEvent): NostrEvent => JSON.parse(JSON.stringify(e)) as NostrEvent;
