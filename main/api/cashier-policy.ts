@@ -51,6 +51,8 @@ export const CASHIER_ALLOWED: ReadonlySet<MethodName> = new Set<MethodName>([
   'merchant.getReward',
   'merchant.issueReward',
   'merchant.sendReward',
+  // The stamp card of the customer at the counter: read from BTCPay, issued only by the rules.
+  'merchant.stampCard',
   // eCash while BTCPay is out of reach, from the mints the manager chose (the cashier cannot
   // change which).
   'merchant.getCounterEcash',

@@ -205,6 +205,8 @@ export const LOCK_POLICY: Readonly<Record<MethodName, LockRule>> = {
   'merchant.setRewardRules': UNLOCKED,
   'merchant.issueReward': UNLOCKED,
   'merchant.sendReward': UNLOCKED,
+  // Counting a customer's stamps reads BTCPay (and a card's UID); it moves nothing.
+  'merchant.stampCard': OPEN,
   // eCash at the counter: which mints the store trusts is the manager's; taking a token journals
   // sealed proofs; the list of eCash sales shows amounts only.
   'merchant.getCounterEcash': OPEN,

@@ -17,7 +17,7 @@ import type { Greenfield } from './greenfield/client';
 import { call } from './greenfield/client';
 import type { NfcReaders } from './nfc/readers';
 import type { MerchantRepository } from './repository';
-import { rewardTag } from './rewards/claims';
+import { invoiceOfRewardTag, rewardTag } from './rewards/claims';
 
 /**
  * Flash Cards at the counter: Bolt cards (NTAG 424 DNA) on a desktop NFC reader, backed by
@@ -54,8 +54,12 @@ interface TopUpJournal {
 }
 
 /** What became of a sale's reward top-up on one card, from the card journal. */
-export type RewardTopUpState =
-  { state: 'done'; pullPaymentId: string } | { state: 'open' } | { state: 'none' };
+export type RewardTopUpState = (
+  { state: 'done'; pullPaymentId: string } | { state: 'open' } | { state: 'none' }
+) & {
+  /** New pull payments of tries put back as they were (archived, never the card's balance). */
+  undone: string[];
+};
 
 export interface FlashCardsDeps {
   repo: MerchantRepository;
@@ -66,11 +70,23 @@ export interface FlashCardsDeps {
 }
 
 /** Marks a card's pull payment, so any counter of the store can find it by the card. */
+const CARD_TAG = 'flash-card uid-sha256:';
 export const cardTag = (uid: Uint8Array): string =>
-  `flash-card uid-sha256:${crypto.createHash('sha256').update(uid).digest('hex').slice(0, 24)}`;
+  `${CARD_TAG}${crypto.createHash('sha256').update(uid).digest('hex').slice(0, 24)}`;
 
-/** The name of a card's pull payment made by a sale's reward top-up (it names the sale). */
-export const cardRewardName = (invoiceId: string): string => `Flash Card ${rewardTag(invoiceId)}`;
+/**
+ * The name of a card's pull payment made by a sale's reward top-up: it names the sale and the
+ * reward, so any counter of the store can tell the reward was given (BTCPay stays the record).
+ */
+export const cardRewardName = (invoiceId: string, sats: number): string =>
+  `Flash Card +${sats} sats ${rewardTag(invoiceId)}`;
+export function cardRewardOfName(
+  name: string | null | undefined,
+): { invoiceId: string; sats: number } | null {
+  const m = /^Flash Card \+(\d+) sats (.+)$/.exec(name ?? '');
+  const invoiceId = m ? invoiceOfRewardTag(m[2]) : null;
+  return m && invoiceId ? { invoiceId, sats: Number(m[1]) } : null;
+}
 
 interface WithdrawRequest {
   tag: string;
@@ -211,10 +227,10 @@ export function createFlashCards(deps: FlashCardsDeps) {
   }
 
   /** A card's pull payment: BTC over Lightning, auto-approved (a tap pays at once), tagged with the card. */
-  function cardPullPaymentBody(uid: Uint8Array, sats: number, rewardOf?: string) {
+  function cardPullPaymentBody(uid: Uint8Array, sats: number, rewardOf?: string, rewardSats?: number) {
     return {
       // A reward's top-up names its sale, so the pull payment made can be found after a crash.
-      name: rewardOf ? cardRewardName(rewardOf) : 'Flash Card',
+      name: rewardOf ? cardRewardName(rewardOf, rewardSats ?? 0) : 'Flash Card',
       description: cardTag(uid),
       amount: satsToBtc(sats),
       currency: 'BTC',
@@ -298,9 +314,10 @@ export function createFlashCards(deps: FlashCardsDeps) {
 
   function rewardTopUp(uidHex: string, invoiceId: string): RewardTopUpState {
     const rows = topUpRows(uidHex).filter((r) => r.payload.reward === invoiceId);
+    const undone = rows.flatMap((r) => (r.state === 'failed' && r.payload.to ? [r.payload.to] : []));
     const done = rows.find((r) => r.state === 'done');
-    if (done) return { state: 'done', pullPaymentId: done.resultId ?? done.payload.to ?? '' };
-    return rows.some((r) => r.state === 'sent') ? { state: 'open' } : { state: 'none' };
+    if (done) return { state: 'done', pullPaymentId: done.resultId ?? done.payload.to ?? '', undone };
+    return { state: rows.some((r) => r.state === 'sent') ? 'open' : 'none', undone };
   }
 
   /**
@@ -318,7 +335,11 @@ export function createFlashCards(deps: FlashCardsDeps) {
       gf.GET('/api/v1/stores/{storeId}/pull-payments', { params: { path: { storeId } } }),
     );
     const made = all.find(
-      (p) => p.description === cardTag(uid) && p.name === cardRewardName(reward) && !p.archived && p.id,
+      (p) =>
+        p.description === cardTag(uid) &&
+        cardRewardOfName(p.name)?.invoiceId === reward &&
+        !p.archived &&
+        p.id,
     );
     if (!made?.id) {
       deps.repo.journalFailed(row.id, 'BTCPay never made the new pull payment');
@@ -359,6 +380,28 @@ export function createFlashCards(deps: FlashCardsDeps) {
     },
 
     rewardTopUp,
+
+    /**
+     * The store's pull payments made by a sale's reward top-up, archived ones too (a later top-up
+     * of the card archives them): found whichever counter of the store gave the reward.
+     */
+    async rewardPullPayments(
+      gf: Greenfield,
+      storeId: string,
+      invoiceId: string,
+    ): Promise<{ id: string; sats: number }[]> {
+      const all = await call('list the store’s pull payments', () =>
+        gf.GET('/api/v1/stores/{storeId}/pull-payments', {
+          params: { path: { storeId }, query: { includeArchived: true } },
+        }),
+      );
+      return all.flatMap((p) => {
+        const of = cardRewardOfName(p.name);
+        return p.id && of?.invoiceId === invoiceId && p.description?.startsWith(CARD_TAG)
+          ? [{ id: p.id, sats: of.sats }]
+          : [];
+      });
+    },
 
     async balance(serverUrl: string): Promise<number> {
       const { request } = await readTap(serverUrl);
@@ -508,7 +551,7 @@ export function createFlashCards(deps: FlashCardsDeps) {
         const pp = await call('create the card’s new pull payment', () =>
           gf.POST('/api/v1/stores/{storeId}/pull-payments', {
             params: { path: { storeId } },
-            body: cardPullPaymentBody(uid, total, rewardOf),
+            body: cardPullPaymentBody(uid, total, rewardOf, sats),
           }),
         );
         to = pp.id ?? '';

@@ -21,6 +21,8 @@ import type {
   RewardRules,
   RewardRulesInput,
   Sale,
+  StampCard,
+  StampCustomerRef,
   ToppedUpCard,
 } from '../../shared/contract/merchant';
 import { RewardRules as RewardRulesSchema } from '../../shared/contract/merchant';
@@ -60,6 +62,19 @@ import type { EcashRewards, RewardEcashPort } from './rewards/ecash-rewards';
 import { createEcashRewards, ecashRewardMessage } from './rewards/ecash-rewards';
 import type { Rewards } from './rewards/rewards';
 import { createRewards, rewardMessage } from './rewards/rewards';
+import type { StampCards } from './rewards/stamp-card';
+import { createStampCards, invoiceCustomer } from './rewards/stamp-card';
+import type { StampCustomer } from './rewards/stamps';
+import {
+  customerFromId,
+  parseStampCustomer,
+  STAMP_METADATA_FIELD,
+  stampCustomerId,
+  stampOfSale,
+  stampRewardKey,
+  stampRewardSats,
+  stampSearchTerm,
+} from './rewards/stamps';
 import { rewardTotals } from './rewards/totals';
 import { salesCsv } from './sales-csv';
 import { toSale, totalsFromMetadata } from './sale-view';
@@ -68,6 +83,8 @@ import { toSale, totalsFromMetadata } from './sale-view';
 export const API_KEY_SECRET = 'merchant.btcpayApiKey';
 const TAX_KEY = 'tax_settings';
 const RECEIPT_KEY = 'receipt_settings';
+/** A full card whose Nth sale another counter sold is rewarded here only after this long. */
+const STAMP_TAKEOVER_MS = 10 * 60_000;
 const COUNTER_SNAPSHOT_KEY = 'counter_snapshot';
 const DEFAULT_RECEIPT: { language: ReceiptLanguage; autoPrint: boolean; layout: ReceiptLayout } = {
   language: 'en',
@@ -140,6 +157,7 @@ export function createMerchantService(deps: MerchantDeps) {
   cards.onChange(() => deps.bus.emit('merchant.card', cards.status()));
   const rewards: Rewards = createRewards({ repo, log, now });
   const ecashRewards: EcashRewards = createEcashRewards({ repo, ecash: deps.ecash ?? null, log, now });
+  const stampCards: StampCards = createStampCards({ log });
   const cardRewards: CardRewards = createCardRewards({ repo, cards, log, now });
   const counterEcash = createCounterEcash({
     repo,
@@ -385,6 +403,7 @@ export function createMerchantService(deps: MerchantDeps) {
       expiresAt: sale.expiresAt,
       lines: display.lines,
       reward: paid ? display.reward : null,
+      stamps: display.stamps ?? null,
     };
   }
 
@@ -420,6 +439,12 @@ export function createMerchantService(deps: MerchantDeps) {
     const c = await counter();
     const orderId = `flash-${crypto.randomBytes(8).toString('hex')}`;
     const prepared = prepareOrder(c, input, orderId);
+    // The stamp card lives on BTCPay: the invoice names its customer, and a search term finds them.
+    const customer = input.customer ? parseStampCustomer(input.customer) : null;
+    if (customer) {
+      prepared.request.metadata[STAMP_METADATA_FIELD] = stampCustomerId(customer);
+      prepared.request.additionalSearchTerms.push(stampSearchTerm(customer));
+    }
     // Journal first: if Flash dies after BTCPay made the invoice, start-up finds it by orderId.
     const journalId = repo.journalStart('invoice', orderId, {
       storeId: conn.storeId,
@@ -452,7 +477,13 @@ export function createMerchantService(deps: MerchantDeps) {
       }),
     );
     const sale = toSale(invoice, methods, prepared.totals, conn.serverUrl);
-    setDisplay({ ...displayForSale(sale), lines: displayLines(c, prepared.lines), reward: null });
+    const card = customer ? stampCards.cached(customer) : null;
+    setDisplay({
+      ...displayForSale(sale),
+      lines: displayLines(c, prepared.lines),
+      reward: null,
+      stamps: card ? { stamps: card.stamps, every: card.every } : null,
+    });
     follow(sale, conn.serverUrl, gf);
     deps.bus.emit('merchant.sale', sale);
     return sale;
@@ -612,6 +643,11 @@ export function createMerchantService(deps: MerchantDeps) {
     } catch {
       return;
     }
+    const stampRules = rewards.rules(conn.storeId);
+    if (stampRules.enabled && stampRules.kind === 'stamps') {
+      autoStampReward(sale, conn, gf);
+      return;
+    }
     const rules = rewards.rules(conn.storeId);
     if (!rules.enabled) return;
     // A Flash Card reward waits for the customer's tap: the display asks for it.
@@ -707,6 +743,126 @@ export function createMerchantService(deps: MerchantDeps) {
       log.warn('pull payment rewards not read', { error: err instanceof Error ? err.message : String(err) });
     }
     return pulled ?? ecashRewards.issue({ rules, storeCurrency, sale: input.sale });
+  }
+
+  // ---- stamp card ----------------------------------------------------------------------
+
+  /**
+   * Sales of the store that have a reward: pull payments on BTCPay, eCash tokens of this counter.
+   * A failed read fails the count: a card counted without its rewards could be paid twice.
+   */
+  async function rewardedInvoices(gf: Greenfield, storeId: string): Promise<Set<string>> {
+    const out = new Set<string>(ecashRewards.all().keys());
+    for (const id of (await rewards.storeRewards(gf, storeId)).keys()) out.add(id);
+    return out;
+  }
+
+  /** Shows the customer's stamps on the customer display while it shows their sale. */
+  function showStamps(invoiceId: string | null, stamps: number, every: number): void {
+    const own = invoiceId === null ? display.phase === 'cart' : current?.sale.invoiceId === invoiceId;
+    if (!own || (display.stamps?.stamps === stamps && display.stamps.every === every)) return;
+    setDisplay({ ...display, stamps: { stamps, every } });
+  }
+
+  /**
+   * The stamp card of the sale's customer, counted on BTCPay, and the reward of a full card: when
+   * the count shows a card completed without its reward, the reward is issued for that card's Nth
+   * sale (whichever counter sold it), keyed by its invoice so it is made once, then marked on it.
+   */
+  async function stampReward(
+    gf: Greenfield,
+    conn: ConnectionRow & { storeId: string },
+    invoiceId: string,
+    storeCurrency: string,
+  ): Promise<{ reward: Reward | null; card: StampCard | null; dueElsewhere: boolean }> {
+    const rules = rewards.rules(conn.storeId);
+    const invoice = await call('read the invoice', () =>
+      gf.GET('/api/v1/invoices/{invoiceId}', { params: { path: { invoiceId } } }),
+    );
+    const named = invoiceCustomer(invoice);
+    const customer = named ? customerFromId(named) : null;
+    if (!customer) return { reward: null, card: null, dueElsewhere: false };
+    const marks = await rewardedInvoices(gf, conn.storeId);
+    const read = await stampCards.read(gf, conn.storeId, customer, rules, storeCurrency, (id) =>
+      marks.has(id),
+    );
+    const card = stampCards.view(customer, rules.stampEvery, read.progress);
+    const due = read.progress.due;
+    // The counter that sold the Nth sale rewards it; another counter takes over only once that
+    // one has had its chance, so two counters do not race to pay the same card.
+    const dueCreated = due ? (read.invoices.get(due)?.createdTime ?? 0) * 1000 : 0;
+    const dueElsewhere = due !== null && due !== invoiceId && now() - dueCreated < STAMP_TAKEOVER_MS;
+    let reward: Reward | null = null;
+    if (due && !dueElsewhere) {
+      const nth = await readSale(gf, due, null, conn.serverUrl);
+      const input = {
+        ...issueInput(conn, nth, storeCurrency),
+        stampSats: stampRewardSats(rules, nth.paidSats),
+      };
+      // A Flash Card top-up waits for a tap the Nth sale may never get: a stamp reward is then
+      // a pull payment (its QR on the displays), as it is for a customer known by npub.
+      reward =
+        rules.giveAs === 'ecash'
+          ? await ecashRewards.issue({ rules, storeCurrency, sale: input.sale, stampSats: input.stampSats })
+          : await rewards.issue(gf, input);
+      if (reward) {
+        await stampCards.markRewarded(gf, due, stampRewardKey(conn.storeId, customer, due));
+        await sendStampDm(conn, customer, reward, rules);
+      }
+    } else if (read.progress.lastFull === invoiceId) {
+      reward = await findReward(gf, conn, invoiceId, false);
+    }
+    return {
+      reward,
+      card: { ...card, stamps: stampOfSale(read.progress, rules.stampEvery, invoiceId) },
+      dueElsewhere,
+    };
+  }
+
+  /** The store may send a stamp reward to the customer's npub too; once per reward. */
+  async function sendStampDm(
+    conn: ConnectionRow,
+    customer: StampCustomer,
+    reward: Reward,
+    rules: RewardRules,
+  ): Promise<void> {
+    const sentKey = `stamp_dm:${reward.invoiceId}`;
+    if (!rules.stampSendDm || customer.kind !== 'npub' || !deps.sendNostrMessage) return;
+    if (reward.state !== 'unclaimed' || repo.setting(sentKey)) return;
+    const language = receiptSettings().language;
+    try {
+      await deps.sendNostrMessage({
+        to: [customer.display],
+        text: reward.ecash
+          ? ecashRewardMessage(conn.storeName ?? '', reward, language)
+          : rewardMessage(conn.storeName ?? '', reward, language),
+      });
+      repo.setSetting(sentKey, String(now()));
+    } catch (err) {
+      // The reward stands on the screens; the cashier can send it again from the sale.
+      log.warn('stamp reward message not sent', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  function autoStampReward(sale: Sale, conn: ConnectionRow & { storeId: string }, gf: Greenfield): void {
+    if (sale.state !== 'paid' && sale.state !== 'paidOver') return;
+    rewarded.add(sale.invoiceId);
+    void counter()
+      .then((c) => stampReward(gf, conn, sale.invoiceId, c.currency))
+      .then(({ reward, card }) => {
+        if (card) showStamps(sale.invoiceId, card.stamps, card.every);
+        if (reward) showReward(reward);
+      })
+      .catch((err: unknown) => {
+        rewarded.delete(sale.invoiceId);
+        const e = err instanceof FlashError ? err : new FlashError('MERCHANT_SERVER_ERROR', String(err));
+        log.warn('stamp reward not issued', { invoiceId: sale.invoiceId, code: e.code });
+        deps.bus.emit('merchant.rewardFailed', {
+          invoiceId: sale.invoiceId,
+          code: e.code,
+          message: e.message,
+        });
+      });
   }
 
   /** Rewards of the store by sale, or null when the key may not read pull payments or payouts. */
@@ -994,12 +1150,47 @@ export function createMerchantService(deps: MerchantDeps) {
       const sale = await readSale(gf, invoiceId, null, conn.serverUrl);
       guardToday(sale.createdAt);
       const c = await counter();
+      if (rewards.rules(conn.storeId).kind === 'stamps') {
+        const stamped = await stampReward(gf, conn, invoiceId, c.currency);
+        if (!stamped.reward || stamped.reward.invoiceId !== invoiceId)
+          throw new FlashError('MERCHANT_NO_REWARD', 'This sale did not complete a stamp card.');
+        rewarded.add(invoiceId);
+        showReward(stamped.reward);
+        return stamped.reward;
+      }
       const reward = await issueBy(gf, conn, sale, c.currency);
       if (!reward)
         throw new FlashError('MERCHANT_NO_REWARD', 'This sale earns no reward under the store’s rules.');
       rewarded.add(invoiceId);
       showReward(reward);
       return reward;
+    },
+
+    /**
+     * A customer's stamp card from BTCPay, by npub or card UID or the card on the reader. With
+     * `invoiceId`, the stamp that sale put on it. Reads only: rewards are issued when sales settle.
+     */
+    async stampCard(input: {
+      customer?: StampCustomerRef | undefined;
+      cardOnReader?: true | undefined;
+      invoiceId?: string | undefined;
+    }): Promise<StampCard> {
+      const { conn, gf } = withApp();
+      let customer: StampCustomer;
+      if (input.customer) customer = parseStampCustomer(input.customer);
+      else if (input.cardOnReader)
+        customer = parseStampCustomer({ kind: 'card', value: await cards.readCardUid() });
+      else throw new FlashError('MERCHANT_BAD_CUSTOMER', 'Name the customer: an npub, or their Flash Card.');
+      const c = await counter();
+      const rules = rewards.rules(conn.storeId);
+      const marks = await rewardedInvoices(gf, conn.storeId);
+      const read = await stampCards.read(gf, conn.storeId, customer, rules, c.currency, (id) =>
+        marks.has(id),
+      );
+      const card = stampCards.view(customer, rules.stampEvery, read.progress);
+      const stamps = stampOfSale(read.progress, rules.stampEvery, input.invoiceId);
+      showStamps(input.invoiceId ?? null, stamps, rules.stampEvery);
+      return { ...card, stamps };
     },
 
     async sendReward(invoiceId: string, to: string): Promise<void> {

@@ -357,7 +357,10 @@ export const Reward = z.object({
   claimedSats: z.number().int(),
   /** An eCash reward (no pull payment): the cashuB token, its mint and the eCash operation. */
   ecash: z.object({ token: z.string(), mintUrl: z.string(), operationId: z.string() }).nullable().optional(),
-  /** A reward added to the customer's Flash Card (its UID); `pullPaymentId` is the card's new one. */
+  /**
+   * A reward added to the customer's Flash Card: its UID (empty when another counter of the store
+   * added it); `pullPaymentId` is the card's pull payment the top-up made.
+   */
   card: z.object({ uid: z.string() }).nullable().optional(),
 });
 export type Reward = z.infer<typeof Reward>;

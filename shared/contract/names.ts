@@ -142,6 +142,7 @@ export const METHOD_NAMES = [
   'merchant.getReward',
   'merchant.issueReward',
   'merchant.sendReward',
+  'merchant.stampCard',
   'merchant.getCounterEcash',
   'merchant.setCounterEcash',
   'merchant.ecashRequest',

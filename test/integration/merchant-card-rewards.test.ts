@@ -125,7 +125,7 @@ function journal(kind: 'reward' | 'card') {
 }
 
 describe('rewards as a top-up of the customer’s Flash Card', () => {
-  it('the display asks for the tap; the reward goes onto the card once, whatever the taps and presses', async () => {
+  it('the display asks for the tap; the reward goes onto the card once, whatever the taps, presses or counters', async () => {
     const card = await newCard(50_000);
     h.merchant.setRewardRules(RULES);
     const rewards: Reward[] = [];
@@ -160,7 +160,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect(live).toHaveLength(1);
     expect(live[0]).toMatchObject({
       id: a.pullPaymentId,
-      name: cardRewardName(sale.invoiceId),
+      name: cardRewardName(sale.invoiceId, 500),
       amount: '0.00050500',
     });
     expect(all).toHaveLength(2); // the programmed one, archived, and the topped-up one
@@ -195,6 +195,20 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect(row?.reward).toEqual({ sats: 500, state: 'claimed' });
     const totals = await h.merchant.dailyTotals(1);
     expect(totals.days.at(-1)?.rewards).toMatchObject({ count: 1, sats: 500, claimed: 1, claimedSats: 500 });
+
+    // Another counter of the store (none of this one's records) finds it at BTCPay: no card needed,
+    // nothing added again.
+    h.db.prepare(`DELETE FROM merchant_settings WHERE key LIKE 'card_reward:%'`).run();
+    h.db.prepare(`DELETE FROM merchant_journal WHERE kind IN ('reward', 'card')`).run();
+    reader.remove();
+    expect(await h.merchant.issueReward(sale.invoiceId)).toMatchObject({
+      pullPaymentId: a.pullPaymentId,
+      sats: 500,
+      state: 'claimed',
+      card: { uid: '' },
+    });
+    expect(await balance(card)).toBe(50_500);
+    expect(cardPullPayments(card).all).toHaveLength(2);
 
     // The customer spends it: the card still pays, from the new pull payment.
     const next = await h.merchant.charge(lattes(1));
@@ -238,7 +252,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect(await balance(stranger)).toBe(1_000);
   });
 
-  it('a lost answer, a crash after the top-up, and a card lifted half-way never add the reward twice', async () => {
+  it('a lost answer, a crash after the top-up, a refused key change and a card lifted half-way never add the reward twice', async () => {
     const card = await newCard(2_000);
     h.merchant.setRewardRules(RULES);
 
@@ -248,7 +262,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     reader.place(card);
     expect((await rejects(h.merchant.issueReward(first.invoiceId))).code).toBe('MERCHANT_UNREACHABLE');
     expect(journal('reward').map((r) => r.state)).toEqual(['sent']);
-    const made = cardPullPayments(card).live.find((p) => p.name === cardRewardName(first.invoiceId));
+    const made = cardPullPayments(card).live.find((p) => p.name === cardRewardName(first.invoiceId, 500));
     expect(made).toBeDefined(); // at BTCPay, not yet on the card
     expect(await balance(card)).toBe(2_000);
     // Flash restarts; the next tap finds that pull payment instead of making another.
@@ -266,9 +280,9 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     const r1 = await again.issueReward(first.invoiceId);
     expect(r1.pullPaymentId).toBe(made!.id);
     expect(await balance(card, again)).toBe(2_500);
-    expect(cardPullPayments(card).all.filter((p) => p.name === cardRewardName(first.invoiceId))).toHaveLength(
-      1,
-    );
+    expect(
+      cardPullPayments(card).all.filter((p) => p.name === cardRewardName(first.invoiceId, 500)),
+    ).toHaveLength(1);
     expect(cardPullPayments(card).live.map((p) => p.id)).toEqual([made!.id]);
     expect(journal('reward').map((r) => r.state)).toEqual(['done']);
 
@@ -280,7 +294,38 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect(await balance(card, again)).toBe(2_500);
     expect(journal('reward').map((r) => r.state)).toEqual(['done']);
 
-    // 3. The card leaves the reader while its keys change, and a second card is tapped meanwhile.
+    // 3. A key change the card refuses once: put back as it was (the new pull payment archived),
+    // and the next press adds the reward; the archived try does not count as given.
+    const third = await paidSale(again);
+    let refused = false;
+    const refusesOnce = {
+      ...card,
+      uid: card.uid,
+      activate: () => card.activate(),
+      get readCounter() {
+        return card.readCounter;
+      },
+      key: (n: number) => card.key(n),
+      process(apdu: Uint8Array): Uint8Array {
+        if (apdu[1] === 0xc4 && !refused) {
+          refused = true;
+          throw new Error('card gone');
+        }
+        return card.process(apdu);
+      },
+    };
+    reader.place(refusesOnce);
+    expect((await rejects(again.issueReward(third.invoiceId))).code).toBe('MERCHANT_CARD_FAILED');
+    const undone = cardPullPayments(card).all.filter((p) => p.name === cardRewardName(third.invoiceId, 500));
+    expect(undone.map((p) => p.archived)).toEqual([true]);
+    expect(await balance(card, again)).toBe(2_500);
+    reader.place(card);
+    const r3 = await again.issueReward(third.invoiceId);
+    expect(r3).toMatchObject({ sats: 500, card: { uid: bytesToHex(card.uid) } });
+    expect(r3.pullPaymentId).not.toBe(undone[0]!.id);
+    expect(await balance(card, again)).toBe(3_000);
+
+    // 4. The card leaves the reader while its keys change, and a second card is tapped meanwhile.
     const second = await paidSale(again);
     let changes = 0;
     const flaky = {
@@ -309,11 +354,11 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     reader.place(card);
     const r2 = await again.issueReward(second.invoiceId);
     expect(r2).toMatchObject({ sats: 500, card: { uid: bytesToHex(card.uid) } });
-    expect(await balance(card, again)).toBe(3_000);
+    expect(await balance(card, again)).toBe(3_500);
     reader.place(card);
     expect(await again.issueReward(second.invoiceId)).toEqual(r2);
-    expect(await balance(card, again)).toBe(3_000);
-    expect(journal('reward').map((r) => r.state)).toEqual(['done', 'done']);
+    expect(await balance(card, again)).toBe(3_500);
+    expect(journal('reward').map((r) => r.state)).toEqual(['done', 'failed', 'done', 'done']);
     expect(journal('card').filter((r) => r.state === 'sent')).toEqual([]);
     again.stop();
   });

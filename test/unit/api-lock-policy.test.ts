@@ -157,6 +157,7 @@ const SAMPLE_INPUTS: Record<MethodName, unknown> = {
   'merchant.getReward': { invoiceId: 'abc' },
   'merchant.issueReward': { invoiceId: 'abc' },
   'merchant.sendReward': { invoiceId: 'abc', to: 'npub1x' },
+  'merchant.stampCard': { customer: { kind: 'card', value: '04a1b2c3d4e5f6' } },
   'merchant.getCounterEcash': {},
   'merchant.setCounterEcash': { trustedMints: ['https://mint.example'], maxSats: 5000 },
   'merchant.ecashRequest': MERCHANT_CART,

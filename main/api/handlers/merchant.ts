@@ -61,6 +61,7 @@ export function createMerchantHandlers(s: { merchant: MerchantService }): Pick<H
       await m.sendReward(invoiceId, to);
       return DONE;
     },
+    'merchant.stampCard': (input) => m.stampCard(input),
     'merchant.getCounterEcash': () => m.getCounterEcash(),
     'merchant.setCounterEcash': (settings) => m.setCounterEcash(settings),
     'merchant.ecashRequest': (input) => m.ecashRequest(input),

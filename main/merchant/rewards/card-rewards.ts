@@ -19,7 +19,7 @@ import { rewardFor } from './rules';
 
 export interface CardRewardsDeps {
   repo: MerchantRepository;
-  cards: Pick<FlashCards, 'readCardUid' | 'rewardTopUp' | 'topUp'>;
+  cards: Pick<FlashCards, 'readCardUid' | 'rewardTopUp' | 'rewardPullPayments' | 'topUp'>;
   log: Logger;
   now: () => number;
 }
@@ -85,18 +85,27 @@ export function createCardRewards(deps: CardRewardsDeps) {
   }
 
   /**
-   * Open reward rows of the sale (a tap that failed half-way, or a crash): each is settled from the
-   * card journal of the card it names. Answers the finished reward, or the row to go on with.
+   * Open reward rows of the sale (a tap that failed half-way, or a crash), settled from the card
+   * journal of the card each names: the finished reward, the rows still half-way on a card (only
+   * that card can finish them), and the pull payments of tries put back as they were.
    */
-  function settleEarlier(
-    invoiceId: string,
-    uidNow: string,
-  ): { done: Reward } | { resume: { id: number; payload: CardRewardJournal } } | null {
+  function settleEarlier(invoiceId: string): {
+    done: Reward | null;
+    halfWay: { id: number; payload: CardRewardJournal }[];
+    undone: Set<string>;
+  } {
+    const undone = new Set<string>();
+    const tried = new Set(
+      repo
+        .journalFor('reward', cardRewardRef(invoiceId))
+        .map((r) => (JSON.parse(r.payload) as CardRewardJournal).uid),
+    );
+    for (const uid of tried) for (const id of cards.rewardTopUp(uid, invoiceId).undone) undone.add(id);
+    const halfWay: { id: number; payload: CardRewardJournal }[] = [];
     const rows = repo
       .openJournal()
       .filter((r) => r.kind === 'reward' && r.ref === cardRewardRef(invoiceId))
       .map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as CardRewardJournal }));
-    let resume: { id: number; payload: CardRewardJournal } | null = null;
     for (const row of rows) {
       const onCard = cards.rewardTopUp(row.payload.uid, invoiceId);
       if (onCard.state === 'done') {
@@ -106,20 +115,25 @@ export function createCardRewards(deps: CardRewardsDeps) {
           sats: row.payload.sats,
           createdAt: now(),
         };
-        return { done: settle(row.id, invoiceId, r) };
+        return { done: settle(row.id, invoiceId, r), halfWay: [], undone };
       }
-      if (onCard.state === 'none') {
-        repo.journalFailed(row.id, 'the card was never topped up');
-        continue;
-      }
-      // Half-way on the card first tapped: only that card can finish it.
-      if (row.payload.uid !== uidNow)
-        throw new FlashError('MERCHANT_CARD_FAILED', 'This reward is being added to another card.', {
-          reason: 'put the card tapped first back on the reader to finish',
-        });
-      resume = row;
+      if (onCard.state === 'none') repo.journalFailed(row.id, 'the card was never topped up');
+      else halfWay.push(row);
     }
-    return resume ? { resume } : null;
+    return { done: null, halfWay, undone };
+  }
+
+  /**
+   * The reward another counter of the store gave (BTCPay holds its pull payment, named for the
+   * sale); tries this counter put back do not count. Its card is not known here.
+   */
+  async function givenElsewhere(input: CardIssueInput, undone: Set<string>): Promise<Reward | null> {
+    const made = (await cards.rewardPullPayments(input.gf, input.storeId, input.sale.invoiceId)).filter(
+      (p) => !undone.has(p.id),
+    );
+    const first = made[0];
+    if (!first) return null;
+    return view(input.sale.invoiceId, { uid: '', pullPaymentId: first.id, sats: first.sats, createdAt: 0 });
   }
 
   async function issueOnce(input: CardIssueInput): Promise<Reward | null> {
@@ -128,13 +142,23 @@ export function createCardRewards(deps: CardRewardsDeps) {
     if (existing) return view(sale.invoiceId, existing);
     const decision = rewardFor(input.rules, sale, input.storeCurrency);
     if (decision.sats === 0) return null;
+    const earlier = settleEarlier(sale.invoiceId);
+    if (earlier.done) return earlier.done;
+    if (earlier.halfWay.length === 0) {
+      const elsewhere = await givenElsewhere(input, earlier.undone);
+      if (elsewhere) return elsewhere;
+    }
     const uid = await cards.readCardUid();
-    const earlier = settleEarlier(sale.invoiceId, uid);
-    if (earlier && 'done' in earlier) return earlier.done;
-    const sats = earlier ? earlier.resume.payload.sats : decision.sats;
+    // Half-way on the card first tapped: only that card can finish it.
+    if (earlier.halfWay.some((row) => row.payload.uid !== uid))
+      throw new FlashError('MERCHANT_CARD_FAILED', 'This reward is being added to another card.', {
+        reason: 'put the card tapped first back on the reader to finish',
+      });
+    const resume = earlier.halfWay[0];
+    const sats = resume ? resume.payload.sats : decision.sats;
     // Journal first: the sats are the customer's once the card holds them.
-    const journalId = earlier
-      ? earlier.resume.id
+    const journalId = resume
+      ? resume.id
       : repo.journalStart('reward', cardRewardRef(sale.invoiceId), { uid, sats } satisfies CardRewardJournal);
     let topped: Awaited<ReturnType<FlashCards['topUp']>>;
     try {

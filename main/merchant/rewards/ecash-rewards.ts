@@ -44,6 +44,8 @@ export interface EcashIssueInput {
   rules: RewardRules;
   storeCurrency: string;
   sale: RewardableSale & { invoiceId: string; orderId: string };
+  /** A stamp card's reward for its Nth sale, already decided (the per-sale rules do not apply). */
+  stampSats?: number;
 }
 
 /** The sale → eCash operation link, one setting per sale. */
@@ -149,8 +151,9 @@ export function createEcashRewards(deps: EcashRewardsDeps) {
     const { sale, rules } = input;
     const existing = find(sale.invoiceId);
     if (existing) return existing;
-    const decision = rewardFor(rules, sale, input.storeCurrency);
-    if (decision.sats === 0) return null;
+    const decision =
+      input.stampSats !== undefined ? { sats: input.stampSats } : rewardFor(rules, sale, input.storeCurrency);
+    if (decision.sats < 1) return null;
     const mintUrl = rules.ecashMint;
     if (!mintUrl)
       throw new FlashError('MERCHANT_REWARD_ECASH_SHORT', 'Choose the mint whose eCash pays the rewards.');

@@ -32,6 +32,8 @@ export interface IssueInput {
   serverUrl: string;
   storeCurrency: string;
   sale: RewardableSale & { invoiceId: string; orderId: string };
+  /** A stamp card's reward for its Nth sale, already decided (the per-sale rules do not apply). */
+  stampSats?: number;
 }
 
 export interface RewardsDeps {
@@ -198,8 +200,11 @@ export function createRewards(deps: RewardsDeps) {
     const { sale, storeId, serverUrl } = input;
     const existing = await find(gf, storeId, serverUrl, sale.invoiceId);
     if (existing) return existing;
-    const decision = rewardFor(rules(storeId), sale, input.storeCurrency);
-    if (decision.sats === 0) return null;
+    const decision =
+      input.stampSats !== undefined
+        ? { sats: input.stampSats }
+        : rewardFor(rules(storeId), sale, input.storeCurrency);
+    if (decision.sats < 1) return null;
     const rules_ = rules(storeId);
     const body = {
       name: `Reward for order ${sale.orderId}`.slice(0, 100),

@@ -5,6 +5,9 @@ import { isDecimalString, toAtoms } from '../../../shared/merchant/decimal';
 export const DEFAULT_REWARD_RULES: RewardRules = {
   enabled: false,
   kind: 'fixed',
+  stampEvery: 10,
+  stampPays: 'fixed',
+  stampSendDm: false,
   sats: 100,
   percent: '1',
   minimumSale: '0',
@@ -23,7 +26,8 @@ export interface RewardableSale {
 }
 
 export type RewardDecision =
-  { sats: number } | { sats: 0; why: 'off' | 'not-paid' | 'below-minimum' | 'too-small' | 'other-currency' };
+  | { sats: number }
+  | { sats: 0; why: 'off' | 'stamp-card' | 'not-paid' | 'below-minimum' | 'too-small' | 'other-currency' };
 
 /**
  * How many sats a sale earns. Only a sale BTCPay calls settled earns one (a payment still
@@ -32,6 +36,8 @@ export type RewardDecision =
  */
 export function rewardFor(rules: RewardRules, sale: RewardableSale, storeCurrency: string): RewardDecision {
   if (!rules.enabled) return { sats: 0, why: 'off' };
+  // A stamp card rewards the Nth sale of a customer, counted on BTCPay (see stamps.ts), not each sale.
+  if (rules.kind === 'stamps') return { sats: 0, why: 'stamp-card' };
   if (sale.state !== 'paid' && sale.state !== 'paidOver') return { sats: 0, why: 'not-paid' };
   if (sale.currency.toUpperCase() !== storeCurrency.toUpperCase()) return { sats: 0, why: 'other-currency' };
   if (!isDecimalString(sale.amount) || toAtoms(sale.amount) < toAtoms(rules.minimumSale))

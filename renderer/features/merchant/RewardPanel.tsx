@@ -59,7 +59,13 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
           <p role="status" className={`merchant-reward-state merchant-reward-${reward.state}`}>
             {t(`merchant.reward.state.${reward.state}`)}
           </p>
-          {reward.card && <p className="hint">{t('merchant.reward.onCard', { uid: reward.card.uid })}</p>}
+          {reward.card && (
+            <p className="hint">
+              {reward.card.uid
+                ? t('merchant.reward.onCard', { uid: reward.card.uid })
+                : t('merchant.reward.onCardElsewhere')}
+            </p>
+          )}
           {reward.ecash && reward.state === 'unclaimed' && (
             <div className="merchant-qr stack">
               <p className="hint">{t('merchant.reward.ecashFrom', { mint: reward.ecash.mintUrl })}</p>

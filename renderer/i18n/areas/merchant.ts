@@ -256,6 +256,7 @@ export const merchantEn = {
   'merchant.reward.tapCard':
     'The reward goes onto the customer’s Flash Card: ask them to put it on the reader, then press Add to the card.',
   'merchant.reward.onCard': 'Added to Flash Card {uid} ✓',
+  'merchant.reward.onCardElsewhere': 'Added to the customer’s Flash Card at another counter ✓',
   'merchant.reward.waiting': 'The reward is given once the payment is final.',
   'merchant.reward.failed': 'The reward was not given: {message}',
   'merchant.reward.npub': 'Customer’s npub (NOSTR)',
@@ -593,6 +594,7 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
   'merchant.reward.tapCard':
     'La recompensa va a la Flash Card del cliente: pídele que la ponga sobre el lector y pulsa Añadir a la tarjeta.',
   'merchant.reward.onCard': 'Añadida a la Flash Card {uid} ✓',
+  'merchant.reward.onCardElsewhere': 'Añadida a la Flash Card del cliente en otro mostrador ✓',
   'merchant.reward.waiting': 'La recompensa se da cuando el pago es definitivo.',
   'merchant.reward.failed': 'No se dio la recompensa: {message}',
   'merchant.reward.npub': 'npub del cliente (NOSTR)',

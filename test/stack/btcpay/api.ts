@@ -375,6 +375,12 @@ export const OPERATIONS: Record<string, Operation> = {
     }));
   },
   Invoices_GetInvoice: (ctx) => invoiceJson(ctx, invoiceOf(ctx)),
+  // BTCPay's update replaces the invoice's metadata with the request's (UpdateInvoiceMetadata).
+  Invoices_UpdateInvoice: (ctx) => {
+    const inv = invoiceOf(ctx);
+    inv.metadata = asObject(asObject(ctx.body)['metadata']);
+    return invoiceJson(ctx, inv);
+  },
   Invoices_GetInvoicePaymentMethods: (ctx) => paymentMethodsJson(ctx.state.engine, invoiceOf(ctx)),
   Invoices_MarkInvoiceStatus: (ctx) => {
     const inv = invoiceOf(ctx);

@@ -1,0 +1,178 @@
+import crypto from 'node:crypto';
+import * as nip19 from 'nostr-tools/nip19';
+import type { RewardRules, StampCustomerRef } from '../../../shared/contract/merchant';
+import { FlashError } from '../../../shared/errors';
+import { isDecimalString, toAtoms } from '../../../shared/merchant/decimal';
+import { percentOfSats } from './rules';
+
+/**
+ * The stamp card: an identified customer's every Nth qualifying settled sale earns a reward.
+ * Counters keep no authoritative state, so the card lives on BTCPay: each sale names its customer
+ * in the invoice (metadata and a search term), and the card is counted from the customer's
+ * settled invoices; a rewarded sale is known by its reward (the pull payment names the invoice).
+ */
+
+/** A customer in canonical form: the key stored on invoices, and how the counter shows it. */
+export interface StampCustomer {
+  kind: 'npub' | 'card';
+  /** npub: the 64-hex public key; card: the UID as 14 lower-case hex digits. */
+  key: string;
+  /** What the screens show and the contract answers: npub1… or the card UID. */
+  display: string;
+}
+
+const HEX_PUBKEY = /^[0-9a-f]{64}$/i;
+const CARD_UID = /^[0-9a-f]{14}$/i;
+
+function badCustomer(message: string): FlashError {
+  return new FlashError('MERCHANT_BAD_CUSTOMER', message);
+}
+
+/** Checks a customer as typed, scanned or tapped; throws MERCHANT_BAD_CUSTOMER in words. */
+export function parseStampCustomer(ref: StampCustomerRef): StampCustomer {
+  const value = ref.value.trim().replace(/^nostr:/i, '');
+  if (ref.kind === 'card') {
+    const uid = value.replace(/[\s:]/g, '');
+    if (!CARD_UID.test(uid)) throw badCustomer('A Flash Card UID is 7 bytes in hex (14 digits).');
+    const key = uid.toLowerCase();
+    return { kind: 'card', key, display: key };
+  }
+  if (HEX_PUBKEY.test(value)) {
+    const key = value.toLowerCase();
+    return { kind: 'npub', key, display: nip19.npubEncode(key) };
+  }
+  let decoded: ReturnType<typeof nip19.decode>;
+  try {
+    decoded = nip19.decode(value);
+  } catch {
+    throw badCustomer('This is not an npub (or a public key in hex).');
+  }
+  // An nprofile names the same key with relay hints: the card belongs to the key.
+  const key =
+    decoded.type === 'npub' ? decoded.data : decoded.type === 'nprofile' ? decoded.data.pubkey : null;
+  if (!key) throw badCustomer('This is not an npub (or a public key in hex).');
+  return { kind: 'npub', key, display: nip19.npubEncode(key) };
+}
+
+/** The invoice metadata field naming the sale's customer (BTCPay keeps any extra metadata). */
+export const STAMP_METADATA_FIELD = 'flashStampCustomer';
+
+/** What the invoice's metadata holds: the kind and key, e.g. `npub:3bf0…` or `card:04a1…`. */
+export const stampCustomerId = (c: StampCustomer): string => `${c.kind}:${c.key}`;
+
+/**
+ * The invoice's additional search term for the customer: one word (BTCPay indexes terms whole
+ * and matches a text search against them), so `textSearch` finds the customer's invoices.
+ */
+export const stampSearchTerm = (c: StampCustomer): string => `flashstamp-${c.kind}-${c.key}`;
+
+/**
+ * The key that makes a stamp reward once-only: the store, the customer and the invoice of the
+ * Nth sale. The same three always give the same key, whichever counter computes it.
+ */
+export function stampRewardKey(storeId: string, c: StampCustomer, invoiceId: string): string {
+  return crypto
+    .createHash('sha256')
+    .update(`${storeId}\n${stampCustomerId(c)}\n${invoiceId}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** One of the customer's invoices, as the count needs it (from Greenfield's invoice list). */
+export interface StampInvoice {
+  id: string;
+  /** Seconds since the epoch (BTCPay's createdTime). */
+  createdTime: number;
+  status: string;
+  amount: string;
+  currency: string;
+  /** The customer the invoice's metadata names. */
+  customerId: string | null;
+  /** A reward was issued for it (as the Nth sale of a card). */
+  rewarded: boolean;
+}
+
+export interface StampRule {
+  every: number;
+  /** In the store's currency. */
+  minimumSale: string;
+}
+
+/** Only a settled sale at or above the minimum, in the store's currency, earns a stamp. */
+export function earnsStamp(inv: StampInvoice, rule: StampRule, storeCurrency: string): boolean {
+  if (inv.status !== 'Settled') return false;
+  if (inv.currency.toUpperCase() !== storeCurrency.toUpperCase()) return false;
+  if (!isDecimalString(inv.amount) || !isDecimalString(rule.minimumSale)) return false;
+  return toAtoms(inv.amount) >= toAtoms(rule.minimumSale);
+}
+
+export interface StampProgress {
+  /** Stamps on the current card (may reach `every` when a reward is due and not yet issued). */
+  stamps: number;
+  /** The invoice of the Nth sale whose reward is due and not issued yet; null when none is due. */
+  due: string | null;
+  /** The last invoice that completed a card (rewarded, or `due`). */
+  lastFull: string | null;
+  /** The current card's stamped invoices, oldest first. */
+  stamped: string[];
+}
+
+/**
+ * Counts a customer's card from their invoices. In the order BTCPay made them, every qualifying
+ * sale adds a stamp; a rewarded sale uses up itself and the oldest stamps before it (N in all),
+ * so a reward always spends exactly one full card, even when two counters' sales settle out of
+ * order. When a full card is left over, its Nth stamp is the sale whose reward is due: the same
+ * invoice for every counter that sees the same invoices.
+ */
+export function stampProgress(
+  invoices: readonly StampInvoice[],
+  customerId: string,
+  rule: StampRule,
+  storeCurrency: string,
+): StampProgress {
+  const ordered = invoices
+    .filter((i) => i.customerId === customerId && earnsStamp(i, rule, storeCurrency))
+    .sort((a, b) => a.createdTime - b.createdTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let open: string[] = [];
+  let lastFull: string | null = null;
+  for (const inv of ordered) {
+    if (!inv.rewarded) {
+      open.push(inv.id);
+      continue;
+    }
+    // The rewarded sale and the N-1 oldest stamps before it make its card.
+    open = open.slice(rule.every - 1);
+    lastFull = inv.id;
+  }
+  const due = open.length >= rule.every ? (open[rule.every - 1] ?? null) : null;
+  if (due) return { stamps: rule.every, due, lastFull: due, stamped: open.slice(0, rule.every) };
+  return { stamps: open.length, due: null, lastFull, stamped: open };
+}
+
+/** The stamp reward in sats for the Nth sale: the fixed amount, or a percentage of its sats. */
+export function stampRewardSats(rules: RewardRules, paidSats: number): number {
+  return rules.stampPays === 'fixed' ? rules.sats : percentOfSats(paidSats, rules.percent);
+}
+
+/** The customer an invoice names (`npub:<hex>` or `card:<uid>`), or null for anything else. */
+export function customerFromId(id: string): StampCustomer | null {
+  const at = id.indexOf(':');
+  const kind = id.slice(0, at);
+  if (kind !== 'npub' && kind !== 'card') return null;
+  try {
+    return parseStampCustomer({ kind, value: id.slice(at + 1) });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The stamp a sale put on the card, for its screen: N for the sale that completed a card, its
+ * place on the current card, or (not settled yet, or under the minimum) the stamps so far.
+ */
+export function stampOfSale(p: StampProgress, every: number, invoiceId?: string): number {
+  if (!invoiceId) return p.stamps;
+  if (p.lastFull === invoiceId) return every;
+  const at = p.stamped.indexOf(invoiceId);
+  return at >= 0 ? at + 1 : p.stamps;
+}

@@ -1,0 +1,361 @@
+import path from 'node:path';
+import * as nip19 from 'nostr-tools/nip19';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Reward, RewardRulesInput, Sale } from '../../shared/contract/merchant';
+import { FlashError } from '../../shared/errors';
+import { createEventBus, type EventBus } from '../../main/core/event-bus';
+import { silentLogger } from '../../main/core/logger';
+import { rewardTag } from '../../main/merchant/rewards/claims';
+import { STAMP_REWARD_FIELD } from '../../main/merchant/rewards/stamp-card';
+import type { MerchantService } from '../../main/merchant/service';
+import { createMerchantService } from '../../main/merchant/service';
+import { openDatabase, type Db } from '../../main/store/database';
+import { createVaultService } from '../../main/vault/service';
+import type { VaultService } from '../../main/vault/types';
+import { tempDir } from '../support/core';
+import type { MerchantHarness } from '../support/merchant';
+import { connectDemoShop, MERCHANT_PASSWORD, startMerchantHarness } from '../support/merchant';
+import { until } from '../support/wait';
+
+/**
+ * Two counters of one store (each its own database and vault) against one BTCPay stand-in: the
+ * stamp card is counted from BTCPay's invoices, so both see the same card.
+ */
+
+const ALICE_HEX = '3bf0c63fcb93463407af97a5e5ee64fa883d107ef9e558472c4eb9aaaefa459d';
+const ALICE = nip19.npubEncode(ALICE_HEX);
+const BOB_CARD = '04a1b2c3d4e5f6';
+
+const RULES: RewardRulesInput = {
+  enabled: true,
+  kind: 'stamps',
+  stampEvery: 3,
+  stampPays: 'fixed',
+  sats: 700,
+  percent: '1',
+  minimumSale: '5',
+  expiryDays: 30,
+};
+
+interface Counter {
+  merchant: MerchantService;
+  bus: EventBus;
+  db: Db;
+  vault: VaultService;
+  dataDir: string;
+}
+
+let h: MerchantHarness;
+let a: Counter;
+let b: Counter;
+let dms: { to: string[]; text: string }[];
+
+async function secondCounter(): Promise<Counter> {
+  const dataDir = tempDir('flash-counter-b-');
+  const db = openDatabase(path.join(dataDir, 'flash.db'));
+  const bus = createEventBus();
+  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
+  vault.start();
+  await vault.setup(MERCHANT_PASSWORD);
+  const merchant = createMerchantService({
+    db,
+    vault,
+    bus,
+    log: silentLogger,
+    receiptsDir: path.join(dataDir, 'receipts'),
+    pollMs: 200,
+  });
+  merchant.start();
+  await merchant.connect(h.btcpay.url, h.btcpay.seed.adminKey.apiKey);
+  await merchant.selectApp(h.btcpay.seed.store.id, h.btcpay.seed.app.id);
+  return { merchant, bus, db, vault, dataDir };
+}
+
+beforeEach(async () => {
+  dms = [];
+  saleClock = 0;
+  h = await startMerchantHarness({
+    sendNostrMessage: async (input) => {
+      dms.push(input);
+      return { ok: true };
+    },
+  });
+  await connectDemoShop(h);
+  a = { merchant: h.merchant, bus: h.bus, db: h.db, vault: h.vault, dataDir: h.dataDir };
+  b = await secondCounter();
+  a.merchant.setRewardRules(RULES);
+  b.merchant.setRewardRules(RULES);
+});
+
+afterEach(async () => {
+  b.merchant.stop();
+  b.vault.stop();
+  b.db.close();
+  try {
+    h.btcpay.server.assertNoSpecIssues();
+  } finally {
+    await h.stop();
+  }
+});
+
+const lattes = (count: number, customer?: { kind: 'npub' | 'card'; value: string }) => ({
+  lines: [{ itemId: 'latte', count }],
+  discountPercent: null,
+  tipAmount: null,
+  tipPercent: null,
+  ...(customer ? { customer } : {}),
+});
+
+/**
+ * BTCPay orders invoices by when it made them, to the second; a test makes several a second, so
+ * each sale is dated one second after the last (as sales at a real counter are).
+ */
+let saleClock = 0;
+
+/** Charges at a counter, pays over Lightning, and waits until BTCPay settles it there. */
+async function paidSale(at: Counter, count: number, customer?: { kind: 'npub' | 'card'; value: string }) {
+  const sales: Sale[] = [];
+  const stop = at.bus.on('merchant.sale', (s) => sales.push(s));
+  const sale = await at.merchant.charge(lattes(count, customer));
+  saleClock = Math.max(saleClock + 1, h.btcpay.server.state.now() - 120);
+  h.btcpay.server.state.engine.invoices.get(sale.invoiceId)!.createdTime = saleClock;
+  await h.payBolt11(sale.bolt11!);
+  const paid = await until('settled', () =>
+    sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
+  );
+  stop();
+  return paid;
+}
+
+function rewardPullPayments() {
+  return [...h.btcpay.server.state.pullPayments.values()].filter((p) =>
+    p.description.startsWith('flash-reward'),
+  );
+}
+
+const alice = { kind: 'npub' as const, value: ALICE };
+
+async function rejects(p: Promise<unknown>): Promise<FlashError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof FlashError) return err;
+    throw err;
+  }
+  throw new Error('expected a FlashError');
+}
+
+describe('stamp card across two counters of one store', () => {
+  it('counts stamps from BTCPay at both counters, skips a sale under the minimum, rewards the Nth sale once', async () => {
+    const rewardsA: Reward[] = [];
+    const rewardsB: Reward[] = [];
+    a.bus.on('merchant.reward', (r) => rewardsA.push(r));
+    b.bus.on('merchant.reward', (r) => rewardsB.push(r));
+
+    const s1 = await paidSale(a, 2, alice); // 8.50 USD
+    // The invoice names the customer (metadata and search term) for every counter to find.
+    const inv1 = h.btcpay.server.state.engine.invoices.get(s1.invoiceId)!;
+    expect(inv1.metadata['flashStampCustomer']).toBe(`npub:${ALICE_HEX}`);
+    expect(inv1.additionalSearchTerms).toContain(`flashstamp-npub-${ALICE_HEX}`);
+    expect(await b.merchant.stampCard({ customer: alice })).toMatchObject({
+      customer: { kind: 'npub', value: ALICE },
+      every: 3,
+      stamps: 1,
+      stampedInvoiceIds: [s1.invoiceId],
+    });
+    // The hex key is the same customer.
+    expect((await a.merchant.stampCard({ customer: { kind: 'npub', value: ALICE_HEX } })).stamps).toBe(1);
+
+    const small = await paidSale(b, 1, alice); // 4.25 USD: under the 5.00 minimum
+    expect((await b.merchant.stampCard({ customer: alice, invoiceId: small.invoiceId })).stamps).toBe(1);
+    const s2 = await paidSale(b, 2, alice);
+    expect((await a.merchant.stampCard({ customer: alice, invoiceId: s2.invoiceId })).stamps).toBe(2);
+    // Another customer's sale is not Alice's stamp.
+    await paidSale(b, 3, { kind: 'card', value: BOB_CARD });
+    expect((await a.merchant.stampCard({ customer: alice })).stamps).toBe(2);
+    expect((await a.merchant.stampCard({ customer: { kind: 'card', value: BOB_CARD } })).stamps).toBe(1);
+    expect(rewardPullPayments()).toHaveLength(0);
+
+    // The third qualifying sale, at counter A: its reward, on both of A's displays.
+    const s3 = await paidSale(a, 2, alice);
+    const reward = await until('the stamp reward', () => rewardsA.find((r) => r.invoiceId === s3.invoiceId));
+    expect(reward).toMatchObject({ sats: 700, state: 'unclaimed' });
+    expect(reward.lnurl).toMatch(/^LNURL1/);
+    await until('the display shows the reward', () => a.merchant.getDisplay().reward?.lnurl === reward.lnurl);
+    expect(a.merchant.getDisplay().stamps).toEqual({ stamps: 3, every: 3 });
+    expect(h.btcpay.server.state.pullPayments.get(reward.pullPaymentId)).toMatchObject({
+      description: rewardTag(s3.invoiceId),
+      amount: '0.00000700',
+    });
+    // Journaled like every reward, and marked on the Nth sale's invoice for the other counters.
+    expect(
+      a.db.prepare(`SELECT state, ref, result_id FROM merchant_journal WHERE kind = 'reward'`).all(),
+    ).toEqual([{ state: 'done', ref: s3.invoiceId, result_id: reward.pullPaymentId }]);
+    expect(h.btcpay.server.state.engine.invoices.get(s3.invoiceId)!.metadata[STAMP_REWARD_FIELD]).toMatch(
+      /^[0-9a-f]{32}$/,
+    );
+    // The rest of the invoice's metadata is kept (BTCPay's update replaces it whole).
+    expect(h.btcpay.server.state.engine.invoices.get(s3.invoiceId)!.metadata['flashStampCustomer']).toBe(
+      `npub:${ALICE_HEX}`,
+    );
+
+    // Counter B sees a new card, and asking it for that sale's reward answers the same one.
+    expect(await b.merchant.stampCard({ customer: alice })).toMatchObject({
+      stamps: 0,
+      lastFullInvoiceId: s3.invoiceId,
+    });
+    expect((await b.merchant.stampCard({ customer: alice, invoiceId: s3.invoiceId })).stamps).toBe(3);
+    expect((await b.merchant.issueReward(s3.invoiceId)).pullPaymentId).toBe(reward.pullPaymentId);
+    expect((await a.merchant.issueReward(s3.invoiceId)).pullPaymentId).toBe(reward.pullPaymentId);
+    // A sale that did not complete a card has no stamp reward to give.
+    expect((await rejects(b.merchant.issueReward(s2.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
+    expect(rewardPullPayments()).toHaveLength(1);
+
+    // The next sale starts the next card, at either counter.
+    const s4 = await paidSale(b, 2, alice);
+    expect((await a.merchant.stampCard({ customer: alice, invoiceId: s4.invoiceId })).stamps).toBe(1);
+    // B only showed the reward it was asked for: its own sale earned none.
+    expect(rewardsB.every((r) => r.invoiceId === s3.invoiceId)).toBe(true);
+    expect(rewardPullPayments()).toHaveLength(1);
+
+    // The rewards page counts the stamp reward.
+    expect((await b.merchant.dailyTotals(1)).days[0]?.rewards).toMatchObject({ count: 1, sats: 700 });
+    // The customer claims it.
+    expect(await h.btcpay.claim(reward.lnurl!)).toMatchObject({ sats: 700, status: 'OK' });
+    expect(await b.merchant.getReward(s3.invoiceId)).toMatchObject({ state: 'claimed', claimedSats: 700 });
+  });
+
+  it('a card completed at a counter that gave no reward is rewarded by the other only after that counter’s turn', async () => {
+    // Counter A has rewards off: its Nth sale goes unrewarded.
+    a.merchant.setRewardRules({ ...RULES, enabled: false });
+    await paidSale(b, 2, alice);
+    await paidSale(b, 2, alice);
+    const nth = await paidSale(a, 2, alice);
+    const rewardsB: Reward[] = [];
+    b.bus.on('merchant.reward', (r) => rewardsB.push(r));
+    // B's next sale sees the full card, but the Nth sale is A's and fresh: B leaves it to A.
+    const later = await paidSale(b, 2, alice);
+    expect(await b.merchant.stampCard({ customer: alice })).toMatchObject({
+      stamps: 3,
+      lastFullInvoiceId: nth.invoiceId,
+    });
+    // B's count for its sale is done once its display shows the (full) card.
+    await until('B counted the card', () => b.merchant.getDisplay().stamps?.stamps === 3);
+    expect(rewardPullPayments()).toHaveLength(0);
+    expect(rewardsB).toHaveLength(0);
+    // Ten minutes on (A never rewarded it), B's next sale rewards A's Nth sale, once.
+    for (const inv of h.btcpay.server.state.engine.invoices.values()) inv.createdTime -= 11 * 60;
+    saleClock -= 11 * 60;
+    await paidSale(b, 2, alice);
+    const reward = await until('B rewards the Nth sale', () =>
+      rewardsB.find((r) => r.invoiceId === nth.invoiceId),
+    );
+    expect(reward.sats).toBe(700);
+    expect(rewardPullPayments()).toHaveLength(1);
+    // `later` and the one after are the new card's first two stamps.
+    expect((await b.merchant.stampCard({ customer: alice })).stampedInvoiceIds[0]).toBe(later.invoiceId);
+    expect((await b.merchant.stampCard({ customer: alice })).stamps).toBe(2);
+  });
+
+  it('a crash between the journal and the payout pays once: found on BTCPay, or made when it never was', async () => {
+    await paidSale(a, 2, alice);
+    await paidSale(a, 2, alice);
+    const nth = await paidSale(a, 2, alice);
+    const reward = await until('the reward', async () => (await a.merchant.getReward(nth.invoiceId)) ?? null);
+
+    // As if A died after BTCPay made the pull payment, before it wrote the answer down.
+    a.db.prepare(`UPDATE merchant_journal SET state = 'sent', result_id = NULL WHERE kind = 'reward'`).run();
+    a.db.prepare(`DELETE FROM merchant_rewards`).run();
+    a.merchant.stop();
+    const again = createMerchantService({
+      db: a.db,
+      vault: a.vault,
+      bus: a.bus,
+      log: silentLogger,
+      receiptsDir: a.dataDir,
+      pollMs: 200,
+    });
+    again.start();
+    await until('the journal settled', () =>
+      (a.db.prepare(`SELECT state FROM merchant_journal WHERE kind = 'reward'`).get() as { state: string })
+        .state === 'done'
+        ? true
+        : null,
+    );
+    expect((await again.issueReward(nth.invoiceId)).pullPaymentId).toBe(reward.pullPaymentId);
+    expect((await b.merchant.issueReward(nth.invoiceId)).pullPaymentId).toBe(reward.pullPaymentId);
+    expect((await b.merchant.stampCard({ customer: alice })).stamps).toBe(0);
+    expect(rewardPullPayments()).toHaveLength(1);
+    again.stop();
+  });
+
+  it('a crash after the journal but before BTCPay made it: start-up closes the row, the card is still paid once', async () => {
+    // Counter A's rules off, so the Nth sale is not rewarded as it settles: the crash is staged.
+    a.merchant.setRewardRules({ ...RULES, enabled: false });
+    await paidSale(a, 2, alice);
+    await paidSale(a, 2, alice);
+    const nth = await paidSale(a, 2, alice);
+    a.db
+      .prepare(
+        `INSERT INTO merchant_journal (kind, ref, payload, state, created_at, updated_at)
+         VALUES ('reward', ?, '{}', 'sent', ?, ?)`,
+      )
+      .run(nth.invoiceId, Date.now(), Date.now());
+    a.merchant.stop();
+    const again = createMerchantService({
+      db: a.db,
+      vault: a.vault,
+      bus: a.bus,
+      log: silentLogger,
+      receiptsDir: a.dataDir,
+      pollMs: 200,
+    });
+    again.setRewardRules(RULES);
+    again.start();
+    await until('the journal settled', () =>
+      (
+        a.db.prepare(`SELECT state FROM merchant_journal WHERE kind = 'reward' ORDER BY id`).get() as {
+          state: string;
+        }
+      ).state === 'failed'
+        ? true
+        : null,
+    );
+    expect(rewardPullPayments()).toHaveLength(0);
+    const [one, two] = await Promise.all([
+      again.issueReward(nth.invoiceId),
+      again.issueReward(nth.invoiceId),
+    ]);
+    expect(one.pullPaymentId).toBe(two.pullPaymentId);
+    expect((await b.merchant.issueReward(nth.invoiceId)).pullPaymentId).toBe(one.pullPaymentId);
+    expect(rewardPullPayments()).toHaveLength(1);
+    again.stop();
+  });
+
+  it('refuses a customer that is not an npub or a card UID, in a typed error; sends the reward by NOSTR when asked', async () => {
+    expect((await rejects(a.merchant.charge(lattes(2, { kind: 'npub', value: 'npub1customer' })))).code).toBe(
+      'MERCHANT_BAD_CUSTOMER',
+    );
+    expect((await rejects(a.merchant.stampCard({ customer: { kind: 'card', value: '04a1' } }))).code).toBe(
+      'MERCHANT_BAD_CUSTOMER',
+    );
+    expect((await rejects(a.merchant.stampCard({}))).code).toBe('MERCHANT_BAD_CUSTOMER');
+    expect([...h.btcpay.server.state.engine.invoices.values()]).toHaveLength(0);
+
+    a.merchant.setRewardRules({
+      ...RULES,
+      stampEvery: 2,
+      stampPays: 'percent',
+      percent: '10',
+      stampSendDm: true,
+    });
+    await paidSale(a, 2, alice);
+    const nth = await paidSale(a, 2, alice);
+    const reward = await until('the reward', async () => (await a.merchant.getReward(nth.invoiceId)) ?? null);
+    expect(reward.sats).toBe(Math.floor(nth.paidSats / 10));
+    await until('the message', () => (dms.length > 0 ? dms : null));
+    expect(dms).toHaveLength(1);
+    expect(dms[0]!.to).toEqual([ALICE]);
+    expect(dms[0]!.text).toContain(`lightning:${reward.lnurl}`);
+  });
+});
