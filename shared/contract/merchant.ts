@@ -111,6 +111,15 @@ export const OrderInputLine = z
   })
   .strict();
 
+/**
+ * A stamp-card customer as the counter got it: an npub (or hex public key) typed or scanned, or
+ * a Flash Card's UID (hex of its 7 bytes). Main checks it and answers the canonical form.
+ */
+export const StampCustomerRef = z
+  .object({ kind: z.enum(['npub', 'card']), value: z.string().trim().min(1).max(200) })
+  .strict();
+export type StampCustomerRef = z.infer<typeof StampCustomerRef>;
+
 export const ChargeInput = z
   .object({
     lines: z.array(OrderInputLine).min(1).max(200),
@@ -118,6 +127,8 @@ export const ChargeInput = z
     tipAmount: DecimalText.nullable(),
     tipPercent: Percent.nullable(),
     note: z.string().trim().max(500).optional(),
+    /** The stamp-card customer of this sale (written into the invoice, so BTCPay counts the stamps). */
+    customer: StampCustomerRef.optional(),
   })
   .strict();
 export type ChargeInput = z.infer<typeof ChargeInput>;
@@ -281,6 +292,8 @@ export const DisplayState = z.object({
     .nullable(),
   /** The QR is an eCash payment request (BTCPay out of reach), not BTCPay's invoice. */
   ecash: z.boolean().optional(),
+  /** The identified customer's stamp card: `stamps` of `every` (shown as "Stamp 7 of 10"). */
+  stamps: z.object({ stamps: z.number().int(), every: z.number().int() }).nullable().optional(),
 });
 export type DisplayState = z.infer<typeof DisplayState>;
 
@@ -317,12 +330,20 @@ export type ReceiptSettings = z.infer<typeof ReceiptSettings>;
 /**
  * The store's reward rules: after a paid sale, the customer gets sats back as a BTCPay pull
  * payment to claim (LNURL-withdraw). A fixed amount per purchase, or a percentage of the sats
- * paid; sales below the minimum (in the store's currency) earn nothing.
+ * paid; sales below the minimum (in the store's currency) earn nothing. Or a stamp card: an
+ * identified customer's every `stampEvery`-th qualifying sale earns the reward (fixed sats, or a
+ * percentage of that sale, by `stampPays`).
  */
 export const RewardRules = z
   .object({
     enabled: z.boolean(),
-    kind: z.enum(['fixed', 'percent']),
+    kind: z.enum(['fixed', 'percent', 'stamps']),
+    /** For `stamps`: every Nth qualifying purchase of a customer earns the reward. */
+    stampEvery: z.number().int().min(2).max(100).default(10),
+    /** For `stamps`: the reward is `sats`, or `percent` of the sats paid for the Nth sale. */
+    stampPays: z.enum(['fixed', 'percent']).default('fixed'),
+    /** For `stamps`: also send the reward by NOSTR message when the customer is known by npub. */
+    stampSendDm: z.boolean().default(false),
     /** For `fixed`: sats per purchase. */
     sats: z.number().int().min(1).max(1_000_000),
     /** For `percent`: of the sats paid for the sale. */
@@ -342,6 +363,20 @@ export const RewardRules = z
   .strict();
 export type RewardRules = z.infer<typeof RewardRules>;
 export type RewardRulesInput = z.input<typeof RewardRules>;
+
+/** A customer's stamp card, counted from BTCPay's settled invoices that name them. */
+export const StampCard = z.object({
+  /** Canonical: `npub` as npub1…, `card` as 14 lower-case hex digits. */
+  customer: StampCustomerRef,
+  every: z.number().int(),
+  /** Stamps on the card now (the sales since the last reward); `every` when a reward is due. */
+  stamps: z.number().int(),
+  /** The invoice that completed the card last (its reward issued or due); null before the first. */
+  lastFullInvoiceId: z.string().nullable(),
+  /** Invoices stamped, oldest first (the current card only). */
+  stampedInvoiceIds: z.array(z.string()),
+});
+export type StampCard = z.infer<typeof StampCard>;
 
 export const Reward = z.object({
   invoiceId: z.string(),
@@ -545,6 +580,20 @@ export const merchantMethods = {
   'merchant.sendReward': {
     input: z.object({ invoiceId: BtcpayId, to: z.string().trim().min(1).max(200) }).strict(),
     output: Void,
+  },
+  /**
+   * A customer's stamp card, counted from BTCPay: by npub or card UID, or by the card on the
+   * reader (`cardOnReader`). `invoiceId`: the card as that sale left it (for the sale screen).
+   */
+  'merchant.stampCard': {
+    input: z
+      .object({
+        customer: StampCustomerRef.optional(),
+        cardOnReader: z.literal(true).optional(),
+        invoiceId: BtcpayId.optional(),
+      })
+      .strict(),
+    output: StampCard,
   },
   'merchant.getCounterEcash': { input: z.object({}).strict(), output: CounterEcashView },
   'merchant.setCounterEcash': { input: CounterEcashSettings.strict(), output: CounterEcashView },

@@ -32,6 +32,8 @@ export const merchantEn = {
     'This sale has no reward to give or send: the store’s rules give none, or it was claimed or has expired.',
   'error.MERCHANT_REWARD_ECASH_SHORT':
     'The store’s eCash at the rewards mint does not cover this reward. Add eCash at that mint, or give rewards as BTCPay pull payments. The sale itself is not affected.',
+  'error.MERCHANT_BAD_CUSTOMER':
+    'This customer can’t be read: use their npub (or public key in hex), or tap their Flash Card.',
   'error.MERCHANT_NO_RATE': 'The store has given no BTC rate yet, so the sale cannot be priced in sats.',
   'error.MERCHANT_ECASH_OFF':
     'eCash at the counter is off. Choose the mints you trust in Store settings → eCash at the counter.',
@@ -372,6 +374,8 @@ export const merchantEs: Record<keyof typeof merchantEn, string> = {
     'Esta venta no tiene recompensa que dar o enviar: las reglas de la tienda no dan ninguna, o ya se cobró o caducó.',
   'error.MERCHANT_REWARD_ECASH_SHORT':
     'El eCash de la tienda en la casa de moneda de las recompensas no alcanza para esta recompensa. Añade eCash en esa casa de moneda o da las recompensas como pagos pull de BTCPay. La venta no se ve afectada.',
+  'error.MERCHANT_BAD_CUSTOMER':
+    'No se puede leer este cliente: usa su npub (o su clave pública en hex), o acerca su Flash Card.',
   'error.MERCHANT_NO_RATE':
     'La tienda aún no ha dado un tipo de cambio de BTC, así que la venta no se puede calcular en sats.',
   'error.MERCHANT_ECASH_OFF':
