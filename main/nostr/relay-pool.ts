@@ -67,6 +67,12 @@ export class RelayPool {
     return () => this.listeners.delete(listener);
   }
 
+  /** A relay sent EOSE (or refused) for a subscription: its stored events are all delivered. */
+  onEose(listener: (subId: string, url: string) => void): () => void {
+    this.eoseListeners.add(listener);
+    return () => this.eoseListeners.delete(listener);
+  }
+
   onStatus(listener: (s: RelayStatus) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);

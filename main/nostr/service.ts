@@ -62,7 +62,9 @@ import {
 } from './own-lists';
 import type { Profile } from './profile';
 import { profileFromEvent, profileTemplate, verifyNip05 } from './profile';
-import type { AuthSigner, RelayConnectionOptions, WebSocketCtor } from './relay-connection';
+import type { AuthSigner, Filter, RelayConnectionOptions, WebSocketCtor } from './relay-connection';
+import type { HistoryBackfill } from './history-backfill';
+import { createHistoryBackfill } from './history-backfill';
 import { normalizeRelayUrl, RelayPool } from './relay-pool';
 import type { NostrEvent } from './verify';
 import { createChannelService } from './channel-service';
@@ -73,6 +75,8 @@ import type { SocialContext } from './social-context';
 import { createSocialStore } from './social-store';
 
 export { KIND_DM_RELAYS, KIND_RELAY_LIST };
+/** The live subscription for our DMs on every read relay. */
+const DM_SUB = 'dm';
 /** A copy is offered to a relay at most this many times (first send + retries on reconnect). */
 export const MAX_DELIVERY_ATTEMPTS = 6;
 
@@ -197,6 +201,7 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
   const emit = deps.bus.emit;
   const store = createMessageStore(db, () => vault.getSecret(MESSAGES_KEY_SECRET));
   let pool: RelayPool | null = null;
+  let backfill: HistoryBackfill | null = null;
   const unsubs: (() => void)[] = [];
   let undecryptable = 0;
   // Gift wraps from relays are opened off the main thread, in batches (inbox/).
@@ -490,19 +495,28 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     p.retain([...urls, ...writeRelays(), ...heldRelays()]);
     // Gift wraps carry created_at up to two days in the past (NIP-59): look back three days
     // from the newest one already stored; the store dedupes whatever comes twice.
+    p.subscribe(DM_SUB, dmFilters(id), urls);
+    channels.subscribe();
+  };
+
+  const dmFilters = (id: { id: string; pubkey: string }): Filter[] => {
     const newest = store.newestEventAt(id.id);
     const since = newest === null ? undefined : Math.floor(newest / 1000) - 3 * 86_400;
     const window = since !== undefined && since > 0 ? { since } : {};
-    p.subscribe(
-      'dm',
-      [
-        { kinds: [KIND_GIFT_WRAP], '#p': [id.pubkey], ...window },
-        { kinds: [KIND_LEGACY_DM], '#p': [id.pubkey], ...window },
-        { kinds: [KIND_LEGACY_DM], authors: [id.pubkey], ...window },
-      ],
-      urls,
-    );
-    channels.subscribe();
+    return [
+      { kinds: [KIND_GIFT_WRAP], '#p': [id.pubkey], ...window },
+      { kinds: [KIND_LEGACY_DM], '#p': [id.pubkey], ...window },
+      { kinds: [KIND_LEGACY_DM], authors: [id.pubkey], ...window },
+    ];
+  };
+
+  /** A relay finished its newest page of our DMs: page back through the rest of its history. */
+  const backfillDms = (url: string): void => {
+    const id = store.identity();
+    if (!id || !backfill) return;
+    void backfill.run(id.id, url, dmFilters(id), Math.floor(now() / 1000)).then((pass) => {
+      if (pass.pages > 1) log.info('nostr: DM history paged in', { relay: url, ...pass });
+    });
   };
 
   // ---- retries: copies a relay did not accept are sent again when it (re)connects
@@ -896,6 +910,15 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
         ...(deps.relay?.publishTimeoutMs ? { publishTimeoutMs: deps.relay.publishTimeoutMs } : {}),
       });
       unsubs.push(pool.onEvent((event, url) => onEvent(event, url)));
+      const paging = pool;
+      backfill = createHistoryBackfill({
+        query: async (filters, url, timeoutMs) => {
+          const res = await paging.queryReport(filters, [url], timeoutMs);
+          return { events: res.events, answered: res.answered.length > 0 };
+        },
+        log,
+      });
+      unsubs.push(pool.onEose((subId, url) => subId === DM_SUB && backfillDms(url)));
       // The key leaves the workers with the vault.
       unsubs.push(vault.onLock(() => void inbox.lock()));
       unsubs.push(
@@ -930,6 +953,8 @@ export function createNostrService(deps: NostrServiceDeps): NostrService {
     },
     stop() {
       for (const u of unsubs.splice(0)) u();
+      backfill?.stop();
+      backfill = null;
       pool?.close();
       pool = null;
       void inbox.lock();
