@@ -17,7 +17,7 @@ import type { Greenfield } from './greenfield/client';
 import { call } from './greenfield/client';
 import type { NfcReaders } from './nfc/readers';
 import type { MerchantRepository } from './repository';
-import { invoiceOfRewardTag, rewardTag } from './rewards/claims';
+import { cardRewardName, cardRewardOfName } from './rewards/claims';
 
 /**
  * Flash Cards at the counter: Bolt cards (NTAG 424 DNA) on a desktop NFC reader, backed by
@@ -73,20 +73,6 @@ export interface FlashCardsDeps {
 const CARD_TAG = 'flash-card uid-sha256:';
 export const cardTag = (uid: Uint8Array): string =>
   `${CARD_TAG}${crypto.createHash('sha256').update(uid).digest('hex').slice(0, 24)}`;
-
-/**
- * The name of a card's pull payment made by a sale's reward top-up: it names the sale and the
- * reward, so any counter of the store can tell the reward was given (BTCPay stays the record).
- */
-export const cardRewardName = (invoiceId: string, sats: number): string =>
-  `Flash Card +${sats} sats ${rewardTag(invoiceId)}`;
-export function cardRewardOfName(
-  name: string | null | undefined,
-): { invoiceId: string; sats: number } | null {
-  const m = /^Flash Card \+(\d+) sats (.+)$/.exec(name ?? '');
-  const invoiceId = m ? invoiceOfRewardTag(m[2]) : null;
-  return m && invoiceId ? { invoiceId, sats: Number(m[1]) } : null;
-}
 
 interface WithdrawRequest {
   tag: string;

@@ -1294,7 +1294,8 @@ export function createMerchantService(deps: MerchantDeps) {
           status: r.status,
         })),
         ...ecashRewards.all().values(),
-        ...cardRewards.all().values(),
+        // BTCPay lists this counter's card rewards too; the local ones count when it could not.
+        ...[...cardRewards.all().values()].filter((r) => !byInvoice?.has(r.invoiceId)),
       ];
       const perDay = rewardTotals(issued, days);
       const ecashPerDay = ecashDayTotals(counterEcash.sales(), c.currency, c.decimals, days);

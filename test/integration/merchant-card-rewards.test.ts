@@ -3,7 +3,8 @@ import type { Reward, Sale } from '../../shared/contract/merchant';
 import { FlashError } from '../../shared/errors';
 import { silentLogger } from '../../main/core/logger';
 import { bytesToHex } from '../../main/merchant/boltcard/ntag424-crypto';
-import { cardRewardName, cardTag } from '../../main/merchant/flash-cards';
+import { cardTag } from '../../main/merchant/flash-cards';
+import { cardRewardName } from '../../main/merchant/rewards/claims';
 import type { MerchantService } from '../../main/merchant/service';
 import { createMerchantService } from '../../main/merchant/service';
 import type { SimulatedCard } from '../stack/nfc/ntag424-card';
@@ -209,6 +210,15 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     });
     expect(await balance(card)).toBe(50_500);
     expect(cardPullPayments(card).all).toHaveLength(2);
+    // Its Sales list and totals read the reward from BTCPay.
+    const there = (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId);
+    expect(there?.reward).toEqual({ sats: 500, state: 'claimed' });
+    expect((await h.merchant.dailyTotals(1)).days.at(-1)?.rewards).toMatchObject({
+      count: 1,
+      sats: 500,
+      claimed: 1,
+      claimedSats: 500,
+    });
 
     // The customer spends it: the card still pays, from the new pull payment.
     const next = await h.merchant.charge(lattes(1));

@@ -22,6 +22,20 @@ const CARD_REF = 'card:';
 export const cardRewardRef = (invoiceId: string): string => `${CARD_REF}${invoiceId}`;
 export const isCardRewardRef = (ref: string): boolean => ref.startsWith(CARD_REF);
 
+/**
+ * The name of a card's pull payment made by a sale's reward top-up: it names the sale and the
+ * reward, so any counter of the store can tell the reward was given (BTCPay stays the record).
+ */
+export const cardRewardName = (invoiceId: string, sats: number): string =>
+  `Flash Card +${sats} sats ${rewardTag(invoiceId)}`;
+export function cardRewardOfName(
+  name: string | null | undefined,
+): { invoiceId: string; sats: number } | null {
+  const m = /^Flash Card \+(\d+) sats (.+)$/.exec(name ?? '');
+  const invoiceId = m ? invoiceOfRewardTag(m[2]) : null;
+  return m && invoiceId ? { invoiceId, sats: Number(m[1]) } : null;
+}
+
 /** What Greenfield tells about one pull payment (its list has expiresAt beyond the spec's fields). */
 export interface PullPaymentFacts {
   id: string;

@@ -7,7 +7,14 @@ import type { Greenfield, GreenfieldSchemas } from '../greenfield/client';
 import { call } from '../greenfield/client';
 import type { MerchantRepository, RewardRow } from '../repository';
 import type { PayoutFacts, PullPaymentFacts } from './claims';
-import { invoiceOfRewardTag, isCardRewardRef, isEcashRewardRef, rewardStatus, rewardTag } from './claims';
+import {
+  cardRewardOfName,
+  invoiceOfRewardTag,
+  isCardRewardRef,
+  isEcashRewardRef,
+  rewardStatus,
+  rewardTag,
+} from './claims';
 import type { RewardableSale } from './rules';
 import { DEFAULT_REWARD_RULES, rewardFor } from './rules';
 
@@ -136,9 +143,18 @@ export function createRewards(deps: RewardsDeps) {
     const claims = payouts.map(payoutFacts);
     const out = new Map<string, StoreReward>();
     for (const raw of pps) {
-      const invoiceId = invoiceOfRewardTag(raw.description);
-      if (!invoiceId || !raw.id) continue;
+      if (!raw.id) continue;
       const pp = facts(raw);
+      // A Flash Card top-up reward: the card's pull payment names the sale and the reward; once
+      // on the card the reward is the customer's (claimed), whatever the card spends later.
+      const onCard = cardRewardOfName(raw.name);
+      if (onCard) {
+        const status = { sats: onCard.sats, state: 'claimed' as const, claimedSats: onCard.sats };
+        out.set(onCard.invoiceId, { invoiceId: onCard.invoiceId, pullPayment: pp, status });
+        continue;
+      }
+      const invoiceId = invoiceOfRewardTag(raw.description);
+      if (!invoiceId) continue;
       out.set(invoiceId, { invoiceId, pullPayment: pp, status: rewardStatus(pp, claims, now()) });
     }
     return out;
