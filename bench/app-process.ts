@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -14,28 +13,35 @@ export interface ProcessFigures {
   rssBytes: number;
   /** Spawn to exit, as the parent saw it. */
   wallMs: number;
+  /** After the sync, the identity's DM inbox loaded from a relay: messages, time, RSS then. */
+  inbox?: { messages: number; ms: number; rss: number };
 }
 
 /**
  * Bundles bench/child/app.ts as electron-vite bundles main (our code in one file, packages left
- * to node_modules), so the child starts like the built app, not through a TypeScript loader.
+ * to node_modules, the inbox's unwrap worker as its own file beside it), so the child starts
+ * like the built app, not through a TypeScript loader.
  */
 export async function bundleAppChild(): Promise<string> {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flash-bench-child-')), 'app.mjs');
+  // Packages resolve from the checkout's node_modules, as the built app's do.
+  const dir = path.join(import.meta.dirname, '..', 'node_modules', '.flash-bench-child');
+  fs.rmSync(dir, { recursive: true, force: true });
   await build({
-    entryPoints: [path.join(import.meta.dirname, 'child/app.ts')],
+    entryPoints: {
+      app: path.join(import.meta.dirname, 'child/app.ts'),
+      'nostr-unwrap-worker': path.join(import.meta.dirname, '../main/nostr/inbox/unwrap-worker.ts'),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile: out,
+    outdir: dir,
+    outExtension: { '.js': '.js' },
     logLevel: 'silent',
   });
-  // Packages resolve from the checkout's node_modules, as the built app's do.
-  const near = path.join(import.meta.dirname, '..', 'node_modules', '.flash-bench-child.mjs');
-  fs.copyFileSync(out, near);
-  return near;
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+  return path.join(dir, 'app.js');
 }
 
 export function runAppChild(script: string, args: string[]): Promise<ProcessFigures> {
@@ -53,13 +59,19 @@ export function runAppChild(script: string, args: string[]): Promise<ProcessFigu
         reject(new Error(`app child exited ${code}: ${err.slice(0, 500)}`));
         return;
       }
-      const f = JSON.parse(line) as { ready: number; synced: number; rss: number };
+      const f = JSON.parse(line) as {
+        ready: number;
+        synced: number;
+        rss: number;
+        inbox?: { messages: number; ms: number; rss: number };
+      };
       resolve({
         readyMs: f.ready,
         syncedMs: f.synced,
         afterReadyMs: f.synced - f.ready,
         rssBytes: f.rss,
         wallMs,
+        ...(f.inbox ? { inbox: f.inbox } : {}),
       });
     });
   });

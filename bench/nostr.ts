@@ -93,7 +93,7 @@ const FIXTURE_VERSION = 1;
  * costs far longer than loading them), signed with libsecp256k1 (nostr-wasm); each sender's seal
  * conversation key is computed once (the receiving side, which we measure, is not helped by this).
  */
-async function inbox(n: number): Promise<Inbox> {
+export async function inbox(n: number): Promise<Inbox> {
   const cached = inboxes.get(n);
   if (cached) return cached;
   const file = path.join(os.tmpdir(), `flash-bench-inbox-v${FIXTURE_VERSION}-${n}.json`);
