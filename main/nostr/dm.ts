@@ -1,8 +1,9 @@
 import * as nip04 from 'nostr-tools/nip04';
 import { conversationKey, type ConversationKeyFn } from './conversation-key';
 import { nip44DecryptV2 } from './nip44';
+import { eventHash } from './signature';
 import { createRumor, createSeal, createWrap } from 'nostr-tools/nip59';
-import { getEventHash, getPublicKey } from 'nostr-tools/pure';
+import { getPublicKey } from 'nostr-tools/pure';
 import { FlashError } from '../../shared/errors';
 import type { NostrEvent } from './verify';
 import { checkEvent } from './verify';
@@ -150,7 +151,7 @@ export function unwrapDm(
     tags: r.tags,
     content: r.content,
   };
-  rumor.id = getEventHash(rumor);
+  rumor.id = eventHash(rumor); // the rumor's pubkey is the seal's, checked as 64 hex above
   if (r.id !== undefined && r.id !== rumor.id)
     throw new FlashError('NOSTR_INVALID_EVENT', 'Rumor id mismatch.');
   if (Buffer.byteLength(rumor.content) > 2 * MAX_TEXT_BYTES) {

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { FlashError } from '../../shared/errors';
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
@@ -63,7 +62,8 @@ export interface NewMessage {
 /** Conversation id: sha256 of the sorted, unique member pubkeys (self included), joined by ','. */
 export function conversationId(members: string[]): string {
   const sorted = [...new Set(members)].sort();
-  return bytesToHex(sha256(utf8ToBytes(sorted.join(','))));
+  // node:crypto rather than pure JS: an inbox's first load computes this once per message.
+  return createHash('sha256').update(sorted.join(','), 'utf8').digest('hex');
 }
 
 interface MsgRow {

@@ -79,6 +79,23 @@ describe('NIP-17 inbox', () => {
     expect(store.conversations(identity.id)).toHaveLength(3);
   });
 
+  it('shows each new message as the store reads it back, ours (from another device) and theirs', async () => {
+    const shown: StoredMessage[] = [];
+    const box = open(0, shown);
+    const theirs = wrapFrom(senders[0] as Uint8Array, 'from them');
+    const mine = createDm(me, [getPublicKey(senders[1] as Uint8Array)], 'from my phone', {
+      subject: 'plans',
+    });
+    const selfCopy = mine.wraps.find((w) => w.recipient === identity.pubkey)?.wrap as NostrEvent;
+    box.receive(identity, theirs, null, () => me);
+    box.receive(identity, selfCopy, null, () => me);
+    await box.idle();
+    expect(shown).toHaveLength(2);
+    for (const m of shown) expect(m).toEqual(store.message(m.id));
+    expect(shown.find((m) => m.direction === 'out')).toMatchObject({ read: true, subject: 'plans' });
+    expect(shown.find((m) => m.direction === 'in')).toMatchObject({ read: false, text: 'from them' });
+  });
+
   it('on worker threads, the same messages as on this thread', async () => {
     const shown: StoredMessage[] = [];
     const box = open(2, shown);

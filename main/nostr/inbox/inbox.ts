@@ -101,7 +101,7 @@ export function createInbox(deps: InboxDeps): Inbox {
     for (const resolve of w) resolve();
   };
 
-  const store1 = (q: Queued, opened: Opened, inserted: { id: string; conversationId: string }[]): void => {
+  const store1 = (q: Queued, opened: Opened, inserted: StoredMessage[]): void => {
     if (!opened.ok) {
       if (opened.code === 'VAULT_LOCKED') return; // stays pending
       undecryptable += 1;
@@ -116,19 +116,36 @@ export function createInbox(deps: InboxDeps): Inbox {
     }
     const members = rumorMembers(rumor);
     if (!members.includes(q.self)) members.push(q.self);
+    const direction = rumor.pubkey === q.self ? 'out' : 'in';
+    const subject = rumor.tags.find((t) => t[0] === 'subject')?.[1] ?? null;
     const res = store.saveMessage({
       id: rumor.id,
       identityId: q.identityId,
       members,
       sender: rumor.pubkey,
       createdAt: rumor.created_at,
-      direction: rumor.pubkey === q.self ? 'out' : 'in',
+      direction,
       legacy: false,
       text: rumor.content,
-      subject: rumor.tags.find((t) => t[0] === 'subject')?.[1] ?? null,
+      subject,
     });
     store.markEvent(q.event.id, 1, rumor.id);
-    if (res.inserted) inserted.push({ id: rumor.id, conversationId: res.conversationId });
+    // WHY not store.message(id): reading the row back decrypts what was just sealed, once per
+    // message of a first load. A row inserted now holds exactly this (saveMessage's default: read
+    // when sent by us), and no delivery row can name it yet (they reference the message row).
+    if (res.inserted)
+      inserted.push({
+        id: rumor.id,
+        conversationId: res.conversationId,
+        sender: rumor.pubkey,
+        createdAt: rumor.created_at,
+        direction,
+        legacy: false,
+        read: direction === 'out',
+        text: rumor.content,
+        subject,
+        delivery: null,
+      });
   };
 
   /** Records the burst received since the last flush, and queues what is new for opening. */
@@ -166,12 +183,9 @@ export function createInbox(deps: InboxDeps): Inbox {
       void poolFor(secret)
         .open(batch.map((q) => q.event))
         .then((results) => {
-          const inserted: { id: string; conversationId: string }[] = [];
+          const inserted: StoredMessage[] = [];
           store.transaction(() => batch.forEach((q, i) => store1(q, results[i] as Opened, inserted)));
-          for (const m of inserted) {
-            const message = store.message(m.id);
-            if (message) deps.onMessage(m.conversationId, message);
-          }
+          for (const m of inserted) deps.onMessage(m.conversationId, m);
         })
         .catch((err: unknown) => {
           // Left unprocessed in SQLite: the next unlock or start opens them.
