@@ -626,7 +626,12 @@ export function createMerchantService(deps: MerchantDeps) {
       reward.state !== 'unclaimed'
         ? null
         : reward.ecash
-          ? { sats: reward.sats, lnurl: null, token: reward.ecash.token }
+          ? {
+              sats: reward.sats,
+              lnurl: null,
+              token: reward.ecash.token,
+              ...(reward.ecash.qr ? { tokenQr: reward.ecash.qr } : {}),
+            }
           : reward.lnurl
             ? { sats: reward.sats, lnurl: reward.lnurl }
             : null;

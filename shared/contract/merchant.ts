@@ -288,6 +288,8 @@ export const DisplayState = z.object({
       token: z.string().nullable().optional(),
       /** The reward goes onto the customer's Flash Card: the display asks for a tap. */
       card: z.boolean().optional(),
+      /** The token's QR: the token itself, or NUT-16 animated parts for a big one. */
+      tokenQr: z.object({ animated: z.boolean(), parts: z.array(z.string()) }).optional(),
     })
     .nullable(),
   /** The QR is an eCash payment request (BTCPay out of reach), not BTCPay's invoice. */
@@ -391,7 +393,16 @@ export const Reward = z.object({
   state: RewardState,
   claimedSats: z.number().int(),
   /** An eCash reward (no pull payment): the cashuB token, its mint and the eCash operation. */
-  ecash: z.object({ token: z.string(), mintUrl: z.string(), operationId: z.string() }).nullable().optional(),
+  ecash: z
+    .object({
+      token: z.string(),
+      mintUrl: z.string(),
+      operationId: z.string(),
+      /** What to show as a QR (a big token as NUT-16 animated parts, as the eCash screens do). */
+      qr: z.object({ animated: z.boolean(), parts: z.array(z.string()) }).optional(),
+    })
+    .nullable()
+    .optional(),
   /**
    * A reward added to the customer's Flash Card: its UID (empty when another counter of the store
    * added it); `pullPaymentId` is the card's pull payment the top-up made.

@@ -174,6 +174,11 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
     // The customer display shows the token's QR.
     await until(() => h.merchant.getDisplay().reward?.token === reward.ecash?.token);
     expect(h.merchant.getDisplay()).toMatchObject({ phase: 'paid', reward: { sats: 500, lnurl: null } });
+    // Too big for one QR a phone reads: NUT-16 animated parts, as the eCash screens show it.
+    const qr = shopEcash.sentToken(reward.ecash!.operationId).qr;
+    expect(qr.animated).toBe(true);
+    expect(reward.ecash?.qr).toEqual(qr);
+    expect(h.merchant.getDisplay().reward?.tokenQr).toEqual(qr);
 
     // Journaled, and given once: asking again answers the same token, with no second send.
     expect(

@@ -26,7 +26,11 @@ export interface RewardEcashPort {
     memo?: string;
     counterparty?: string;
   }): Promise<{ operation: EcashOperationView; token: string }>;
-  sentToken(operationId: string): { operation: EcashOperationView; token: string };
+  sentToken(operationId: string): {
+    operation: EcashOperationView;
+    token: string;
+    qr?: { animated: boolean; parts: string[] };
+  };
   getOperation(id: string): EcashOperationView;
   listOperations(limit: number, offset: number): { items: EcashOperationView[] };
   /** Advances open operations: a sent token's state is checked with its mint. */
@@ -110,7 +114,12 @@ export function createEcashRewards(deps: EcashRewardsDeps) {
       expiresAt: null,
       state,
       claimedSats: state === 'claimed' ? r.sats : 0,
-      ecash: { token: sent.token, mintUrl: r.mintUrl, operationId: r.operationId },
+      ecash: {
+        token: sent.token,
+        mintUrl: r.mintUrl,
+        operationId: r.operationId,
+        ...(sent.qr ? { qr: sent.qr } : {}),
+      },
     };
   }
 

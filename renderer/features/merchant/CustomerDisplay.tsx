@@ -4,6 +4,7 @@ import { useFlash } from '../../app/flash-context';
 import { useFlashEvent, useOnReconnect, useQuery } from '../../app/hooks';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
+import { TokenQr } from '../ecash/TokenQr';
 import './merchant.css';
 
 /**
@@ -67,12 +68,16 @@ export function CustomerDisplay() {
                 <p role="status">{t('merchant.display.rewardTapCard')}</p>
               ) : (
                 <>
-                  <QrCode
-                    value={d.reward.token ?? d.reward.lnurl ?? ''}
-                    alt={t(
-                      d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan',
-                    )}
-                  />
+                  {d.reward.tokenQr?.animated ? (
+                    <TokenQr qr={d.reward.tokenQr} token={d.reward.token ?? ''} />
+                  ) : (
+                    <QrCode
+                      value={d.reward.token ?? d.reward.lnurl ?? ''}
+                      alt={t(
+                        d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan',
+                      )}
+                    />
+                  )}
                   <p>
                     {t(d.reward.token ? 'merchant.display.rewardScanEcash' : 'merchant.display.rewardScan')}
                   </p>

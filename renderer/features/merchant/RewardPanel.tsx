@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/Alert';
 import { CopyButton } from '../../components/CopyButton';
 import { QrCode } from '../../components/QrCode';
 import { useT } from '../../i18n';
+import { TokenQr } from '../ecash/TokenQr';
 
 /**
  * A paid sale's reward at the counter: the LNURL-withdraw QR, or the eCash token, the customer
@@ -69,10 +70,14 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
           {reward.ecash && reward.state === 'unclaimed' && (
             <div className="merchant-qr stack">
               <p className="hint">{t('merchant.reward.ecashFrom', { mint: reward.ecash.mintUrl })}</p>
-              <QrCode
-                value={reward.ecash.token}
-                alt={t('merchant.reward.scanEcash', { sats: reward.sats })}
-              />
+              {reward.ecash.qr?.animated ? (
+                <TokenQr qr={reward.ecash.qr} token={reward.ecash.token} />
+              ) : (
+                <QrCode
+                  value={reward.ecash.token}
+                  alt={t('merchant.reward.scanEcash', { sats: reward.sats })}
+                />
+              )}
               <p className="mono merchant-link">{reward.ecash.token}</p>
               <CopyButton text={reward.ecash.token} label={t('merchant.reward.copyToken')} />
             </div>
