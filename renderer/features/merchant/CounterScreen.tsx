@@ -5,6 +5,8 @@ import type {
   EcashRequest,
   OrderTotals,
   Sale,
+  StampCard,
+  StampCustomerRef,
 } from '../../../shared/contract/merchant';
 import {
   divRound,
@@ -18,6 +20,7 @@ import { useAction } from '../../app/hooks';
 import { call } from '../../app/result';
 import { ErrorAlert } from '../../components/Alert';
 import { useT } from '../../i18n';
+import { StampCustomerPanel, useStampCardOn } from './StampCardPanels';
 
 type Unit = 'currency' | 'sats' | 'BTC';
 type Tip = { kind: 'none' } | { kind: 'percent'; percent: number } | { kind: 'amount'; amount: string };
@@ -55,7 +58,8 @@ export function CounterScreen({
   onEcash,
 }: {
   counter: Counter;
-  onCharged: (sale: Sale) => void;
+  /** `customer`: the stamp-card customer the sale was made for, if the cashier named one. */
+  onCharged: (sale: Sale, customer: StampCustomerRef | null) => void;
   /** BTCPay out of reach: the cart goes to an eCash sale instead. */
   onEcash: (request: EcashRequest) => void;
 }) {
@@ -70,6 +74,8 @@ export function CounterScreen({
   const [customTip, setCustomTip] = useState('');
   const [discount, setDiscount] = useState('');
   const [note, setNote] = useState('');
+  const stampsOn = useStampCardOn();
+  const [stampCard, setStampCard] = useState<StampCard | null>(null);
   const [totals, setTotals] = useState<OrderTotals | null>(null);
   const [quoteError, setQuoteError] = useState<unknown>(null);
 
@@ -154,10 +160,12 @@ export function CounterScreen({
   };
   const submit = async () => {
     if (!input) return;
-    const sale = await charge.run(input);
+    const customer = stampsOn && stampCard ? stampCard.customer : null;
+    const sale = await charge.run(customer ? { ...input, customer } : input);
     if (sale) {
       clearCart();
-      onCharged(sale);
+      setStampCard(null);
+      onCharged(sale, customer);
     }
   };
   const takeEcash = async () => {
@@ -358,6 +366,7 @@ export function CounterScreen({
             <input inputMode="decimal" value={discount} onChange={(e) => setDiscount(e.target.value)} />
           </label>
         )}
+        {stampsOn && <StampCustomerPanel card={stampCard} onCard={setStampCard} />}
         <label className="field">
           <span>{t('merchant.counter.note')}</span>
           <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />

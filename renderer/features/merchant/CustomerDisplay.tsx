@@ -61,6 +61,11 @@ export function CustomerDisplay() {
               {t('merchant.display.paid')}
             </p>
           )}
+          {d.stamps && (
+            <p className="customer-stamps" data-testid="customer-stamps">
+              {t('merchant.display.stamps', { stamps: d.stamps.stamps, every: d.stamps.every })}
+            </p>
+          )}
           {d.phase === 'paid' && d.reward && (
             <div className="customer-qr customer-reward">
               <p className="customer-label">{t('merchant.display.reward', { sats: d.reward.sats })}</p>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { EcashRequest, MerchantStatus, Sale } from '../../../shared/contract/merchant';
+import type { EcashRequest, MerchantStatus, Sale, StampCustomerRef } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
@@ -31,6 +31,7 @@ export function MerchantArea() {
   const [tab, setTab] = useState<Tab>('counter');
   const [picking, setPicking] = useState(false);
   const [sale, setSale] = useState<Sale | null>(null);
+  const [saleCustomer, setSaleCustomer] = useState<StampCustomerRef | null>(null);
   const [ecashRequest, setEcashRequest] = useState<EcashRequest | null>(null);
   const [counterTick, setCounterTick] = useState(0);
   const conn = status?.connection ?? null;
@@ -104,13 +105,21 @@ export function MerchantArea() {
             ) : sale ? (
               <SaleScreen
                 initial={sale}
+                customer={saleCustomer}
                 onDone={() => {
                   setSale(null);
                   void flash.merchant.showCart({ clear: true });
                 }}
               />
             ) : (
-              <CounterScreen counter={counter.value} onCharged={setSale} onEcash={setEcashRequest} />
+              <CounterScreen
+                counter={counter.value}
+                onCharged={(charged, customer) => {
+                  setSale(charged);
+                  setSaleCustomer(customer);
+                }}
+                onEcash={setEcashRequest}
+              />
             ))}
           {tab === 'history' && <HistoryScreen cashierMode={cashier} canRefund={refundsAllowed} />}
           {tab === 'totals' && <TotalsScreen cashierMode={cashier} />}

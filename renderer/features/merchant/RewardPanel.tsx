@@ -43,7 +43,9 @@ export function RewardPanel({ invoiceId, settled }: { invoiceId: string; settled
   const enabled = rules.value?.enabled ?? false;
   // A Flash Card reward waits for the customer's card on the reader and the cashier's press.
   const toCard = rules.value?.giveAs === 'flashCard';
-  if (!reward && !enabled) return null;
+  // A stamp card rewards only the sale that fills it: other sales show nothing unless it failed.
+  const stamps = rules.value?.kind === 'stamps';
+  if (!reward && (!enabled || (stamps && !failed))) return null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -8,7 +8,8 @@ import { Field } from '../../components/Field';
 import { useT } from '../../i18n';
 
 /**
- * Store settings → Rewards: a fixed amount or a percentage back, a minimum sale, days to claim, and
+ * Store settings → Rewards: a fixed amount or a percentage back, or a stamp card (every Nth
+ * purchase of a known customer), a minimum sale, days to claim, and
  * what the reward is (a BTCPay pull payment, or an eCash token from one of the wallet's mints).
  */
 export function RewardRulesPanel({ currency }: { currency: string }) {
@@ -21,12 +22,14 @@ export function RewardRulesPanel({ currency }: { currency: string }) {
   const [rules, setRules] = useState<RewardRules | null>(null);
   const [sats, setSats] = useState('');
   const [days, setDays] = useState('');
+  const [every, setEvery] = useState('');
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     if (!query.value) return;
     setRules(query.value);
     setSats(String(query.value.sats));
     setDays(String(query.value.expiryDays));
+    setEvery(String(query.value.stampEvery));
   }, [query.value]);
   const save = useAction(useCallback((next: RewardRules) => flash.merchant.setRewardRules(next), [flash]));
   if (!rules) return <ErrorAlert error={query.error} />;
@@ -38,6 +41,7 @@ export function RewardRulesPanel({ currency }: { currency: string }) {
       ...rules,
       sats: /^\d{1,7}$/.test(sats) ? Number(sats) : 0,
       expiryDays: /^\d{1,3}$/.test(days) ? Number(days) : 0,
+      stampEvery: /^\d{1,3}$/.test(every) ? Number(every) : 0,
     };
     const out = await save.run(next);
     if (out) {
@@ -79,10 +83,58 @@ export function RewardRulesPanel({ currency }: { currency: string }) {
             />
             {t('merchant.rules.percent')}
           </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="reward-kind"
+              checked={rules.kind === 'stamps'}
+              onChange={() => setRules({ ...rules, kind: 'stamps' })}
+            />
+            {t('merchant.rules.stamps')}
+          </label>
         </fieldset>
-        {rules.kind === 'fixed' ? (
+        {rules.kind === 'stamps' && (
+          <>
+            <Field
+              label={t('merchant.rules.stampEvery')}
+              inputMode="numeric"
+              value={every}
+              onChange={(e) => setEvery(e.target.value.trim())}
+            />
+            <fieldset className="stack">
+              <legend>{t('merchant.rules.stampPays')}</legend>
+              <label className="radio">
+                <input
+                  type="radio"
+                  name="reward-stamp-pays"
+                  checked={rules.stampPays === 'fixed'}
+                  onChange={() => setRules({ ...rules, stampPays: 'fixed' })}
+                />
+                {t('merchant.rules.stampPaysFixed')}
+              </label>
+              <label className="radio">
+                <input
+                  type="radio"
+                  name="reward-stamp-pays"
+                  checked={rules.stampPays === 'percent'}
+                  onChange={() => setRules({ ...rules, stampPays: 'percent' })}
+                />
+                {t('merchant.rules.stampPaysPercent')}
+              </label>
+            </fieldset>
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={rules.stampSendDm}
+                onChange={(e) => setRules({ ...rules, stampSendDm: e.target.checked })}
+              />
+              {t('merchant.rules.stampSendDm')}
+            </label>
+          </>
+        )}
+        {rules.kind === 'fixed' || (rules.kind === 'stamps' && rules.stampPays === 'fixed') ? (
           <Field
-            label={t('merchant.rules.sats')}
+            label={t(rules.kind === 'stamps' ? 'merchant.rules.stampSats' : 'merchant.rules.sats')}
             inputMode="numeric"
             value={sats}
             onChange={(e) => setSats(e.target.value.trim())}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { Sale } from '../../../shared/contract/merchant';
+import type { Sale, StampCustomerRef } from '../../../shared/contract/merchant';
 import { useFlash } from '../../app/flash-context';
 import { useAction, useCountdown, useFlashEvent, useQuery } from '../../app/hooks';
 import { ErrorAlert } from '../../components/Alert';
@@ -10,6 +10,7 @@ import { useT } from '../../i18n';
 import { TapToPay } from './FlashCardPanels';
 import { playCounterSound, soundForChange } from './counter-sounds';
 import { RewardPanel } from './RewardPanel';
+import { SaleStamps } from './StampCardPanels';
 import { saleNextStep, saleStateText, saleTone } from './merchant-text';
 
 function clock(seconds: number): string {
@@ -19,7 +20,16 @@ function clock(seconds: number): string {
 }
 
 /** A sale after Charge: the QR, its live state with the next step, and the receipt. */
-export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => void }) {
+export function SaleScreen({
+  initial,
+  customer = null,
+  onDone,
+}: {
+  initial: Sale;
+  /** The stamp-card customer named at the counter, if any. */
+  customer?: StampCustomerRef | null;
+  onDone: () => void;
+}) {
   const t = useT();
   const flash = useFlash();
   const [sale, setSale] = useState(initial);
@@ -114,6 +124,13 @@ export function SaleScreen({ initial, onDone }: { initial: Sale; onDone: () => v
         </div>
       )}
       {sale.state === 'waiting' && sale.bolt11 && <TapToPay invoiceId={sale.invoiceId} />}
+      {customer && (
+        <SaleStamps
+          customer={customer}
+          invoiceId={sale.invoiceId}
+          settled={sale.state === 'paid' || sale.state === 'paidOver'}
+        />
+      )}
       {(sale.state === 'processing' || sale.state === 'paid' || sale.state === 'paidOver') && (
         <RewardPanel invoiceId={sale.invoiceId} settled={sale.state !== 'processing'} />
       )}
