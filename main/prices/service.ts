@@ -163,8 +163,10 @@ export function createPriceService(deps: PriceServiceDeps): PriceService {
         emit();
         return status();
       }
-      if (!sameSource || !quote) await fetchNow();
-      else emit();
+      // The answer comes by 'prices.changed': a slow or dead source must not hold the settings
+      // screen for the request's whole deadline.
+      if (!sameSource || !quote) void fetchNow();
+      emit();
       return status();
     },
 

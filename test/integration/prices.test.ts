@@ -64,6 +64,22 @@ function makeService(
   return { service, events, db };
 }
 
+/** Settings saved at once ('loading'); the price comes by the next 'prices.changed' after it. */
+async function configured(
+  service: PriceService,
+  events: PriceStatus[],
+  patch: Parameters<PriceService['configure']>[0],
+): Promise<PriceStatus> {
+  const seen = events.length;
+  const saved = await service.configure(patch);
+  expect(saved.state).toBe('loading');
+  return until(
+    'the price source answers',
+    () => events.slice(seen).find((e) => e.state !== 'loading'),
+    10_000,
+  );
+}
+
 const requestsNow = (): number => standIn.requests.mempool + standIn.requests.coinbase;
 
 describe('fiat price service against the price stand-in', () => {
@@ -88,7 +104,7 @@ describe('fiat price service against the price stand-in', () => {
   it('turned on, fetches mempool.space’s price as a decimal string with the source’s time, and says so', async () => {
     const { service, events } = makeService(freshDbFile());
     const before = standIn.requests.mempool;
-    const status = await service.configure({
+    const status = await configured(service, events, {
       source: 'mempool',
       currency: 'EUR',
       mempoolUrl: `${standIn.url}/`,
@@ -103,8 +119,8 @@ describe('fiat price service against the price stand-in', () => {
   });
 
   it('Coinbase: the spot amount string, cents kept', async () => {
-    const { service } = makeService(freshDbFile());
-    const status = await service.configure({ source: 'coinbase', currency: 'USD' });
+    const { service, events } = makeService(freshDbFile());
+    const status = await configured(service, events, { source: 'coinbase', currency: 'USD' });
     expect(status.quote).toMatchObject({ source: 'coinbase', currency: 'USD', price: '65432.1' });
     expect(status.quote?.time).toBe(status.quote?.fetchedAt);
   });
@@ -112,7 +128,11 @@ describe('fiat price service against the price stand-in', () => {
   it('down: keeps the last price with its time and says the source is unreachable; back up, fresh again', async () => {
     const file = freshDbFile();
     const { service, events } = makeService(file);
-    const first = await service.configure({ source: 'mempool', mempoolUrl: standIn.url, currency: 'USD' });
+    const first = await configured(service, events, {
+      source: 'mempool',
+      mempoolUrl: standIn.url,
+      currency: 'USD',
+    });
     expect(first.state).toBe('fresh');
     const kept = first.quote;
 
@@ -160,11 +180,30 @@ describe('fiat price service against the price stand-in', () => {
 
   it('goes through the SOCKS5 proxy when one is set', async () => {
     const before = proxyServer.connections;
-    const { service } = makeService(freshDbFile(), {}, { host: proxyServer.host, port: proxyServer.port });
-    const status = await service.configure({ source: 'mempool', mempoolUrl: standIn.url });
+    const { service, events } = makeService(
+      freshDbFile(),
+      {},
+      { host: proxyServer.host, port: proxyServer.port },
+    );
+    const status = await configured(service, events, { source: 'mempool', mempoolUrl: standIn.url });
     expect(status.state).toBe('fresh');
     expect(proxyServer.connections).toBe(before + 1);
     expect(proxyServer.targets.at(-1)).toBe(new URL(standIn.url).host);
+  });
+
+  it('saves the settings at once while a source takes its time, and shows the price when it comes', async () => {
+    let answer: (body: unknown) => void = () => {};
+    const { service, events } = makeService(freshDbFile(), {
+      get: () => new Promise((resolve) => (answer = resolve)),
+    });
+    const t0 = Date.now();
+    const saved = await service.configure({ source: 'coinbase', currency: 'USD' });
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(saved).toMatchObject({ state: 'loading', settings: { source: 'coinbase' } });
+    expect(events.at(-1)?.state).toBe('loading');
+    answer({ data: { amount: '61000.5', base: 'BTC', currency: 'USD' } });
+    const shown = await until('the late price', () => events.find((e) => e.state === 'fresh'), 5_000);
+    expect(shown.quote?.price).toBe('61000.5');
   });
 
   it('refuses bad settings with BAD_INPUT and keeps the old ones', async () => {
