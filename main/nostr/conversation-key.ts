@@ -1,11 +1,16 @@
-import { createECDH, type ECDH } from 'node:crypto';
-import { extract } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { createECDH, createHmac, type ECDH } from 'node:crypto';
 import { getConversationKey as pureJsConversationKey } from 'nostr-tools/nip44';
 import { lazyRequireOptional } from '../core/lazy-require';
 
-const SALT = utf8ToBytes('nip44-v2');
+const SALT = Buffer.from('nip44-v2', 'utf8');
+
+/** HKDF-Extract(SHA-256) is HMAC(salt, IKM): node:crypto's, once per gift wrap on an inbox load. */
+function extract(ikm: Uint8Array): Uint8Array {
+  const digest = createHmac('sha256', SALT).update(ikm).digest();
+  const key = new Uint8Array(digest);
+  digest.fill(0);
+  return key;
+}
 
 export type ConversationKeyFn = (secretKey: Uint8Array, peerPubkeyHex: string) => Uint8Array;
 
@@ -67,7 +72,7 @@ export function conversationKey(secretKey: Uint8Array, peerPubkeyHex: string): U
     if (!point) throw new Error('no shared point');
     const x = point.subarray(1, 33);
     try {
-      return extract(sha256, x, SALT);
+      return extract(x);
     } finally {
       point.fill(0);
     }
@@ -75,7 +80,7 @@ export function conversationKey(secretKey: Uint8Array, peerPubkeyHex: string): U
   if (!nativeEcdh) return pureJsConversationKey(secretKey, peerPubkeyHex);
   const shared = ecdhFor(secretKey).computeSecret(Buffer.from(`02${peerPubkeyHex}`, 'hex'));
   try {
-    return extract(sha256, shared, SALT);
+    return extract(shared);
   } finally {
     shared.fill(0);
   }

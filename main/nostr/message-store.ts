@@ -317,7 +317,7 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
       const members = [...new Set(m.members)].sort();
       const convId = conversationId(members);
       const { nonce, sealed } = seal(m.id, convId, m.text, m.subject ?? null);
-      const inserted = db.transaction(() => {
+      const write = (): boolean => {
         prep(
           `INSERT INTO nostr_conversations (id, identity_id, members, last_message_at, unread) VALUES (?, ?, ?, ?, 0)
            ON CONFLICT (id) DO NOTHING`,
@@ -343,7 +343,10 @@ export function createMessageStore(db: Db, key: () => Uint8Array) {
           'UPDATE nostr_conversations SET last_message_at = max(last_message_at, ?), unread = unread + ? WHERE id = ?',
         ).run(m.createdAt, read ? 0 : 1, convId);
         return true;
-      })();
+      };
+      // Inside a caller's transaction (the inbox stores a batch in one) no savepoint of its own:
+      // a failure still undoes everything, since it rolls the caller's transaction back too.
+      const inserted = db.inTransaction ? write() : db.transaction(write)();
       return { conversationId: convId, inserted };
     },
     message(id: string): StoredMessage | null {

@@ -5,6 +5,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import * as nip44 from 'nostr-tools/nip44';
 import { describe, expect, it } from 'vitest';
+import { conversationKey } from '../../main/nostr/conversation-key';
 import { nativeChacha20, nip44DecryptV2, paddedLength } from '../../main/nostr/nip44';
 
 // From NIP-44's test vectors (nip44.vectors.json, v2.valid.encrypt_decrypt[0]).
@@ -35,6 +36,12 @@ function throwsWith(fn: () => unknown): string {
 describe('NIP-44 v2 decryption on node:crypto', () => {
   it('runs ChaCha20 on OpenSSL under Node', () => {
     expect(nativeChacha20).toBe(true);
+  });
+
+  it("derives the spec's conversation key (sec1 = 1, pub2 = the key of sec2 = 2)", () => {
+    const sec1 = hexToBytes('0000000000000000000000000000000000000000000000000000000000000001');
+    const pub2 = 'c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5';
+    expect(Buffer.from(conversationKey(sec1, pub2))).toEqual(Buffer.from(SPEC_KEY));
   });
 
   it("decrypts the spec's vector", () => {
