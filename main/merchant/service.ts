@@ -1457,6 +1457,14 @@ export function createMerchantService(deps: MerchantDeps) {
           error: err instanceof Error ? err.message : String(err),
         });
       });
+      // Flash Card rewards: settled from the card journal (no card, no network).
+      try {
+        cardRewards.resume();
+      } catch (err) {
+        log.warn('card reward journal check failed', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
       // The eCash journal claims counter tokens on its own once the mint answers; the sale follows.
       stopEcashWatch = deps.bus.on('ecash.operation', (op) => counterEcash.operationChanged(op.id));
     },

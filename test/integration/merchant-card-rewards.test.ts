@@ -277,15 +277,19 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect(await balance(card)).toBe(2_000);
     // Flash restarts; the next tap finds that pull payment instead of making another.
     h.merchant.stop();
-    const again = createMerchantService({
-      db: h.db,
-      vault: h.vault,
-      bus: h.bus,
-      log: silentLogger,
-      receiptsDir: h.dataDir,
-      openNfcReaders: () => simulatedNfcReaders(readers),
-    });
-    again.start();
+    const restart = () => {
+      const m = createMerchantService({
+        db: h.db,
+        vault: h.vault,
+        bus: h.bus,
+        log: silentLogger,
+        receiptsDir: h.dataDir,
+        openNfcReaders: () => simulatedNfcReaders(readers),
+      });
+      m.start();
+      return m;
+    };
+    let again = restart();
     reader.place(card);
     const r1 = await again.issueReward(first.invoiceId);
     expect(r1.pullPaymentId).toBe(made!.id);
@@ -303,6 +307,26 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect((await again.issueReward(first.invoiceId)).pullPaymentId).toBe(made!.id);
     expect(await balance(card, again)).toBe(2_500);
     expect(journal('reward').map((r) => r.state)).toEqual(['done']);
+
+    // The same crash, and a row written just before a top-up that never began: start-up settles
+    // both from the card journal, before any tap and with no card on the reader.
+    h.db.prepare(`DELETE FROM merchant_settings WHERE key = ?`).run(`card_reward:${first.invoiceId}`);
+    h.db.prepare(`UPDATE merchant_journal SET state = 'sent', result_id = NULL WHERE kind = 'reward'`).run();
+    h.db
+      .prepare(
+        `INSERT INTO merchant_journal (kind, ref, payload, state, created_at, updated_at)
+         VALUES ('reward', 'card:NeverToppedUp000000', ?, 'sent', ?, ?)`,
+      )
+      .run(JSON.stringify({ uid: bytesToHex(card.uid), sats: 500 }), Date.now(), Date.now());
+    again.stop();
+    reader.remove();
+    again = restart();
+    expect(journal('reward').map((r) => [r.state, r.result_id])).toEqual([
+      ['done', made!.id],
+      ['failed', null],
+    ]);
+    expect((await again.getReward(first.invoiceId))?.pullPaymentId).toBe(made!.id);
+    expect(await balance(card, again)).toBe(2_500);
 
     // 3. A key change the card refuses once: put back as it was (the new pull payment archived),
     // and the next press adds the reward; the archived try does not count as given.
@@ -368,7 +392,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     reader.place(card);
     expect(await again.issueReward(second.invoiceId)).toEqual(r2);
     expect(await balance(card, again)).toBe(3_500);
-    expect(journal('reward').map((r) => r.state)).toEqual(['done', 'failed', 'done', 'done']);
+    expect(journal('reward').map((r) => r.state)).toEqual(['done', 'failed', 'failed', 'done', 'done']);
     expect(journal('card').filter((r) => r.state === 'sent')).toEqual([]);
     again.stop();
   });

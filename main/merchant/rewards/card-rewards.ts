@@ -4,7 +4,7 @@ import type { Logger } from '../../core/logger';
 import type { FlashCards } from '../flash-cards';
 import type { Greenfield } from '../greenfield/client';
 import type { MerchantRepository } from '../repository';
-import { cardRewardRef } from './claims';
+import { cardRewardRef, invoiceOfCardRewardRef, isCardRewardRef } from './claims';
 import type { RewardableSale } from './rules';
 import { rewardFor } from './rules';
 
@@ -183,6 +183,15 @@ export function createCardRewards(deps: CardRewardsDeps) {
   }
 
   return {
+    /**
+     * Start-up: rewards a crash left open are settled from the card journal where it knows the
+     * outcome (topped up, or never); one left half-way on a card waits for that card's next tap.
+     */
+    resume(): void {
+      const open = repo.openJournal().filter((r) => r.kind === 'reward' && isCardRewardRef(r.ref));
+      for (const ref of new Set(open.map((r) => r.ref))) settleEarlier(invoiceOfCardRewardRef(ref));
+    },
+
     find(invoiceId: string): Reward | null {
       const r = record(invoiceId);
       return r ? view(invoiceId, r) : null;

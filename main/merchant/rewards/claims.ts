@@ -21,6 +21,7 @@ export const invoiceOfEcashRewardRef = (ref: string): string => ref.slice(ECASH_
 const CARD_REF = 'card:';
 export const cardRewardRef = (invoiceId: string): string => `${CARD_REF}${invoiceId}`;
 export const isCardRewardRef = (ref: string): boolean => ref.startsWith(CARD_REF);
+export const invoiceOfCardRewardRef = (ref: string): string => ref.slice(CARD_REF.length);
 
 /**
  * The name of a card's pull payment made by a sale's reward top-up: it names the sale and the
