@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Reward } from '../../shared/contract/merchant';
 import { btcToSats, pullPaymentSats, satsToBtc } from '../../main/merchant/btc-amounts';
 import type { PullPaymentFacts } from '../../main/merchant/rewards/claims';
-import { invoiceOfRewardTag, rewardStatus, rewardTag } from '../../main/merchant/rewards/claims';
+import {
+  cardRewardName,
+  cardRewardOfName,
+  invoiceOfRewardTag,
+  rewardStatus,
+  rewardTag,
+} from '../../main/merchant/rewards/claims';
 import { rewardMessage } from '../../main/merchant/rewards/rewards';
 import { DEFAULT_REWARD_RULES, percentOfSats, rewardFor } from '../../main/merchant/rewards/rules';
 import { rewardTotals } from '../../main/merchant/rewards/totals';
@@ -138,5 +144,24 @@ describe('the reward message', () => {
     const es = rewardMessage('', { ...reward, expiresAt: null }, 'es');
     expect(es).toContain('La tienda te regala 500 sats');
     expect(es).not.toContain('Válido');
+  });
+});
+
+describe('the name of a Flash Card top-up reward’s pull payment', () => {
+  it('names the sale and the reward, and reads both back; other names are not rewards', () => {
+    const name = cardRewardName('Q8bXkVt6HT2aPZsEm1gDk', 500);
+    expect(name).toBe('Flash Card +500 sats flash-reward invoice:Q8bXkVt6HT2aPZsEm1gDk');
+    expect(cardRewardOfName(name)).toEqual({ invoiceId: 'Q8bXkVt6HT2aPZsEm1gDk', sats: 500 });
+    for (const other of [
+      'Flash Card',
+      'Flash Card +500 sats',
+      'Flash Card +500 sats flash-reward invoice:',
+      'Flash Card +x sats flash-reward invoice:abc',
+      'Reward for order 7',
+      rewardTag('abc'),
+      null,
+      undefined,
+    ])
+      expect(cardRewardOfName(other)).toBeNull();
   });
 });
