@@ -251,8 +251,12 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect(other.details?.['reason']).toBe('this store has no pull payment for it');
     reader.place(createSimulatedNtag424()); // a blank card
     expect((await rejects(h.merchant.issueReward(sale.invoiceId))).code).toBe('MERCHANT_CARD_UNKNOWN');
-    // Nothing was left open or given; the right card then gets it.
+    // Nothing was left open or given; the right card then gets it, from a cashier too (the
+    // amount is the rules', as for any reward; a free top-up stays the manager's).
     expect(journal('reward').map((r) => r.state)).toEqual(['failed', 'failed']);
+    h.merchant.enterCashierMode();
+    reader.place(card);
+    expect((await rejects(h.merchant.cardTopUp(1_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
     reader.place(card);
     expect(await h.merchant.issueReward(sale.invoiceId)).toMatchObject({
       sats: 500,
