@@ -12,6 +12,9 @@ import { createMerchantService } from '../../main/merchant/service';
 import { openDatabase, type Db } from '../../main/store/database';
 import { createVaultService } from '../../main/vault/service';
 import type { VaultService } from '../../main/vault/types';
+import { createSimulatedNtag424 } from '../stack/nfc/ntag424-card';
+import type { SimulatedReader } from '../stack/nfc/reader';
+import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
 import { tempDir } from '../support/core';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, MERCHANT_PASSWORD, startMerchantHarness } from '../support/merchant';
@@ -49,6 +52,7 @@ let h: MerchantHarness;
 let a: Counter;
 let b: Counter;
 let dms: { to: string[]; text: string }[];
+let reader: SimulatedReader;
 
 async function secondCounter(): Promise<Counter> {
   const dataDir = tempDir('flash-counter-b-');
@@ -74,7 +78,9 @@ async function secondCounter(): Promise<Counter> {
 beforeEach(async () => {
   dms = [];
   saleClock = 0;
+  reader = createSimulatedReader();
   h = await startMerchantHarness({
+    openNfcReaders: () => simulatedNfcReaders([reader]),
     sendNostrMessage: async (input) => {
       dms.push(input);
       return { ok: true };
@@ -357,5 +363,23 @@ describe('stamp card across two counters of one store', () => {
     expect(dms).toHaveLength(1);
     expect(dms[0]!.to).toEqual([ALICE]);
     expect(dms[0]!.text).toContain(`lightning:${reward.lnurl}`);
+  });
+
+  it('names the customer by the Flash Card on the reader: its UID is their card', async () => {
+    expect((await rejects(a.merchant.stampCard({ cardOnReader: true }))).code).toBe('MERCHANT_NO_CARD');
+    const tag = createSimulatedNtag424();
+    reader.place(tag);
+    const uid = Buffer.from(tag.uid).toString('hex');
+    const empty = await a.merchant.stampCard({ cardOnReader: true });
+    expect(empty).toMatchObject({ customer: { kind: 'card', value: uid }, stamps: 0 });
+    const sale = await paidSale(a, 2, empty.customer);
+    expect(h.btcpay.server.state.engine.invoices.get(sale.invoiceId)!.metadata['flashStampCustomer']).toBe(
+      `card:${uid}`,
+    );
+    reader.place(tag);
+    expect(
+      (await b.merchant.stampCard({ customer: { kind: 'card', value: uid.toUpperCase() } })).stamps,
+    ).toBe(1);
+    expect((await a.merchant.stampCard({ cardOnReader: true })).stamps).toBe(1);
   });
 });
