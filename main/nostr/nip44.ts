@@ -41,7 +41,9 @@ function messageKeys(conversationKey: Uint8Array, nonce: Uint8Array): Buffer {
   const t1 = hmacSha256(conversationKey, nonce, ONE);
   const t2 = hmacSha256(conversationKey, t1, nonce, TWO);
   const t3 = hmacSha256(conversationKey, t2, nonce, THREE);
-  return Buffer.concat([t1, t2, t3], 76);
+  const keys = Buffer.concat([t1, t2, t3], 76);
+  for (const t of [t1, t2, t3]) t.fill(0);
+  return keys;
 }
 const ONE = Uint8Array.of(1);
 const TWO = Uint8Array.of(2);
