@@ -93,7 +93,8 @@ export function SaleScreen({
   };
   const [printed, setPrinted] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
-  const [to, setTo] = useState('');
+  // A customer named by npub for the stamp card gets the receipt there unless the cashier changes it.
+  const [to, setTo] = useState(customer?.kind === 'npub' ? customer.value : '');
   const [mail, setMail] = useState<{ url: string; mailto: string } | null>(null);
   const tone = saleTone(sale.state);
   const open = sale.state === 'waiting' || sale.state === 'partial';
