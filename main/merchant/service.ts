@@ -758,7 +758,7 @@ export function createMerchantService(deps: MerchantDeps) {
    */
   async function rewardedInvoices(gf: Greenfield, storeId: string): Promise<Set<string>> {
     const out = new Set<string>(ecashRewards.all().keys());
-    for (const id of (await rewards.storeRewards(gf, storeId)).keys()) out.add(id);
+    for (const id of await rewards.rewardedInvoices(gf, storeId)) out.add(id);
     return out;
   }
 

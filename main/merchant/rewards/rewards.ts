@@ -267,6 +267,16 @@ export function createRewards(deps: RewardsDeps) {
     find,
     storeRewards,
 
+    /** Sales of the store that have a reward pull payment: one read of the store's list, no payouts. */
+    async rewardedInvoices(gf: Greenfield, storeId: string): Promise<Set<string>> {
+      const out = new Set<string>();
+      for (const pp of await pullPayments(gf, storeId)) {
+        const invoiceId = invoiceOfRewardTag(pp.description);
+        if (invoiceId && pp.id) out.add(invoiceId);
+      }
+      return out;
+    },
+
     /** The sale's reward by the store's rules; null when the sale earns none. */
     issue(gf: Greenfield, input: IssueInput): Promise<Reward | null> {
       const running = issuing.get(input.sale.invoiceId);
