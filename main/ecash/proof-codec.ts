@@ -1,5 +1,5 @@
-import type { Proof, ProofLike } from '@cashu/cashu-ts';
-import { hashToCurve, normalizeProofAmounts } from '@cashu/cashu-ts';
+import type { AmountLike, Proof, ProofLike } from '@cashu/cashu-ts';
+import { Amount, hashToCurve, normalizeProofAmounts } from '@cashu/cashu-ts';
 
 /** A proof as stored (sealed) and journaled: plain JSON, the amount a safe integer. */
 export interface PlainProof {
@@ -10,6 +10,15 @@ export interface PlainProof {
   dleq?: { e: string; s: string; r?: string };
   witness?: string;
   p2pk_e?: string;
+}
+
+/**
+ * A cashu-ts amount (an Amount, or a number, bigint or string) as a whole number of the unit.
+ * WHY not Number(x): on an Amount that is the implicit coercion cashu-ts deprecates (and throws
+ * on in v5); Amount.from also refuses a negative, fractional or unsafe value instead of rounding.
+ */
+export function sats(value: AmountLike): number {
+  return Amount.from(value).toNumber();
 }
 
 export function toPlain(p: Proof | ProofLike): PlainProof {

@@ -37,7 +37,7 @@ import { checkToken, claim, receiveToken } from './ops/receive';
 import { checkSent, finishSendSwap, reclaim, resumeSendSwap, sendToken } from './ops/send';
 import { inputsState, journalSwap, revertSwap, runSwap, settleSwap } from './ops/swap';
 import type { PlainProof } from './proof-codec';
-import { proofY, toPlain, toProofs } from './proof-codec';
+import { proofY, sats, toPlain, toProofs } from './proof-codec';
 import { restoreMint } from './restore';
 import { createSealer } from './sealing';
 import { createSeedKeeper } from './seed';
@@ -209,7 +209,7 @@ export function createEcashService(deps: EcashServiceDeps) {
     }>(op.id);
     const state = await inputsState(
       wallet,
-      payload.preview.inputs.map((p) => ({ id: p.id, amount: Number(p.amount), secret: p.secret, C: p.C })),
+      payload.preview.inputs.map((p) => ({ id: p.id, amount: sats(p.amount), secret: p.secret, C: p.C })),
     );
     if (state === 'pending') return op;
     if (state === 'unspent' && op.counterparty === 'rotation') {
@@ -298,7 +298,7 @@ export function createEcashService(deps: EcashServiceDeps) {
     } catch (err) {
       throw toFlashError(err, url);
     }
-    const need = Number(quote.amount) + Number(quote.fee_reserve);
+    const need = sats(quote.amount) + sats(quote.fee_reserve);
     const sel = selectMeltInputs(ctx, wallet, url, unit, need);
     return { mintUrl: url, unit, quote, inputs: sel.inputs, inputYs: sel.ys, inputFee: sel.inputFee };
   }
@@ -311,14 +311,14 @@ export function createEcashService(deps: EcashServiceDeps) {
       parts: p.parts.map((part) => ({
         mintUrl: part.mintUrl,
         unit: part.unit,
-        amount: Number(part.quote.amount),
-        feeReserve: Number(part.quote.fee_reserve),
+        amount: sats(part.quote.amount),
+        feeReserve: sats(part.quote.fee_reserve),
         inputFee: part.inputFee,
         quoteExpiresAt: Number(part.quote.expiry),
       })),
-      feeReserve: p.parts.reduce((s, part) => s + Number(part.quote.fee_reserve) + part.inputFee, 0),
+      feeReserve: p.parts.reduce((s, part) => s + sats(part.quote.fee_reserve) + part.inputFee, 0),
       total: p.parts.reduce(
-        (s, part) => s + Number(part.quote.amount) + Number(part.quote.fee_reserve) + part.inputFee,
+        (s, part) => s + sats(part.quote.amount) + sats(part.quote.fee_reserve) + part.inputFee,
         0,
       ),
     };

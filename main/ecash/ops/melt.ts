@@ -5,7 +5,7 @@ import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
 import { nutCode, NUT, outcomeUnknown, toFlashError } from '../errors';
 import type { PlainProof } from '../proof-codec';
-import { proofY, sumPlain, toPlain, toProofs } from '../proof-codec';
+import { proofY, sats, sumPlain, toPlain, toProofs } from '../proof-codec';
 import type { OpRow } from '../store';
 import { inputsState, restoreOutputData } from './swap';
 
@@ -101,8 +101,8 @@ export async function startMelt(
         mintUrl: part.mintUrl,
         unit: part.unit,
         state: 'melting',
-        amount: Number(part.quote.amount),
-        fee: Number(part.quote.fee_reserve) + part.inputFee,
+        amount: sats(part.quote.amount),
+        fee: sats(part.quote.fee_reserve) + part.inputFee,
         quoteId: part.quote.quote,
         request: part.quote.request,
         parentId: meta.parentId ?? null,
@@ -159,7 +159,7 @@ export async function advanceMelt(ctx: OpContext, op: OpRow): Promise<OpRow> {
   if (state === 'PAID') {
     const blanks = payload.blanks.map((s) => OutputData.deserialize(s));
     let change: PlainProof[] = [];
-    const sigs = (quote.change ?? []).filter((s) => Number(s.amount) > 0);
+    const sigs = (quote.change ?? []).filter((s) => sats(s.amount) > 0);
     if (sigs.length > 0) {
       await wallet.ensureOperableKeysets(sigs.map((s) => s.id));
       change = wallet.createMeltChangeProofs(blanks, sigs).map(toPlain);
@@ -187,7 +187,7 @@ function paid(ctx: OpContext, op: OpRow, change: PlainProof[], quote: MeltQuoteB
       return ctx.store.updateOp(op.id, {
         state: 'paid',
         final: true,
-        fee: spent - sumPlain(change) - Number(quote.amount),
+        fee: spent - sumPlain(change) - sats(quote.amount),
         error: null,
       });
     })

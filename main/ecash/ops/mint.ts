@@ -6,7 +6,7 @@ import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
 import { proofsWeHave } from './denominations';
 import { nutCode, NUT, outcomeUnknown, toFlashError } from '../errors';
-import { toPlain } from '../proof-codec';
+import { sats, toPlain } from '../proof-codec';
 import type { OpRow } from '../store';
 import { restoreOutputData, skipSignedFor } from './swap';
 
@@ -184,7 +184,7 @@ async function reissue(ctx: OpContext, op: OpRow, wallet: Wallet, payload: MintP
       // Issued already (our earlier attempt), or signatures we could not use: restore ours.
       const found = await restoreOutputData(wallet, outputData);
       const ours = outputData.every(
-        (o) => found.get(o.blindedMessage.B_)?.amount === Number(o.blindedMessage.amount),
+        (o) => found.get(o.blindedMessage.B_)?.amount === sats(o.blindedMessage.amount),
       );
       if (ours) return done(ctx, op, [...found.values()]);
       if (code === null)

@@ -5,7 +5,7 @@ import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
 import { proofsWeHave } from './denominations';
 import { toFlashError } from '../errors';
-import { sumPlain, toPlain } from '../proof-codec';
+import { sats, sumPlain, toPlain } from '../proof-codec';
 import type { OpRow } from '../store';
 import { decodeTokenText } from '../tokens';
 import { inputsState, journalSwap, revertSwap, runSwap, settleSwap, signLockedInputs } from './swap';
@@ -179,7 +179,7 @@ export async function claim(ctx: OpContext, op: OpRow, privkey: string): Promise
     }>(leg.id);
     const state = await inputsState(
       wallet,
-      inputs.preview.inputs.map((p) => ({ id: p.id, amount: Number(p.amount), secret: p.secret, C: p.C })),
+      inputs.preview.inputs.map((p) => ({ id: p.id, amount: sats(p.amount), secret: p.secret, C: p.C })),
     );
     if (state === 'pending') return op;
     return finishClaim(ctx, op, leg);

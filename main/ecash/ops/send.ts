@@ -6,7 +6,7 @@ import { proofsWeHave } from './denominations';
 import { exactFromHeld } from '../exact-amount';
 import { toFlashError } from '../errors';
 import type { PlainProof } from '../proof-codec';
-import { proofY, sumPlain, toPlain, toProofs } from '../proof-codec';
+import { proofY, sats, sumPlain, toPlain, toProofs } from '../proof-codec';
 import type { OpRow } from '../store';
 import { encodeToken } from '../tokens';
 import { inputsState, journalSwap, revertSwap, runSwap, settleSwap, signLockedInputs } from './swap';
@@ -202,7 +202,7 @@ export async function resumeSendSwap(ctx: OpContext, op: OpRow): Promise<OpRow> 
   }>(op.id);
   const inputs = payload.preview.inputs.map((p) => ({
     id: p.id,
-    amount: Number(p.amount),
+    amount: sats(p.amount),
     secret: p.secret,
     C: p.C,
   }));

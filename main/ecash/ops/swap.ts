@@ -5,7 +5,7 @@ import { FlashError } from '../../../shared/errors';
 import type { OpContext } from '../context';
 import { badSignatures, nutCode, NUT, outcomeUnknown, toFlashError } from '../errors';
 import type { PlainProof } from '../proof-codec';
-import { proofY, sumPlain, toPlain, toProofs } from '../proof-codec';
+import { proofY, sats, sumPlain, toPlain, toProofs } from '../proof-codec';
 import type { OpKind, OpRow } from '../store';
 
 /**
@@ -167,7 +167,7 @@ export async function restoreOutputs(
   const found = await restoreOutputData(wallet, all);
   // Our swap happened only if the mint signed every one of its outputs, each for its amount; a
   // partial or different match is the same deterministic outputs signed in another life.
-  const ours = all.every((o) => found.get(o.blindedMessage.B_)?.amount === Number(o.blindedMessage.amount));
+  const ours = all.every((o) => found.get(o.blindedMessage.B_)?.amount === sats(o.blindedMessage.amount));
   if (!ours) return null;
   const pick = (list: OutputData[]): PlainProof[] =>
     list.flatMap((o) => {
@@ -271,7 +271,7 @@ export async function inputsState(
 export function inputsOf(ctx: OpContext, op: OpRow): PlainProof[] {
   return ctx.store.payload<SwapPayload>(op.id).preview.inputs.map((p) => ({
     id: p.id,
-    amount: Number(p.amount),
+    amount: sats(p.amount),
     secret: p.secret,
     C: p.C,
     ...(p.witness !== undefined
