@@ -63,12 +63,14 @@ import { createEcashRewards, ecashRewardMessage } from './rewards/ecash-rewards'
 import type { Rewards } from './rewards/rewards';
 import { createRewards, rewardMessage } from './rewards/rewards';
 import type { StampCards } from './rewards/stamp-card';
-import { createStampCards, invoiceCustomer } from './rewards/stamp-card';
+import { createStampCards, invoiceCounter, invoiceCustomer } from './rewards/stamp-card';
 import type { StampCustomer } from './rewards/stamps';
 import {
   customerFromId,
   parseStampCustomer,
+  STAMP_COUNTER_FIELD,
   STAMP_METADATA_FIELD,
+  STAMP_SOLD_AT_FIELD,
   stampCustomerId,
   stampOfSale,
   stampRewardKey,
@@ -85,6 +87,7 @@ const TAX_KEY = 'tax_settings';
 const RECEIPT_KEY = 'receipt_settings';
 /** A full card whose Nth sale another counter sold is rewarded here only after this long. */
 const STAMP_TAKEOVER_MS = 10 * 60_000;
+const COUNTER_ID_KEY = 'counter_id';
 const COUNTER_SNAPSHOT_KEY = 'counter_snapshot';
 const DEFAULT_RECEIPT: { language: ReceiptLanguage; autoPrint: boolean; layout: ReceiptLayout } = {
   language: 'en',
@@ -443,6 +446,8 @@ export function createMerchantService(deps: MerchantDeps) {
     const customer = input.customer ? parseStampCustomer(input.customer) : null;
     if (customer) {
       prepared.request.metadata[STAMP_METADATA_FIELD] = stampCustomerId(customer);
+      prepared.request.metadata[STAMP_SOLD_AT_FIELD] = now();
+      prepared.request.metadata[STAMP_COUNTER_FIELD] = counterId();
       prepared.request.additionalSearchTerms.push(stampSearchTerm(customer));
     }
     // Journal first: if Flash dies after BTCPay made the invoice, start-up finds it by orderId.
@@ -762,6 +767,15 @@ export function createMerchantService(deps: MerchantDeps) {
     return out;
   }
 
+  /** This counter's name on the invoices it sells for the stamp card (made once, kept). */
+  function counterId(): string {
+    const known = repo.setting(COUNTER_ID_KEY);
+    if (known) return known;
+    const made = crypto.randomBytes(8).toString('hex');
+    repo.setSetting(COUNTER_ID_KEY, made);
+    return made;
+  }
+
   /** Shows the customer's stamps on the customer display while it shows their sale. */
   function showStamps(invoiceId: string | null, stamps: number, every: number): void {
     const own = invoiceId === null ? display.phase === 'cart' : current?.sale.invoiceId === invoiceId;
@@ -795,8 +809,13 @@ export function createMerchantService(deps: MerchantDeps) {
     const due = read.progress.due;
     // The counter that sold the Nth sale rewards it; another counter takes over only once that
     // one has had its chance, so two counters do not race to pay the same card.
-    const dueCreated = due ? (read.invoices.get(due)?.createdTime ?? 0) * 1000 : 0;
-    const dueElsewhere = due !== null && due !== invoiceId && now() - dueCreated < STAMP_TAKEOVER_MS;
+    const dueInvoice = due ? read.invoices.get(due) : undefined;
+    const dueCreated = (dueInvoice?.createdTime ?? 0) * 1000;
+    const dueElsewhere =
+      dueInvoice !== undefined &&
+      due !== invoiceId &&
+      invoiceCounter(dueInvoice) !== counterId() &&
+      now() - dueCreated < STAMP_TAKEOVER_MS;
     let reward: Reward | null = null;
     if (due && !dueElsewhere) {
       const nth = await readSale(gf, due, null, conn.serverUrl);

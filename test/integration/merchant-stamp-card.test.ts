@@ -119,11 +119,16 @@ const lattes = (count: number, customer?: { kind: 'npub' | 'card'; value: string
 let saleClock = 0;
 
 /** Charges at a counter, pays over Lightning, and waits until BTCPay settles it there. */
-async function paidSale(at: Counter, count: number, customer?: { kind: 'npub' | 'card'; value: string }) {
+async function paidSale(
+  at: Counter,
+  count: number,
+  customer?: { kind: 'npub' | 'card'; value: string },
+  sameSecond = false,
+) {
   const sales: Sale[] = [];
   const stop = at.bus.on('merchant.sale', (s) => sales.push(s));
   const sale = await at.merchant.charge(lattes(count, customer));
-  saleClock = Math.max(saleClock + 1, h.btcpay.server.state.now() - 120);
+  if (!sameSecond) saleClock = Math.max(saleClock + 1, h.btcpay.server.state.now() - 120);
   h.btcpay.server.state.engine.invoices.get(sale.invoiceId)!.createdTime = saleClock;
   await h.payBolt11(sale.bolt11!);
   const paid = await until('settled', () =>
@@ -163,6 +168,10 @@ describe('stamp card across two counters of one store', () => {
     const inv1 = h.btcpay.server.state.engine.invoices.get(s1.invoiceId)!;
     expect(inv1.metadata['flashStampCustomer']).toBe(`npub:${ALICE_HEX}`);
     expect(inv1.additionalSearchTerms).toContain(`flashstamp-npub-${ALICE_HEX}`);
+    // With the counter's clock and name: same-second sales keep their order, and the card's Nth
+    // sale is rewarded by the counter that sold it.
+    expect(inv1.metadata['flashStampAt']).toEqual(expect.any(Number));
+    expect(inv1.metadata['flashStampCounter']).toMatch(/^[0-9a-f]{16}$/);
     expect(await b.merchant.stampCard({ customer: alice })).toMatchObject({
       customer: { kind: 'npub', value: ALICE },
       every: 3,
@@ -381,5 +390,21 @@ describe('stamp card across two counters of one store', () => {
       (await b.merchant.stampCard({ customer: { kind: 'card', value: uid.toUpperCase() } })).stamps,
     ).toBe(1);
     expect((await a.merchant.stampCard({ cardOnReader: true })).stamps).toBe(1);
+  });
+
+  it('sales of one second (BTCPay dates to the second) keep their order: the last one fills the card and is rewarded', async () => {
+    const rewards: Reward[] = [];
+    a.bus.on('merchant.reward', (r) => rewards.push(r));
+    for (let i = 0; i < 5; i++) await paidSale(a, 2, alice, i > 0);
+    // Five sales in one second: the third (by the counter's clock) filled the first card.
+    const card = await b.merchant.stampCard({ customer: alice });
+    expect(card.stamps).toBe(2);
+    const filled = card.lastFullInvoiceId!;
+    await until('its reward', () => rewards.find((r) => r.invoiceId === filled));
+    const sold = [...h.btcpay.server.state.engine.invoices.values()]
+      .filter((i) => i.metadata['flashStampCustomer'] === `npub:${ALICE_HEX}`)
+      .sort((x, y) => Number(x.metadata['flashStampAt']) - Number(y.metadata['flashStampAt']));
+    expect(sold.map((i) => i.id)[2]).toBe(filled);
+    expect(rewardPullPayments()).toHaveLength(1);
   });
 });

@@ -186,6 +186,13 @@ describe('stamp card count', () => {
     const t = clock + 1000;
     const list = ['c', 'a', 'b'].map((id) => inv({ id, createdTime: t }));
     expect(stampProgress(list, ALICE, RULE, 'USD')).toMatchObject({ due: 'c', stamped: ['a', 'b', 'c'] });
+    // The selling counter's clock (ms) orders them first, where the invoices say it.
+    const timed = [
+      inv({ id: 'a', createdTime: t, soldAtMs: t * 1000 + 900 }),
+      inv({ id: 'b', createdTime: t, soldAtMs: t * 1000 + 100 }),
+      inv({ id: 'c', createdTime: t, soldAtMs: t * 1000 + 500 }),
+    ];
+    expect(stampProgress(timed, ALICE, RULE, 'USD')).toMatchObject({ due: 'a', stamped: ['b', 'c', 'a'] });
   });
 });
 

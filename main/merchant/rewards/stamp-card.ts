@@ -3,7 +3,14 @@ import type { Logger } from '../../core/logger';
 import type { Greenfield, GreenfieldSchemas } from '../greenfield/client';
 import { call } from '../greenfield/client';
 import type { StampCustomer, StampInvoice, StampProgress } from './stamps';
-import { STAMP_METADATA_FIELD, stampCustomerId, stampProgress, stampSearchTerm } from './stamps';
+import {
+  STAMP_COUNTER_FIELD,
+  STAMP_METADATA_FIELD,
+  STAMP_SOLD_AT_FIELD,
+  stampCustomerId,
+  stampProgress,
+  stampSearchTerm,
+} from './stamps';
 
 /**
  * A customer's stamp card read from BTCPay: their settled invoices (found by the search term
@@ -35,6 +42,17 @@ export interface StampCardRead {
 export function invoiceCustomer(inv: Invoice): string | null {
   const v = (inv.metadata as Record<string, unknown> | undefined)?.[STAMP_METADATA_FIELD];
   return typeof v === 'string' ? v : null;
+}
+
+/** The counter that sold the invoice, as its metadata says. */
+export function invoiceCounter(inv: Invoice): string | null {
+  const v = (inv.metadata as Record<string, unknown> | undefined)?.[STAMP_COUNTER_FIELD];
+  return typeof v === 'string' ? v : null;
+}
+
+function soldAt(inv: Invoice): number | null {
+  const v = (inv.metadata as Record<string, unknown> | undefined)?.[STAMP_SOLD_AT_FIELD];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 function rewardMark(inv: Invoice): string | null {
@@ -89,6 +107,7 @@ export function createStampCards(deps: StampCardsDeps) {
       facts.push({
         id: inv.id,
         createdTime: inv.createdTime ?? 0,
+        soldAtMs: soldAt(inv),
         status: inv.status ?? '',
         amount: inv.amount ?? '0',
         currency: inv.currency ?? '',

@@ -56,6 +56,13 @@ export function parseStampCustomer(ref: StampCustomerRef): StampCustomer {
 
 /** The invoice metadata field naming the sale's customer (BTCPay keeps any extra metadata). */
 export const STAMP_METADATA_FIELD = 'flashStampCustomer';
+/**
+ * When the counter made the sale (ms) and which counter it was: BTCPay dates invoices to the
+ * second, so two sales of one second are ordered by the counter's clock; and the counter that
+ * sold a card's Nth sale is the one to reward it.
+ */
+export const STAMP_SOLD_AT_FIELD = 'flashStampAt';
+export const STAMP_COUNTER_FIELD = 'flashStampCounter';
 
 /** What the invoice's metadata holds: the kind and key, e.g. `npub:3bf0…` or `card:04a1…`. */
 export const stampCustomerId = (c: StampCustomer): string => `${c.kind}:${c.key}`;
@@ -83,6 +90,8 @@ export interface StampInvoice {
   id: string;
   /** Seconds since the epoch (BTCPay's createdTime). */
   createdTime: number;
+  /** ms since the epoch by the selling counter's clock, when the invoice says. */
+  soldAtMs?: number | null;
   status: string;
   amount: string;
   currency: string;
@@ -132,7 +141,12 @@ export function stampProgress(
 ): StampProgress {
   const ordered = invoices
     .filter((i) => i.customerId === customerId && earnsStamp(i, rule, storeCurrency))
-    .sort((a, b) => a.createdTime - b.createdTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort(
+      (a, b) =>
+        a.createdTime - b.createdTime ||
+        (a.soldAtMs ?? 0) - (b.soldAtMs ?? 0) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
   let open: string[] = [];
   let lastFull: string | null = null;
   for (const inv of ordered) {
