@@ -407,4 +407,37 @@ describe('stamp card across two counters of one store', () => {
     expect(sold.map((i) => i.id)[2]).toBe(filled);
     expect(rewardPullPayments()).toHaveLength(1);
   });
+
+  it('a key that may not modify invoices: no mark on the invoice, the pull payment still tells every counter', async () => {
+    const noModify = h.btcpay.server.state.createKey(
+      h.btcpay.seed.user.id,
+      [
+        'btcpay.store.canviewstoresettings',
+        'btcpay.store.cancreateinvoice',
+        'btcpay.store.canviewinvoices',
+        'btcpay.store.cancreatepullpayments',
+        'btcpay.store.canviewpullpayments',
+        'btcpay.store.canviewpayouts',
+      ],
+      'counter without invoice changes',
+    );
+    await b.merchant.connect(h.btcpay.url, noModify.apiKey);
+    await b.merchant.selectApp(h.btcpay.seed.store.id, h.btcpay.seed.app.id);
+    const rewardsB: Reward[] = [];
+    b.bus.on('merchant.reward', (r) => rewardsB.push(r));
+    await paidSale(a, 2, alice);
+    await paidSale(b, 2, alice);
+    const nth = await paidSale(b, 2, alice);
+    const reward = await until('B’s reward', () => rewardsB.find((r) => r.invoiceId === nth.invoiceId));
+    expect(reward.sats).toBe(700);
+    await until('B counted', () => b.merchant.getDisplay().stamps?.stamps === 3);
+    expect(
+      h.btcpay.server.state.engine.invoices.get(nth.invoiceId)!.metadata[STAMP_REWARD_FIELD],
+    ).toBeUndefined();
+    expect(await a.merchant.stampCard({ customer: alice })).toMatchObject({
+      stamps: 0,
+      lastFullInvoiceId: nth.invoiceId,
+    });
+    expect(rewardPullPayments()).toHaveLength(1);
+  });
 });
