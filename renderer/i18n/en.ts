@@ -15,6 +15,7 @@ import { pricesEn } from './areas/prices';
 import { lightningEn } from './areas/lightning';
 import { breezEn } from './areas/breez';
 import { scanEn } from './areas/scan';
+import { lnClaimEn } from './areas/ln-claim';
 
 /** Every error code must have a message: the type below fails to compile if one is missing. */
 type ErrorMessages = Record<`error.${ErrorCode}`, string>;
@@ -617,6 +618,7 @@ export const en = {
   ...lightningEn,
   ...breezEn,
   ...scanEn,
+  ...lnClaimEn,
 } satisfies ErrorMessages & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

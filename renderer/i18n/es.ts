@@ -15,6 +15,7 @@ import { pricesEs } from './areas/prices';
 import { lightningEs } from './areas/lightning';
 import { breezEs } from './areas/breez';
 import { scanEs } from './areas/scan';
+import { lnClaimEs } from './areas/ln-claim';
 
 /** Spanish. Typed as `Messages`, so a missing or extra key fails to compile. */
 export const es: Messages = {
@@ -622,4 +623,5 @@ export const es: Messages = {
   ...lightningEs,
   ...breezEs,
   ...scanEs,
+  ...lnClaimEs,
 };

@@ -48,7 +48,7 @@ export function createLnurlHttp(deps: LnurlHttpDeps): LnurlGet {
   const timeoutMs = deps.timeoutMs ?? LNURL_TIMEOUT_MS;
   const maxBytes = deps.maxBytes ?? LNURL_MAX_BYTES;
 
-  const once = async (url: string): Promise<{ redirect: string } | { body: Buffer }> => {
+  const once = async (url: string): Promise<{ redirect: string } | { body: Buffer; status: number }> => {
     const domain = domainOf(url);
     const plan = dialer.relay(url);
     if (!plan.ok)
@@ -63,7 +63,9 @@ export function createLnurlHttp(deps: LnurlHttpDeps): LnurlGet {
         timeoutMs,
         maxBytes,
       });
-      return answer.kind === 'redirect' ? { redirect: answer.location } : { body: answer.body };
+      return answer.kind === 'redirect'
+        ? { redirect: answer.location }
+        : { body: answer.body, status: answer.status };
     } catch (err) {
       if (!(err instanceof CappedGetError))
         throw new FlashError('LNURL_UNREACHABLE', `Could not reach ${domain}.`, { domain });
@@ -96,8 +98,13 @@ export function createLnurlHttp(deps: LnurlHttpDeps): LnurlGet {
       const result = await once(url);
       if ('body' in result) {
         const body = parseJsonBody(result.body);
+        // The status rides along only to explain a non-JSON answer: a 404 or 410 is a link the
+        // service no longer knows (BTCPay answers 404 for an expired or archived pull payment).
         if (body === undefined)
-          throw new FlashError('LNURL_BAD_RESPONSE', 'The answer is not JSON.', { domain: domainOf(url) });
+          throw new FlashError('LNURL_BAD_RESPONSE', 'The answer is not JSON.', {
+            domain: domainOf(url),
+            status: result.status,
+          });
         return body;
       }
       // A redirect is held to the same rules as the first address (scheme here, address in once()).

@@ -22,8 +22,13 @@ export interface LnurlWithdrawParams {
 export function withdrawParamsFrom(body: unknown, url: string): LnurlWithdrawParams {
   const domain = new URL(url).hostname.replace(/^\[|\]$/g, '');
   const w = read(WithdrawRequest, body, domain);
+  // `withdraw: 'nothing-left'` lets a screen say "already claimed": a spent link (a BTCPay pull
+  // payment fully paid out) still answers, with nothing left to withdraw.
   if (w.minWithdrawable > w.maxWithdrawable || w.maxWithdrawable === 0)
-    throw new FlashError('LNURL_BAD_RESPONSE', 'The service offers nothing to withdraw.', { domain });
+    throw new FlashError('LNURL_BAD_RESPONSE', 'The service offers nothing to withdraw.', {
+      domain,
+      withdraw: 'nothing-left',
+    });
   return {
     url,
     domain,

@@ -16,6 +16,8 @@ import {
   SendEcashInChat,
   shortenPayments,
 } from './EcashChat';
+import { isLnurlLink } from './lnurl-claim';
+import { LnurlLinkCard } from './LnurlLinkCard';
 import { LightningPayCard, PayCard } from './PayCard';
 import type { People } from './people';
 import { displayName, namesOf, PersonName, usePeople } from './people';
@@ -201,7 +203,12 @@ function MessageBubble({
           <p className="msg-text">{message.text}</p>
         )}
         {uri && <PayCard uri={uri} network={network} />}
-        {lightning && <LightningPayCard text={lightning} />}
+        {lightning &&
+          (isLnurlLink(lightning) ? (
+            <LnurlLinkCard text={lightning} />
+          ) : (
+            <LightningPayCard text={lightning} />
+          ))}
         {ecash && <EcashChatCard conversationId={conversationId} message={message} />}
         <p className="msg-meta">
           <time dateTime={when.toISOString()} title={when.toLocaleString(language)}>

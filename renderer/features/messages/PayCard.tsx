@@ -1,7 +1,11 @@
 import { useCallback, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Network } from '../../../shared/contract/common';
-import type { LightningPaymentView, PreparedLightningPayment } from '../../../shared/contract/lightning';
+import type {
+  LightningPaymentView,
+  ParsedPaymentView,
+  PreparedLightningPayment,
+} from '../../../shared/contract/lightning';
 import { parseBitcoinUri } from '../../../shared/bitcoin/uri';
 import type { PaymentUri } from '../../../shared/bitcoin/uri';
 import { openSendFlow } from '../../app/send-navigation';
@@ -75,6 +79,20 @@ export function LightningPayCard({ text }: { text: string }) {
   const flash = useFlash();
   const load = useCallback(() => flash.lightning.parse({ text }), [flash, text]);
   const parsed = useQuery(load);
+  const view = parsed.value;
+  if (parsed.error) return <p className="hint msg-pay-invalid">{t('lnpay.invalid')}</p>;
+  if (!view) return null;
+  if (view.kind !== 'bolt11' && view.kind !== 'lnurl-pay')
+    return <p className="hint msg-pay-invalid">{t('lnpay.unsupported')}</p>;
+  return <LightningPayForm text={text} view={view} />;
+}
+
+export type PayableView = Extract<ParsedPaymentView, { kind: 'bolt11' | 'lnurl-pay' }>;
+
+/** The pay form of a BOLT11 invoice or an LNURL-pay link main has already described. */
+export function LightningPayForm({ text, view }: { text: string; view: PayableView }) {
+  const t = useT();
+  const flash = useFlash();
   const [sats, setSats] = useState('');
   const [comment, setComment] = useState('');
   const prepare = useAction(
@@ -93,11 +111,6 @@ export function LightningPayCard({ text }: { text: string }) {
   );
   const [prepared, setPrepared] = useState<PreparedLightningPayment | null>(null);
   const [paid, setPaid] = useState<LightningPaymentView | null>(null);
-  const view = parsed.value;
-  if (parsed.error) return <p className="hint msg-pay-invalid">{t('lnpay.invalid')}</p>;
-  if (!view) return null;
-  if (view.kind !== 'bolt11' && view.kind !== 'lnurl-pay')
-    return <p className="hint msg-pay-invalid">{t('lnpay.unsupported')}</p>;
   const fixedMsat = view.kind === 'bolt11' ? view.amountMsat : null;
   const needsAmount = fixedMsat === null;
   const commentAllowed = view.kind === 'lnurl-pay' ? view.pay.commentAllowed : 0;

@@ -1,0 +1,68 @@
+import { BridgeCallError } from '../../app/result';
+
+/**
+ * What a chat card needs to know about an LNURL before and after the user opens it: whether a
+ * request found in a message is an LNURL at all (opaque until a service is asked), how much a
+ * withdraw link is claimed for, and why a claim failed, in the user's terms.
+ */
+
+/** LUD-01 bech32 (`lnurl1…`) or a LUD-17 scheme: things that are only known by asking a server. */
+export function isLnurlLink(request: string): boolean {
+  return /^lnurl1[0-9a-z]+$/i.test(request) || /^(?:lnurlw|lnurlp|keyauth):\/\/\S+$/i.test(request);
+}
+
+/**
+ * The amount a one-press claim asks for: everything the service offers, in whole sats (wallets
+ * make whole-sat invoices), or the exact maximum when the range holds no whole sat. Null when the
+ * range is empty.
+ */
+export function claimAmountMsat(minMsat: string, maxMsat: string): string | null {
+  const min = BigInt(minMsat);
+  const max = BigInt(maxMsat);
+  if (max <= 0n || min > max) return null;
+  const whole = (max / 1000n) * 1000n;
+  return (whole >= min && whole > 0n ? whole : max).toString();
+}
+
+export type ClaimProblem =
+  'no-provider' | 'expired' | 'already-claimed' | 'unreachable' | 'service-refused' | 'other';
+
+export interface ClaimProblemView {
+  problem: ClaimProblem;
+  domain: string;
+  /** The service's own words, for `service-refused`. */
+  reason: string;
+}
+
+const EXPIRED_WORDS = /expir|caduc|venc/i;
+const USED_WORDS = /already|used|claimed|redeemed|paid|spent/i;
+
+/** Sorts a failed open or claim into the few cases a customer can act on. */
+export function claimProblemOf(error: unknown): ClaimProblemView {
+  if (!(error instanceof BridgeCallError)) return { problem: 'other', domain: '', reason: '' };
+  const domain = typeof error.details['domain'] === 'string' ? error.details['domain'] : '';
+  const reason = typeof error.details['reason'] === 'string' ? error.details['reason'] : '';
+  const view = (problem: ClaimProblem): ClaimProblemView => ({ problem, domain, reason });
+  switch (error.code) {
+    case 'LIGHTNING_NO_PROVIDER':
+    case 'LIGHTNING_PROVIDER_NOT_FOUND':
+      return view('no-provider');
+    case 'LNURL_UNREACHABLE':
+    case 'LNURL_REFUSED':
+      return view('unreachable');
+    case 'LNURL_BAD_RESPONSE': {
+      if (error.details['withdraw'] === 'nothing-left') return view('already-claimed');
+      // A link the service answers "not found" or "gone" for: BTCPay does so once a pull payment
+      // has expired or was archived, and nothing in LNURL tells expired from removed apart.
+      const status = error.numberDetail('status');
+      if (status === 404 || status === 410) return view('expired');
+      return view('other');
+    }
+    case 'LNURL_SERVICE_ERROR':
+      if (EXPIRED_WORDS.test(reason)) return view('expired');
+      if (USED_WORDS.test(reason)) return view('already-claimed');
+      return view('service-refused');
+    default:
+      return view('other');
+  }
+}
