@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import * as nip19 from 'nostr-tools/nip19';
+import { z } from 'zod';
 import type { RewardRules, StampCustomerRef } from '../../../shared/contract/merchant';
 import { FlashError } from '../../../shared/errors';
 import { isDecimalString, toAtoms } from '../../../shared/merchant/decimal';
@@ -23,35 +24,48 @@ export interface StampCustomer {
 
 const HEX_PUBKEY = /^[0-9a-f]{64}$/i;
 const CARD_UID = /^[0-9a-f]{14}$/i;
+const NOT_A_KEY = 'This is not an npub (or a public key in hex).';
 
-function badCustomer(message: string): FlashError {
-  return new FlashError('MERCHANT_BAD_CUSTOMER', message);
+/** The public key an npub, nprofile or 64-hex text names; null for anything else (an nsec too). */
+function publicKeyOf(text: string): string | null {
+  if (HEX_PUBKEY.test(text)) return text.toLowerCase();
+  try {
+    const decoded = nip19.decode(text);
+    // An nprofile names the same key with relay hints: the card belongs to the key.
+    if (decoded.type === 'npub') return decoded.data;
+    if (decoded.type === 'nprofile') return decoded.data.pubkey;
+  } catch {
+    // Not bech32 at all: refused below, in words.
+  }
+  return null;
 }
+
+/**
+ * A customer as the contract carries it, checked and made canonical: the npub kind decoded with
+ * nip19 (or taken as 64-hex), the card kind as 7 bytes of hex (separators allowed, as readers
+ * print UIDs).
+ */
+const StampCustomerSchema = z
+  .object({ kind: z.enum(['npub', 'card']), value: z.string().trim().min(1).max(200) })
+  .transform((ref, ctx): StampCustomer => {
+    const value = ref.value.replace(/^nostr:/i, '');
+    if (ref.kind === 'card') {
+      const uid = value.replace(/[\s:]/g, '');
+      if (CARD_UID.test(uid)) return { kind: 'card', key: uid.toLowerCase(), display: uid.toLowerCase() };
+      ctx.addIssue({ code: 'custom', message: 'A Flash Card UID is 7 bytes in hex (14 digits).' });
+      return z.NEVER;
+    }
+    const key = publicKeyOf(value);
+    if (key) return { kind: 'npub', key, display: nip19.npubEncode(key) };
+    ctx.addIssue({ code: 'custom', message: NOT_A_KEY });
+    return z.NEVER;
+  });
 
 /** Checks a customer as typed, scanned or tapped; throws MERCHANT_BAD_CUSTOMER in words. */
 export function parseStampCustomer(ref: StampCustomerRef): StampCustomer {
-  const value = ref.value.trim().replace(/^nostr:/i, '');
-  if (ref.kind === 'card') {
-    const uid = value.replace(/[\s:]/g, '');
-    if (!CARD_UID.test(uid)) throw badCustomer('A Flash Card UID is 7 bytes in hex (14 digits).');
-    const key = uid.toLowerCase();
-    return { kind: 'card', key, display: key };
-  }
-  if (HEX_PUBKEY.test(value)) {
-    const key = value.toLowerCase();
-    return { kind: 'npub', key, display: nip19.npubEncode(key) };
-  }
-  let decoded: ReturnType<typeof nip19.decode>;
-  try {
-    decoded = nip19.decode(value);
-  } catch {
-    throw badCustomer('This is not an npub (or a public key in hex).');
-  }
-  // An nprofile names the same key with relay hints: the card belongs to the key.
-  const key =
-    decoded.type === 'npub' ? decoded.data : decoded.type === 'nprofile' ? decoded.data.pubkey : null;
-  if (!key) throw badCustomer('This is not an npub (or a public key in hex).');
-  return { kind: 'npub', key, display: nip19.npubEncode(key) };
+  const parsed = StampCustomerSchema.safeParse(ref);
+  if (parsed.success) return parsed.data;
+  throw new FlashError('MERCHANT_BAD_CUSTOMER', parsed.error.issues[0]?.message ?? NOT_A_KEY);
 }
 
 /** The invoice metadata field naming the sale's customer (BTCPay keeps any extra metadata). */
