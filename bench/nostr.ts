@@ -210,6 +210,41 @@ export async function inbox(n: number): Promise<Inbox> {
   return made;
 }
 
+/**
+ * CPU time by thread of this process, in ms (Linux /proc; null elsewhere). WHY: the machine is
+ * shared, and wall time swings with everyone else's load; the CPU a message costs on each thread
+ * swings far less, and with it what two idle cores could do is max(main, total / 2).
+ */
+function threadCpuMs(): Map<number, number> | null {
+  const dir = '/proc/self/task';
+  if (!fs.existsSync(dir)) return null;
+  const out = new Map<number, number>();
+  for (const tid of fs.readdirSync(dir)) {
+    try {
+      const stat = fs.readFileSync(path.join(dir, tid, 'stat'), 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, in clock ticks (100 a second on Linux).
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The thread ended in between.
+    }
+  }
+  return out;
+}
+
+function cpuSince(before: Map<number, number> | null): { main: number; others: number } | null {
+  const after = threadCpuMs();
+  if (!before || !after) return null;
+  let main = 0;
+  let others = 0;
+  for (const [tid, ms] of after) {
+    const spent = ms - (before.get(tid) ?? 0);
+    if (tid === process.pid) main += spent;
+    else others += spent;
+  }
+  return { main, others };
+}
+
 export interface InboxFigures {
   messages: number;
   baselineMs: number;
@@ -265,6 +300,7 @@ export async function benchInbox(): Promise<InboxFigures> {
 
     // The app: relay check + record on this thread, crypto on the workers, stored per batch.
     const loadBefore = os.loadavg()[0] ?? NaN;
+    const cpuBefore = threadCpuMs();
     const file = path.join(dir, 'flash.db');
     const db = openDatabase(file);
     const store = createMessageStore(db, () => messagesKey);
@@ -288,6 +324,7 @@ export async function benchInbox(): Promise<InboxFigures> {
     await box1.idle();
     const appMs = performance.now() - t0;
     const loadAfter = os.loadavg()[0] ?? NaN;
+    const cpu = cpuSince(cpuBefore); // before close: the workers' threads are still there
     await box1.close();
     const stored = (db.prepare('SELECT count(*) AS n FROM nostr_messages').get() as { n: number }).n;
     db.close();
@@ -342,6 +379,13 @@ export async function benchInbox(): Promise<InboxFigures> {
         `${(baselineMs / appMs).toFixed(1)}× the one-at-a-time path; the machine's 1-minute load average ` +
         `${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (on ${os.availableParallelism()} cores)`,
     );
+    if (cpu) {
+      const idle2 = Math.max(cpu.main, (cpu.main + cpu.others) / 2) / n;
+      console.log(
+        `  CPU a message: ${fmtMs(cpu.main / n)} on the main thread (relay check, SQLite), ` +
+          `${fmtMs(cpu.others / n)} on the others (unwrap workers, GC); two idle cores would need at least ${fmtMs(idle2)} a message`,
+      );
+    }
     return { messages: n, baselineMs, appMs, reopenMs, workers };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
