@@ -811,9 +811,10 @@ export function createMerchantService(deps: MerchantDeps) {
     // one has had its chance, so two counters do not race to pay the same card.
     const dueInvoice = due ? read.invoices.get(due) : undefined;
     const dueCreated = (dueInvoice?.createdTime ?? 0) * 1000;
+    // Asked by hand for that very sale at another counter, the same holds: two counters paying
+    // one card at the same instant is the one double payment Greenfield cannot refuse.
     const dueElsewhere =
       dueInvoice !== undefined &&
-      due !== invoiceId &&
       invoiceCounter(dueInvoice) !== counterId() &&
       now() - dueCreated < STAMP_TAKEOVER_MS;
     let reward: Reward | null = null;
@@ -1176,6 +1177,12 @@ export function createMerchantService(deps: MerchantDeps) {
       const c = await counter();
       if (rewards.rules(conn.storeId).kind === 'stamps') {
         const stamped = await stampReward(gf, conn, invoiceId, c.currency);
+        if (stamped.dueElsewhere)
+          throw new FlashError(
+            'MERCHANT_NO_REWARD',
+            'The counter that sold this purchase gives the card’s reward; here only 10 minutes after the sale.',
+            { reason: 'otherCounter' },
+          );
         if (!stamped.reward || stamped.reward.invoiceId !== invoiceId)
           throw new FlashError('MERCHANT_NO_REWARD', 'This sale did not complete a stamp card.');
         rewarded.add(invoiceId);

@@ -258,6 +258,9 @@ describe('stamp card across two counters of one store', () => {
     await until('B counted the card', () => b.merchant.getDisplay().stamps?.stamps === 3);
     expect(rewardPullPayments()).toHaveLength(0);
     expect(rewardsB).toHaveLength(0);
+    // Asked by hand at B, it is still A's to give for now.
+    expect((await rejects(b.merchant.issueReward(nth.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
+    expect(rewardPullPayments()).toHaveLength(0);
     // Ten minutes on (A never rewarded it), B's next sale rewards A's Nth sale, once.
     for (const inv of h.btcpay.server.state.engine.invoices.values()) inv.createdTime -= 11 * 60;
     saleClock -= 11 * 60;
