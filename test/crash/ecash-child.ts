@@ -105,8 +105,15 @@ async function main(): Promise<void> {
   // Recovery twice: a leg finished in the first pass may let its parent finish in the second.
   await ecash.recover();
   await ecash.recover();
-  // An unpaid mint quote holds no money: only operations with proofs at stake keep the check off.
-  const atStake = ecash.openOperations().filter((o) => !(o.kind === 'mint' && o.state === 'unpaid'));
+  // Only operations with proofs in flight at a mint keep the check off. An unpaid mint quote holds
+  // no money; a pending (unclaimed) token's proofs are reserved here and UNSPENT at the mint, which
+  // is exactly what the check counts as held, so it must not keep the check off (it did: one
+  // unclaimed token left every later life unchecked).
+  const atStake = ecash
+    .openOperations()
+    .filter(
+      (o) => !(o.kind === 'mint' && o.state === 'unpaid') && !(o.kind === 'send' && o.state === 'pending'),
+    );
   say({ ready: { open: atStake.length } });
   await new Promise<void>((r) => process.stdin.once('data', () => r()));
 
