@@ -1,18 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reward, Sale } from '../../shared/contract/merchant';
-import { FlashError } from '../../shared/errors';
-import { silentLogger } from '../../main/core/logger';
 import { bytesToHex } from '../../main/merchant/boltcard/ntag424-crypto';
 import { cardTag } from '../../main/merchant/flash-cards';
 import { cardRewardName } from '../../main/merchant/rewards/claims';
+import type { NfcReaders } from '../../main/merchant/nfc/readers';
 import type { MerchantService } from '../../main/merchant/service';
-import { createMerchantService } from '../../main/merchant/service';
 import type { SimulatedCard } from '../stack/nfc/ntag424-card';
 import { createSimulatedNtag424 } from '../stack/nfc/ntag424-card';
 import type { SimulatedReader } from '../stack/nfc/reader';
-import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import {
+  FIXED_REWARD_RULES,
+  flashErrorOf,
+  latteCart,
+  payLightningSale,
+  restartMerchant,
+  simulatedReaderDesk,
+  salesListRow,
+  stopAfterSpecCheck,
+} from '../support/merchant-counter';
 import { until } from '../support/wait';
 
 /**
@@ -24,6 +31,7 @@ import { until } from '../support/wait';
 let h: MerchantHarness;
 let reader: SimulatedReader;
 let readers: SimulatedReader[];
+let openNfcReaders: () => NfcReaders;
 /** Set by a test: the next POST that makes a pull payment reaches BTCPay, its answer is lost. */
 let loseNextPullPaymentAnswer = false;
 
@@ -43,61 +51,17 @@ const lostAnswerFetch: typeof fetch = async (input, init) => {
 
 beforeEach(async () => {
   loseNextPullPaymentAnswer = false;
-  reader = createSimulatedReader();
-  readers = [reader];
-  h = await startMerchantHarness({
-    openNfcReaders: () => simulatedNfcReaders(readers),
-    fetch: lostAnswerFetch,
-  });
+  ({ reader, readers, openNfcReaders } = simulatedReaderDesk());
+  h = await startMerchantHarness({ openNfcReaders, fetch: lostAnswerFetch });
   await connectDemoShop(h);
 });
 
-afterEach(async () => {
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await h.stop();
-  }
-});
+afterEach(() => stopAfterSpecCheck(h));
 
-async function rejects(p: Promise<unknown>): Promise<FlashError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
+const CARD_REWARD_RULES = { ...FIXED_REWARD_RULES, giveAs: 'flashCard' as const };
 
-const RULES = {
-  enabled: true,
-  kind: 'fixed' as const,
-  sats: 500,
-  percent: '1',
-  minimumSale: '5',
-  expiryDays: 30,
-  giveAs: 'flashCard' as const,
-};
-
-const lattes = (count: number) => ({
-  lines: [{ itemId: 'latte', count }],
-  discountPercent: null,
-  tipAmount: null,
-  tipPercent: null,
-});
-
-async function paidSale(m: MerchantService = h.merchant): Promise<Sale> {
-  const sales: Sale[] = [];
-  const stop = h.bus.on('merchant.sale', (s) => sales.push(s));
-  const sale = await m.charge(lattes(2)); // 8.50 USD: above the 5.00 minimum
-  await h.payBolt11(sale.bolt11!);
-  const paid = await until('settled', () =>
-    sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
-  );
-  stop();
-  return paid;
-}
+/** A sale of 8.50 USD (above the 5.00 minimum), paid and settled; `m` may be a restarted Flash. */
+const paidSale = (m: MerchantService = h.merchant) => payLightningSale(h, latteCart(2), m);
 
 async function newCard(sats: number): Promise<SimulatedCard> {
   const card = createSimulatedNtag424();
@@ -128,7 +92,7 @@ function journal(kind: 'reward' | 'card') {
 describe('rewards as a top-up of the customer’s Flash Card', () => {
   it('the display asks for the tap; the reward goes onto the card once, whatever the taps, presses or counters', async () => {
     const card = await newCard(50_000);
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(CARD_REWARD_RULES);
     const rewards: Reward[] = [];
     h.bus.on('merchant.reward', (r) => rewards.push(r));
 
@@ -185,14 +149,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
 
     // The sales list and the day's totals count it, claimed.
     expect(await h.merchant.getReward(sale.invoiceId)).toEqual(a);
-    const today = {
-      from: Date.now() - 3_600_000,
-      to: Date.now() + 60_000,
-      status: 'any' as const,
-      limit: 50,
-      offset: 0,
-    };
-    const row = (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId);
+    const row = await salesListRow(h.merchant, sale.invoiceId);
     expect(row?.reward).toEqual({ sats: 500, state: 'claimed' });
     const totals = await h.merchant.dailyTotals(1);
     expect(totals.days.at(-1)?.rewards).toMatchObject({ count: 1, sats: 500, claimed: 1, claimedSats: 500 });
@@ -211,7 +168,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     expect(await balance(card)).toBe(50_500);
     expect(cardPullPayments(card).all).toHaveLength(2);
     // Its Sales list and totals read the reward from BTCPay.
-    const there = (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId);
+    const there = await salesListRow(h.merchant, sale.invoiceId);
     expect(there?.reward).toEqual({ sats: 500, state: 'claimed' });
     expect((await h.merchant.dailyTotals(1)).days.at(-1)?.rewards).toMatchObject({
       count: 1,
@@ -221,7 +178,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     });
 
     // The customer spends it: the card still pays, from the new pull payment.
-    const next = await h.merchant.charge(lattes(1));
+    const next = await h.merchant.charge(latteCart(1));
     const sales: Sale[] = [];
     h.bus.on('merchant.sale', (s) => sales.push(s));
     reader.place(card);
@@ -237,26 +194,26 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     // The stranger's card belongs to another store of the server: its pull payment is not this store's.
     for (const pp of cardPullPayments(stranger).all)
       pp.storeId = 'AnotherStore0000000000000000000000000000000';
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(CARD_REWARD_RULES);
     const sale = await paidSale();
 
     readers.splice(0); // the reader is unplugged
-    expect((await rejects(h.merchant.issueReward(sale.invoiceId))).code).toBe('MERCHANT_NO_READER');
+    expect((await flashErrorOf(h.merchant.issueReward(sale.invoiceId))).code).toBe('MERCHANT_NO_READER');
     readers.push(reader);
     reader.remove();
-    expect((await rejects(h.merchant.issueReward(sale.invoiceId))).code).toBe('MERCHANT_NO_CARD');
+    expect((await flashErrorOf(h.merchant.issueReward(sale.invoiceId))).code).toBe('MERCHANT_NO_CARD');
     reader.place(stranger);
-    const other = await rejects(h.merchant.issueReward(sale.invoiceId));
+    const other = await flashErrorOf(h.merchant.issueReward(sale.invoiceId));
     expect(other.code).toBe('MERCHANT_CARD_UNKNOWN');
     expect(other.details?.['reason']).toBe('this store has no pull payment for it');
     reader.place(createSimulatedNtag424()); // a blank card
-    expect((await rejects(h.merchant.issueReward(sale.invoiceId))).code).toBe('MERCHANT_CARD_UNKNOWN');
+    expect((await flashErrorOf(h.merchant.issueReward(sale.invoiceId))).code).toBe('MERCHANT_CARD_UNKNOWN');
     // Nothing was left open or given; the right card then gets it, from a cashier too (the
     // amount is the rules', as for any reward; a free top-up stays the manager's).
     expect(journal('reward').map((r) => r.state)).toEqual(['failed', 'failed']);
     h.merchant.enterCashierMode();
     reader.place(card);
-    expect((await rejects(h.merchant.cardTopUp(1_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
+    expect((await flashErrorOf(h.merchant.cardTopUp(1_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
     reader.place(card);
     expect(await h.merchant.issueReward(sale.invoiceId)).toMatchObject({
       sats: 500,
@@ -268,31 +225,20 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
 
   it('a lost answer, a crash after the top-up, a refused key change and a card lifted half-way never add the reward twice', async () => {
     const card = await newCard(2_000);
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(CARD_REWARD_RULES);
 
     // 1. BTCPay makes the card's new pull payment but its answer never arrives.
     const first = await paidSale();
     loseNextPullPaymentAnswer = true;
     reader.place(card);
-    expect((await rejects(h.merchant.issueReward(first.invoiceId))).code).toBe('MERCHANT_UNREACHABLE');
+    expect((await flashErrorOf(h.merchant.issueReward(first.invoiceId))).code).toBe('MERCHANT_UNREACHABLE');
     expect(journal('reward').map((r) => r.state)).toEqual(['sent']);
     const made = cardPullPayments(card).live.find((p) => p.name === cardRewardName(first.invoiceId, 500));
     expect(made).toBeDefined(); // at BTCPay, not yet on the card
     expect(await balance(card)).toBe(2_000);
     // Flash restarts; the next tap finds that pull payment instead of making another.
     h.merchant.stop();
-    const restart = () => {
-      const m = createMerchantService({
-        db: h.db,
-        vault: h.vault,
-        bus: h.bus,
-        log: silentLogger,
-        receiptsDir: h.dataDir,
-        openNfcReaders: () => simulatedNfcReaders(readers),
-      });
-      m.start();
-      return m;
-    };
+    const restart = () => restartMerchant(h, { openNfcReaders });
     let again = restart();
     reader.place(card);
     const r1 = await again.issueReward(first.invoiceId);
@@ -335,25 +281,8 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     // 3. A key change the card refuses once: put back as it was (the new pull payment archived),
     // and the next press adds the reward; the archived try does not count as given.
     const third = await paidSale(again);
-    let refused = false;
-    const refusesOnce = {
-      ...card,
-      uid: card.uid,
-      activate: () => card.activate(),
-      get readCounter() {
-        return card.readCounter;
-      },
-      key: (n: number) => card.key(n),
-      process(apdu: Uint8Array): Uint8Array {
-        if (apdu[1] === 0xc4 && !refused) {
-          refused = true;
-          throw new Error('card gone');
-        }
-        return card.process(apdu);
-      },
-    };
-    reader.place(refusesOnce);
-    expect((await rejects(again.issueReward(third.invoiceId))).code).toBe('MERCHANT_CARD_FAILED');
+    reader.place(failingKeyChanges(card, (change) => change === 1)); // refuses the first only
+    expect((await flashErrorOf(again.issueReward(third.invoiceId))).code).toBe('MERCHANT_CARD_FAILED');
     const undone = cardPullPayments(card).all.filter((p) => p.name === cardRewardName(third.invoiceId, 500));
     expect(undone.map((p) => p.archived)).toEqual([true]);
     expect(await balance(card, again)).toBe(2_500);
@@ -365,26 +294,12 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
 
     // 4. The card leaves the reader while its keys change, and a second card is tapped meanwhile.
     const second = await paidSale(again);
-    let changes = 0;
-    const flaky = {
-      ...card,
-      uid: card.uid,
-      activate: () => card.activate(),
-      get readCounter() {
-        return card.readCounter;
-      },
-      key: (n: number) => card.key(n),
-      process(apdu: Uint8Array): Uint8Array {
-        if (apdu[1] === 0xc4 && ++changes > 1) throw new Error('card gone');
-        return card.process(apdu);
-      },
-    };
-    reader.place(flaky);
-    const lifted = await rejects(again.issueReward(second.invoiceId));
+    reader.place(failingKeyChanges(card, (change) => change > 1)); // lifted after the first
+    const lifted = await flashErrorOf(again.issueReward(second.invoiceId));
     expect(lifted.code).toBe('MERCHANT_CARD_FAILED');
     const otherCard = await newCardWith(again, 1_000);
     reader.place(otherCard);
-    const wrong = await rejects(again.issueReward(second.invoiceId));
+    const wrong = await flashErrorOf(again.issueReward(second.invoiceId));
     expect(wrong.code).toBe('MERCHANT_CARD_FAILED');
     expect(wrong.details?.['reason']).toMatch(/card tapped first/);
     expect(await balance(otherCard, again)).toBe(1_000);
@@ -407,4 +322,25 @@ async function newCardWith(m: MerchantService, sats: number): Promise<SimulatedC
   reader.place(card);
   await m.cardProgram(sats);
   return card;
+}
+
+/**
+ * `card` as the reader sees it, except that its `change`-th ChangeKey command (counted from 1)
+ * fails as when the card leaves the field mid-write, when `fails(change)` says so.
+ */
+function failingKeyChanges(card: SimulatedCard, fails: (change: number) => boolean): SimulatedCard {
+  let changes = 0;
+  return {
+    ...card,
+    uid: card.uid,
+    activate: () => card.activate(),
+    get readCounter() {
+      return card.readCounter;
+    },
+    key: (n: number) => card.key(n),
+    process(apdu: Uint8Array): Uint8Array {
+      if (apdu[1] === 0xc4 && fails(++changes)) throw new Error('card gone');
+      return card.process(apdu);
+    },
+  };
 }

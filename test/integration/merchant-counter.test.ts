@@ -14,6 +14,7 @@ import {
 } from '../../main/merchant/boltcard/ntag424-crypto';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import { flashErrorOf, stopAfterSpecCheck } from '../support/merchant-counter';
 import { until } from '../support/wait';
 
 let h: MerchantHarness;
@@ -22,24 +23,7 @@ beforeEach(async () => {
   h = await startMerchantHarness();
 });
 
-afterEach(async () => {
-  try {
-    // Anything our client sent, or the stand-in answered, off BTCPay's published spec fails here.
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await h.stop();
-  }
-});
-
-async function rejects(p: Promise<unknown>): Promise<FlashError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
+afterEach(() => stopAfterSpecCheck(h));
 
 const cart = {
   lines: [
@@ -88,13 +72,13 @@ describe('connecting a store', () => {
     expect(byFeature['rewardsRefunds']?.missing).toEqual(['btcpay.store.cancreatepullpayments']);
     expect(byFeature['setup']?.missing).toEqual(['btcpay.store.canmodifystoresettings']);
     // Listing a store's apps needs canmodifystoresettings in BTCPay's code: 403, with the permission.
-    const err = await rejects(h.merchant.listApps(h.btcpay.seed.store.id));
+    const err = await flashErrorOf(h.merchant.listApps(h.btcpay.seed.store.id));
     expect(err.code).toBe('MERCHANT_FORBIDDEN');
     expect(err.details?.['permission']).toBe('btcpay.store.canmodifystoresettings');
   });
 
   it('refuses a wrong key (401) and stores nothing', async () => {
-    const err = await rejects(h.merchant.connect(h.btcpay.url, 'f'.repeat(40)));
+    const err = await flashErrorOf(h.merchant.connect(h.btcpay.url, 'f'.repeat(40)));
     expect(err.code).toBe('MERCHANT_BAD_KEY');
     expect(h.merchant.status().connection).toBeNull();
     expect(h.vault.hasSecret('merchant.btcpayApiKey')).toBe(false);
@@ -103,11 +87,11 @@ describe('connecting a store', () => {
   it('reports a server that is down, slow, or answers 401/403 for everything', async () => {
     await connectDemoShop(h);
     h.btcpay.server.fault = 'down';
-    expect((await rejects(h.merchant.listStores())).code).toBe('MERCHANT_UNREACHABLE');
+    expect((await flashErrorOf(h.merchant.listStores())).code).toBe('MERCHANT_UNREACHABLE');
     h.btcpay.server.fault = 'unauthorized';
-    expect((await rejects(h.merchant.listStores())).code).toBe('MERCHANT_BAD_KEY');
+    expect((await flashErrorOf(h.merchant.listStores())).code).toBe('MERCHANT_BAD_KEY');
     h.btcpay.server.fault = 'forbidden';
-    const forbidden = await rejects(h.merchant.listStores());
+    const forbidden = await flashErrorOf(h.merchant.listStores());
     expect(forbidden.code).toBe('MERCHANT_FORBIDDEN');
     expect(forbidden.details?.['permission']).toBe('btcpay.store.canviewstoresettings');
     h.btcpay.server.fault = 'none';
@@ -119,7 +103,7 @@ describe('connecting a store', () => {
     await connectDemoShop(h);
     h.btcpay.server.fault = 'slow';
     h.btcpay.server.slowMs = 1000;
-    expect((await rejects(h.merchant.listStores())).code).toBe('MERCHANT_TIMEOUT');
+    expect((await flashErrorOf(h.merchant.listStores())).code).toBe('MERCHANT_TIMEOUT');
     h.btcpay.server.fault = 'none';
   });
 
@@ -392,16 +376,21 @@ describe('the counter', () => {
     h.merchant.enterCashierMode();
     const sale = await h.merchant.charge(cart);
     expect(sale.state).toBe('waiting');
-    expect((await rejects(h.merchant.refund({ invoiceId: sale.invoiceId, variant: 'RateThen' }))).code).toBe(
-      'MERCHANT_CASHIER_LOCKED',
-    );
     expect(
-      (await rejects(h.merchant.setTaxSettings({ defaultTaxRate: '1', taxIncluded: false, tipTaxRate: '0' })))
-        .code,
+      (await flashErrorOf(h.merchant.refund({ invoiceId: sale.invoiceId, variant: 'RateThen' }))).code,
+    ).toBe('MERCHANT_CASHIER_LOCKED');
+    expect(
+      (
+        await flashErrorOf(
+          h.merchant.setTaxSettings({ defaultTaxRate: '1', taxIncluded: false, tipTaxRate: '0' }),
+        )
+      ).code,
     ).toBe('MERCHANT_CASHIER_LOCKED');
     expect(() => h.merchant.disconnect()).toThrow(FlashError);
-    expect((await rejects(h.merchant.leaveCashierMode({ pin: '0000' }))).code).toBe('MERCHANT_WRONG_PIN');
-    expect((await rejects(h.merchant.leaveCashierMode({ password: 'wrong password' }))).code).toBe(
+    expect((await flashErrorOf(h.merchant.leaveCashierMode({ pin: '0000' }))).code).toBe(
+      'MERCHANT_WRONG_PIN',
+    );
+    expect((await flashErrorOf(h.merchant.leaveCashierMode({ password: 'wrong password' }))).code).toBe(
       'VAULT_WRONG_PASSWORD',
     );
     expect((await h.merchant.leaveCashierMode({ pin: '2468' })).cashierMode).toBe(false);

@@ -1,17 +1,23 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Reward, Sale } from '../../shared/contract/merchant';
-import { FlashError } from '../../shared/errors';
-import { silentLogger } from '../../main/core/logger';
+import type { Reward } from '../../shared/contract/merchant';
 import type { EcashService } from '../../main/ecash/service';
-import { createEcashService } from '../../main/ecash/service';
-import { createMerchantService } from '../../main/merchant/service';
 import { rewardTag } from '../../main/merchant/rewards/claims';
-import type { CashuStack, StandInMint } from '../stack/cashu';
-import { startCashuStack } from '../stack/cashu';
-import { LightningLedger } from '../stack/lightning/ledger';
+import type { StandInMint } from '../stack/cashu';
+import type { LightningLedger } from '../stack/lightning/ledger';
 import { ecashWallet, until } from '../support/ecash';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import {
+  FIXED_REWARD_RULES,
+  flashErrorOf,
+  latteCart,
+  nostrOutbox,
+  payLightningSale,
+  restartMerchant,
+  salesListRow,
+  stopAfterSpecCheck,
+} from '../support/merchant-counter';
+import { shopEcashForHarness, startCashuMints } from '../support/merchant-ecash';
 
 /**
  * Rewards paid as Cashu tokens from the merchant's own eCash: the shop's eCash service (the
@@ -32,21 +38,17 @@ const CUSTOMER_WORDS = [
   'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong',
 ];
 
+let mints: Awaited<ReturnType<typeof startCashuMints>>;
 let cashuLedger: LightningLedger;
-let cashu: CashuStack;
 let alpha: StandInMint;
 let testNo = 0;
 
 beforeAll(async () => {
-  cashuLedger = new LightningLedger();
-  cashuLedger.createNode('stack', { balanceMsat: 100_000_000_000n });
-  cashu = await startCashuStack(cashuLedger);
-  alpha = cashu.mints[0] as StandInMint;
+  mints = await startCashuMints();
+  cashuLedger = mints.ledger;
+  alpha = mints.cashu.mints[0] as StandInMint;
 });
-afterAll(async () => {
-  await cashu.stop();
-  cashuLedger.close();
-});
+afterAll(() => mints.stop());
 
 let h: MerchantHarness;
 let shopEcash: EcashService;
@@ -55,54 +57,24 @@ let dms: { to: string[]; text: string }[];
 
 beforeEach(async () => {
   const n = testNo++;
-  dms = [];
-  h = await startMerchantHarness({
-    sendNostrMessage: async (input) => {
-      dms.push(input);
-      return { ok: true };
-    },
-    ecash: ({ db, vault, bus }) => {
-      shopEcash = createEcashService({
-        db,
-        vault,
-        bus,
-        log: silentLogger,
-        network: () => 'regtest',
-        words: () => ({ mnemonic: SHOP_WORDS[n % SHOP_WORDS.length] as string, passphrase: '' }),
-        // The shop pays its mint quotes from a Lightning node of the Cashu stack.
-        lightning: {
-          pay: async ({ text }) => ({ state: (await cashuLedger.pay('stack', text)).state }),
-        },
-        recheckEveryMs: 3_600_000,
-      });
-      return shopEcash;
-    },
+  const outbox = nostrOutbox();
+  dms = outbox.sent;
+  // The shop pays its mint quotes from a Lightning node of the Cashu stack.
+  const shop = shopEcashForHarness({
+    mnemonic: SHOP_WORDS[n % SHOP_WORDS.length] as string,
+    payMintQuotesFrom: cashuLedger,
   });
+  h = await startMerchantHarness({ sendNostrMessage: outbox.sendNostrMessage, ecash: shop.make });
+  shopEcash = shop.service;
   await connectDemoShop(h);
   await shopEcash.addMint(alpha.url);
   customer = await ecashWallet(cashuLedger, { words: CUSTOMER_WORDS[n % CUSTOMER_WORDS.length] });
   await customer.ecash.addMint(alpha.url);
 });
 
-afterEach(async () => {
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await shopEcash.stop();
-    await h.stop();
-    await customer.close();
-  }
-});
-
-async function rejects(p: Promise<unknown> | (() => unknown)): Promise<FlashError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
+afterEach(() =>
+  stopAfterSpecCheck(h, { beforeHarness: () => shopEcash.stop(), afterHarness: () => customer.close() }),
+);
 
 /** The merchant mints eCash at the stand-in mint, paying the quote over Lightning. */
 async function shopMints(sats: number): Promise<void> {
@@ -116,34 +88,8 @@ async function shopMints(sats: number): Promise<void> {
 
 const spendable = () => shopEcash.balances().find((b) => b.mintUrl === alpha.url)?.spendable ?? 0;
 
-const lattes = (count: number) => ({
-  lines: [{ itemId: 'latte', count }],
-  discountPercent: null,
-  tipAmount: null,
-  tipPercent: null,
-});
-
-/** Charges, pays over Lightning from the customer's node, and waits until BTCPay settles it. */
-async function paidSale(count: number): Promise<Sale> {
-  const sales: Sale[] = [];
-  const stop = h.bus.on('merchant.sale', (s) => void sales.push(s));
-  const sale = await h.merchant.charge(lattes(count));
-  await h.payBolt11(sale.bolt11!);
-  const paid = await until(
-    () => sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid') ?? null,
-  );
-  stop();
-  return paid;
-}
-
-const RULES = {
-  enabled: true,
-  kind: 'fixed' as const,
-  sats: 500,
-  percent: '1',
-  minimumSale: '5',
-  expiryDays: 30,
-};
+/** Charges `count` lattes, pays over Lightning from the customer's node, waits until BTCPay settles it. */
+const paidSale = (count: number) => payLightningSale(h, latteCart(count));
 
 const rewardSends = (invoiceId: string) =>
   shopEcash
@@ -154,7 +100,7 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
   it('a paid sale earns one token, on both displays and by NOSTR; the customer claims it and the merchant sees it', async () => {
     await shopMints(2_000);
     expect(
-      h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: `${alpha.url}/` }),
+      h.merchant.setRewardRules({ ...FIXED_REWARD_RULES, giveAs: 'ecash', ecashMint: `${alpha.url}/` }),
     ).toMatchObject({ giveAs: 'ecash', ecashMint: alpha.url });
     const rewards: Reward[] = [];
     h.bus.on('merchant.reward', (r) => void rewards.push(r));
@@ -208,16 +154,7 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
     expect(dms[0]?.text).toContain(reward.ecash!.token);
     expect(dms[0]?.text).toContain('500 sats');
 
-    const today = {
-      from: Date.now() - 3_600_000,
-      to: Date.now() + 60_000,
-      status: 'any' as const,
-      limit: 50,
-      offset: 0,
-    };
-    expect(
-      (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId)?.reward,
-    ).toEqual({
+    expect((await salesListRow(h.merchant, sale.invoiceId))?.reward).toEqual({
       sats: 500,
       state: 'unclaimed',
     });
@@ -233,9 +170,7 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
     // The merchant sees it claimed: the sent token's state in the eCash journal.
     expect(await h.merchant.getReward(sale.invoiceId)).toMatchObject({ state: 'claimed', claimedSats: 500 });
     expect(h.merchant.getDisplay()).toMatchObject({ phase: 'paid', reward: null });
-    expect(
-      (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId)?.reward,
-    ).toEqual({
+    expect((await salesListRow(h.merchant, sale.invoiceId))?.reward).toEqual({
       sats: 500,
       state: 'claimed',
     });
@@ -247,21 +182,21 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
       expired: 0,
     });
     // Claimed: nothing left to send.
-    expect((await rejects(h.merchant.sendReward(sale.invoiceId, 'npub1customer'))).code).toBe(
+    expect((await flashErrorOf(h.merchant.sendReward(sale.invoiceId, 'npub1customer'))).code).toBe(
       'MERCHANT_NO_REWARD',
     );
   });
 
   it('eCash that does not cover the reward: a typed error, no send, and the sale stays paid', async () => {
     await shopMints(100);
-    h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: alpha.url });
+    h.merchant.setRewardRules({ ...FIXED_REWARD_RULES, giveAs: 'ecash', ecashMint: alpha.url });
     const failures: { invoiceId: string; code: string }[] = [];
     h.bus.on('merchant.rewardFailed', (f) => void failures.push(f));
 
     const sale = await paidSale(2);
     const failed = await until(() => failures.find((f) => f.invoiceId === sale.invoiceId) ?? null);
     expect(failed.code).toBe('MERCHANT_REWARD_ECASH_SHORT');
-    expect(await rejects(h.merchant.issueReward(sale.invoiceId))).toMatchObject({
+    expect(await flashErrorOf(h.merchant.issueReward(sale.invoiceId))).toMatchObject({
       code: 'MERCHANT_REWARD_ECASH_SHORT',
       details: { sats: 500, spendable: 100 },
     });
@@ -280,8 +215,12 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
     await h.merchant.getCounter();
     expect(
       (
-        await rejects(() =>
-          h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: 'https://nowhere.example' }),
+        await flashErrorOf(() =>
+          h.merchant.setRewardRules({
+            ...FIXED_REWARD_RULES,
+            giveAs: 'ecash',
+            ecashMint: 'https://nowhere.example',
+          }),
         )
       ).code,
     ).toBe('ECASH_MINT_NOT_FOUND');
@@ -290,7 +229,7 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
 
   it('start-up settles the eCash rewards a crash left open, before anyone looks at their sales', async () => {
     await shopMints(2_000);
-    h.merchant.setRewardRules({ ...RULES, giveAs: 'ecash', ecashMint: alpha.url });
+    h.merchant.setRewardRules({ ...FIXED_REWARD_RULES, giveAs: 'ecash', ecashMint: alpha.url });
     const rewards: Reward[] = [];
     h.bus.on('merchant.reward', (r) => void rewards.push(r));
     const first = await paidSale(2);
@@ -320,15 +259,7 @@ describe('rewards as eCash tokens from the merchant’s own eCash', () => {
       .run(Date.now(), Date.now());
     expect(journal().map((r) => r.state)).toEqual(['sent', 'sent', 'sent']);
 
-    const again = createMerchantService({
-      db: h.db,
-      vault: h.vault,
-      bus: h.bus,
-      log: silentLogger,
-      receiptsDir: h.dataDir,
-      ecash: shopEcash,
-    });
-    again.start();
+    const again = restartMerchant(h, { ecash: shopEcash });
     try {
       await until(() => (journal().every((r) => r.state !== 'sent') ? true : null));
       const byRef = new Map(journal().map((r) => [r.ref, r]));

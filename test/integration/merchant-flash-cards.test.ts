@@ -1,14 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sale } from '../../shared/contract/merchant';
-import { FlashError } from '../../shared/errors';
 import { readNdefUri } from '../../main/merchant/boltcard/card-ops';
 import { cardTag } from '../../main/merchant/flash-cards';
 import type { SimulatedCard } from '../stack/nfc/ntag424-card';
 import { createReplayTag, createSimulatedNtag424 } from '../stack/nfc/ntag424-card';
 import type { SimulatedReader } from '../stack/nfc/reader';
-import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import {
+  flashErrorOf,
+  latteCart,
+  simulatedReaderDesk,
+  stopAfterSpecCheck,
+} from '../support/merchant-counter';
 import { until } from '../support/wait';
 
 let h: MerchantHarness;
@@ -16,36 +20,15 @@ let reader: SimulatedReader;
 let readers: SimulatedReader[];
 
 beforeEach(async () => {
-  reader = createSimulatedReader();
-  readers = [reader];
-  h = await startMerchantHarness({ openNfcReaders: () => simulatedNfcReaders(readers) });
+  const desk = simulatedReaderDesk();
+  ({ reader, readers } = desk);
+  h = await startMerchantHarness({ openNfcReaders: desk.openNfcReaders });
   await connectDemoShop(h);
 });
 
-afterEach(async () => {
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await h.stop();
-  }
-});
+afterEach(() => stopAfterSpecCheck(h));
 
-async function rejects(p: Promise<unknown>): Promise<FlashError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
-
-const coffee = {
-  lines: [{ itemId: 'latte', count: 1 }],
-  discountPercent: null,
-  tipAmount: null,
-  tipPercent: null,
-};
+const coffee = latteCart(1);
 
 async function newCard(sats: number): Promise<SimulatedCard> {
   const card = createSimulatedNtag424();
@@ -80,7 +63,7 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
     // The skimmed copy on a cloned tag: its counter is below the one BTCPay stored.
     const next = await h.merchant.charge(coffee);
     reader.place(createReplayTag(skimmed));
-    const replay = await rejects(h.merchant.cardPay(next.invoiceId));
+    const replay = await flashErrorOf(h.merchant.cardPay(next.invoiceId));
     expect(replay.code).toBe('MERCHANT_CARD_REPLAYED');
     expect((await h.merchant.getSale(next.invoiceId)).state).toBe('waiting');
     // BTCPay refused the copy at its first step: only the real tap reached the journal.
@@ -94,7 +77,7 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
     const card = await newCard(1_000);
     const sale = await h.merchant.charge(coffee);
     reader.place(card);
-    const err = await rejects(h.merchant.cardPay(sale.invoiceId));
+    const err = await flashErrorOf(h.merchant.cardPay(sale.invoiceId));
     expect(err.code).toBe('MERCHANT_CARD_BALANCE_LOW');
     expect(err.details).toMatchObject({ balance: 1_000, needed: sale.dueSats });
     expect(h.db.prepare(`SELECT COUNT(*) AS n FROM merchant_journal WHERE kind = 'cardTap'`).get()).toEqual({
@@ -105,17 +88,17 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
   it('says what is wrong: no reader, no card, a card that is not a Flash Card, a card not blank', async () => {
     const sale = await h.merchant.charge(coffee);
     readers.splice(0); // the reader is unplugged
-    expect((await rejects(h.merchant.cardPay(sale.invoiceId))).code).toBe('MERCHANT_NO_READER');
+    expect((await flashErrorOf(h.merchant.cardPay(sale.invoiceId))).code).toBe('MERCHANT_NO_READER');
     readers.push(reader);
     expect(h.merchant.cardStatus()).toEqual({ problem: null, readers: [reader.name], cardPresent: false });
-    expect((await rejects(h.merchant.cardPay(sale.invoiceId))).code).toBe('MERCHANT_NO_CARD');
+    expect((await flashErrorOf(h.merchant.cardPay(sale.invoiceId))).code).toBe('MERCHANT_NO_CARD');
     reader.place(createSimulatedNtag424());
-    const blank = await rejects(h.merchant.cardPay(sale.invoiceId));
+    const blank = await flashErrorOf(h.merchant.cardPay(sale.invoiceId));
     expect(blank.code).toBe('MERCHANT_CARD_UNKNOWN');
     expect(blank.details?.['reason']).toBe('it carries no lnurlw:// link');
     const card = await newCard(5_000);
     reader.place(card);
-    const again = await rejects(h.merchant.cardProgram(5_000));
+    const again = await flashErrorOf(h.merchant.cardProgram(5_000));
     expect(again.code).toBe('MERCHANT_CARD_UNKNOWN');
     expect(again.details?.['reason']).toBe('it already has keys; wipe it first');
   });
@@ -124,12 +107,12 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
     const card = await newCard(5_000);
     h.merchant.enterCashierMode();
     reader.place(card);
-    expect((await rejects(h.merchant.cardWipe(5_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
-    expect((await rejects(h.merchant.cardProgram(1_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
+    expect((await flashErrorOf(h.merchant.cardWipe(5_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
+    expect((await flashErrorOf(h.merchant.cardProgram(1_000))).code).toBe('MERCHANT_CASHIER_LOCKED');
     await h.merchant.leaveCashierMode({ password: 'correct horse battery' });
     // The card still holds 5,000 sats: a wipe that did not agree to give them up is refused.
     reader.place(card);
-    const held = await rejects(h.merchant.cardWipe(0));
+    const held = await flashErrorOf(h.merchant.cardWipe(0));
     expect(held.code).toBe('MERCHANT_CARD_HAS_BALANCE');
     expect(held.details).toMatchObject({ balance: 5_000 });
     const wiped = await h.merchant.cardWipe(5_000);
@@ -212,7 +195,7 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
       },
     };
     reader.place(flaky);
-    const err = await rejects(h.merchant.cardTopUp(1_000));
+    const err = await flashErrorOf(h.merchant.cardTopUp(1_000));
     expect(err.code).toBe('MERCHANT_CARD_FAILED');
     expect(err.details?.['reason']).toMatch(/press Top up again/);
     // The old pull payment is still the card's and the journal keeps the unfinished step.

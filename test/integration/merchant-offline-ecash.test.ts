@@ -1,16 +1,14 @@
 import { getDecodedToken, getEncodedToken } from '@cashu/cashu-ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EcashSale } from '../../shared/contract/merchant';
-import { FlashError } from '../../shared/errors';
-import { silentLogger } from '../../main/core/logger';
 import type { EcashService } from '../../main/ecash/service';
-import { createEcashService } from '../../main/ecash/service';
-import type { CashuStack, StandInMint } from '../stack/cashu';
-import { startCashuStack } from '../stack/cashu';
-import { LightningLedger } from '../stack/lightning/ledger';
+import type { StandInMint } from '../stack/cashu';
+import type { LightningLedger } from '../stack/lightning/ledger';
 import { ecashWallet, until } from '../support/ecash';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import { flashErrorOf, latteCart, stopAfterSpecCheck } from '../support/merchant-counter';
+import { shopEcashForHarness, startCashuMints } from '../support/merchant-ecash';
 
 /**
  * eCash at the counter while BTCPay is out of reach: the merchant's eCash service (the wallet's
@@ -33,22 +31,18 @@ const CUSTOMER_WORDS = [
   'cat swing flag economy stadium alone churn speed unique patch report train',
 ];
 
+let mints: Awaited<ReturnType<typeof startCashuMints>>;
 let cashuLedger: LightningLedger;
-let cashu: CashuStack;
 let alpha: StandInMint;
 let beta: StandInMint;
 let testNo = 0;
 
 beforeAll(async () => {
-  cashuLedger = new LightningLedger();
-  cashuLedger.createNode('stack', { balanceMsat: 100_000_000_000n });
-  cashu = await startCashuStack(cashuLedger);
-  [alpha, beta] = cashu.mints as [StandInMint, StandInMint];
+  mints = await startCashuMints();
+  cashuLedger = mints.ledger;
+  [alpha, beta] = mints.cashu.mints as [StandInMint, StandInMint];
 });
-afterAll(async () => {
-  await cashu.stop();
-  cashuLedger.close();
-});
+afterAll(() => mints.stop());
 
 let h: MerchantHarness;
 let shopEcash: EcashService;
@@ -57,20 +51,9 @@ let saleEvents: EcashSale[];
 
 beforeEach(async () => {
   const n = testNo++;
-  h = await startMerchantHarness({
-    ecash: ({ db, vault, bus }) => {
-      shopEcash = createEcashService({
-        db,
-        vault,
-        bus,
-        log: silentLogger,
-        network: () => 'regtest',
-        words: () => ({ mnemonic: SHOP_WORDS[n % SHOP_WORDS.length] as string, passphrase: '' }),
-        recheckEveryMs: 3_600_000,
-      });
-      return shopEcash;
-    },
-  });
+  const shop = shopEcashForHarness({ mnemonic: SHOP_WORDS[n % SHOP_WORDS.length] as string });
+  h = await startMerchantHarness({ ecash: shop.make });
+  shopEcash = shop.service;
   saleEvents = [];
   h.bus.on('merchant.ecashSale', (s) => void saleEvents.push(s));
   await connectDemoShop(h);
@@ -88,31 +71,13 @@ afterEach(async () => {
   alpha.setFault('none');
   beta.setFault('none');
   h.btcpay.server.fault = 'none';
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await shopEcash.stop();
-    await h.stop();
-    await customer.close();
-  }
+  await stopAfterSpecCheck(h, {
+    beforeHarness: () => shopEcash.stop(),
+    afterHarness: () => customer.close(),
+  });
 });
 
-async function rejects(p: Promise<unknown> | (() => unknown)): Promise<FlashError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
-
-const latte = {
-  lines: [{ itemId: 'latte', count: 1 }],
-  discountPercent: null,
-  tipAmount: null,
-  tipPercent: null,
-};
+const latte = latteCart(1);
 
 async function tokenFrom(mint: StandInMint, sats: number): Promise<string> {
   return (await customer.ecash.send({ mintUrl: mint.url, unit: 'sat', amount: sats })).token;
@@ -123,7 +88,7 @@ describe('eCash at the counter while BTCPay is out of reach', () => {
     h.merchant.setCounterEcash({ trustedMints: [alpha.url], maxSats: 20_000 });
     await h.merchant.getCounter();
     h.btcpay.server.fault = 'down';
-    expect((await rejects(h.merchant.charge(latte))).code).toBe('MERCHANT_UNREACHABLE');
+    expect((await flashErrorOf(h.merchant.charge(latte))).code).toBe('MERCHANT_UNREACHABLE');
     // Restarted while BTCPay is down: the POS app as last read still prices the cart.
     expect((await h.merchant.getCounter()).items.some((i) => i.id === 'latte')).toBe(true);
 
@@ -167,16 +132,16 @@ describe('eCash at the counter while BTCPay is out of reach', () => {
 
   it('refuses what the shop does not take: off, another mint, too little, above the limit, no DLEQ, the same token twice', async () => {
     await h.merchant.getCounter();
-    expect((await rejects(() => h.merchant.ecashRequest(latte))).code).toBe('MERCHANT_ECASH_OFF');
+    expect((await flashErrorOf(() => h.merchant.ecashRequest(latte))).code).toBe('MERCHANT_ECASH_OFF');
     expect(
       (
-        await rejects(() =>
+        await flashErrorOf(() =>
           h.merchant.setCounterEcash({ trustedMints: ['https://nowhere.example'], maxSats: 10 }),
         )
       ).code,
     ).toBe('ECASH_MINT_NOT_FOUND');
     h.merchant.setCounterEcash({ trustedMints: [alpha.url], maxSats: 5_000 });
-    expect(await rejects(() => h.merchant.ecashRequest(latte))).toMatchObject({
+    expect(await flashErrorOf(() => h.merchant.ecashRequest(latte))).toMatchObject({
       code: 'MERCHANT_ECASH_OVER_LIMIT',
       details: { sats: 6538, maxSats: 5000 },
     });
@@ -184,11 +149,11 @@ describe('eCash at the counter while BTCPay is out of reach', () => {
     const request = h.merchant.ecashRequest(latte);
 
     const fromBeta = await tokenFrom(beta, 7000);
-    expect((await rejects(h.merchant.ecashAccept(request.requestId, fromBeta))).code).toBe(
+    expect((await flashErrorOf(h.merchant.ecashAccept(request.requestId, fromBeta))).code).toBe(
       'MERCHANT_ECASH_UNTRUSTED_MINT',
     );
     const short = await tokenFrom(alpha, 6000);
-    expect(await rejects(h.merchant.ecashAccept(request.requestId, short))).toMatchObject({
+    expect(await flashErrorOf(h.merchant.ecashAccept(request.requestId, short))).toMatchObject({
       code: 'MERCHANT_ECASH_TOO_LITTLE',
       details: { sats: 6538, token: 6000 },
     });
@@ -196,7 +161,7 @@ describe('eCash at the counter while BTCPay is out of reach', () => {
     const keysetIds = customer.ecash.listMints().flatMap((m) => m.keysets.map((k) => k.id));
     const decoded = getDecodedToken(enough, keysetIds);
     const noDleq = getEncodedToken({ ...decoded, proofs: decoded.proofs.map(({ dleq: _d, ...p }) => p) });
-    expect(await rejects(h.merchant.ecashAccept(request.requestId, noDleq))).toMatchObject({
+    expect(await flashErrorOf(h.merchant.ecashAccept(request.requestId, noDleq))).toMatchObject({
       code: 'MERCHANT_ECASH_UNVERIFIED',
       details: { dleq: 'missing' },
     });
@@ -204,12 +169,12 @@ describe('eCash at the counter while BTCPay is out of reach', () => {
     // Claimed at once: the mint answers even though BTCPay was never asked.
     expect(sale).toMatchObject({ state: 'claimed', sats: 6538, receivedSats: 6600 });
     const again = h.merchant.ecashRequest(latte);
-    expect((await rejects(h.merchant.ecashAccept(again.requestId, enough))).code).toBe(
+    expect((await flashErrorOf(h.merchant.ecashAccept(again.requestId, enough))).code).toBe(
       'MERCHANT_ECASH_TOKEN_USED',
     );
     // A request is used once.
     expect(
-      (await rejects(h.merchant.ecashAccept(request.requestId, await tokenFrom(alpha, 6600)))).code,
+      (await flashErrorOf(h.merchant.ecashAccept(request.requestId, await tokenFrom(alpha, 6600)))).code,
     ).toBe('MERCHANT_NOT_FOUND');
     expect(h.merchant.ecashSales().sales.map((s) => s.id)).toEqual([sale.id]);
   });
@@ -243,7 +208,7 @@ describe('eCash at the counter while BTCPay is out of reach', () => {
     h.merchant.setCashierPin('2468');
     h.merchant.enterCashierMode();
     expect(
-      (await rejects(() => h.merchant.setCounterEcash({ trustedMints: [beta.url], maxSats: 1 }))).code,
+      (await flashErrorOf(() => h.merchant.setCounterEcash({ trustedMints: [beta.url], maxSats: 1 }))).code,
     ).toBe('MERCHANT_CASHIER_LOCKED');
     const request = h.merchant.ecashRequest(latte);
     const sale = await h.merchant.ecashAccept(request.requestId, await tokenFrom(alpha, 6538));

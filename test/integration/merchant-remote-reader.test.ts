@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardReaderStatus, Sale } from '../../shared/contract/merchant';
-import { FlashError } from '../../shared/errors';
 import { openRemoteReaders } from '../../main/merchant/nfc/remote-readers';
 import type { PcscServer } from '../stack/nfc/pcsc-server';
 import { startPcscServer } from '../stack/nfc/pcsc-server';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import { flashErrorOf, latteCart, stopAfterSpecCheck } from '../support/merchant-counter';
 import { until } from '../support/wait';
 
 /**
@@ -28,31 +28,9 @@ beforeEach(async () => {
   await until('the stack’s reader', () => h.merchant.cardStatus().readers.length > 0 || null);
 });
 
-afterEach(async () => {
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await h.stop();
-    await pcsc.stop();
-  }
-});
+afterEach(() => stopAfterSpecCheck(h, { afterHarness: () => pcsc.stop() }));
 
-async function rejects(p: Promise<unknown>): Promise<FlashError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
-
-const coffee = {
-  lines: [{ itemId: 'latte', count: 1 }],
-  discountPercent: null,
-  tipAmount: null,
-  tipPercent: null,
-};
+const coffee = latteCart(1);
 
 describe('the stack’s simulated reader over loopback', () => {
   it('programs the blank card, pays with a tap, refuses a replayed tap; cards come and go live', async () => {
@@ -75,11 +53,11 @@ describe('the stack’s simulated reader over loopback', () => {
     // A copy of that tap on another tag: BTCPay has seen its counter.
     pcsc.presentReplay();
     const next = await h.merchant.charge(coffee);
-    expect((await rejects(h.merchant.cardPay(next.invoiceId))).code).toBe('MERCHANT_CARD_REPLAYED');
+    expect((await flashErrorOf(h.merchant.cardPay(next.invoiceId))).code).toBe('MERCHANT_CARD_REPLAYED');
 
     pcsc.remove();
     await until('the card left', () => statuses.some((s) => !s.cardPresent) || null);
-    expect((await rejects(h.merchant.cardPay(next.invoiceId))).code).toBe('MERCHANT_NO_CARD');
+    expect((await flashErrorOf(h.merchant.cardPay(next.invoiceId))).code).toBe('MERCHANT_NO_CARD');
     pcsc.present('card-1');
     await until('the card is back', () => h.merchant.cardStatus().cardPresent || null);
     expect((await h.merchant.cardBalance()).sats).toBeLessThan(20_000);
@@ -90,7 +68,7 @@ describe('the stack’s simulated reader over loopback', () => {
     await pcsc.stop();
     await until('reader gone', () => h.merchant.cardStatus().problem !== null || null);
     expect(h.merchant.cardStatus().problem).toMatch(/not reachable/);
-    expect((await rejects(h.merchant.cardBalance())).code).toBe('MERCHANT_NFC_UNAVAILABLE');
+    expect((await flashErrorOf(h.merchant.cardBalance())).code).toBe('MERCHANT_NFC_UNAVAILABLE');
     pcsc = await startPcscServer({ port });
     await until('reader back', () => h.merchant.cardStatus().readers.length > 0 || null);
     expect(h.merchant.cardStatus()).toEqual({

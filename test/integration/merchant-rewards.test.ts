@@ -1,73 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Reward, Sale } from '../../shared/contract/merchant';
-import { FlashError } from '../../shared/errors';
-import { silentLogger } from '../../main/core/logger';
+import type { Reward } from '../../shared/contract/merchant';
 import { rewardTag } from '../../main/merchant/rewards/claims';
-import { createMerchantService } from '../../main/merchant/service';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, MERCHANT_PASSWORD, startMerchantHarness } from '../support/merchant';
+import {
+  FIXED_REWARD_RULES,
+  flashErrorOf,
+  latteCart,
+  nostrOutbox,
+  payLightningSale,
+  restartMerchant,
+  salesListRow,
+  stopAfterSpecCheck,
+} from '../support/merchant-counter';
 import { until } from '../support/wait';
 
 let h: MerchantHarness;
 let dms: { to: string[]; text: string }[];
 
 beforeEach(async () => {
-  dms = [];
-  h = await startMerchantHarness({
-    sendNostrMessage: async (input) => {
-      dms.push(input);
-      return { ok: true };
-    },
-  });
+  const outbox = nostrOutbox();
+  dms = outbox.sent;
+  h = await startMerchantHarness({ sendNostrMessage: outbox.sendNostrMessage });
   await connectDemoShop(h);
 });
 
-afterEach(async () => {
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await h.stop();
-  }
-});
+afterEach(() => stopAfterSpecCheck(h));
 
-async function rejects(p: Promise<unknown>): Promise<FlashError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
-
-const lattes = (count: number) => ({
-  lines: [{ itemId: 'latte', count }],
-  discountPercent: null,
-  tipAmount: null,
-  tipPercent: null,
-});
-
-const RULES = {
-  enabled: true,
-  kind: 'fixed' as const,
-  sats: 500,
-  percent: '1',
-  minimumSale: '5',
-  expiryDays: 30,
-};
-
-/** Charges, pays over Lightning from the customer's node, and waits until BTCPay settles it. */
-async function paidSale(count: number): Promise<Sale> {
-  const sales: Sale[] = [];
-  const stop = h.bus.on('merchant.sale', (s) => sales.push(s));
-  const sale = await h.merchant.charge(lattes(count));
-  await h.payBolt11(sale.bolt11!);
-  const paid = await until('settled', () =>
-    sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
-  );
-  stop();
-  return paid;
-}
+/** Charges `count` lattes, pays over Lightning from the customer's node, waits until BTCPay settles it. */
+const paidSale = (count: number) => payLightningSale(h, latteCart(count));
 
 function rewardPullPayments() {
   return [...h.btcpay.server.state.pullPayments.values()].filter((p) =>
@@ -77,7 +38,7 @@ function rewardPullPayments() {
 
 describe('rewards after a paid sale, as BTCPay pull payments', () => {
   it('gives the store’s fixed reward once the sale settles, on both displays; the customer claims it', async () => {
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(FIXED_REWARD_RULES);
     const rewards: Reward[] = [];
     h.bus.on('merchant.reward', (r) => rewards.push(r));
 
@@ -107,16 +68,7 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
     expect(rewardPullPayments()).toHaveLength(1);
 
     // The sales list shows it unclaimed, then claimed once the customer's wallet claims it.
-    const today = {
-      from: Date.now() - 3_600_000,
-      to: Date.now() + 60_000,
-      status: 'any' as const,
-      limit: 50,
-      offset: 0,
-    };
-    expect(
-      (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId)?.reward,
-    ).toEqual({
+    expect((await salesListRow(h.merchant, sale.invoiceId))?.reward).toEqual({
       sats: 500,
       state: 'unclaimed',
     });
@@ -127,9 +79,7 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
     expect(await h.merchant.getReward(sale.invoiceId)).toMatchObject({ state: 'claimed', claimedSats: 500 });
     // Claimed: the customer display no longer offers it.
     expect(h.merchant.getDisplay()).toMatchObject({ phase: 'paid', reward: null });
-    expect(
-      (await h.merchant.history(today)).rows.find((r) => r.invoiceId === sale.invoiceId)?.reward,
-    ).toEqual({
+    expect((await salesListRow(h.merchant, sale.invoiceId))?.reward).toEqual({
       sats: 500,
       state: 'claimed',
     });
@@ -148,16 +98,16 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
   });
 
   it('gives nothing below the minimum, nothing while off, and a percentage of the sats paid', async () => {
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(FIXED_REWARD_RULES);
     const small = await paidSale(1); // 4.25 USD < 5.00
-    expect((await rejects(h.merchant.issueReward(small.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
+    expect((await flashErrorOf(h.merchant.issueReward(small.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
     expect(await h.merchant.getReward(small.invoiceId)).toBeNull();
 
-    h.merchant.setRewardRules({ ...RULES, enabled: false });
+    h.merchant.setRewardRules({ ...FIXED_REWARD_RULES, enabled: false });
     const off = await paidSale(3);
-    expect((await rejects(h.merchant.issueReward(off.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
+    expect((await flashErrorOf(h.merchant.issueReward(off.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
 
-    h.merchant.setRewardRules({ ...RULES, kind: 'percent', percent: '2.5', minimumSale: '0' });
+    h.merchant.setRewardRules({ ...FIXED_REWARD_RULES, kind: 'percent', percent: '2.5', minimumSale: '0' });
     const sale = await paidSale(2);
     const reward = await h.merchant.issueReward(sale.invoiceId);
     expect(reward.sats).toBe(Math.floor((sale.paidSats * 25) / 1000));
@@ -165,7 +115,7 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
   });
 
   it('an unclaimed reward expires by BTCPay’s clock; the totals say so', async () => {
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(FIXED_REWARD_RULES);
     const sale = await paidSale(2);
     const reward = await h.merchant.issueReward(sale.invoiceId);
     const pp = h.btcpay.server.state.pullPayments.get(reward.pullPaymentId)!;
@@ -177,13 +127,13 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
       expired: 1,
       claimed: 0,
     });
-    expect((await rejects(h.merchant.sendReward(sale.invoiceId, 'npub1customer'))).code).toBe(
+    expect((await flashErrorOf(h.merchant.sendReward(sale.invoiceId, 'npub1customer'))).code).toBe(
       'MERCHANT_NO_REWARD',
     );
   });
 
   it('sends the reward to the customer’s npub as a message with the claim link', async () => {
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(FIXED_REWARD_RULES);
     const sale = await paidSale(2);
     const reward = await h.merchant.issueReward(sale.invoiceId);
     await h.merchant.sendReward(sale.invoiceId, 'npub1customer');
@@ -197,20 +147,20 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
   });
 
   it('at the counter: the cashier gives and sends rewards by the rules but cannot change them', async () => {
-    h.merchant.setRewardRules({ ...RULES, enabled: false });
+    h.merchant.setRewardRules({ ...FIXED_REWARD_RULES, enabled: false });
     const sale = await paidSale(2);
     h.merchant.setCashierPin('2468');
     h.merchant.enterCashierMode();
-    expect(() => h.merchant.setRewardRules(RULES)).toThrow(/Cashier mode/);
+    expect(() => h.merchant.setRewardRules(FIXED_REWARD_RULES)).toThrow(/Cashier mode/);
     await h.merchant.leaveCashierMode({ password: MERCHANT_PASSWORD });
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(FIXED_REWARD_RULES);
     h.merchant.enterCashierMode();
     expect((await h.merchant.issueReward(sale.invoiceId)).sats).toBe(500);
     await h.merchant.leaveCashierMode({ pin: '2468' });
   });
 
   it('a key that may not create pull payments: the reward fails in words, the sales list still works', async () => {
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(FIXED_REWARD_RULES);
     const narrow = h.btcpay.server.state.createKey(
       h.btcpay.seed.user.id,
       ['btcpay.store.canviewstoresettings', 'btcpay.store.cancreateinvoice', 'btcpay.store.canviewinvoices'],
@@ -236,21 +186,14 @@ describe('rewards after a paid sale, as BTCPay pull payments', () => {
   });
 
   it('a reward asked for just before a crash is found on BTCPay at start-up, never made twice', async () => {
-    h.merchant.setRewardRules(RULES);
+    h.merchant.setRewardRules(FIXED_REWARD_RULES);
     const sale = await paidSale(2);
     const reward = await h.merchant.issueReward(sale.invoiceId);
     // As if Flash died after BTCPay made it but before the answer was written down.
     h.db.prepare(`UPDATE merchant_journal SET state = 'sent', result_id = NULL WHERE kind = 'reward'`).run();
     h.db.prepare(`DELETE FROM merchant_rewards`).run();
     h.merchant.stop();
-    const again = createMerchantService({
-      db: h.db,
-      vault: h.vault,
-      bus: h.bus,
-      log: silentLogger,
-      receiptsDir: h.dataDir,
-    });
-    again.start();
+    const again = restartMerchant(h);
     await until('the journal settled', () =>
       (h.db.prepare(`SELECT state FROM merchant_journal WHERE kind = 'reward'`).get() as { state: string })
         .state === 'done'

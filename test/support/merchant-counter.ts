@@ -1,0 +1,149 @@
+import type { ChargeInput, Sale } from '../../shared/contract/merchant';
+import { FlashError } from '../../shared/errors';
+import { silentLogger } from '../../main/core/logger';
+import type { MerchantDeps, MerchantService } from '../../main/merchant/service';
+import { createMerchantService } from '../../main/merchant/service';
+import type { NfcReaders } from '../../main/merchant/nfc/readers';
+import type { SimulatedReader } from '../stack/nfc/reader';
+import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
+import type { MerchantHarness } from './merchant';
+import { until } from './wait';
+
+/**
+ * Pieces the merchant counter's integration tests share: the carts and reward rules they sell
+ * with, a sale the customer pays, the typed error a refused call gives, and the teardown.
+ */
+
+/** `count` lattes from the demo POS app (4.25 USD each), no discount and no tip. */
+export function latteCart(count: number): ChargeInput {
+  return {
+    lines: [{ itemId: 'latte', count }],
+    discountPercent: null,
+    tipAmount: null,
+    tipPercent: null,
+  };
+}
+
+/** The store's fixed reward: 500 sats for a sale of 5.00 or more, claimable for 30 days. */
+export const FIXED_REWARD_RULES = {
+  enabled: true,
+  kind: 'fixed' as const,
+  sats: 500,
+  percent: '1',
+  minimumSale: '5',
+  expiryDays: 30,
+};
+
+/**
+ * Charges `cart`, pays its BOLT11 from the customer's node, and waits until BTCPay settles it.
+ * `merchant` may be a second service on the same database and bus (a restarted Flash).
+ */
+export async function payLightningSale(
+  h: MerchantHarness,
+  cart: ChargeInput,
+  merchant: MerchantService = h.merchant,
+): Promise<Sale> {
+  const sales: Sale[] = [];
+  const stop = h.bus.on('merchant.sale', (s) => void sales.push(s));
+  const sale = await merchant.charge(cart);
+  await h.payBolt11(sale.bolt11!);
+  const paid = await until('settled', () =>
+    sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
+  );
+  stop();
+  return paid;
+}
+
+/**
+ * The FlashError a refused call gives; anything else that is thrown, or no error at all, fails
+ * the test (a crash must never pass for a refusal). A function is run, for synchronous calls.
+ */
+export async function flashErrorOf(p: Promise<unknown> | (() => unknown)): Promise<FlashError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    if (err instanceof FlashError) return err;
+    throw err;
+  }
+  throw new Error('expected a FlashError');
+}
+
+/**
+ * The teardown every counter test ends with. Anything our client sent, or the stand-in answered,
+ * off BTCPay's published spec fails the test, but the harness (and what the test started beside
+ * it) is stopped whatever happens so the next test starts clean.
+ */
+export async function stopAfterSpecCheck(
+  h: MerchantHarness,
+  also: { beforeHarness?: () => Promise<void>; afterHarness?: () => Promise<void> } = {},
+): Promise<void> {
+  try {
+    h.btcpay.server.assertNoSpecIssues();
+  } finally {
+    await also.beforeHarness?.();
+    await h.stop();
+    await also.afterHarness?.();
+  }
+}
+
+/**
+ * One simulated PC/SC reader the counter opens. `readers` is the live list the service sees: a
+ * test empties it to unplug the reader and pushes it back to plug it in again.
+ */
+export function simulatedReaderDesk(): {
+  reader: SimulatedReader;
+  readers: SimulatedReader[];
+  openNfcReaders: () => NfcReaders;
+} {
+  const reader = createSimulatedReader();
+  const readers = [reader];
+  return { reader, readers, openNfcReaders: () => simulatedNfcReaders(readers) };
+}
+
+/** What the counter sent by NOSTR, and the sender that records it (every send succeeds). */
+export function nostrOutbox(): {
+  sent: { to: string[]; text: string }[];
+  sendNostrMessage: (input: { to: string[]; text: string }) => Promise<unknown>;
+} {
+  const sent: { to: string[]; text: string }[] = [];
+  return {
+    sent,
+    sendNostrMessage: async (input) => {
+      sent.push(input);
+      return { ok: true };
+    },
+  };
+}
+
+/** The sale's row in the Sales list, read as the counter shows the last hour (every status). */
+export async function salesListRow(merchant: MerchantService, invoiceId: string) {
+  const lastHour = {
+    from: Date.now() - 3_600_000,
+    to: Date.now() + 60_000,
+    status: 'any' as const,
+    limit: 50,
+    offset: 0,
+  };
+  return (await merchant.history(lastHour)).rows.find((r) => r.invoiceId === invoiceId);
+}
+
+/**
+ * Flash started again after a crash or a restart: a second merchant service, started, on the
+ * harness's database, vault and bus, so it finds what the first one journaled. `also` passes the
+ * deps a test's counter had beside them (its eCash, its NFC readers).
+ */
+export function restartMerchant(
+  h: MerchantHarness,
+  also: Pick<MerchantDeps, 'ecash' | 'openNfcReaders'> = {},
+): MerchantService {
+  const merchant = createMerchantService({
+    db: h.db,
+    vault: h.vault,
+    bus: h.bus,
+    log: silentLogger,
+    receiptsDir: h.dataDir,
+    ...also,
+  });
+  merchant.start();
+  return merchant;
+}
