@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeCallError } from '../../renderer/app/result';
-import { claimAmountMsat, claimProblemOf, isLnurlLink } from '../../renderer/features/messages/lnurl-claim';
+import {
+  claimAmountMsat,
+  claimProblemOf,
+  isFinalProblem,
+  isLnurlLink,
+} from '../../renderer/features/messages/lnurl-claim';
 import { findLightningRequest } from '../../renderer/features/messages/keys';
 
 const LNURL =
@@ -51,6 +56,13 @@ describe('a failed claim in the customer’s terms', () => {
     expect(claimProblemOf(err('LNURL_SERVICE_ERROR', { reason: 'Maintenance' })).problem).toBe(
       'service-refused',
     );
+  });
+  it('stops offering a retry only for a spent or expired link', () => {
+    expect(isFinalProblem('expired')).toBe(true);
+    expect(isFinalProblem('already-claimed')).toBe(true);
+    expect(isFinalProblem('unreachable')).toBe(false);
+    expect(isFinalProblem('no-provider')).toBe(false);
+    expect(isFinalProblem('service-refused')).toBe(false);
   });
   it('leaves what it cannot name to the error’s own text', () => {
     expect(claimProblemOf(err('LNURL_BAD_RESPONSE', { domain: 'shop' })).problem).toBe('other');

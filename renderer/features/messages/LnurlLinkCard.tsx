@@ -6,7 +6,7 @@ import { call } from '../../app/result';
 import { Alert } from '../../components/Alert';
 import { Amount } from '../../components/Amount';
 import { useErrorText, useT } from '../../i18n';
-import { claimAmountMsat, claimProblemOf } from './lnurl-claim';
+import { claimAmountMsat, claimProblemOf, isFinalProblem } from './lnurl-claim';
 import { LightningPayForm } from './PayCard';
 
 type WithdrawView = Extract<ParsedPaymentView, { kind: 'lnurl-withdraw' }>;
@@ -33,21 +33,25 @@ export function LnurlLinkCard({ text }: { text: string }) {
   if (view?.kind === 'lnurl-pay' || view?.kind === 'bolt11')
     return <LightningPayForm text={text} view={view} />;
   if (view) return <p className="hint msg-pay-invalid">{t('lnpay.unsupported')}</p>;
+  // Opening again helps when the service was unreachable, never for a spent or expired link.
+  const final = open.error !== null && isFinalProblem(claimProblemOf(open.error).problem);
   return (
     <section className="msg-pay msg-pay-ln" aria-label={t('lnclaim.link.title')}>
       <p className="msg-pay-title">{t('lnclaim.link.title')}</p>
       <p className="hint">{t('lnclaim.link.privacy')}</p>
       {open.error && <ClaimProblemAlert error={open.error} />}
-      <div className="actions">
-        <button
-          type="button"
-          className="button-primary"
-          disabled={open.busy}
-          onClick={() => void open.run().then((v) => v && setView(v))}
-        >
-          {open.busy ? t('lnclaim.link.opening') : t('lnclaim.link.open')}
-        </button>
-      </div>
+      {!final && (
+        <div className="actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={open.busy}
+            onClick={() => void open.run().then((v) => v && setView(v))}
+          >
+            {open.busy ? t('lnclaim.link.opening') : t('lnclaim.link.open')}
+          </button>
+        </div>
+      )}
     </section>
   );
 }
@@ -123,6 +127,8 @@ function WithdrawClaimCard({ text, view }: { text: string; view: WithdrawView })
         <p role="status">{t('lnclaim.waiting', { domain })}</p>
       ) : state.step === 'unpaid' ? (
         <Alert>{t('lnclaim.unpaid', { domain })}</Alert>
+      ) : claim.error && isFinalProblem(claimProblemOf(claim.error).problem) ? (
+        <ClaimProblemAlert error={claim.error} />
       ) : (
         <>
           {claim.error && <ClaimProblemAlert error={claim.error} />}

@@ -27,6 +27,11 @@ export function claimAmountMsat(minMsat: string, maxMsat: string): string | null
 export type ClaimProblem =
   'no-provider' | 'expired' | 'already-claimed' | 'unreachable' | 'service-refused' | 'other';
 
+/** Problems no retry can fix: the card stops offering its button. */
+export function isFinalProblem(problem: ClaimProblem): boolean {
+  return problem === 'expired' || problem === 'already-claimed';
+}
+
 export interface ClaimProblemView {
   problem: ClaimProblem;
   domain: string;
