@@ -16,11 +16,31 @@ const LONG_PREFIX_FROM = 65_536;
 const MAX_PLAINTEXT = 0xffff_ffff;
 const utf8 = new TextDecoder('utf-8');
 
+function opensslChacha20(key: Uint8Array, nonce12: Uint8Array, data: Uint8Array): Uint8Array {
+  // OpenSSL's IV is the 32-bit block counter (little endian, here 0) followed by the nonce.
+  const iv = Buffer.alloc(16);
+  iv.set(nonce12, 4);
+  const d = createDecipheriv('chacha20', key, iv);
+  return Buffer.concat([d.update(data), d.final()]);
+}
+
 /**
- * Whether this runtime's cipher list has raw ChaCha20 (Node's OpenSSL does; Electron's BoringSSL
- * offers ChaCha20 only inside its AEAD, so there the keystream comes from @noble/ciphers).
+ * Whether this runtime has raw ChaCha20 that gives @noble/ciphers' keystream (Node's OpenSSL
+ * does). WHY the comparison and not only the cipher list: Electron's BoringSSL may lack it or
+ * read the IV otherwise, and a wrong keystream would only show as "invalid padding" on every
+ * message; there the keystream comes from @noble/ciphers.
  */
-export const nativeChacha20: boolean = getCiphers().includes('chacha20');
+export const nativeChacha20: boolean = (() => {
+  if (!getCiphers().includes('chacha20')) return false;
+  try {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => i);
+    const nonce = Uint8Array.from({ length: 12 }, (_, i) => 7 * i + 1);
+    const zeros = new Uint8Array(80);
+    return Buffer.from(opensslChacha20(key, nonce, zeros)).equals(Buffer.from(chacha20(key, nonce, zeros)));
+  } catch {
+    return false;
+  }
+})();
 
 /** NIP-44's padded length for an unpadded length (same rule as the spec's calc_padded_len). */
 export function paddedLength(len: number): number {
@@ -50,12 +70,7 @@ const TWO = Uint8Array.of(2);
 const THREE = Uint8Array.of(3);
 
 function chacha20Keystream(key: Uint8Array, nonce12: Uint8Array, data: Uint8Array): Uint8Array {
-  if (!nativeChacha20) return chacha20(key, nonce12, data);
-  // OpenSSL's IV is the 32-bit block counter (little endian, here 0) followed by the nonce.
-  const iv = Buffer.alloc(16);
-  iv.set(nonce12, 4);
-  const d = createDecipheriv('chacha20', key, iv);
-  return Buffer.concat([d.update(data), d.final()]);
+  return nativeChacha20 ? opensslChacha20(key, nonce12, data) : chacha20(key, nonce12, data);
 }
 
 /** Decrypts a NIP-44 v2 payload (base64) with a conversation key. */
