@@ -80,7 +80,7 @@ function spendableSats(text: string): number {
   return Number(m[1].replace(/,/g, ''));
 }
 
-test('a merchant’s reward sent by NOSTR is claimed from the chat: Open, then Claim into the Lightning wallet; no wallet, expired and already claimed are said in words', async ({
+test('a merchant’s reward sent by NOSTR is claimed from the chat: Open, then Claim into the Lightning wallet; no wallet, expired and already claimed are said in words; an LNURL-pay link opens to the pay form', async ({
   flash,
   stack,
 }) => {
@@ -181,4 +181,23 @@ test('a merchant’s reward sent by NOSTR is claimed from the chat: Open, then C
   await expect(againCard.getByRole('button')).toHaveCount(0);
   await againCard.scrollIntoViewIfNeeded();
   await flash.snap('06-already-claimed');
+
+  // An LNURL-pay link waits for Open the same way, then becomes the chat's pay form.
+  const tipJar = stack.lnurl.payLink({
+    description: 'Tip jar',
+    minSendable: 1000n,
+    maxSendable: 50_000_000n,
+  });
+  await sendDm(stack, merchant, npub, `Leave a tip if you liked it: ${tipJar.lnurl}`);
+  const tipCard = bubble('Leave a tip').getByRole('region', { name: 'Lightning link' });
+  await expect(tipCard).toContainText('only when you open it');
+  await tipCard.getByRole('button', { name: 'Open' }).click();
+  const payForm = bubble('Leave a tip').getByRole('region', { name: 'Lightning payment request' });
+  await expect(payForm).toContainText('Tip jar');
+  await payForm.getByLabel('Amount in sats').fill('21');
+  await payForm.getByRole('button', { name: 'Review payment' }).click();
+  await payForm.getByRole('button', { name: 'Pay 21 sats' }).click();
+  await expect(payForm.getByRole('status')).toHaveText(/^Paid 21 sats \(fee \d+ sats\)\.$/);
+  await payForm.scrollIntoViewIfNeeded();
+  await flash.snap('07-lnurl-pay-opened-and-paid');
 });
