@@ -12,6 +12,7 @@ import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
 import {
   FIXED_REWARD_RULES,
+  cardFailingKeyChanges,
   flashErrorOf,
   latteCart,
   payLightningSale,
@@ -281,7 +282,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
     // 3. A key change the card refuses once: put back as it was (the new pull payment archived),
     // and the next press adds the reward; the archived try does not count as given.
     const third = await paidSale(again);
-    reader.place(failingKeyChanges(card, (change) => change === 1)); // refuses the first only
+    reader.place(cardFailingKeyChanges(card, (change) => change === 1)); // refuses the first only
     expect((await flashErrorOf(again.issueReward(third.invoiceId))).code).toBe('MERCHANT_CARD_FAILED');
     const undone = cardPullPayments(card).all.filter((p) => p.name === cardRewardName(third.invoiceId, 500));
     expect(undone.map((p) => p.archived)).toEqual([true]);
@@ -294,7 +295,7 @@ describe('rewards as a top-up of the customer’s Flash Card', () => {
 
     // 4. The card leaves the reader while its keys change, and a second card is tapped meanwhile.
     const second = await paidSale(again);
-    reader.place(failingKeyChanges(card, (change) => change > 1)); // lifted after the first
+    reader.place(cardFailingKeyChanges(card, (change) => change > 1)); // lifted after the first
     const lifted = await flashErrorOf(again.issueReward(second.invoiceId));
     expect(lifted.code).toBe('MERCHANT_CARD_FAILED');
     const otherCard = await newCardWith(again, 1_000);
@@ -322,25 +323,4 @@ async function newCardWith(m: MerchantService, sats: number): Promise<SimulatedC
   reader.place(card);
   await m.cardProgram(sats);
   return card;
-}
-
-/**
- * `card` as the reader sees it, except that its `change`-th ChangeKey command (counted from 1)
- * fails as when the card leaves the field mid-write, when `fails(change)` says so.
- */
-function failingKeyChanges(card: SimulatedCard, fails: (change: number) => boolean): SimulatedCard {
-  let changes = 0;
-  return {
-    ...card,
-    uid: card.uid,
-    activate: () => card.activate(),
-    get readCounter() {
-      return card.readCounter;
-    },
-    key: (n: number) => card.key(n),
-    process(apdu: Uint8Array): Uint8Array {
-      if (apdu[1] === 0xc4 && fails(++changes)) throw new Error('card gone');
-      return card.process(apdu);
-    },
-  };
 }

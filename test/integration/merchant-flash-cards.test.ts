@@ -8,6 +8,7 @@ import type { SimulatedReader } from '../stack/nfc/reader';
 import type { MerchantHarness } from '../support/merchant';
 import { connectDemoShop, startMerchantHarness } from '../support/merchant';
 import {
+  cardFailingKeyChanges,
   flashErrorOf,
   latteCart,
   simulatedReaderDesk,
@@ -180,21 +181,7 @@ describe('Flash Cards on a (simulated) PC/SC reader, against the BTCPay stand-in
       (p) => p.description === cardTag(card.uid) && !p.archived,
     )!;
     // The card answers the first key change, then leaves the field for good.
-    let changes = 0;
-    const flaky = {
-      ...card,
-      uid: card.uid,
-      activate: () => card.activate(),
-      get readCounter() {
-        return card.readCounter;
-      },
-      key: (n: number) => card.key(n),
-      process(apdu: Uint8Array): Uint8Array {
-        if (apdu[1] === 0xc4 && ++changes > 1) throw new Error('card gone');
-        return card.process(apdu);
-      },
-    };
-    reader.place(flaky);
+    reader.place(cardFailingKeyChanges(card, (change) => change > 1));
     const err = await flashErrorOf(h.merchant.cardTopUp(1_000));
     expect(err.code).toBe('MERCHANT_CARD_FAILED');
     expect(err.details?.['reason']).toMatch(/press Top up again/);

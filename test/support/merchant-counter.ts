@@ -4,6 +4,7 @@ import { silentLogger } from '../../main/core/logger';
 import type { MerchantDeps, MerchantService } from '../../main/merchant/service';
 import { createMerchantService } from '../../main/merchant/service';
 import type { NfcReaders } from '../../main/merchant/nfc/readers';
+import type { SimulatedCard } from '../stack/nfc/ntag424-card';
 import type { SimulatedReader } from '../stack/nfc/reader';
 import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
 import type { MerchantHarness } from './merchant';
@@ -146,4 +147,28 @@ export function restartMerchant(
   });
   merchant.start();
   return merchant;
+}
+
+/**
+ * `card` as the reader sees it, except that its `change`-th ChangeKey command (counted from 1)
+ * fails, as when the card leaves the field mid-write, whenever `fails(change)` says so.
+ */
+export function cardFailingKeyChanges(
+  card: SimulatedCard,
+  fails: (change: number) => boolean,
+): SimulatedCard {
+  let changes = 0;
+  return {
+    ...card,
+    uid: card.uid,
+    activate: () => card.activate(),
+    get readCounter() {
+      return card.readCounter;
+    },
+    key: (n: number) => card.key(n),
+    process(apdu: Uint8Array): Uint8Array {
+      if (apdu[1] === 0xc4 && fails(++changes)) throw new Error('card gone');
+      return card.process(apdu);
+    },
+  };
 }
