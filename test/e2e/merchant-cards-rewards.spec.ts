@@ -1,5 +1,13 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import {
+  connectDemoStore,
+  flashCardsSection,
+  openCounterWithCustomerDisplay,
+  programBlankCard,
+  saveFixedRewardRules,
+  sellLattePaidByLightning,
+} from './merchant-steps';
 import { createWallet } from './steps';
 
 // Flash Cards use the stack's simulated NFC reader: browser mode on regtest with the test flags.
@@ -38,39 +46,19 @@ test('rewards and Flash Cards at the counter: Lightning sale, reward claimed, ca
   const { page } = flash;
   await createWallet(flash);
   await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
-  await page.getByRole('navigation').getByRole('button', { name: 'Merchant', exact: true }).click();
-  await page.getByLabel('BTCPay Server address').fill(stack.btcpay.url);
-  await page.getByLabel('API key').fill(stack.btcpay.seed.adminKey.apiKey);
-  await page.getByRole('button', { name: 'Connect with this key' }).click();
-  await page.getByRole('button', { name: 'Use this app' }).click();
-  await expect(page.getByRole('button', { name: /^Latte/ })).toBeVisible();
+  await connectDemoStore(page, stack.btcpay);
 
   // 1. Store settings: 500 sats back per purchase, and a blank card on the reader programmed.
-  await page.getByRole('button', { name: 'Store settings', exact: true }).click();
-  await page.getByLabel('Give rewards after paid sales').check();
-  await page.getByLabel('Sats per purchase').fill('500');
-  await page.getByRole('button', { name: 'Save reward rules' }).click();
-  await expect(page.getByText('Reward rules saved.')).toBeVisible();
-  const cards = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Flash Cards' }) });
-  await expect(cards.getByText(/^A card is on reader Flash simulated reader/)).toBeVisible();
-  await cards.getByLabel('Balance to load (sats)').fill('20000');
-  await cards.getByRole('button', { name: 'Program a blank card' }).click();
-  await expect(cards.getByText(/^Card [0-9a-f]{14} programmed with 20000 sats\.$/)).toBeVisible();
+  await saveFixedRewardRules(page, { satsPerPurchase: 500 });
+  await expect(
+    flashCardsSection(page).getByText(/^A card is on reader Flash simulated reader/),
+  ).toBeVisible();
+  await programBlankCard(page, 20_000);
   await flash.snap('01-settings-rewards-card');
 
   // 2. A sale paid over Lightning by the stack; the reward shows on both displays.
-  await page.getByRole('button', { name: 'Counter', exact: true }).click();
-  const [display] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.getByRole('button', { name: 'Customer display' }).click(),
-  ]);
-  await page.getByRole('button', { name: /^Latte/ }).click();
-  await page.getByRole('button', { name: /^Charge / }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Waiting for payment' })).toBeVisible();
-  const invoiceId =
-    ((await page.locator('.merchant-sale .mono').first().textContent()) ?? '').split('·')[1]?.trim() ?? '';
-  await stack.btcpay.payLightning(invoiceId);
-  await expect(page.getByRole('status').filter({ hasText: /^Paid ✓$/ })).toBeVisible();
+  const display = await openCounterWithCustomerDisplay(page);
+  await sellLattePaidByLightning(page, stack.btcpay);
   const reward = page.locator('.merchant-reward');
   await expect(reward.getByText('500 sats back')).toBeVisible();
   await expect(reward.getByRole('img', { name: 'Scan to claim 500 sats' })).toHaveAttribute(

@@ -2,6 +2,13 @@ import { generateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { ecashWallet } from '../support/ecash';
 import { expect, test } from './fixtures';
+import {
+  connectDemoStore,
+  openCounterWithCustomerDisplay,
+  saveFixedRewardRules,
+  sellLattePaidByLightning,
+  trustMint,
+} from './merchant-steps';
 import { createWallet } from './steps';
 
 test('rewards as eCash tokens from the shop’s own eCash: the token on the sale screen and the customer display, copied, claimed by the customer', async ({
@@ -16,16 +23,7 @@ test('rewards as eCash tokens from the shop’s own eCash: the token on the sale
   await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
 
   // The shop trusts the stack's mint "alpha" and mints 5,000 sats of eCash there from Lightning.
-  await page.getByRole('navigation').getByRole('button', { name: 'eCash', exact: true }).click();
-  await page.getByRole('tab', { name: 'Mints' }).click();
-  const add = page.getByRole('region', { name: 'Add a mint' });
-  await add.getByLabel('Mint address').fill(alpha.url);
-  await add.getByRole('button', { name: 'Look it up' }).click();
-  await add
-    .getByRole('region', { name: 'About this mint' })
-    .getByRole('button', { name: 'Trust this mint' })
-    .click();
-  await expect(page.getByRole('region', { name: /^Mint / })).toBeVisible();
+  await trustMint(page, alpha.url);
   await page.getByRole('tab', { name: 'Receive' }).click();
   const mintLn = page.getByRole('region', { name: 'Mint from Lightning' });
   await mintLn.getByLabel('Amount (sat)').fill('5000');
@@ -35,34 +33,18 @@ test('rewards as eCash tokens from the shop’s own eCash: the token on the sale
   await expect(mintLn.getByTestId('ecash-op-state')).toContainText('Done');
 
   // Connect the store; the reward rules give 300 sats back as eCash from that mint.
-  await page.getByRole('navigation').getByRole('button', { name: 'Merchant', exact: true }).click();
-  await page.getByLabel('BTCPay Server address').fill(stack.btcpay.url);
-  await page.getByLabel('API key').fill(stack.btcpay.seed.adminKey.apiKey);
-  await page.getByRole('button', { name: 'Connect with this key' }).click();
-  await page.getByRole('button', { name: 'Use this app' }).click();
-  await expect(page.getByRole('button', { name: /^Latte/ })).toBeVisible();
-  await page.getByRole('button', { name: 'Store settings', exact: true }).click();
-  await page.getByLabel('Give rewards after paid sales').check();
-  await page.getByLabel('Sats per purchase').fill('300');
-  await page.getByLabel('An eCash token from the store’s own eCash').check();
-  await expect(page.getByLabel('Mint whose eCash pays the rewards')).toHaveValue(alpha.url);
-  await page.getByRole('button', { name: 'Save reward rules' }).click();
-  await expect(page.getByText('Reward rules saved.')).toBeVisible();
+  await connectDemoStore(page, stack.btcpay);
+  await saveFixedRewardRules(page, {
+    satsPerPurchase: 300,
+    giveAs: 'An eCash token from the store’s own eCash',
+    // The only mint the wallet trusts is picked for the rewards.
+    beforeSaving: () => expect(page.getByLabel('Mint whose eCash pays the rewards')).toHaveValue(alpha.url),
+  });
   await flash.snap('01-rules-ecash');
 
   // A sale paid over Lightning by the stack: the token shows on the sale screen and the display.
-  await page.getByRole('button', { name: 'Counter', exact: true }).click();
-  const [display] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.getByRole('button', { name: 'Customer display' }).click(),
-  ]);
-  await page.getByRole('button', { name: /^Latte/ }).click();
-  await page.getByRole('button', { name: /^Charge / }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Waiting for payment' })).toBeVisible();
-  const invoiceId =
-    ((await page.locator('.merchant-sale .mono').first().textContent()) ?? '').split('·')[1]?.trim() ?? '';
-  await stack.btcpay.payLightning(invoiceId);
-  await expect(page.getByRole('status').filter({ hasText: /^Paid ✓$/ })).toBeVisible();
+  const display = await openCounterWithCustomerDisplay(page);
+  await sellLattePaidByLightning(page, stack.btcpay);
   const reward = page.locator('.merchant-reward');
   await expect(reward.getByText('300 sats back')).toBeVisible();
   await expect(reward.getByText(`eCash token from ${alpha.url}`)).toBeVisible();

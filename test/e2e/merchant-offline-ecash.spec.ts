@@ -2,6 +2,7 @@ import { generateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { ecashWallet } from '../support/ecash';
 import { expect, test } from './fixtures';
+import { connectDemoStore, openCounterWithCustomerDisplay, trustMint } from './merchant-steps';
 import { createWallet } from './steps';
 
 test('eCash at the counter while BTCPay is down: a trusted mint, the request on both displays, a token taken offline and claimed when the mint is back', async ({
@@ -16,24 +17,10 @@ test('eCash at the counter while BTCPay is down: a trusted mint, the request on 
   await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
 
   // The shop's wallet trusts the stack's mint "alpha" in its own eCash screen.
-  await page.getByRole('navigation').getByRole('button', { name: 'eCash', exact: true }).click();
-  await page.getByRole('tab', { name: 'Mints' }).click();
-  const add = page.getByRole('region', { name: 'Add a mint' });
-  await add.getByLabel('Mint address').fill(alpha.url);
-  await add.getByRole('button', { name: 'Look it up' }).click();
-  await add
-    .getByRole('region', { name: 'About this mint' })
-    .getByRole('button', { name: 'Trust this mint' })
-    .click();
-  await expect(page.getByRole('region', { name: /^Mint / })).toBeVisible();
+  await trustMint(page, alpha.url);
 
   // Connect the store, then choose the mint for the counter.
-  await page.getByRole('navigation').getByRole('button', { name: 'Merchant', exact: true }).click();
-  await page.getByLabel('BTCPay Server address').fill(stack.btcpay.url);
-  await page.getByLabel('API key').fill(stack.btcpay.seed.adminKey.apiKey);
-  await page.getByRole('button', { name: 'Connect with this key' }).click();
-  await page.getByRole('button', { name: 'Use this app' }).click();
-  await expect(page.getByRole('button', { name: /^Latte/ })).toBeVisible();
+  await connectDemoStore(page, stack.btcpay);
   await page.getByRole('button', { name: 'Store settings', exact: true }).click();
   const settings = page.getByRole('region', { name: 'eCash at the counter' });
   await settings.getByLabel(new RegExp(`^Take eCash from .*${alpha.url.replace(/[.]/g, '\\.')}`)).check();
@@ -43,11 +30,7 @@ test('eCash at the counter while BTCPay is down: a trusted mint, the request on 
   await flash.snap('01-ecash-settings');
 
   // BTCPay goes down; Charge says so and offers eCash.
-  await page.getByRole('button', { name: 'Counter', exact: true }).click();
-  const [display] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.getByRole('button', { name: 'Customer display' }).click(),
-  ]);
+  const display = await openCounterWithCustomerDisplay(page);
   stack.btcpay.server.fault = 'down';
   await page.getByRole('button', { name: /^Latte/ }).click();
   await page.getByRole('button', { name: /^Charge / }).click();
