@@ -200,4 +200,13 @@ test('a merchant’s reward sent by NOSTR is claimed from the chat: Open, then C
   await expect(payForm.getByRole('status')).toHaveText(/^Paid 21 sats \(fee \d+ sats\)\.$/);
   await payForm.scrollIntoViewIfNeeded();
   await flash.snap('07-lnurl-pay-opened-and-paid');
+
+  // A link the user sends is for the other side: their own bubble offers no Open (nor Claim).
+  await page.getByLabel('Message', { exact: true }).fill(`Here is mine: lightning:${tipJar.lnurl}`);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const sentCard = bubble('Here is mine').getByRole('region', { name: 'Lightning link' });
+  await expect(sentCard).toContainText('You sent this link: it is for the person you sent it to.');
+  await expect(sentCard.getByRole('button')).toHaveCount(0);
+  await sentCard.scrollIntoViewIfNeeded();
+  await flash.snap('08-own-link-no-claim');
 });

@@ -205,7 +205,7 @@ function MessageBubble({
         {uri && <PayCard uri={uri} network={network} />}
         {lightning &&
           (isLnurlLink(lightning) ? (
-            <LnurlLinkCard text={lightning} />
+            <LnurlLinkCard text={lightning} mine={mine} />
           ) : (
             <LightningPayCard text={lightning} />
           ))}

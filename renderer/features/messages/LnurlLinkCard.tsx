@@ -23,7 +23,7 @@ function satsDown(msat: string): number {
  * Once opened, main resolves it (the renderer's view is never trusted) and the card becomes what
  * it is: a claim for a withdraw link (a merchant's reward), the pay form for a payment link.
  */
-export function LnurlLinkCard({ text }: { text: string }) {
+export function LnurlLinkCard({ text, mine }: { text: string; mine: boolean }) {
   const t = useT();
   const flash = useFlash();
   const open = useAction(useCallback(() => flash.lightning.parse({ text }), [flash, text]));
@@ -33,6 +33,15 @@ export function LnurlLinkCard({ text }: { text: string }) {
   if (view?.kind === 'lnurl-pay' || view?.kind === 'bolt11')
     return <LightningPayForm text={text} view={view} />;
   if (view) return <p className="hint msg-pay-invalid">{t('lnpay.unsupported')}</p>;
+  // A link we sent (a merchant's reward "Send by NOSTR" shows in its own Messages too) is for the
+  // recipient: offering Claim here would let the sender take back the reward by a mis-click.
+  if (mine)
+    return (
+      <section className="msg-pay msg-pay-ln" aria-label={t('lnclaim.link.title')}>
+        <p className="msg-pay-title">{t('lnclaim.link.title')}</p>
+        <p className="hint">{t('lnclaim.link.sent')}</p>
+      </section>
+    );
   // Opening again helps when the service was unreachable, never for a spent or expired link.
   const final = open.error !== null && isFinalProblem(claimProblemOf(open.error).problem);
   return (
