@@ -2,12 +2,12 @@ import { expect, test } from './fixtures';
 import {
   connectDemoStore,
   flashCardsSection,
+  onboardWithNewWallet,
   openCounterWithCustomerDisplay,
   programBlankCard,
   saveFixedRewardRules,
   sellLattePaidByLightning,
 } from './merchant-steps';
-import { createWallet } from './steps';
 
 // The stack's simulated NFC reader with NTAG 424 cards: browser mode on regtest with the test flags.
 test.use({ extraArgs: ['--simulated-devices', '--simulated-nfc', '{nfcUrl}'] });
@@ -18,8 +18,7 @@ test('rewards as a Flash Card top-up: the customer display asks for the tap, the
 }) => {
   test.setTimeout(240_000);
   const { page } = flash;
-  await createWallet(flash);
-  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
+  await onboardWithNewWallet(flash);
   await connectDemoStore(page, stack.btcpay);
 
   // Store settings: 300 sats back onto the customer's Flash Card; the blank card programmed.

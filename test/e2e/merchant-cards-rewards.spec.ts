@@ -3,12 +3,12 @@ import { expect, test } from './fixtures';
 import {
   connectDemoStore,
   flashCardsSection,
+  onboardWithNewWallet,
   openCounterWithCustomerDisplay,
   programBlankCard,
   saveFixedRewardRules,
   sellLattePaidByLightning,
 } from './merchant-steps';
-import { createWallet } from './steps';
 
 // Flash Cards use the stack's simulated NFC reader: browser mode on regtest with the test flags.
 test.use({ extraArgs: ['--simulated-devices', '--simulated-nfc', '{nfcUrl}'] });
@@ -44,8 +44,7 @@ test('rewards and Flash Cards at the counter: Lightning sale, reward claimed, ca
 }) => {
   test.setTimeout(240_000);
   const { page } = flash;
-  await createWallet(flash);
-  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
+  await onboardWithNewWallet(flash);
   await connectDemoStore(page, stack.btcpay);
 
   // 1. Store settings: 500 sats back per purchase, and a blank card on the reader programmed.

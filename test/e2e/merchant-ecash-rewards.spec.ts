@@ -4,12 +4,13 @@ import { ecashWallet } from '../support/ecash';
 import { expect, test } from './fixtures';
 import {
   connectDemoStore,
+  onboardWithNewWallet,
   openCounterWithCustomerDisplay,
   saveFixedRewardRules,
   sellLattePaidByLightning,
+  stackMintAlpha,
   trustMint,
 } from './merchant-steps';
-import { createWallet } from './steps';
 
 test('rewards as eCash tokens from the shop’s own eCash: the token on the sale screen and the customer display, copied, claimed by the customer', async ({
   flash,
@@ -17,10 +18,8 @@ test('rewards as eCash tokens from the shop’s own eCash: the token on the sale
 }) => {
   test.setTimeout(240_000);
   const { page } = flash;
-  const [alpha] = stack.cashuMints;
-  if (!alpha) throw new Error('the stack runs two mints');
-  await createWallet(flash);
-  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
+  const alpha = stackMintAlpha(stack);
+  await onboardWithNewWallet(flash);
 
   // The shop trusts the stack's mint "alpha" and mints 5,000 sats of eCash there from Lightning.
   await trustMint(page, alpha.url);

@@ -2,8 +2,13 @@ import { generateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { ecashWallet } from '../support/ecash';
 import { expect, test } from './fixtures';
-import { connectDemoStore, openCounterWithCustomerDisplay, trustMint } from './merchant-steps';
-import { createWallet } from './steps';
+import {
+  connectDemoStore,
+  onboardWithNewWallet,
+  openCounterWithCustomerDisplay,
+  stackMintAlpha,
+  trustMint,
+} from './merchant-steps';
 
 test('eCash at the counter while BTCPay is down: a trusted mint, the request on both displays, a token taken offline and claimed when the mint is back', async ({
   flash,
@@ -11,10 +16,8 @@ test('eCash at the counter while BTCPay is down: a trusted mint, the request on 
 }) => {
   test.setTimeout(240_000);
   const { page } = flash;
-  const [alpha] = stack.cashuMints;
-  if (!alpha) throw new Error('the stack runs two mints');
-  await createWallet(flash);
-  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
+  const alpha = stackMintAlpha(stack);
+  await onboardWithNewWallet(flash);
 
   // The shop's wallet trusts the stack's mint "alpha" in its own eCash screen.
   await trustMint(page, alpha.url);

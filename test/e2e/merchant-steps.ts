@@ -1,6 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
+import type { Stack } from '../stack';
 import type { BtcpayStack } from '../stack/btcpay';
-import { expect } from './fixtures';
+import type { StandInMint } from '../stack/cashu';
+import { expect, type FlashApp } from './fixtures';
+import { createWallet } from './steps';
 
 /**
  * What a shopkeeper does the same way in every merchant story: connect the demo store, trust a
@@ -8,6 +11,19 @@ import { expect } from './fixtures';
  * Lightning. Each step waits for what the screen shows when it is done, so a story goes on from
  * a known screen.
  */
+
+/** Onboarding with a new 12-word wallet, until the wallet's Receive screen where it ends. */
+export async function onboardWithNewWallet(flash: FlashApp): Promise<void> {
+  await createWallet(flash);
+  await expect(flash.page.getByRole('region', { name: 'Receive' })).toBeVisible();
+}
+
+/** The stack's first Cashu mint, "alpha". */
+export function stackMintAlpha(stack: Stack): StandInMint {
+  const [alpha] = stack.cashuMints;
+  if (!alpha) throw new Error('the stack runs two mints');
+  return alpha;
+}
 
 /** Opens Merchant and connects the stack's demo store with its all-permissions key and POS app. */
 export async function connectDemoStore(page: Page, btcpay: BtcpayStack): Promise<void> {
