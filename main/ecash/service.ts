@@ -33,7 +33,8 @@ import type { MeltPart } from './ops/melt';
 import { advanceMelt, selectMeltInputs, startMelt } from './ops/melt';
 import { advanceMint, createMintQuote } from './ops/mint';
 import { advanceMove, beginMove, meltForMove } from './ops/move';
-import { checkToken, claim, receiveToken } from './ops/receive';
+import type { P2pkKeys } from './ops/receive';
+import { checkToken, claim, lockOf, receiveToken } from './ops/receive';
 import { checkSent, finishSendSwap, reclaim, resumeSendSwap, sendToken } from './ops/send';
 import { inputsState, journalSwap, revertSwap, runSwap, settleSwap } from './ops/swap';
 import type { PlainProof } from './proof-codec';
@@ -87,6 +88,8 @@ interface PreparedMelt {
 }
 
 const PREPARED_TTL_MS = 10 * 60_000;
+/** Vault entry of the nutzap keys adopted from NIP-60 backups (see adoptP2pkKey). */
+const ADOPTED_P2PK_KEYS = 'ecash.p2pk-adopted';
 
 export function createEcashService(deps: EcashServiceDeps) {
   const now = deps.now ?? Date.now;
@@ -122,6 +125,23 @@ export function createEcashService(deps: EcashServiceDeps) {
     return {
       privkey: Buffer.from(priv).toString('hex'),
       pubkey: Buffer.from(secp256k1.getPublicKey(priv, true)).toString('hex'),
+    };
+  };
+  /** Keys adopted from a NIP-60 backup made under other words, 32 bytes each, in the vault. */
+  const adoptedP2pk = (): Uint8Array[] => {
+    if (!deps.vault.hasSecret(ADOPTED_P2PK_KEYS)) return [];
+    const all = deps.vault.getSecret(ADOPTED_P2PK_KEYS);
+    return Array.from({ length: Math.floor(all.length / 32) }, (_, i) => all.slice(i * 32, i * 32 + 32));
+  };
+  const p2pkKeys = (): P2pkKeys => {
+    const own = p2pk();
+    const adopted = adoptedP2pk();
+    return {
+      pubkeys: [
+        own.pubkey,
+        ...adopted.map((k) => Buffer.from(secp256k1.getPublicKey(k, true)).toString('hex')),
+      ],
+      privkeys: [own.privkey, ...adopted.map((k) => Buffer.from(k).toString('hex'))],
     };
   };
 
@@ -193,7 +213,7 @@ export function createEcashService(deps: EcashServiceDeps) {
         if (op.state === 'swapping') return resumeSendSwap(ctx, op);
         return checkSent(ctx, op);
       case 'receive':
-        return claim(ctx, op, p2pk().privkey);
+        return claim(ctx, op, p2pkKeys().privkeys);
       case 'swap': {
         const parent = op.parentId ? store.op(op.parentId) : null;
         if (parent?.kind === 'receive') return op; // the receive drives its leg
@@ -565,17 +585,16 @@ export function createEcashService(deps: EcashServiceDeps) {
       return sentToken(needOp(operationId));
     },
     async reclaim(operationId: string): Promise<EcashOperationView> {
-      return operationView(await reclaim(ctx, needOp(operationId), p2pk().privkey));
+      return operationView(await reclaim(ctx, needOp(operationId), p2pkKeys().privkeys));
     },
     decodeToken(text: string): EcashTokenView {
-      const ours = deps.vault.status().state === 'unlocked' ? p2pk().pubkey : null;
+      const ours = deps.vault.status().state === 'unlocked' ? p2pkKeys().pubkeys : [];
       let check: ReturnType<typeof checkToken>;
       try {
         check = checkToken(ctx, text, ours);
       } catch (err) {
         const outline = unknownMintToken(text, err);
         if (!outline) throw err;
-        const mine = ours?.toLowerCase().slice(2) ?? '';
         return {
           mintUrl: outline.mint,
           unit: outline.unit,
@@ -583,12 +602,7 @@ export function createEcashService(deps: EcashServiceDeps) {
           memo: outline.memo,
           proofs: outline.proofs,
           dleq: 'unknown-keys',
-          lock:
-            outline.lockedTo.length === 0
-              ? 'none'
-              : outline.lockedTo.some((k) => k.slice(2) === mine)
-                ? 'us'
-                : 'other',
+          lock: lockOf(outline.lockedTo, ours),
           knownMint: false,
           mintName: null,
         };
@@ -607,7 +621,7 @@ export function createEcashService(deps: EcashServiceDeps) {
       };
     },
     async receive(text: string, from?: { counterparty: string }): Promise<EcashOperationView> {
-      return operationView(await receiveToken(ctx, text, p2pk(), from?.counterparty ?? null));
+      return operationView(await receiveToken(ctx, text, p2pkKeys(), from?.counterparty ?? null));
     },
     p2pkPublicKey(): string {
       return p2pk().pubkey;
@@ -615,6 +629,20 @@ export function createEcashService(deps: EcashServiceDeps) {
     /** NIP-60's wallet event carries this key (sealed to the user's own NOSTR key) for nutzaps. */
     p2pkPrivateKeyHex(): string {
       return p2pk().privkey;
+    },
+    /**
+     * A NIP-60 backup made under other words names another nutzap key: keep it (in the vault), so
+     * nutzaps and tokens locked to it, sent while its kind 10019 was still out, open here too.
+     * Returns whether it was new.
+     */
+    adoptP2pkKey(privkeyHex: string): boolean {
+      if (!/^[0-9a-f]{64}$/.test(privkeyHex)) throw new FlashError('BAD_INPUT', 'Not a P2PK key.');
+      if (p2pkKeys().privkeys.includes(privkeyHex)) return false;
+      const key = Buffer.from(privkeyHex, 'hex');
+      if (!secp256k1.utils.isValidSecretKey(key)) throw new FlashError('BAD_INPUT', 'Not a P2PK key.');
+      const all = adoptedP2pk();
+      deps.vault.putSecret(ADOPTED_P2PK_KEYS, Buffer.concat([...all, key]));
+      return true;
     },
     /** Journal rows whose counterparty starts with `prefix` (chat:, nutzap:, creq:…), newest first. */
     operationsFor(prefix: string): EcashOperationView[] {

@@ -85,6 +85,7 @@ export type EcashSocialEcash = Pick<
   | 'addMint'
   | 'p2pkPublicKey'
   | 'p2pkPrivateKeyHex'
+  | 'adoptP2pkKey'
   | 'operationsFor'
   | 'heldProofs'
   | 'knowsProof'
@@ -466,9 +467,12 @@ export function createEcashSocialService(deps: EcashSocialDeps) {
     // The user keeps a backup: what this restore claims is published again once it settles.
     keepBackupCurrent = true;
     const mintsAdded: string[] = [];
-    const walletMints = found.wallet
-      ? readWalletContent(deps.nostr.decryptFromSelf(found.wallet.content)).mints
-      : [];
+    const saved = found.wallet ? readWalletContent(deps.nostr.decryptFromSelf(found.wallet.content)) : null;
+    const walletMints = saved?.mints ?? [];
+    // A backup made under other words names its own nutzap key: nutzaps sent to it while its
+    // kind 10019 was out would otherwise stay locked for good.
+    if (saved?.privkey && deps.ecash.adoptP2pkKey(saved.privkey))
+      deps.log.info('ecash: kept the nutzap key of the restored NIP-60 wallet');
     const contents = found.tokens.map((e) => {
       try {
         return { id: e.id, content: readTokenContent(deps.nostr.decryptFromSelf(e.content)) };

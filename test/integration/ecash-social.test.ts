@@ -420,12 +420,29 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
 
     // Same NOSTR key, other recovery words (NUT-09 could not find these proofs): NIP-60 can.
     const elsewhere = await person(FRESH_WORDS, { nsec: nsecOf(alice) });
+    // Someone locked a token to the nutzap key Alice's kind 10019 named, before she moved: the
+    // new words hold another key, so only the backup's key can open it.
+    const carol = await person(BOB_WORDS);
+    await carol.fund(alpha(), 200);
+    const toOldKey = await carol.ecash.send({
+      mintUrl: alpha(),
+      unit: 'sat',
+      amount: 50,
+      lock: { to: alice.ecash.p2pkPublicKey() },
+    });
+    expect(elsewhere.ecash.p2pkPublicKey()).not.toBe(alice.ecash.p2pkPublicKey());
+    expect(elsewhere.ecash.decodeToken(toOldKey.token).lock).toBe('other');
     const restored = await elsewhere.social.restoreWallet();
     expect([...restored.mintsAdded].sort()).toEqual([alpha(), beta()].sort());
     expect(restored.errors).toEqual([]);
     expect(restored.operations.every((o) => o.state === 'claimed')).toBe(true);
     const fees = restored.operations.reduce((s, o) => s + o.fee, 0);
     expect(elsewhere.spendable(alpha()) + elsewhere.spendable(beta())).toBe(second.amount - fees);
+    // The backup's nutzap key came along: the token locked to it opens here now.
+    expect(elsewhere.ecash.decodeToken(toOldKey.token).lock).toBe('us');
+    const opened = await elsewhere.ecash.receive(toOldKey.token);
+    expect(opened.state).toBe('claimed');
+    expect((await elsewhere.social.restoreWallet()).operations).toEqual([]);
     // Those proofs moved to the new wallet: the old one's are spent at the mint now (a locked
     // send always swaps, so the mint is asked).
     expect(
@@ -482,6 +499,18 @@ describe('eCash with other people, over real relays and the stand-in mints', () 
     // A fresh profile (same NOSTR key, other words) restores the balance held now.
     const total = alice.spendable(alpha()) + alice.spendable(beta());
     const elsewhere = await person(FRESH_WORDS, { nsec: nsecOf(alice) });
+    // Someone locked a token to the nutzap key Alice's kind 10019 named, before she moved: the
+    // new words hold another key, so only the backup's key can open it.
+    const carol = await person(BOB_WORDS);
+    await carol.fund(alpha(), 200);
+    const toOldKey = await carol.ecash.send({
+      mintUrl: alpha(),
+      unit: 'sat',
+      amount: 50,
+      lock: { to: alice.ecash.p2pkPublicKey() },
+    });
+    expect(elsewhere.ecash.p2pkPublicKey()).not.toBe(alice.ecash.p2pkPublicKey());
+    expect(elsewhere.ecash.decodeToken(toOldKey.token).lock).toBe('other');
     const restored = await elsewhere.social.restoreWallet();
     expect(restored.errors).toEqual([]);
     expect(restored.operations.length).toBeGreaterThan(0);

@@ -34,7 +34,7 @@ interface ReceivePayload {
 }
 
 /** Offline checks of a token against what we know about its mint. */
-export function checkToken(ctx: OpContext, text: string, ourP2pkPubkey: string | null): TokenCheck {
+export function checkToken(ctx: OpContext, text: string, ourP2pkPubkeys: readonly string[]): TokenCheck {
   const knownIds = ctx.mints.list().flatMap((m) => m.keychain.keysets.map((k) => k.id));
   const token = decodeTokenText(text, knownIds);
   const amount = sumPlain(token.proofs.map(toPlain));
@@ -76,21 +76,35 @@ export function checkToken(ctx: OpContext, text: string, ourP2pkPubkey: string |
     if (kind === 'P2PK')
       for (const k of getP2PKExpectedWitnessPubkeys(p.secret)) lockedTo.add(k.toLowerCase());
   }
-  const ours = ourP2pkPubkey?.toLowerCase().slice(2) ?? '';
-  const lock: TokenCheck['lock'] =
-    lockedTo.size === 0 ? 'none' : [...lockedTo].some((k) => k.slice(2) === ours) ? 'us' : 'other';
+  const lock = lockOf([...lockedTo], ourP2pkPubkeys);
   return { token, amount, dleq, lock, lockedTo: [...lockedTo] };
+}
+
+/**
+ * The wallet's P2PK keys: its own (from the words) first, then any adopted from a NIP-60 backup
+ * made under other words, so tokens and nutzaps locked to those still open here.
+ */
+export interface P2pkKeys {
+  pubkeys: string[];
+  privkeys: string[];
+}
+
+/** Whose lock a token carries: none, one of our keys (compressed, any parity), or someone else's. */
+export function lockOf(lockedTo: readonly string[], ours: readonly string[]): 'none' | 'us' | 'other' {
+  if (lockedTo.length === 0) return 'none';
+  const mine = new Set(ours.map((k) => k.toLowerCase().slice(2)));
+  return lockedTo.some((k) => mine.has(k.toLowerCase().slice(2))) ? 'us' : 'other';
 }
 
 /** Journals the received token, then claims it if the mint answers. */
 export async function receiveToken(
   ctx: OpContext,
   text: string,
-  ourP2pk: { pubkey: string; privkey: string },
+  ourP2pk: P2pkKeys,
   /** Where the token came from (a chat message, a nutzap, a payment request): kept on the row. */
   counterparty: string | null = null,
 ): Promise<OpRow> {
-  const check = checkToken(ctx, text, ourP2pk.pubkey);
+  const check = checkToken(ctx, text, ourP2pk.pubkeys);
   if (!ctx.mints.get(check.token.mint))
     throw new FlashError(
       'ECASH_MINT_NOT_FOUND',
@@ -121,10 +135,10 @@ export async function receiveToken(
   });
   ctx.changed(op);
   try {
-    return await claim(ctx, op, ourP2pk.privkey).catch((err: unknown) => {
+    return await claim(ctx, op, ourP2pk.privkeys).catch((err: unknown) => {
       // Counters moved past outputs signed before: claim once more with fresh outputs.
       if (err instanceof FlashError && err.code === 'ECASH_OUTPUTS_SIGNED')
-        return claim(ctx, ctx.store.op(op.id) as OpRow, ourP2pk.privkey);
+        return claim(ctx, ctx.store.op(op.id) as OpRow, ourP2pk.privkeys);
       throw err;
     });
   } catch (err) {
@@ -135,7 +149,7 @@ export async function receiveToken(
 }
 
 /** Claims a stored token (or finishes a claim that was interrupted). */
-export async function claim(ctx: OpContext, op: OpRow, privkey: string): Promise<OpRow> {
+export async function claim(ctx: OpContext, op: OpRow, privkey: string | string[]): Promise<OpRow> {
   const wallet = ctx.mints.wallet(op.mintUrl, op.unit);
   if (op.state === 'stored') {
     const { token } = ctx.store.payload<ReceivePayload>(op.id);

@@ -217,7 +217,7 @@ export async function resumeSendSwap(ctx: OpContext, op: OpRow): Promise<OpRow> 
 }
 
 /** Takes a pending token back: swaps its proofs to fresh ones of ours. */
-export async function reclaim(ctx: OpContext, op: OpRow, p2pkKey: string): Promise<OpRow> {
+export async function reclaim(ctx: OpContext, op: OpRow, p2pkKey: string | string[]): Promise<OpRow> {
   if (op.kind !== 'send' || op.state !== 'pending')
     throw new FlashError('ECASH_NOT_RECLAIMABLE', 'Only a token that is still pending can be taken back.');
   const payload = ctx.store.payload<SendPayload>(op.id);

@@ -97,7 +97,7 @@ export function journalSwap(
  * only in completeSwap, and a replay after a crash must send the very request we wrote down.
  * Inputs not locked to this key pass through untouched.
  */
-export function signLockedInputs(preview: SwapPreview, privkey: string): SwapPreview {
+export function signLockedInputs(preview: SwapPreview, privkey: string | string[]): SwapPreview {
   return { ...preview, inputs: signP2PKProofs(preview.inputs, privkey) };
 }
 
