@@ -33,6 +33,18 @@ describe('nostr verification through libsecp256k1 (tiny-secp256k1)', () => {
     expect(checkEvent(plain(good))).toMatchObject({ ok: true });
   });
 
+  it('checks a gift wrap in full too: a relay that alters its signature is caught', () => {
+    const wrap = plain(
+      finalizeEvent({ kind: 1059, created_at: 1, tags: [['p', 'a'.repeat(64)]], content: 'x' }, sk),
+    );
+    expect(checkEvent(plain(wrap))).toMatchObject({ ok: true });
+    expect(checkEvent({ ...plain(wrap), sig: flip(wrap.sig) })).toMatchObject({
+      ok: false,
+      reason: 'forged',
+    });
+    expect(checkEvent({ ...plain(wrap), content: 'y' })).toMatchObject({ ok: false, reason: 'forged' });
+  });
+
   it('rejects, without throwing, a key off the curve and r or s out of range', () => {
     expect(verifyLibsecp({ ...plain(good), pubkey: 'f'.repeat(64) })).toBe(false);
     expect(verifyLibsecp({ ...plain(good), sig: 'f'.repeat(128) })).toBe(false);
