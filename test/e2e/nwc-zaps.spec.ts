@@ -106,7 +106,8 @@ test('connect an NWC wallet by its link, zap a channel post, and pay a Lightning
   const zaps = (await (await fetch(`${stack.controlUrl}/zaps`)).json()) as { receipts: unknown[] };
   expect(zaps.receipts).toHaveLength(1);
 
-  // A chat message that is a Lightning address becomes a pay card.
+  // A chat message that is a Lightning address shows a closed card; it becomes the pay form only
+  // when Alice presses Open (until then nothing is asked of the address's server).
   await openArea(bob.page, 'Messages');
   const aliceNpub = ((await alice.page.getByLabel('Your public key (npub)').textContent()) ?? '').trim();
   await bob.page.getByRole('button', { name: 'New message' }).click();
@@ -117,8 +118,26 @@ test('connect an NWC wallet by its link, zap a channel post, and pay a Lightning
     .getByRole('list', { name: 'Conversations' })
     .getByRole('button', { name: /⚡bob@/ });
   await thread.click();
+  const closed = alice.page.getByRole('region', { name: 'Lightning address' });
+  await expect(closed.getByText(stack.zapAddresses.bob ?? '', { exact: true })).toBeVisible();
+  await expect(closed).toContainText('only when you open it');
+  // Closed: no amount range, no amount field, no pay form; only the Open button.
+  await expect(closed.getByText(/\bsats\b/)).toHaveCount(0);
+  await expect(closed.getByLabel('Amount in sats')).toHaveCount(0);
+  await expect(alice.page.getByRole('region', { name: 'Lightning payment request' })).toHaveCount(0);
+  await expect(closed.getByRole('button')).toHaveText(['Open']);
+  await closed.scrollIntoViewIfNeeded();
+  await alice.snap('address-card-closed');
+  // Bob's own bubble shows the address he sent, with nothing to open or pay.
+  const sent = bob.page.getByRole('region', { name: 'Lightning address' });
+  await expect(sent).toContainText('You sent this Lightning address');
+  await expect(sent.getByRole('button')).toHaveCount(0);
+  await bob.snap('address-card-own');
+
+  await closed.getByRole('button', { name: 'Open' }).click();
   const card = alice.page.getByRole('region', { name: 'Lightning payment request' });
   await expect(card.getByText(stack.zapAddresses.bob ?? '')).toBeVisible();
+  await expect(closed).toHaveCount(0);
   await card.getByLabel('Amount in sats').fill('500');
   await card.getByRole('button', { name: 'Review payment' }).click();
   await expect(card.getByText(/^500 sats, fee at most \d+ sats\.$/)).toBeVisible();

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeCallError } from '../../renderer/app/result';
 import {
+  addressDomain,
+  chatRequestKind,
   claimAmountMsat,
   claimProblemOf,
   isFinalProblem,
+  isLightningAddress,
   isLnurlLink,
 } from '../../renderer/features/messages/lnurl-claim';
 import { findLightningRequest } from '../../renderer/features/messages/keys';
@@ -24,6 +27,45 @@ describe('LNURLs in chat messages wait for Open', () => {
     expect(isLnurlLink('lnbcrt10u1p5ptd3rpp5yq0yg0c3nhs3cx4j4u6qh2ycznyzv5s7vwy4dp')).toBe(false);
     expect(isLnurlLink('lno1qgsqvgnwgcg35z6ee2h3yczraddm72xrfua9uve2rlrm9deu7xyfzrc')).toBe(false);
     expect(isLnurlLink('coffee@shop.example')).toBe(false);
+  });
+});
+
+describe('only an invoice is read when a message shows', () => {
+  const INVOICE = 'lnbcrt10u1p5ptd3rpp5yq0yg0c3nhs3cx4j4u6qh2ycznyzv5s7vwy4dp';
+
+  it('reads invoices and offers at once: they need no server', () => {
+    expect(chatRequestKind(INVOICE)).toBe('invoice');
+    expect(chatRequestKind('LNBC1PVJLUEZPP5QQQSYQCYQ5RQWZQFQQQSYQCYQ5RQWZQFQQQSYQCYQ5RQWZQFQYPQ')).toBe(
+      'invoice',
+    );
+    expect(chatRequestKind('lntb2500u1pwxx94fpp5')).toBe('invoice');
+    expect(chatRequestKind('lno1qgsqvgnwgcg35z6ee2h3yczraddm72xrfua9uve2rlrm9deu7xyfzrc')).toBe('invoice');
+  });
+
+  it('keeps a Lightning address closed, as found in a message (⚡, whole message, lightning: link)', () => {
+    for (const text of [
+      '⚡bob@127.0.0.1:46583',
+      '  alice@getalby.com ',
+      'pay me: lightning:carol@pay.example.',
+    ]) {
+      const found = findLightningRequest(text) ?? '';
+      expect(isLightningAddress(found)).toBe(true);
+      expect(chatRequestKind(found)).toBe('address');
+    }
+    expect(addressDomain('bob@127.0.0.1:46583')).toBe('127.0.0.1:46583');
+    expect(addressDomain('alice@getalby.com')).toBe('getalby.com');
+  });
+
+  it('keeps LNURLs and anything it cannot read closed too: only a server could say what they are', () => {
+    expect(chatRequestKind(LNURL)).toBe('link');
+    expect(chatRequestKind('lnurlp://shop.example/pay')).toBe('link');
+    expect(chatRequestKind('https://shop.example/?lightning=' + LNURL)).toBe('link');
+    expect(chatRequestKind('whatever')).toBe('link');
+    // Not an address: no domain, two @, or a path after the domain.
+    expect(isLightningAddress('bob@')).toBe(false);
+    expect(isLightningAddress('bob@a@b.example')).toBe(false);
+    expect(isLightningAddress('bob@shop.example/pay')).toBe(false);
+    expect(chatRequestKind('bob@shop.example/pay')).toBe('link');
   });
 });
 

@@ -16,7 +16,8 @@ import {
   SendEcashInChat,
   shortenPayments,
 } from './EcashChat';
-import { isLnurlLink } from './lnurl-claim';
+import { LightningAddressCard } from './LightningAddressCard';
+import { chatRequestKind } from './lnurl-claim';
 import { LnurlLinkCard } from './LnurlLinkCard';
 import { LightningPayCard, PayCard } from './PayCard';
 import type { People } from './people';
@@ -203,12 +204,7 @@ function MessageBubble({
           <p className="msg-text">{message.text}</p>
         )}
         {uri && <PayCard uri={uri} network={network} />}
-        {lightning &&
-          (isLnurlLink(lightning) ? (
-            <LnurlLinkCard text={lightning} mine={mine} />
-          ) : (
-            <LightningPayCard text={lightning} />
-          ))}
+        {lightning && <LightningRequestCard request={lightning} mine={mine} />}
         {ecash && <EcashChatCard conversationId={conversationId} message={message} />}
         <p className="msg-meta">
           <time dateTime={when.toISOString()} title={when.toLocaleString(language)}>
@@ -232,4 +228,19 @@ function MessageBubble({
       </div>
     </li>
   );
+}
+
+/**
+ * The card of a Lightning request in a message. Only an invoice is read on display; an address or
+ * a link names someone's server, which is asked only when the user presses Open.
+ */
+function LightningRequestCard({ request, mine }: { request: string; mine: boolean }) {
+  switch (chatRequestKind(request)) {
+    case 'invoice':
+      return <LightningPayCard text={request} />;
+    case 'address':
+      return <LightningAddressCard address={request} mine={mine} />;
+    case 'link':
+      return <LnurlLinkCard text={request} mine={mine} />;
+  }
 }

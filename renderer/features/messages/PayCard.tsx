@@ -70,9 +70,11 @@ function satsOf(msat: string): number {
 }
 
 /**
- * A Lightning request found in a chat message (BOLT11 invoice, Lightning address, LNURL-pay).
- * Main parses it again; the card shows what it found, then the price with the fee, and pays only
- * when the user confirms, through the Lightning service (journaled like any payment).
+ * An invoice found in a chat message (BOLT11, or a BOLT12 offer this card names as unsupported):
+ * main decodes it without asking any server, so the card can show it at once. Lightning addresses
+ * and LNURLs are never given to this card: they wait for Open (LightningAddressCard,
+ * LnurlLinkCard). The form shows the price with the fee and pays only when the user confirms,
+ * through the Lightning service (journaled like any payment).
  */
 export function LightningPayCard({ text }: { text: string }) {
   const t = useT();

@@ -1,14 +1,38 @@
 import { BridgeCallError } from '../../app/result';
 
 /**
- * What a chat card needs to know about an LNURL before and after the user opens it: whether a
- * request found in a message is an LNURL at all (opaque until a service is asked), how much a
- * withdraw link is claimed for, and why a claim failed, in the user's terms.
+ * What a chat card needs to know about an LNURL or a Lightning address before and after the user
+ * opens it: which requests found in a message can be shown without asking any server, how much a
+ * withdraw link is claimed for, and why an open or a claim failed, in the user's terms.
  */
 
 /** LUD-01 bech32 (`lnurl1…`) or a LUD-17 scheme: things that are only known by asking a server. */
 export function isLnurlLink(request: string): boolean {
   return /^lnurl1[0-9a-z]+$/i.test(request) || /^(?:lnurlw|lnurlp|keyauth):\/\/\S+$/i.test(request);
+}
+
+/** A LUD-16 Lightning address, `name@domain` (a port is allowed: a local service has one). */
+export function isLightningAddress(request: string): boolean {
+  return /^[a-z0-9._-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$/i.test(request);
+}
+
+/**
+ * How a chat shows a Lightning request. Only an invoice or an offer says everything by itself
+ * (main decodes it offline), so only those are read on display; a Lightning address is a web
+ * address of the sender's chosen server and waits for Open like an LNURL, and so does anything
+ * else, since only a server could say what it is.
+ */
+export type ChatRequestKind = 'invoice' | 'address' | 'link';
+
+export function chatRequestKind(request: string): ChatRequestKind {
+  if (/^(?:ln(?:bcrt|bc|tbs|tb|sb)[0-9]*[munp]?1[0-9a-z]+|lno1[0-9a-z]+)$/i.test(request)) return 'invoice';
+  if (isLightningAddress(request)) return 'address';
+  return 'link';
+}
+
+/** The server a Lightning address names (what its card says will be asked on Open). */
+export function addressDomain(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Text of LNURL links in Messages: the "Open" card that asks nothing until pressed, and the claim
- * card of a withdraw link (a merchant's reward). English is the reference; Spanish has exactly the
- * same keys.
+ * Text of LNURL links and Lightning addresses in Messages: the "Open" cards that ask nothing until
+ * pressed, and the claim card of a withdraw link (a merchant's reward). English is the reference;
+ * Spanish has exactly the same keys.
  */
 export const lnClaimEn = {
   'lnclaim.link.title': 'Lightning link',
@@ -10,6 +10,11 @@ export const lnClaimEn = {
   'lnclaim.link.open': 'Open',
   'lnclaim.link.opening': 'Opening…',
   'lnclaim.link.sent': 'You sent this link: it is for the person you sent it to.',
+  'lnclaim.address.title': 'Lightning address',
+  'lnclaim.address.privacy':
+    'Flash asks {domain} how to pay this address only when you open it, so the sender does not learn that you read it.',
+  'lnclaim.address.sent': 'You sent this Lightning address: the person you sent it to can pay you with it.',
+  'lnclaim.address.unknown': '{domain} does not know this Lightning address.',
   'lnclaim.title': 'Lightning withdrawal',
   'lnclaim.from': 'Sats to claim from {domain}',
   'lnclaim.range': '{min} to {max} sats',
@@ -33,6 +38,12 @@ export const lnClaimEs: Record<keyof typeof lnClaimEn, string> = {
   'lnclaim.link.open': 'Abrir',
   'lnclaim.link.opening': 'Abriendo…',
   'lnclaim.link.sent': 'Enviaste este enlace: es para la persona a quien se lo enviaste.',
+  'lnclaim.address.title': 'Dirección Lightning',
+  'lnclaim.address.privacy':
+    'Flash pregunta a {domain} cómo pagar esta dirección solo cuando la abres, así quien la envió no sabe que la leíste.',
+  'lnclaim.address.sent':
+    'Enviaste esta dirección Lightning: la persona a quien se la enviaste puede pagarte con ella.',
+  'lnclaim.address.unknown': '{domain} no conoce esta dirección Lightning.',
   'lnclaim.title': 'Retiro Lightning',
   'lnclaim.from': 'Sats para cobrar de {domain}',
   'lnclaim.range': 'De {min} a {max} sats',

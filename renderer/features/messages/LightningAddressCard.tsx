@@ -1,0 +1,60 @@
+import { useCallback, useState } from 'react';
+import type { ParsedPaymentView } from '../../../shared/contract/lightning';
+import { useFlash } from '../../app/flash-context';
+import { useAction } from '../../app/hooks';
+import { Alert } from '../../components/Alert';
+import { useErrorText, useT } from '../../i18n';
+import { addressDomain, claimProblemOf } from './lnurl-claim';
+import { LightningPayForm } from './PayCard';
+
+/**
+ * A Lightning address (LUD-16) in a chat message. Its payment details live on a server the sender
+ * chose, so the card asks nothing until the user presses Open: resolving it on display would tell
+ * that server (a stranger's, possibly) this computer's IP address and that the message was read.
+ * Once opened, main resolves it and the card becomes the chat's pay form.
+ */
+export function LightningAddressCard({ address, mine }: { address: string; mine: boolean }) {
+  const t = useT();
+  const flash = useFlash();
+  const open = useAction(useCallback(() => flash.lightning.parse({ text: address }), [flash, address]));
+  const [view, setView] = useState<ParsedPaymentView | null>(null);
+  const domain = addressDomain(address);
+
+  if (view?.kind === 'lnurl-pay') return <LightningPayForm text={address} view={view} />;
+  if (view) return <p className="hint msg-pay-invalid">{t('lnpay.unsupported')}</p>;
+  // A server that has no such name will not have it on a second try either.
+  const unknown = open.error !== null && claimProblemOf(open.error).problem === 'expired';
+  return (
+    <section className="msg-pay msg-pay-ln" aria-label={t('lnclaim.address.title')}>
+      <p className="msg-pay-title">{t('lnclaim.address.title')}</p>
+      <p className="mono">{address}</p>
+      <p className="hint">{mine ? t('lnclaim.address.sent') : t('lnclaim.address.privacy', { domain })}</p>
+      {open.error && <AddressProblemAlert error={open.error} />}
+      {/* An address the user sent is where the other side pays them: nothing to open here. */}
+      {!mine && !unknown && (
+        <div className="actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={open.busy}
+            onClick={() => void open.run().then((v) => v && setView(v))}
+          >
+            {open.busy ? t('lnclaim.link.opening') : t('lnclaim.link.open')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** A failed open in the user's terms: a server that is down, or one that has no such address. */
+function AddressProblemAlert({ error }: { error: unknown }) {
+  const t = useT();
+  const errorText = useErrorText();
+  const { problem, domain } = claimProblemOf(error);
+  // A 404 or 410 for a Lightning address means the server has no such name (claimProblemOf reads
+  // the same answer as an expired link, which is what it means for a withdraw link).
+  if (problem === 'expired') return <Alert>{t('lnclaim.address.unknown', { domain })}</Alert>;
+  if (problem === 'unreachable') return <Alert>{t('lnclaim.problem.unreachable', { domain })}</Alert>;
+  return <Alert>{errorText(error)}</Alert>;
+}
