@@ -1,27 +1,23 @@
 import type { Page } from '@playwright/test';
+import type { BtcpayStack } from '../stack/btcpay';
 import { expect, test } from './fixtures';
-import { createWallet } from './steps';
+import {
+  connectDemoStore,
+  onboardWithNewWallet,
+  openCounterWithCustomerDisplay,
+  sellLattePaidByLightning,
+} from './merchant-steps';
 
 // A known customer's npub (any valid key: the stamp card only needs their public key).
 const CUSTOMER = 'npub180cvv07tjdrrgpa0j7j7tmnyl2yr6yr7l8j4s3evf6u64th6gkwsyjh6w6';
 
 /** One sale for the identified customer, paid over Lightning by the stack; the sale screen's stamps. */
-async function stampedSale(
-  page: Page,
-  payLightning: (invoiceId: string) => Promise<unknown>,
-  expected: string,
-): Promise<void> {
+async function stampedSale(page: Page, btcpay: BtcpayStack, expected: string): Promise<void> {
   const panel = page.locator('.merchant-stamps');
   await panel.getByLabel('Customer’s npub or Flash Card UID').fill(CUSTOMER);
   await panel.getByRole('button', { name: 'Find their card' }).click();
   await expect(panel.getByRole('status')).toHaveText(/^Stamp \d of 3$/);
-  await page.getByRole('button', { name: /^Latte/ }).click();
-  await page.getByRole('button', { name: /^Charge / }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Waiting for payment' })).toBeVisible();
-  const invoiceId =
-    ((await page.locator('.merchant-sale .mono').first().textContent()) ?? '').split('·')[1]?.trim() ?? '';
-  await payLightning(invoiceId);
-  await expect(page.getByRole('status').filter({ hasText: /^Paid ✓$/ })).toBeVisible();
+  await sellLattePaidByLightning(page, btcpay);
   await expect(page.getByTestId('sale-stamps').getByRole('status')).toHaveText(expected);
 }
 
@@ -31,14 +27,8 @@ test('stamp card: the cashier names the customer by npub, the stamps go up, the 
 }) => {
   test.setTimeout(240_000);
   const { page } = flash;
-  await createWallet(flash);
-  await expect(page.getByRole('region', { name: 'Receive' })).toBeVisible();
-  await page.getByRole('navigation').getByRole('button', { name: 'Merchant', exact: true }).click();
-  await page.getByLabel('BTCPay Server address').fill(stack.btcpay.url);
-  await page.getByLabel('API key').fill(stack.btcpay.seed.adminKey.apiKey);
-  await page.getByRole('button', { name: 'Connect with this key' }).click();
-  await page.getByRole('button', { name: 'Use this app' }).click();
-  await expect(page.getByRole('button', { name: /^Latte/ })).toBeVisible();
+  await onboardWithNewWallet(flash);
+  await connectDemoStore(page, stack.btcpay);
 
   // 1. Store settings: a stamp card of 3 purchases, 500 sats for a full card.
   await page.getByRole('button', { name: 'Store settings', exact: true }).click();
@@ -52,11 +42,7 @@ test('stamp card: the cashier names the customer by npub, the stamps go up, the 
   await flash.snap('01-stamp-card-rules');
 
   // 2. A bad customer is refused in words; the npub finds an empty card.
-  await page.getByRole('button', { name: 'Counter', exact: true }).click();
-  const [display] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.getByRole('button', { name: 'Customer display' }).click(),
-  ]);
+  const display = await openCounterWithCustomerDisplay(page);
   const panel = page.locator('.merchant-stamps');
   await panel.getByLabel('Customer’s npub or Flash Card UID').fill('npub1notakey');
   await panel.getByRole('button', { name: 'Find their card' }).click();
@@ -71,17 +57,17 @@ test('stamp card: the cashier names the customer by npub, the stamps go up, the 
   await panel.getByRole('button', { name: 'Another customer' }).click();
 
   // 3. Two sales: a stamp each, on the sale screen and the customer display; no reward yet.
-  await stampedSale(page, (id) => stack.btcpay.payLightning(id), 'Stamp 1 of 3');
+  await stampedSale(page, stack.btcpay, 'Stamp 1 of 3');
   await expect(display.getByTestId('customer-stamps')).toHaveText('Stamp 1 of 3');
   await expect(page.locator('.merchant-reward')).toHaveCount(0);
   await flash.snap('03-first-stamp');
   await page.getByRole('button', { name: 'New sale' }).click();
-  await stampedSale(page, (id) => stack.btcpay.payLightning(id), 'Stamp 2 of 3');
+  await stampedSale(page, stack.btcpay, 'Stamp 2 of 3');
   await expect(display.getByTestId('customer-stamps')).toHaveText('Stamp 2 of 3');
   await page.getByRole('button', { name: 'New sale' }).click();
 
   // 4. The third fills the card: its reward's QR on both screens.
-  await stampedSale(page, (id) => stack.btcpay.payLightning(id), 'Stamp 3 of 3');
+  await stampedSale(page, stack.btcpay, 'Stamp 3 of 3');
   await expect(page.getByText('Card full: this purchase earns the reward!')).toBeVisible();
   const reward = page.locator('.merchant-reward');
   await expect(reward.getByText('500 sats back')).toBeVisible();

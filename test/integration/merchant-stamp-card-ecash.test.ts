@@ -1,24 +1,20 @@
-import path from 'node:path';
 import * as nip19 from 'nostr-tools/nip19';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Reward, Sale } from '../../shared/contract/merchant';
-import { createEventBus, type EventBus } from '../../main/core/event-bus';
-import { silentLogger } from '../../main/core/logger';
 import type { EcashService } from '../../main/ecash/service';
-import { createEcashService } from '../../main/ecash/service';
 import { rewardTag } from '../../main/merchant/rewards/claims';
 import { STAMP_REWARD_FIELD } from '../../main/merchant/rewards/stamp-card';
-import type { MerchantService } from '../../main/merchant/service';
-import { createMerchantService } from '../../main/merchant/service';
-import { openDatabase, type Db } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { VaultService } from '../../main/vault/types';
-import type { CashuStack, StandInMint } from '../stack/cashu';
-import { startCashuStack } from '../stack/cashu';
-import { LightningLedger } from '../stack/lightning/ledger';
-import { tempDir } from '../support/core';
+import type { StandInMint } from '../stack/cashu';
 import type { MerchantHarness } from '../support/merchant';
-import { connectDemoShop, MERCHANT_PASSWORD, startMerchantHarness } from '../support/merchant';
+import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import type { OtherCounter } from '../support/merchant-counter';
+import {
+  latteCart,
+  payLightningSale,
+  startOtherCounter,
+  stopAfterSpecCheck,
+} from '../support/merchant-counter';
+import { shopEcashForHarness, startCashuMints } from '../support/merchant-ecash';
 import { until } from '../support/wait';
 
 /**
@@ -29,105 +25,49 @@ const SHOP_WORDS = 'void come effort suffer camp survey warrior heavy shoot prim
 const ALICE = nip19.npubEncode('3bf0c63fcb93463407af97a5e5ee64fa883d107ef9e558472c4eb9aaaefa459d');
 const alice = { kind: 'npub' as const, value: ALICE };
 
-let cashuLedger: LightningLedger;
-let cashu: CashuStack;
+let mints: Awaited<ReturnType<typeof startCashuMints>>;
 let alpha: StandInMint;
 
 beforeAll(async () => {
-  cashuLedger = new LightningLedger();
-  cashuLedger.createNode('stack', { balanceMsat: 100_000_000_000n });
-  cashu = await startCashuStack(cashuLedger);
-  alpha = cashu.mints[0] as StandInMint;
+  mints = await startCashuMints();
+  alpha = mints.cashu.mints[0] as StandInMint;
 });
 afterAll(async () => {
-  await cashu.stop();
-  cashuLedger.close();
+  await mints.stop();
 });
 
-interface Counter {
-  merchant: MerchantService;
-  bus: EventBus;
-  db: Db;
-  vault: VaultService;
-}
+/** A counter of the store: the harness's own (A, with the shop's eCash), or the other one (B). */
+type Counter = Pick<OtherCounter, 'merchant' | 'bus'>;
 
 let h: MerchantHarness;
 let shopEcash: EcashService;
-let b: Counter;
+let b: OtherCounter;
 let saleClock = 0;
 
 beforeEach(async () => {
   saleClock = 0;
-  h = await startMerchantHarness({
-    ecash: ({ db, vault, bus }) => {
-      shopEcash = createEcashService({
-        db,
-        vault,
-        bus,
-        log: silentLogger,
-        network: () => 'regtest',
-        words: () => ({ mnemonic: SHOP_WORDS, passphrase: '' }),
-        lightning: {
-          pay: async ({ text }) => ({ state: (await cashuLedger.pay('stack', text)).state }),
-        },
-        recheckEveryMs: 3_600_000,
-      });
-      return shopEcash;
-    },
-  });
+  const ecash = shopEcashForHarness({ mnemonic: SHOP_WORDS, payMintQuotesFrom: mints.ledger });
+  h = await startMerchantHarness({ ecash: ecash.make });
+  shopEcash = ecash.service;
   await connectDemoShop(h);
   await shopEcash.addMint(alpha.url);
-  const dataDir = tempDir('flash-counter-b-');
-  const db = openDatabase(path.join(dataDir, 'flash.db'));
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  await vault.setup(MERCHANT_PASSWORD);
-  const merchant = createMerchantService({
-    db,
-    vault,
-    bus,
-    log: silentLogger,
-    receiptsDir: path.join(dataDir, 'receipts'),
-    pollMs: 200,
-  });
-  merchant.start();
-  await merchant.connect(h.btcpay.url, h.btcpay.seed.adminKey.apiKey);
-  await merchant.selectApp(h.btcpay.seed.store.id, h.btcpay.seed.app.id);
-  b = { merchant, bus, db, vault };
+  b = await startOtherCounter(h);
 });
 
 afterEach(async () => {
-  b.merchant.stop();
-  b.vault.stop();
-  b.db.close();
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await shopEcash.stop();
-    await h.stop();
-  }
+  b.stop();
+  await stopAfterSpecCheck(h, { beforeHarness: () => shopEcash.stop() });
 });
 
-async function paidSale(at: Counter, count: number): Promise<Sale> {
-  const sales: Sale[] = [];
-  const stop = at.bus.on('merchant.sale', (s) => sales.push(s));
-  const sale = await at.merchant.charge({
-    lines: [{ itemId: 'latte', count }],
-    discountPercent: null,
-    tipAmount: null,
-    tipPercent: null,
-    customer: alice,
+function paidSale(at: Counter, count: number): Promise<Sale> {
+  return payLightningSale(h, { ...latteCart(count), customer: alice }, at.merchant, {
+    bus: at.bus,
+    beforePaying: (sale) => {
+      // BTCPay dates invoices to the second: each test sale a second after the last.
+      saleClock = Math.max(saleClock + 1, h.btcpay.server.state.now() - 120);
+      h.btcpay.server.state.engine.invoices.get(sale.invoiceId)!.createdTime = saleClock;
+    },
   });
-  // BTCPay dates invoices to the second: each test sale a second after the last.
-  saleClock = Math.max(saleClock + 1, h.btcpay.server.state.now() - 120);
-  h.btcpay.server.state.engine.invoices.get(sale.invoiceId)!.createdTime = saleClock;
-  await h.payBolt11(sale.bolt11!);
-  const paid = await until('settled', () =>
-    sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
-  );
-  stop();
-  return paid;
 }
 
 describe('stamp card rewards in eCash', () => {

@@ -1,23 +1,23 @@
-import path from 'node:path';
 import * as nip19 from 'nostr-tools/nip19';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Reward, RewardRulesInput, Sale } from '../../shared/contract/merchant';
-import { FlashError } from '../../shared/errors';
-import { createEventBus, type EventBus } from '../../main/core/event-bus';
-import { silentLogger } from '../../main/core/logger';
+import type { Reward, RewardRulesInput } from '../../shared/contract/merchant';
 import { rewardTag } from '../../main/merchant/rewards/claims';
 import { STAMP_REWARD_FIELD } from '../../main/merchant/rewards/stamp-card';
-import type { MerchantService } from '../../main/merchant/service';
-import { createMerchantService } from '../../main/merchant/service';
-import { openDatabase, type Db } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
-import type { VaultService } from '../../main/vault/types';
 import { createSimulatedNtag424 } from '../stack/nfc/ntag424-card';
 import type { SimulatedReader } from '../stack/nfc/reader';
-import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
-import { tempDir } from '../support/core';
 import type { MerchantHarness } from '../support/merchant';
-import { connectDemoShop, MERCHANT_PASSWORD, startMerchantHarness } from '../support/merchant';
+import { connectDemoShop, startMerchantHarness } from '../support/merchant';
+import type { OtherCounter } from '../support/merchant-counter';
+import {
+  flashErrorOf,
+  latteCart,
+  nostrOutbox,
+  payLightningSale,
+  restartMerchant,
+  simulatedReaderDesk,
+  startOtherCounter,
+  stopAfterSpecCheck,
+} from '../support/merchant-counter';
 import { until } from '../support/wait';
 
 /**
@@ -40,75 +40,39 @@ const RULES: RewardRulesInput = {
   expiryDays: 30,
 };
 
-interface Counter {
-  merchant: MerchantService;
-  bus: EventBus;
-  db: Db;
-  vault: VaultService;
-  dataDir: string;
-}
+/** A counter of the store: the harness's own (A), or the other one (B). */
+type Counter = Pick<OtherCounter, 'merchant' | 'bus' | 'db'>;
 
 let h: MerchantHarness;
 let a: Counter;
-let b: Counter;
+let b: OtherCounter;
 let dms: { to: string[]; text: string }[];
 let reader: SimulatedReader;
 
-async function secondCounter(): Promise<Counter> {
-  const dataDir = tempDir('flash-counter-b-');
-  const db = openDatabase(path.join(dataDir, 'flash.db'));
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  await vault.setup(MERCHANT_PASSWORD);
-  const merchant = createMerchantService({
-    db,
-    vault,
-    bus,
-    log: silentLogger,
-    receiptsDir: path.join(dataDir, 'receipts'),
-    pollMs: 200,
-  });
-  merchant.start();
-  await merchant.connect(h.btcpay.url, h.btcpay.seed.adminKey.apiKey);
-  await merchant.selectApp(h.btcpay.seed.store.id, h.btcpay.seed.app.id);
-  return { merchant, bus, db, vault, dataDir };
-}
-
 beforeEach(async () => {
-  dms = [];
   saleClock = 0;
-  reader = createSimulatedReader();
+  const desk = simulatedReaderDesk();
+  reader = desk.reader;
+  const outbox = nostrOutbox();
+  dms = outbox.sent;
   h = await startMerchantHarness({
-    openNfcReaders: () => simulatedNfcReaders([reader]),
-    sendNostrMessage: async (input) => {
-      dms.push(input);
-      return { ok: true };
-    },
+    openNfcReaders: desk.openNfcReaders,
+    sendNostrMessage: outbox.sendNostrMessage,
   });
   await connectDemoShop(h);
-  a = { merchant: h.merchant, bus: h.bus, db: h.db, vault: h.vault, dataDir: h.dataDir };
-  b = await secondCounter();
+  a = h;
+  b = await startOtherCounter(h);
   a.merchant.setRewardRules(RULES);
   b.merchant.setRewardRules(RULES);
 });
 
 afterEach(async () => {
-  b.merchant.stop();
-  b.vault.stop();
-  b.db.close();
-  try {
-    h.btcpay.server.assertNoSpecIssues();
-  } finally {
-    await h.stop();
-  }
+  b.stop();
+  await stopAfterSpecCheck(h);
 });
 
 const lattes = (count: number, customer?: { kind: 'npub' | 'card'; value: string }) => ({
-  lines: [{ itemId: 'latte', count }],
-  discountPercent: null,
-  tipAmount: null,
-  tipPercent: null,
+  ...latteCart(count),
   ...(customer ? { customer } : {}),
 });
 
@@ -119,23 +83,19 @@ const lattes = (count: number, customer?: { kind: 'npub' | 'card'; value: string
 let saleClock = 0;
 
 /** Charges at a counter, pays over Lightning, and waits until BTCPay settles it there. */
-async function paidSale(
+function paidSale(
   at: Counter,
   count: number,
   customer?: { kind: 'npub' | 'card'; value: string },
   sameSecond = false,
 ) {
-  const sales: Sale[] = [];
-  const stop = at.bus.on('merchant.sale', (s) => sales.push(s));
-  const sale = await at.merchant.charge(lattes(count, customer));
-  if (!sameSecond) saleClock = Math.max(saleClock + 1, h.btcpay.server.state.now() - 120);
-  h.btcpay.server.state.engine.invoices.get(sale.invoiceId)!.createdTime = saleClock;
-  await h.payBolt11(sale.bolt11!);
-  const paid = await until('settled', () =>
-    sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
-  );
-  stop();
-  return paid;
+  return payLightningSale(h, lattes(count, customer), at.merchant, {
+    bus: at.bus,
+    beforePaying: (sale) => {
+      if (!sameSecond) saleClock = Math.max(saleClock + 1, h.btcpay.server.state.now() - 120);
+      h.btcpay.server.state.engine.invoices.get(sale.invoiceId)!.createdTime = saleClock;
+    },
+  });
 }
 
 function rewardPullPayments() {
@@ -145,16 +105,6 @@ function rewardPullPayments() {
 }
 
 const alice = { kind: 'npub' as const, value: ALICE };
-
-async function rejects(p: Promise<unknown>): Promise<FlashError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FlashError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlashError');
-}
 
 describe('stamp card across two counters of one store', () => {
   it('counts stamps from BTCPay at both counters, skips a sale under the minimum, rewards the Nth sale once', async () => {
@@ -223,7 +173,7 @@ describe('stamp card across two counters of one store', () => {
     expect((await b.merchant.issueReward(s3.invoiceId)).pullPaymentId).toBe(reward.pullPaymentId);
     expect((await a.merchant.issueReward(s3.invoiceId)).pullPaymentId).toBe(reward.pullPaymentId);
     // A sale that did not complete a card has no stamp reward to give.
-    expect((await rejects(b.merchant.issueReward(s2.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
+    expect((await flashErrorOf(b.merchant.issueReward(s2.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
     expect(rewardPullPayments()).toHaveLength(1);
 
     // The next sale starts the next card, at either counter.
@@ -259,7 +209,7 @@ describe('stamp card across two counters of one store', () => {
     expect(rewardPullPayments()).toHaveLength(0);
     expect(rewardsB).toHaveLength(0);
     // Asked by hand at B, it is still A's to give for now.
-    expect((await rejects(b.merchant.issueReward(nth.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
+    expect((await flashErrorOf(b.merchant.issueReward(nth.invoiceId))).code).toBe('MERCHANT_NO_REWARD');
     expect(rewardPullPayments()).toHaveLength(0);
     // Ten minutes on (A never rewarded it), B's next sale rewards A's Nth sale, once.
     for (const inv of h.btcpay.server.state.engine.invoices.values()) inv.createdTime -= 11 * 60;
@@ -285,15 +235,7 @@ describe('stamp card across two counters of one store', () => {
     a.db.prepare(`UPDATE merchant_journal SET state = 'sent', result_id = NULL WHERE kind = 'reward'`).run();
     a.db.prepare(`DELETE FROM merchant_rewards`).run();
     a.merchant.stop();
-    const again = createMerchantService({
-      db: a.db,
-      vault: a.vault,
-      bus: a.bus,
-      log: silentLogger,
-      receiptsDir: a.dataDir,
-      pollMs: 200,
-    });
-    again.start();
+    const again = restartMerchant(h, { pollMs: 200 });
     await until('the journal settled', () =>
       (a.db.prepare(`SELECT state FROM merchant_journal WHERE kind = 'reward'`).get() as { state: string })
         .state === 'done'
@@ -320,16 +262,7 @@ describe('stamp card across two counters of one store', () => {
       )
       .run(nth.invoiceId, Date.now(), Date.now());
     a.merchant.stop();
-    const again = createMerchantService({
-      db: a.db,
-      vault: a.vault,
-      bus: a.bus,
-      log: silentLogger,
-      receiptsDir: a.dataDir,
-      pollMs: 200,
-    });
-    again.setRewardRules(RULES);
-    again.start();
+    const again = restartMerchant(h, { pollMs: 200, rewardRules: RULES });
     await until('the journal settled', () =>
       (
         a.db.prepare(`SELECT state FROM merchant_journal WHERE kind = 'reward' ORDER BY id`).get() as {
@@ -351,13 +284,13 @@ describe('stamp card across two counters of one store', () => {
   });
 
   it('refuses a customer that is not an npub or a card UID, in a typed error; sends the reward by NOSTR when asked', async () => {
-    expect((await rejects(a.merchant.charge(lattes(2, { kind: 'npub', value: 'npub1customer' })))).code).toBe(
-      'MERCHANT_BAD_CUSTOMER',
-    );
-    expect((await rejects(a.merchant.stampCard({ customer: { kind: 'card', value: '04a1' } }))).code).toBe(
-      'MERCHANT_BAD_CUSTOMER',
-    );
-    expect((await rejects(a.merchant.stampCard({}))).code).toBe('MERCHANT_BAD_CUSTOMER');
+    expect(
+      (await flashErrorOf(a.merchant.charge(lattes(2, { kind: 'npub', value: 'npub1customer' })))).code,
+    ).toBe('MERCHANT_BAD_CUSTOMER');
+    expect(
+      (await flashErrorOf(a.merchant.stampCard({ customer: { kind: 'card', value: '04a1' } }))).code,
+    ).toBe('MERCHANT_BAD_CUSTOMER');
+    expect((await flashErrorOf(a.merchant.stampCard({}))).code).toBe('MERCHANT_BAD_CUSTOMER');
     expect([...h.btcpay.server.state.engine.invoices.values()]).toHaveLength(0);
 
     a.merchant.setRewardRules({
@@ -378,7 +311,7 @@ describe('stamp card across two counters of one store', () => {
   });
 
   it('names the customer by the Flash Card on the reader: its UID is their card', async () => {
-    expect((await rejects(a.merchant.stampCard({ cardOnReader: true }))).code).toBe('MERCHANT_NO_CARD');
+    expect((await flashErrorOf(a.merchant.stampCard({ cardOnReader: true }))).code).toBe('MERCHANT_NO_CARD');
     const tag = createSimulatedNtag424();
     reader.place(tag);
     const uid = Buffer.from(tag.uid).toString('hex');

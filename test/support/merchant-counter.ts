@@ -1,13 +1,20 @@
-import type { ChargeInput, Sale } from '../../shared/contract/merchant';
+import path from 'node:path';
+import type { ChargeInput, RewardRulesInput, Sale } from '../../shared/contract/merchant';
 import { FlashError } from '../../shared/errors';
+import { createEventBus, type EventBus } from '../../main/core/event-bus';
 import { silentLogger } from '../../main/core/logger';
 import type { MerchantDeps, MerchantService } from '../../main/merchant/service';
 import { createMerchantService } from '../../main/merchant/service';
 import type { NfcReaders } from '../../main/merchant/nfc/readers';
+import { openDatabase, type Db } from '../../main/store/database';
+import { createVaultService } from '../../main/vault/service';
+import type { VaultService } from '../../main/vault/types';
 import type { SimulatedCard } from '../stack/nfc/ntag424-card';
 import type { SimulatedReader } from '../stack/nfc/reader';
 import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
+import { tempDir } from './core';
 import type { MerchantHarness } from './merchant';
+import { connectDemoShop, MERCHANT_PASSWORD } from './merchant';
 import { until } from './wait';
 
 /**
@@ -37,16 +44,20 @@ export const FIXED_REWARD_RULES = {
 
 /**
  * Charges `cart`, pays its BOLT11 from the customer's node, and waits until BTCPay settles it.
- * `merchant` may be a second service on the same database and bus (a restarted Flash).
+ * `merchant` may be a second service on the same database and bus (a restarted Flash). `also.bus`
+ * is the bus the sale settles on when `merchant` has its own (another counter of the store);
+ * `also.beforePaying` sees the charged sale before the customer pays it (a test dating its invoice).
  */
 export async function payLightningSale(
   h: MerchantHarness,
   cart: ChargeInput,
   merchant: MerchantService = h.merchant,
+  also: { bus?: EventBus; beforePaying?: (charged: Sale) => void } = {},
 ): Promise<Sale> {
   const sales: Sale[] = [];
-  const stop = h.bus.on('merchant.sale', (s) => void sales.push(s));
+  const stop = (also.bus ?? h.bus).on('merchant.sale', (s) => void sales.push(s));
   const sale = await merchant.charge(cart);
+  also.beforePaying?.(sale);
   await h.payBolt11(sale.bolt11!);
   const paid = await until('settled', () =>
     sales.find((s) => s.invoiceId === sale.invoiceId && s.state === 'paid'),
@@ -131,22 +142,71 @@ export async function salesListRow(merchant: MerchantService, invoiceId: string)
 /**
  * Flash started again after a crash or a restart: a second merchant service, started, on the
  * harness's database, vault and bus, so it finds what the first one journaled. `also` passes the
- * deps a test's counter had beside them (its eCash, its NFC readers).
+ * deps a test's counter had beside them (its eCash, its NFC readers, its poll interval);
+ * `rewardRules`, when given, are set before it starts, so its first journal check already sees them.
  */
 export function restartMerchant(
   h: MerchantHarness,
-  also: Pick<MerchantDeps, 'ecash' | 'openNfcReaders'> = {},
+  also: Pick<MerchantDeps, 'ecash' | 'openNfcReaders' | 'pollMs'> & { rewardRules?: RewardRulesInput } = {},
 ): MerchantService {
+  const { rewardRules, ...deps } = also;
   const merchant = createMerchantService({
     db: h.db,
     vault: h.vault,
     bus: h.bus,
     log: silentLogger,
     receiptsDir: h.dataDir,
-    ...also,
+    ...deps,
   });
+  if (rewardRules) merchant.setRewardRules(rewardRules);
   merchant.start();
   return merchant;
+}
+
+/** Another counter of the harness's store: its own database, vault and bus, on the same BTCPay. */
+export interface OtherCounter {
+  merchant: MerchantService;
+  bus: EventBus;
+  db: Db;
+  vault: VaultService;
+  dataDir: string;
+  stop(): void;
+}
+
+/**
+ * A second Flash at the same store (another till): set up like the harness's own counter, but on
+ * a database and vault of its own, and connected to the harness's demo store and POS app with the
+ * all-permissions key. What it knows of the other counter's sales it can only learn from BTCPay.
+ */
+export async function startOtherCounter(h: MerchantHarness): Promise<OtherCounter> {
+  const dataDir = tempDir('flash-counter-b-');
+  const db = openDatabase(path.join(dataDir, 'flash.db'));
+  const bus = createEventBus();
+  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
+  vault.start();
+  await vault.setup(MERCHANT_PASSWORD);
+  const merchant = createMerchantService({
+    db,
+    vault,
+    bus,
+    log: silentLogger,
+    receiptsDir: path.join(dataDir, 'receipts'),
+    pollMs: 200,
+  });
+  merchant.start();
+  await connectDemoShop({ ...h, merchant });
+  return {
+    merchant,
+    bus,
+    db,
+    vault,
+    dataDir,
+    stop() {
+      merchant.stop();
+      vault.stop();
+      db.close();
+    },
+  };
 }
 
 /**
