@@ -147,6 +147,22 @@ test('connect an NWC wallet by its link, zap a channel post, and pay a Lightning
   await expect(card.getByRole('status')).toHaveText(/^Paid 500 sats \(fee \d+ sats\)\.$/);
   await alice.snap('pay-card-paid');
 
+  // An address the server does not have: Open asks, and the card says the server's answer.
+  const unknownAddress = (stack.zapAddresses.bob ?? '').replace(/^bob@/, 'nobody@');
+  await bob.page.getByLabel('Message', { exact: true }).fill(`⚡${unknownAddress}`);
+  await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
+  const unknownCard = alice.page
+    .getByRole('list', { name: 'Message history' })
+    .getByRole('listitem')
+    .filter({ hasText: `⚡${unknownAddress}` })
+    .getByRole('region', { name: 'Lightning address' });
+  await unknownCard.getByRole('button', { name: 'Open' }).click();
+  await expect(unknownCard.getByRole('alert')).toHaveText(
+    '127.0.0.1 gave no payment details for this address: unknown user nobody',
+  );
+  await unknownCard.scrollIntoViewIfNeeded();
+  await alice.snap('address-card-unknown');
+
   // A BOLT11 invoice sent in the chat is a pay card too: its amount and description come from it.
   const invoiceRes = await fetch(`${stack.controlUrl}/lightning/invoice`, {
     method: 'POST',

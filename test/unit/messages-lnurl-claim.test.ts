@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BridgeCallError } from '../../renderer/app/result';
 import {
   addressDomain,
+  addressProblemOf,
   chatRequestKind,
   claimAmountMsat,
   claimProblemOf,
@@ -111,5 +112,30 @@ describe('a failed claim in the customer’s terms', () => {
     expect(claimProblemOf(err('LNURL_BAD_RESPONSE', { status: 500 })).problem).toBe('other');
     expect(claimProblemOf(err('LIGHTNING_AMOUNT_OUT_OF_LIMITS')).problem).toBe('other');
     expect(claimProblemOf(new Error('boom')).problem).toBe('other');
+  });
+});
+
+describe('a Lightning address that did not open, in the user’s terms', () => {
+  const err = (code: string, details: Record<string, string | number> = {}) =>
+    new BridgeCallError({ code: code as never, message: 'x', details });
+  it('names an unknown name, a server that is down and one that refuses', () => {
+    expect(addressProblemOf(err('LNURL_BAD_RESPONSE', { domain: 'pay.example', status: 404 }))).toEqual({
+      problem: 'unknown',
+      domain: 'pay.example',
+      reason: '',
+    });
+    expect(addressProblemOf(err('LNURL_BAD_RESPONSE', { status: 410 })).problem).toBe('unknown');
+    expect(addressProblemOf(err('LNURL_UNREACHABLE', { domain: 'pay.example' })).problem).toBe('unreachable');
+    // A withdraw link's words mean nothing here: "expired" from an address server is its refusal.
+    expect(addressProblemOf(err('LNURL_SERVICE_ERROR', { reason: 'Link expired' }))).toEqual({
+      problem: 'refused',
+      domain: '',
+      reason: 'Link expired',
+    });
+  });
+  it('leaves what it cannot name to the error’s own text', () => {
+    expect(addressProblemOf(err('LNURL_BAD_RESPONSE', { status: 500 })).problem).toBe('other');
+    expect(addressProblemOf(err('LIGHTNING_UNRECOGNIZED')).problem).toBe('other');
+    expect(addressProblemOf(new Error('boom')).problem).toBe('other');
   });
 });

@@ -4,7 +4,7 @@ import { useFlash } from '../../app/flash-context';
 import { useAction } from '../../app/hooks';
 import { Alert } from '../../components/Alert';
 import { useErrorText, useT } from '../../i18n';
-import { addressDomain, claimProblemOf } from './lnurl-claim';
+import { addressDomain, addressProblemOf } from './lnurl-claim';
 import { LightningPayForm } from './PayCard';
 
 /**
@@ -23,7 +23,7 @@ export function LightningAddressCard({ address, mine }: { address: string; mine:
   if (view?.kind === 'lnurl-pay') return <LightningPayForm text={address} view={view} />;
   if (view) return <p className="hint msg-pay-invalid">{t('lnpay.unsupported')}</p>;
   // A server that has no such name will not have it on a second try either.
-  const unknown = open.error !== null && claimProblemOf(open.error).problem === 'expired';
+  const unknown = open.error !== null && addressProblemOf(open.error).problem === 'unknown';
   return (
     <section className="msg-pay msg-pay-ln" aria-label={t('lnclaim.address.title')}>
       <p className="msg-pay-title">{t('lnclaim.address.title')}</p>
@@ -47,14 +47,19 @@ export function LightningAddressCard({ address, mine }: { address: string; mine:
   );
 }
 
-/** A failed open in the user's terms: a server that is down, or one that has no such address. */
+/** A failed open in the user's terms: a server that is down, refuses, or has no such address. */
 function AddressProblemAlert({ error }: { error: unknown }) {
   const t = useT();
   const errorText = useErrorText();
-  const { problem, domain } = claimProblemOf(error);
-  // A 404 or 410 for a Lightning address means the server has no such name (claimProblemOf reads
-  // the same answer as an expired link, which is what it means for a withdraw link).
-  if (problem === 'expired') return <Alert>{t('lnclaim.address.unknown', { domain })}</Alert>;
-  if (problem === 'unreachable') return <Alert>{t('lnclaim.problem.unreachable', { domain })}</Alert>;
-  return <Alert>{errorText(error)}</Alert>;
+  const { problem, domain, reason } = addressProblemOf(error);
+  switch (problem) {
+    case 'unknown':
+      return <Alert>{t('lnclaim.address.unknown', { domain })}</Alert>;
+    case 'unreachable':
+      return <Alert>{t('lnclaim.problem.unreachable', { domain })}</Alert>;
+    case 'refused':
+      return <Alert>{t('lnclaim.address.refused', { domain, reason })}</Alert>;
+    default:
+      return <Alert>{errorText(error)}</Alert>;
+  }
 }

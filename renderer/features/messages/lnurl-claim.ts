@@ -95,3 +95,34 @@ export function claimProblemOf(error: unknown): ClaimProblemView {
       return view('other');
   }
 }
+
+export type AddressProblem = 'unknown' | 'unreachable' | 'refused' | 'other';
+
+/**
+ * Why a Lightning address did not open. Read from the error's code alone: the withdraw-link
+ * words above (expired, claimed) mean nothing for an address.
+ */
+export function addressProblemOf(error: unknown): {
+  problem: AddressProblem;
+  domain: string;
+  reason: string;
+} {
+  if (!(error instanceof BridgeCallError)) return { problem: 'other', domain: '', reason: '' };
+  const domain = typeof error.details['domain'] === 'string' ? error.details['domain'] : '';
+  const reason = typeof error.details['reason'] === 'string' ? error.details['reason'] : '';
+  const view = (problem: AddressProblem) => ({ problem, domain, reason });
+  switch (error.code) {
+    case 'LNURL_UNREACHABLE':
+    case 'LNURL_REFUSED':
+      return view('unreachable');
+    case 'LNURL_BAD_RESPONSE': {
+      // LUD-16 servers answer "not found" for a name they do not have.
+      const status = error.numberDetail('status');
+      return view(status === 404 || status === 410 ? 'unknown' : 'other');
+    }
+    case 'LNURL_SERVICE_ERROR':
+      return view('refused');
+    default:
+      return view('other');
+  }
+}

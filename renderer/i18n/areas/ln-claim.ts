@@ -15,6 +15,7 @@ export const lnClaimEn = {
     'Flash asks {domain} how to pay this address only when you open it, so the sender does not learn that you read it.',
   'lnclaim.address.sent': 'You sent this Lightning address: the person you sent it to can pay you with it.',
   'lnclaim.address.unknown': '{domain} does not know this Lightning address.',
+  'lnclaim.address.refused': '{domain} gave no payment details for this address: {reason}',
   'lnclaim.title': 'Lightning withdrawal',
   'lnclaim.from': 'Sats to claim from {domain}',
   'lnclaim.range': '{min} to {max} sats',
@@ -44,6 +45,7 @@ export const lnClaimEs: Record<keyof typeof lnClaimEn, string> = {
   'lnclaim.address.sent':
     'Enviaste esta dirección Lightning: la persona a quien se la enviaste puede pagarte con ella.',
   'lnclaim.address.unknown': '{domain} no conoce esta dirección Lightning.',
+  'lnclaim.address.refused': '{domain} no dio datos de pago para esta dirección: {reason}',
   'lnclaim.title': 'Retiro Lightning',
   'lnclaim.from': 'Sats para cobrar de {domain}',
   'lnclaim.range': 'De {min} a {max} sats',
