@@ -1,10 +1,7 @@
-import { useCallback, useState } from 'react';
-import type { ParsedPaymentView } from '../../../shared/contract/lightning';
-import { useFlash } from '../../app/flash-context';
-import { useAction } from '../../app/hooks';
 import { Alert } from '../../components/Alert';
 import { useErrorText, useT } from '../../i18n';
 import { addressDomain, addressProblemOf } from './lnurl-claim';
+import { OpenButton, useOpenOnPress } from './open-on-press';
 import { LightningPayForm } from './PayCard';
 
 /**
@@ -15,9 +12,8 @@ import { LightningPayForm } from './PayCard';
  */
 export function LightningAddressCard({ address, mine }: { address: string; mine: boolean }) {
   const t = useT();
-  const flash = useFlash();
-  const open = useAction(useCallback(() => flash.lightning.parse({ text: address }), [flash, address]));
-  const [view, setView] = useState<ParsedPaymentView | null>(null);
+  const open = useOpenOnPress(address);
+  const { view } = open;
   const domain = addressDomain(address);
 
   if (view?.kind === 'lnurl-pay') return <LightningPayForm text={address} view={view} />;
@@ -31,18 +27,7 @@ export function LightningAddressCard({ address, mine }: { address: string; mine:
       <p className="hint">{mine ? t('lnclaim.address.sent') : t('lnclaim.address.privacy', { domain })}</p>
       {open.error && <AddressProblemAlert error={open.error} />}
       {/* An address the user sent is where the other side pays them: nothing to open here. */}
-      {!mine && !unknown && (
-        <div className="actions">
-          <button
-            type="button"
-            className="button-primary"
-            disabled={open.busy}
-            onClick={() => void open.run().then((v) => v && setView(v))}
-          >
-            {open.busy ? t('lnclaim.link.opening') : t('lnclaim.link.open')}
-          </button>
-        </div>
-      )}
+      {!mine && !unknown && <OpenButton busy={open.busy} onPress={open.press} />}
     </section>
   );
 }

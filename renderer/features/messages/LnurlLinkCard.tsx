@@ -7,6 +7,7 @@ import { Alert } from '../../components/Alert';
 import { Amount } from '../../components/Amount';
 import { useErrorText, useT } from '../../i18n';
 import { claimAmountMsat, claimProblemOf, isFinalProblem } from './lnurl-claim';
+import { OpenButton, useOpenOnPress } from './open-on-press';
 import { LightningPayForm } from './PayCard';
 
 type WithdrawView = Extract<ParsedPaymentView, { kind: 'lnurl-withdraw' }>;
@@ -25,9 +26,8 @@ function satsDown(msat: string): number {
  */
 export function LnurlLinkCard({ text, mine }: { text: string; mine: boolean }) {
   const t = useT();
-  const flash = useFlash();
-  const open = useAction(useCallback(() => flash.lightning.parse({ text }), [flash, text]));
-  const [view, setView] = useState<ParsedPaymentView | null>(null);
+  const open = useOpenOnPress(text);
+  const { view } = open;
 
   if (view?.kind === 'lnurl-withdraw') return <WithdrawClaimCard text={text} view={view} />;
   if (view?.kind === 'lnurl-pay' || view?.kind === 'bolt11')
@@ -49,18 +49,7 @@ export function LnurlLinkCard({ text, mine }: { text: string; mine: boolean }) {
       <p className="msg-pay-title">{t('lnclaim.link.title')}</p>
       <p className="hint">{t('lnclaim.link.privacy')}</p>
       {open.error && <ClaimProblemAlert error={open.error} />}
-      {!final && (
-        <div className="actions">
-          <button
-            type="button"
-            className="button-primary"
-            disabled={open.busy}
-            onClick={() => void open.run().then((v) => v && setView(v))}
-          >
-            {open.busy ? t('lnclaim.link.opening') : t('lnclaim.link.open')}
-          </button>
-        </div>
-      )}
+      {!final && <OpenButton busy={open.busy} onPress={open.press} />}
     </section>
   );
 }
