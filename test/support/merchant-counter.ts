@@ -1,20 +1,17 @@
-import path from 'node:path';
 import type { ChargeInput, RewardRulesInput, Sale } from '../../shared/contract/merchant';
 import { FlashError } from '../../shared/errors';
-import { createEventBus, type EventBus } from '../../main/core/event-bus';
+import type { EventBus } from '../../main/core/event-bus';
 import { silentLogger } from '../../main/core/logger';
 import type { MerchantDeps, MerchantService } from '../../main/merchant/service';
 import { createMerchantService } from '../../main/merchant/service';
 import type { NfcReaders } from '../../main/merchant/nfc/readers';
-import { openDatabase, type Db } from '../../main/store/database';
-import { createVaultService } from '../../main/vault/service';
+import type { Db } from '../../main/store/database';
 import type { VaultService } from '../../main/vault/types';
 import type { SimulatedCard } from '../stack/nfc/ntag424-card';
 import type { SimulatedReader } from '../stack/nfc/reader';
 import { createSimulatedReader, simulatedNfcReaders } from '../stack/nfc/reader';
-import { tempDir } from './core';
 import type { MerchantHarness } from './merchant';
-import { connectDemoShop, MERCHANT_PASSWORD } from './merchant';
+import { connectDemoShop, counterDeps, openCounterProfile } from './merchant';
 import { until } from './wait';
 
 /**
@@ -179,20 +176,8 @@ export interface OtherCounter {
  * all-permissions key. What it knows of the other counter's sales it can only learn from BTCPay.
  */
 export async function startOtherCounter(h: MerchantHarness): Promise<OtherCounter> {
-  const dataDir = tempDir('flash-counter-b-');
-  const db = openDatabase(path.join(dataDir, 'flash.db'));
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  await vault.setup(MERCHANT_PASSWORD);
-  const merchant = createMerchantService({
-    db,
-    vault,
-    bus,
-    log: silentLogger,
-    receiptsDir: path.join(dataDir, 'receipts'),
-    pollMs: 200,
-  });
+  const { dataDir, db, bus, vault } = await openCounterProfile('flash-counter-b-');
+  const merchant = createMerchantService(counterDeps({ dataDir, db, bus, vault }));
   merchant.start();
   await connectDemoShop({ ...h, merchant });
   return {

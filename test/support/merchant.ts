@@ -18,6 +18,36 @@ import { tempDir } from './core';
 
 export const MERCHANT_PASSWORD = 'correct horse battery';
 
+export interface CounterProfile {
+  dataDir: string;
+  db: Db;
+  bus: EventBus;
+  vault: VaultService;
+}
+
+/** A counter's own profile: a fresh SQLite file and a vault set up and unlocked. */
+export async function openCounterProfile(prefix: string): Promise<CounterProfile> {
+  const dataDir = tempDir(prefix);
+  const db = openDatabase(path.join(dataDir, 'flash.db'));
+  const bus = createEventBus();
+  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
+  vault.start();
+  await vault.setup(MERCHANT_PASSWORD);
+  return { dataDir, db, bus, vault };
+}
+
+/** The merchant service's deps every test counter shares (receipts in the profile's folder). */
+export function counterDeps(p: CounterProfile) {
+  return {
+    db: p.db,
+    vault: p.vault,
+    bus: p.bus,
+    log: silentLogger,
+    receiptsDir: path.join(p.dataDir, 'receipts'),
+    pollMs: 200,
+  };
+}
+
 export interface MerchantHarness {
   chain: RegtestChain;
   ledger: LightningLedger;
@@ -61,18 +91,9 @@ export async function startMerchantHarness(
     customerInvoice: (amountMsat, description) =>
       ledger.createInvoice(STACK_NODE, { amountMsat, description }).bolt11,
   });
-  const dataDir = tempDir('flash-merchant-');
-  const db = openDatabase(path.join(dataDir, 'flash.db'));
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  await vault.setup(MERCHANT_PASSWORD);
+  const { dataDir, db, bus, vault } = await openCounterProfile('flash-merchant-');
   const merchant = createMerchantService({
-    db,
-    vault,
-    bus,
-    log: silentLogger,
-    receiptsDir: path.join(dataDir, 'receipts'),
+    ...counterDeps({ dataDir, db, bus, vault }),
     pollMs: opts.pollMs ?? 200,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.openNfcReaders ? { openNfcReaders: opts.openNfcReaders } : {}),
