@@ -3,23 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { curveBackend } from '../main/bitcoin/accounts/child-keys';
-import { createChainService } from '../main/bitcoin/chain/service';
-import { createElectrumService } from '../main/bitcoin/electrum/service';
 import type { RateLimit } from '../main/bitcoin/electrum/rate-limit';
 import { isOwnServerHost, OWN_SERVER_RATE_LIMIT } from '../main/bitcoin/electrum/own-server';
 import { DEFAULT_RATE_LIMIT } from '../main/bitcoin/electrum/rate-limit';
 import type { ClientStats } from '../main/bitcoin/electrum/types';
-import { createWalletService } from '../main/bitcoin/wallet/service';
 import { sourceWorker } from '../main/nostr/inbox/unwrap-pool';
-import type { WalletService } from '../main/bitcoin/wallet/types';
-import { createEventBus } from '../main/core/event-bus';
-import { silentLogger } from '../main/core/logger';
-import { createSettingsService } from '../main/core/settings';
-import { openDatabase } from '../main/store/database';
-import { createVaultService } from '../main/vault/service';
 import type { LatencyProfile } from '../test/stack/electrum-server';
 import { FULCRUM_LATENCY } from '../test/stack/electrum-server';
 import { fmtMs, printTable, ratio } from './stats';
+import { createWalletServices } from './wallet-sync';
 
 export const BENCH_WORDS =
   'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
@@ -93,47 +85,15 @@ export async function firstSync(
   discovery: 'widening' | 'walk',
   rateLimit?: RateLimit | null,
 ): Promise<SyncRun> {
-  const db = openDatabase(dbFile);
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
-  const settings = createSettingsService({
-    db,
-    bus,
-    defaultNetwork: 'regtest',
-    electrumOverride: server.electrum,
-  });
-  const electrum = createElectrumService({
-    db,
-    bus,
-    log: silentLogger,
-    initialServer: settings.electrumServer('regtest'),
+  const services = createWalletServices({
+    dbFile,
+    server: server.electrum,
+    discovery,
     ...(rateLimit !== undefined ? { rateLimit } : {}),
   });
-  const chain = createChainService({ db, electrum, log: silentLogger, network: 'regtest' });
-  const wallet: WalletService = createWalletService({
-    db,
-    vault,
-    electrum,
-    bus,
-    settings,
-    log: silentLogger,
-    verifier: chain,
-    chain,
-    discovery,
-  });
-  electrum.start();
-  chain.start();
-  wallet.start();
-  await new Promise<void>((resolve) => {
-    if (electrum.status().state === 'connected') resolve();
-    const off = bus.on('electrum.status', (s) => {
-      if (s.state === 'connected') {
-        off();
-        resolve();
-      }
-    });
-  });
+  const { db, bus, electrum, wallet } = services;
+  services.start();
+  await services.connected();
   let walletId = '';
   const synced = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name}: not synced within 300 s`)), 300_000);
@@ -166,11 +126,7 @@ export async function firstSync(
     }
   ).n;
   const balance = wallet.overview(walletId).balance.confirmed;
-  wallet.stop();
-  chain.stop();
-  electrum.stop();
-  vault.stop();
-  db.close();
+  services.stop();
   return {
     name,
     ms,

@@ -4,12 +4,13 @@ import { createElectrumService } from '../main/bitcoin/electrum/service';
 import type { ClientStats, ElectrumService } from '../main/bitcoin/electrum/types';
 import { createWalletService } from '../main/bitcoin/wallet/service';
 import type { WalletService } from '../main/bitcoin/wallet/types';
-import { createEventBus } from '../main/core/event-bus';
+import { createEventBus, type EventBus } from '../main/core/event-bus';
 import { silentLogger } from '../main/core/logger';
 import { createSettingsService } from '../main/core/settings';
 import type { Db } from '../main/store/database';
 import { openDatabase } from '../main/store/database';
 import { createVaultService } from '../main/vault/service';
+import type { VaultService } from '../main/vault/types';
 import type { RegtestChain } from '../test/stack/chain';
 import { fundMany } from '../test/stack/bulk';
 
@@ -50,10 +51,94 @@ export function restoreBenchWallet(wallet: WalletService): string {
     .id;
 }
 
+export interface WalletServices {
+  db: Db;
+  bus: EventBus;
+  vault: VaultService;
+  electrum: ElectrumService;
+  wallet: WalletService;
+  /** Starts Electrum, the chain and the wallet, in the app's order. */
+  start(): void;
+  /** Resolves once Electrum is connected. */
+  connected(): Promise<void>;
+  stop(): void;
+}
+
 /**
- * Starts the real vault, Electrum, chain and wallet services on `dbFile` and times them until the
- * wallet reports "synced". With `addWallet`, the vault is new and the wallet is added once Electrum
- * is connected (a first sync); without, the wallet the file already holds is reopened.
+ * The real vault, settings, Electrum, chain and wallet services on `dbFile`, as the app wires
+ * them: headers validated and every confirmed transaction's merkle proof checked. With
+ * `discovery`, the wallet also gets the chain service and that discovery mode.
+ */
+export function createWalletServices(opts: {
+  dbFile: string;
+  server: { host: string; port: number; transport: 'tcp' };
+  /** Absent: the app's default cap; null: none. */
+  rateLimit?: RateLimit | null;
+  discovery?: 'widening' | 'walk';
+}): WalletServices {
+  const db = openDatabase(opts.dbFile);
+  const bus = createEventBus();
+  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
+  vault.start();
+  const settings = createSettingsService({
+    db,
+    bus,
+    defaultNetwork: 'regtest',
+    electrumOverride: opts.server,
+  });
+  const electrum: ElectrumService = createElectrumService({
+    db,
+    bus,
+    log: silentLogger,
+    initialServer: settings.electrumServer('regtest'),
+    ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
+  });
+  const chain = createChainService({ db, electrum, log: silentLogger, network: 'regtest' });
+  const wallet: WalletService = createWalletService({
+    db,
+    vault,
+    electrum,
+    bus,
+    settings,
+    log: silentLogger,
+    verifier: chain,
+    ...(opts.discovery ? { chain, discovery: opts.discovery } : {}),
+  });
+  return {
+    db,
+    bus,
+    vault,
+    electrum,
+    wallet,
+    start() {
+      electrum.start();
+      chain.start();
+      wallet.start();
+    },
+    connected: () =>
+      new Promise<void>((resolve) => {
+        if (electrum.status().state === 'connected') resolve();
+        const off = bus.on('electrum.status', (s) => {
+          if (s.state === 'connected') {
+            off();
+            resolve();
+          }
+        });
+      }),
+    stop() {
+      wallet.stop();
+      chain.stop();
+      electrum.stop();
+      vault.stop();
+      db.close();
+    },
+  };
+}
+
+/**
+ * Starts the wallet services on `dbFile` and times them until the wallet reports "synced". With
+ * `addWallet`, the vault is new and the wallet is added once Electrum is connected (a first
+ * sync); without, the wallet the file already holds is reopened.
  */
 export async function walletSyncRun(opts: {
   name: string;
@@ -64,31 +149,10 @@ export async function walletSyncRun(opts: {
   rateLimit?: RateLimit | null;
   timeoutMs: number;
 }): Promise<SyncRun> {
-  const { name, dbFile, server, addWallet, rateLimit, timeoutMs } = opts;
-  const db = openDatabase(dbFile);
-  const bus = createEventBus();
-  const vault = createVaultService({ db, bus, log: silentLogger, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-  vault.start();
+  const { name, addWallet, timeoutMs } = opts;
+  const services = createWalletServices(opts);
+  const { db, bus, vault, electrum, wallet } = services;
   if (addWallet) await vault.setup(PASSWORD);
-  const settings = createSettingsService({ db, bus, defaultNetwork: 'regtest', electrumOverride: server });
-  const electrum: ElectrumService = createElectrumService({
-    db,
-    bus,
-    log: silentLogger,
-    initialServer: settings.electrumServer('regtest'),
-    ...(rateLimit !== undefined ? { rateLimit } : {}),
-  });
-  // As in the app: headers validated and every confirmed transaction's merkle proof checked.
-  const chain = createChainService({ db, electrum, log: silentLogger, network: 'regtest' });
-  const wallet: WalletService = createWalletService({
-    db,
-    vault,
-    electrum,
-    bus,
-    settings,
-    log: silentLogger,
-    verifier: chain,
-  });
   let walletId: string | null = addWallet ? null : (wallet.list()[0]?.id ?? null);
   const synced = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
@@ -103,19 +167,9 @@ export async function walletSyncRun(opts: {
     });
   });
   const t0 = performance.now();
-  electrum.start();
-  chain.start();
-  wallet.start();
+  services.start();
   if (addWallet) {
-    await new Promise<void>((resolve) => {
-      if (electrum.status().state === 'connected') resolve();
-      const off = bus.on('electrum.status', (s) => {
-        if (s.state === 'connected') {
-          off();
-          resolve();
-        }
-      });
-    });
+    await services.connected();
     walletId = addWallet({ wallet, db });
   }
   await synced;
@@ -123,10 +177,6 @@ export async function walletSyncRun(opts: {
   const ms = performance.now() - t0;
   const stats = electrum.stats?.() ?? { roundTrips: 0, requests: 0, bytesSent: 0, bytesReceived: 0 };
   const txs = walletId ? wallet.activity(walletId, 1, 0).total : 0;
-  wallet.stop();
-  chain.stop();
-  electrum.stop();
-  vault.stop();
-  db.close();
+  services.stop();
   return { name, stats, ms, txs };
 }
