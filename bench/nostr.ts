@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import * as nip44 from 'nostr-tools/nip44';
 import { createRumor } from 'nostr-tools/nip59';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { initNostrWasm } from 'nostr-wasm';
+import * as tinySecp from 'tiny-secp256k1';
 import { conversationKey, ecdhBackend } from '../main/nostr/conversation-key';
 import { KIND_CHAT, KIND_GIFT_WRAP, KIND_SEAL, rumorMembers, unwrapDm } from '../main/nostr/dm';
 import { silentLogger } from '../main/core/logger';
@@ -13,7 +15,7 @@ import { createInbox } from '../main/nostr/inbox/inbox';
 import { createUnwrapPool } from '../main/nostr/inbox/unwrap-pool';
 import { createMessageStore } from '../main/nostr/message-store';
 import { nip44DecryptV2 } from '../main/nostr/nip44';
-import { verifyJs, verifyLibsecp, verifyWasm } from '../main/nostr/signature';
+import { idMatches, verifyJs, verifyLibsecp, verifyWasm } from '../main/nostr/signature';
 import type { NostrEvent } from '../main/nostr/verify';
 import { checkEvent, verifierKind, verifierReady } from '../main/nostr/verify';
 import { openDatabase } from '../main/store/database';
@@ -53,17 +55,24 @@ async function benchVerify(): Promise<void> {
   };
   const js = (e: NostrEvent) => verifyJs(e);
   const wasm = (e: NostrEvent) => verifyWasm(nw, e);
+  // The WASM build alone: what the app uses where the native one does not load.
+  const tiny = (e: NostrEvent) =>
+    idMatches(e) &&
+    tinySecp.verifySchnorr(Buffer.from(e.id, 'hex'), Buffer.from(e.pubkey, 'hex'), Buffer.from(e.sig, 'hex'));
   const libsecp = (e: NostrEvent) => verifyLibsecp(e);
-  run(js); // warm up all three
+  run(js); // warm up all four
   run(wasm);
+  run(tiny);
   run(libsecp);
   // Alternate them so background load hits all alike; keep each one's best round.
   let bestJs = Infinity;
   let bestWasm = Infinity;
+  let bestTiny = Infinity;
   let bestLibsecp = Infinity;
   for (let r = 0; r < VERIFY_ROUNDS; r++) {
     bestJs = Math.min(bestJs, run(js));
     bestWasm = Math.min(bestWasm, run(wasm));
+    bestTiny = Math.min(bestTiny, run(tiny));
     bestLibsecp = Math.min(bestLibsecp, run(libsecp));
   }
   printTable(
@@ -78,11 +87,52 @@ async function benchVerify(): Promise<void> {
         ratio(bestJs, bestWasm),
       ],
       [
-        'tiny-secp256k1 (libsecp256k1) + node:crypto id, the app',
+        'tiny-secp256k1 (libsecp256k1 in WASM) + node:crypto id',
+        rate(VERIFY_EVENTS, bestTiny),
+        fmtMs(bestTiny / VERIFY_EVENTS),
+        ratio(bestJs, bestTiny),
+      ],
+      [
+        `the app (${verifierKind()})`,
         rate(VERIFY_EVENTS, bestLibsecp),
         fmtMs(bestLibsecp / VERIFY_EVENTS),
         ratio(bestJs, bestLibsecp),
       ],
+    ],
+  );
+}
+
+/** NIP-44 conversation keys (one ECDH each): nostr-tools (pure JS), the WASM build, the app's. */
+function benchConversationKeys(): void {
+  const me = generateSecretKey();
+  const peers = Array.from({ length: VERIFY_EVENTS }, () => getPublicKey(generateSecretKey()));
+  const run = (keyOf: (sk: Uint8Array, peer: string) => Uint8Array): number => {
+    const t0 = performance.now();
+    for (const p of peers) if (keyOf(me, p).length !== 32) throw new Error('bench key not 32 bytes');
+    return performance.now() - t0;
+  };
+  const wasmKey = (sk: Uint8Array, peer: string): Uint8Array => {
+    const point = tinySecp.pointMultiply(Buffer.from(`02${peer}`, 'hex'), sk, true);
+    if (!point) throw new Error('no shared point');
+    return createHmac('sha256', 'nip44-v2').update(point.subarray(1)).digest();
+  };
+  const js = nip44.getConversationKey;
+  for (const f of [js, wasmKey, conversationKey]) run(f);
+  let bestJs = Infinity;
+  let bestWasm = Infinity;
+  let bestApp = Infinity;
+  for (let r = 0; r < VERIFY_ROUNDS; r++) {
+    bestJs = Math.min(bestJs, run(js));
+    bestWasm = Math.min(bestWasm, run(wasmKey));
+    bestApp = Math.min(bestApp, run(conversationKey));
+  }
+  printTable(
+    `NIP-44 conversation keys (ECDH + HKDF-extract), ${VERIFY_EVENTS} peers, best of ${VERIFY_ROUNDS}`,
+    ['implementation', 'per key', 'speed vs JS'],
+    [
+      ['nostr-tools pure JS (baseline)', fmtMs(bestJs / VERIFY_EVENTS), '1.00×'],
+      ['tiny-secp256k1 (libsecp256k1 in WASM)', fmtMs(bestWasm / VERIFY_EVENTS), ratio(bestJs, bestWasm)],
+      [`the app (${ecdhBackend()})`, fmtMs(bestApp / VERIFY_EVENTS), ratio(bestJs, bestApp)],
     ],
   );
 }
@@ -396,6 +446,7 @@ export async function benchInbox(): Promise<InboxFigures> {
 export async function benchNostr(): Promise<InboxFigures> {
   await verifierReady;
   await benchVerify();
+  benchConversationKeys();
   benchNip44();
   return benchInbox();
 }

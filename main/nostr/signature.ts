@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { verifyEvent as verifyEventJs } from 'nostr-tools/pure';
 import type { NostrEvent } from 'nostr-tools/pure';
 import { lazyRequireOptional } from '../core/lazy-require';
+import { nativeCurveLoaded, verifySchnorrByRecovery } from './native-secp256k1';
 
 /** The subset of nostr-wasm's API we use: throws when the id or the signature is wrong. */
 export interface WasmVerifier {
   verifyEvent(event: NostrEvent): void;
 }
 
-export type VerifierKind = 'libsecp256k1' | 'wasm' | 'js';
+export type VerifierKind = 'libsecp256k1-native' | 'libsecp256k1' | 'wasm' | 'js';
 
 /** The part of tiny-secp256k1 (libsecp256k1 in WASM) used here. */
 export interface SchnorrBackend {
@@ -16,8 +17,9 @@ export interface SchnorrBackend {
 }
 
 /**
- * tiny-secp256k1: libsecp256k1 in WASM, built with its full precomputed tables. WHY first choice:
- * measured (bench/nostr.ts, verification table) about twice as fast as nostr-wasm's build of the
+ * tiny-secp256k1: libsecp256k1 in WASM, built with its full precomputed tables. It decides what
+ * the native build (native-secp256k1.ts, first choice) leaves open, and everything where that
+ * build does not load. WHY before nostr-wasm and JS: measured (bench/nostr.ts, verification table) about twice as fast as nostr-wasm's build of the
  * same library, and ten times noble's pure JS; the id is hashed by node:crypto, so there is no
  * fixed WASM heap to outgrow. Loaded on the first check, not at import (start-up does not compile
  * it); the same module computes conversation keys (conversation-key.ts). Null when it cannot
@@ -42,21 +44,36 @@ export function idMatches(event: NostrEvent): boolean {
   return eventHash(event) === event.id;
 }
 
-/** libsecp256k1 (tiny-secp256k1): id, then BIP-340 signature. Null when it did not load. */
-export function verifyLibsecp(event: NostrEvent): boolean | null {
+/**
+ * BIP-340 over a 32-byte hash with libsecp256k1: natively (native-secp256k1.ts) where that
+ * decides, else in WASM (tiny-secp256k1). Null when neither build is there to decide.
+ */
+export function verifySchnorrLibsecp(
+  hash: Uint8Array,
+  xOnlyPubkey: Uint8Array,
+  signature: Uint8Array,
+): boolean | null {
+  const native = verifySchnorrByRecovery(hash, xOnlyPubkey, signature);
+  if (native !== null) return native;
   const backend = libsecp();
   if (!backend) return null;
-  if (!idMatches(event)) return false;
   try {
-    return backend.verifySchnorr(
-      Buffer.from(event.id, 'hex'),
-      Buffer.from(event.pubkey, 'hex'),
-      Buffer.from(event.sig, 'hex'),
-    );
+    return backend.verifySchnorr(hash, xOnlyPubkey, signature);
   } catch {
     // It throws on a key that is not on the curve or an r/s out of range: not a valid signature.
     return false;
   }
+}
+
+/** libsecp256k1: id, then BIP-340 signature. Null when it cannot decide (then nostr-wasm or JS). */
+export function verifyLibsecp(event: NostrEvent): boolean | null {
+  if (!libsecpVerifier()) return null;
+  if (!idMatches(event)) return false;
+  return verifySchnorrLibsecp(
+    Buffer.from(event.id, 'hex'),
+    Buffer.from(event.pubkey, 'hex'),
+    Buffer.from(event.sig, 'hex'),
+  );
 }
 
 /**
@@ -120,12 +137,12 @@ export function initSignatureVerifier(
 }
 
 export function verifierKind(): VerifierKind {
-  return libsecp() ? 'libsecp256k1' : wasm ? 'wasm' : 'js';
+  return nativeCurveLoaded() ? 'libsecp256k1-native' : libsecp() ? 'libsecp256k1' : wasm ? 'wasm' : 'js';
 }
 
-/** Whether the first-choice verifier is there (then nostr-wasm need not be loaded at all). */
+/** Whether a libsecp256k1 verifier is there (then nostr-wasm need not be loaded at all). */
 export function libsecpVerifier(): boolean {
-  return libsecp() !== null;
+  return nativeCurveLoaded() || libsecp() !== null;
 }
 
 /** Id + signature check with the fastest available verifier; never throws. */

@@ -7,12 +7,13 @@ export type { VerifierKind } from './signature';
 export { verifierKind };
 
 /**
- * Signatures are checked by libsecp256k1 compiled to WASM: tiny-secp256k1 first (loaded with the
- * first check, synchronously, about 10 ms once), else nostr-wasm (several times faster than the
- * pure-JS path, see bench/nostr.ts) once it has loaded; the pure-JS verifier covers the moments
- * before and any failure to load. nostr-wasm is loaded, once, only where tiny-secp256k1 is not
- * there, with the first event checked or the first await of this, not at import: WHY, a start-up
- * that checks no event (a wallet reopen) need not compile it (about 20 ms of the main thread).
+ * Signatures are checked by libsecp256k1: its native build first (native-secp256k1.ts), then
+ * tiny-secp256k1 in WASM (loaded with the first check, synchronously, about 10 ms once), else
+ * nostr-wasm (several times faster than pure JS, see bench/nostr.ts) once it has loaded; the
+ * pure-JS verifier covers the moments before and any failure to load. nostr-wasm is loaded,
+ * once, only where neither libsecp256k1 build is there, with the first event checked or the
+ * first await of this, not at import: WHY, a start-up that checks no event (a wallet reopen)
+ * need not compile it (about 20 ms of the main thread).
  */
 export const verifierReady: PromiseLike<VerifierKind> = {
   then: (onFulfilled, onRejected) =>

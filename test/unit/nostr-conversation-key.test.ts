@@ -3,9 +3,13 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { getConversationKey } from 'nostr-tools/nip44';
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { conversationKey, ecdhBackend, nativeEcdh } from '../../main/nostr/conversation-key';
+import { setNativeCurve } from '../../main/nostr/native-secp256k1';
+
+// The WASM build, as used where the native one does not load (nostr-native-secp256k1.test.ts).
+setNativeCurve(null);
 
 describe('NIP-44 conversation key', () => {
-  it('runs on libsecp256k1 (WASM) under Node, with OpenSSL there as the fallback', () => {
+  it('without the native build, runs on libsecp256k1 (WASM), with OpenSSL there as the fallback', () => {
     expect(ecdhBackend()).toBe('wasm');
     expect(nativeEcdh).toBe(true);
   });

@@ -1,14 +1,16 @@
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { describe, expect, it, vi } from 'vitest';
+import { setNativeCurve } from '../../main/nostr/native-secp256k1';
 import type { NostrEvent } from '../../main/nostr/verify';
 import { setSchnorrBackend } from '../../main/nostr/signature';
 import { checkEvent, verifierKind, verifierReady } from '../../main/nostr/verify';
 
-// Neither WASM module loads: verification must fall back to pure JS with the same verdicts.
+// No libsecp256k1 build (native or WASM) and no nostr-wasm: pure JS, with the same verdicts.
 vi.mock('nostr-wasm', () => ({
   initNostrWasm: () => Promise.reject(new Error('WebAssembly unavailable')),
 }));
 setSchnorrBackend(null);
+setNativeCurve(null);
 
 const sk = generateSecretKey();
 const plain = (e: NostrEvent): NostrEvent => JSON.parse(JSON.stringify(e)) as NostrEvent;

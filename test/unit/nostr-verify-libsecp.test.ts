@@ -4,10 +4,14 @@ import { finalizeEvent, generateSecretKey, getEventHash, getPublicKey } from 'no
 import { describe, expect, it } from 'vitest';
 import { createDm, unwrapDm } from '../../main/nostr/dm';
 import { createWrapOpener } from '../../main/nostr/inbox/open-wrap';
+import { setNativeCurve } from '../../main/nostr/native-secp256k1';
 import { eventHash, verifyJs, verifyLibsecp } from '../../main/nostr/signature';
 import type { NostrEvent } from '../../main/nostr/verify';
 import { checkEvent, verifierKind, verifierReady } from '../../main/nostr/verify';
 import { isFlashError } from '../../shared/errors';
+
+// The WASM build, as used where the native one does not load (nostr-native-secp256k1.test.ts).
+setNativeCurve(null);
 
 const sk = generateSecretKey();
 const plain = (e: NostrEvent): NostrEvent => JSON.parse(JSON.stringify(e)) as NostrEvent;
@@ -17,8 +21,8 @@ const good = plain(
 const other = plain(finalizeEvent({ kind: 1, created_at: 1_700_000_000, tags: [], content: 'other' }, sk));
 const flip = (hex: string) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 
-describe('nostr verification through libsecp256k1 (tiny-secp256k1)', () => {
-  it('is the verifier the app uses, with no nostr-wasm to wait for', async () => {
+describe('nostr verification through libsecp256k1 in WASM (tiny-secp256k1)', () => {
+  it('is the verifier without the native build, with no nostr-wasm to wait for', async () => {
     await expect(verifierReady).resolves.toBe('libsecp256k1');
     expect(verifierKind()).toBe('libsecp256k1');
   });

@@ -21,8 +21,8 @@ beforeAll(async () => {
 });
 
 describe('nostr verification through nostr-wasm', () => {
-  it('is not what the app uses where tiny-secp256k1 loads (see nostr-verify-libsecp.test.ts)', () => {
-    expect(verifierKind()).toBe('libsecp256k1');
+  it('is not what the app uses where libsecp256k1 loads (see nostr-native-secp256k1.test.ts)', () => {
+    expect(verifierKind()).toBe('libsecp256k1-native');
   });
 
   it('accepts a valid event, like the pure-JS path', () => {

@@ -15,7 +15,7 @@ interface Request {
 const port = parentPort;
 if (!port) throw new Error('unwrap-worker runs as a worker thread');
 const open = createWrapOpener(new Uint8Array((workerData as { secretKey: Uint8Array }).secretKey));
-// Seals are checked with libsecp256k1 (WASM) once it has loaded, like everywhere else.
+// Seals are checked with libsecp256k1 (native, else WASM) once it has loaded, like everywhere else.
 const ready = verifierReady;
 port.on('message', (msg: Request) => {
   void ready.then(() => port.postMessage({ id: msg.id, results: msg.events.map(open) }));

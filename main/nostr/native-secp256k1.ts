@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { lazyRequireOptional } from '../core/lazy-require';
+
+/**
+ * The part of the `secp256k1` package's native binding (libsecp256k1 compiled for this machine,
+ * shipped prebuilt for Linux, macOS and Windows on x64) used here. It has ECDH and ECDSA public
+ * key recovery, but no BIP-340 module; `verifySchnorrByRecovery` below gets Schnorr from recovery.
+ */
+interface NativeCurve {
+  ecdsaRecover(
+    sig: Uint8Array,
+    recid: number,
+    msg32: Uint8Array,
+    compressed: boolean,
+    output?: Uint8Array,
+  ): Uint8Array;
+  ecdh(
+    pubkey: Uint8Array,
+    seckey: Uint8Array,
+    options: { hashfn: (x: Uint8Array) => Uint8Array; xbuf: Uint8Array; ybuf: Uint8Array },
+    output: Uint8Array,
+  ): Uint8Array;
+}
+
+/**
+ * Loaded on first use, through `secp256k1/bindings` (not the package's index, which silently
+ * falls back to the pure-JS `elliptic`): null where no native build loads, and callers then use
+ * libsecp256k1 in WASM. WHY native first: measured here, a recovery is 59 µs and an ECDH 62 µs,
+ * against 229-290 µs and 225 µs in WASM, and opening a gift wrap costs three of them.
+ */
+let native: () => NativeCurve | null = lazyRequireOptional<NativeCurve>('secp256k1/bindings');
+
+/** Replaces the native binding (null: without it); tests use it to reach the WASM paths. */
+export function setNativeCurve(curve: NativeCurve | null): void {
+  native = () => curve;
+}
+
+export function nativeCurveLoaded(): boolean {
+  return native() !== null;
+}
+
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const CHALLENGE_TAG = createHash('sha256').update('BIP0340/challenge').digest();
+
+const toBig = (b: Uint8Array): bigint =>
+  BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`);
+const to32 = (v: bigint): Buffer => Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
+
+/**
+ * BIP-340 verification of `sig` (r || s) over `msg32` by the x-only key `px`, computed with
+ * libsecp256k1's ECDSA public key recovery. Null when this cannot decide (no native binding, or
+ * one of the cases below); the caller then asks libsecp256k1's own BIP-340 code in WASM.
+ *
+ * WHY this is the same check: recovery with signature (r', s'), recovery id 0 and message z
+ * returns Q = r'⁻¹·(s'·R − z·G), where R is the point with x = r' and even y. With r' = px,
+ * R is exactly lift_x(px), BIP-340's P. Choosing s' = −e·px and z = −s·px (mod n) makes
+ * Q = s·G − e·P, the point BIP-340 computes; the signature is valid when Q has even y and
+ * x(Q) = r. Recovery fails (and we defer) when px ≥ n, e ≡ 0, P is not on the curve or Q is
+ * infinity: all either impossible in practice or invalid, and WASM gives the definitive answer.
+ */
+export function verifySchnorrByRecovery(msg32: Uint8Array, px: Uint8Array, sig: Uint8Array): boolean | null {
+  const curve = native();
+  if (!curve || msg32.length !== 32 || px.length !== 32 || sig.length !== 64) return null;
+  const r = sig.subarray(0, 32);
+  const s = toBig(sig.subarray(32, 64));
+  if (s >= N) return false;
+  const pxNum = toBig(px);
+  if (pxNum === 0n || pxNum >= N) return null;
+  const e =
+    toBig(
+      createHash('sha256')
+        .update(CHALLENGE_TAG)
+        .update(CHALLENGE_TAG)
+        .update(r)
+        .update(px)
+        .update(msg32)
+        .digest(),
+    ) % N;
+  const recSig = Buffer.concat([px, to32((N - ((e * pxNum) % N)) % N)]);
+  const z = to32((N - ((s * pxNum) % N)) % N);
+  let q: Uint8Array;
+  try {
+    q = curve.ecdsaRecover(recSig, 0, z, false);
+  } catch {
+    return null;
+  }
+  // Uncompressed: 0x04 || x || y. Even y and x equal to r.
+  return q.length === 65 && ((q[64] ?? 1) & 1) === 0 && Buffer.compare(q.subarray(1, 33), r) === 0;
+}
+
+/**
+ * `derive(x)` of the shared point secret·P, where P is `pubkey33` (SEC1 compressed). The x
+ * coordinate is handed to `derive` in a buffer that is wiped afterwards. Null when there is no
+ * native binding; throws when the key is not on the curve.
+ */
+export function libsecpNativeEcdh(
+  secretKey: Uint8Array,
+  pubkey33: Uint8Array,
+  derive: (x: Uint8Array) => Uint8Array,
+): Uint8Array | null {
+  const curve = native();
+  if (!curve) return null;
+  const xbuf = new Uint8Array(32);
+  const ybuf = new Uint8Array(32);
+  const out = new Uint8Array(32);
+  try {
+    return curve.ecdh(pubkey33, secretKey, { hashfn: (x) => derive(x), xbuf, ybuf }, out);
+  } finally {
+    xbuf.fill(0);
+    ybuf.fill(0);
+  }
+}
