@@ -1,7 +1,8 @@
 import { createECDH, createHmac, type ECDH } from 'node:crypto';
 import { getConversationKey as pureJsConversationKey } from 'nostr-tools/nip44';
 import { lazyRequireOptional } from '../core/lazy-require';
-import { libsecpNativeEcdh, nativeCurveLoaded } from './native-secp256k1';
+import { nativeCurveLoaded } from '../core/native-secp256k1';
+import { libsecpNativeEcdh } from './native-secp256k1';
 
 const SALT = Buffer.from('nip44-v2', 'utf8');
 

@@ -1,43 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lazyRequireOptional } from '../core/lazy-require';
-
-/**
- * The part of the `secp256k1` package's native binding (libsecp256k1 compiled for this machine,
- * shipped prebuilt for Linux, macOS and Windows on x64) used here. It has ECDH and ECDSA public
- * key recovery, but no BIP-340 module; `verifySchnorrByRecovery` below gets Schnorr from recovery.
- */
-interface NativeCurve {
-  ecdsaRecover(
-    sig: Uint8Array,
-    recid: number,
-    msg32: Uint8Array,
-    compressed: boolean,
-    output?: Uint8Array,
-  ): Uint8Array;
-  ecdh(
-    pubkey: Uint8Array,
-    seckey: Uint8Array,
-    options: { hashfn: (x: Uint8Array) => Uint8Array; xbuf: Uint8Array; ybuf: Uint8Array },
-    output: Uint8Array,
-  ): Uint8Array;
-}
-
-/**
- * Loaded on first use, through `secp256k1/bindings` (not the package's index, which silently
- * falls back to the pure-JS `elliptic`): null where no native build loads, and callers then use
- * libsecp256k1 in WASM. WHY native first: measured here, a recovery is 59 µs and an ECDH 62 µs,
- * against 229-290 µs and 225 µs in WASM, and opening a gift wrap costs three of them.
- */
-let native: () => NativeCurve | null = lazyRequireOptional<NativeCurve>('secp256k1/bindings');
-
-/** Replaces the native binding (null: without it); tests use it to reach the WASM paths. */
-export function setNativeCurve(curve: NativeCurve | null): void {
-  native = () => curve;
-}
-
-export function nativeCurveLoaded(): boolean {
-  return native() !== null;
-}
+import { nativeSecp256k1 } from '../core/native-secp256k1';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const CHALLENGE_TAG = createHash('sha256').update('BIP0340/challenge').digest();
@@ -59,7 +21,7 @@ const to32 = (v: bigint): Buffer => Buffer.from(v.toString(16).padStart(64, '0')
  * infinity: all either impossible in practice or invalid, and WASM gives the definitive answer.
  */
 export function verifySchnorrByRecovery(msg32: Uint8Array, px: Uint8Array, sig: Uint8Array): boolean | null {
-  const curve = native();
+  const curve = nativeSecp256k1();
   if (!curve || msg32.length !== 32 || px.length !== 32 || sig.length !== 64) return null;
   const r = sig.subarray(0, 32);
   const s = toBig(sig.subarray(32, 64));
@@ -98,7 +60,7 @@ export function libsecpNativeEcdh(
   pubkey33: Uint8Array,
   derive: (x: Uint8Array) => Uint8Array,
 ): Uint8Array | null {
-  const curve = native();
+  const curve = nativeSecp256k1();
   if (!curve) return null;
   const xbuf = new Uint8Array(32);
   const ybuf = new Uint8Array(32);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { verifyEvent as verifyEventJs } from 'nostr-tools/pure';
 import type { NostrEvent } from 'nostr-tools/pure';
 import { lazyRequireOptional } from '../core/lazy-require';
-import { nativeCurveLoaded, verifySchnorrByRecovery } from './native-secp256k1';
+import { nativeCurveLoaded } from '../core/native-secp256k1';
+import { verifySchnorrByRecovery } from './native-secp256k1';
 
 /** The subset of nostr-wasm's API we use: throws when the id or the signature is wrong. */
 export interface WasmVerifier {

@@ -3,7 +3,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { getConversationKey } from 'nostr-tools/nip44';
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { conversationKey, ecdhBackend, nativeEcdh } from '../../main/nostr/conversation-key';
-import { setNativeCurve } from '../../main/nostr/native-secp256k1';
+import { setNativeCurve } from '../../main/core/native-secp256k1';
 
 // The WASM build, as used where the native one does not load (nostr-native-secp256k1.test.ts).
 setNativeCurve(null);

@@ -5,11 +5,8 @@ import { getConversationKey } from 'nostr-tools/nip44';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { describe, expect, it } from 'vitest';
 import { conversationKey, ecdhBackend } from '../../main/nostr/conversation-key';
-import {
-  libsecpNativeEcdh,
-  nativeCurveLoaded,
-  verifySchnorrByRecovery,
-} from '../../main/nostr/native-secp256k1';
+import { nativeCurveLoaded } from '../../main/core/native-secp256k1';
+import { libsecpNativeEcdh, verifySchnorrByRecovery } from '../../main/nostr/native-secp256k1';
 import { verifyLibsecp, verifySchnorrLibsecp } from '../../main/nostr/signature';
 import type { NostrEvent } from '../../main/nostr/verify';
 import { checkEvent, verifierKind } from '../../main/nostr/verify';

@@ -1,6 +1,6 @@
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { describe, expect, it, vi } from 'vitest';
-import { setNativeCurve } from '../../main/nostr/native-secp256k1';
+import { setNativeCurve } from '../../main/core/native-secp256k1';
 import type { NostrEvent } from '../../main/nostr/verify';
 import { setSchnorrBackend } from '../../main/nostr/signature';
 import { checkEvent, verifierKind, verifierReady } from '../../main/nostr/verify';

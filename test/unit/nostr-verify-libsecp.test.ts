@@ -4,7 +4,7 @@ import { finalizeEvent, generateSecretKey, getEventHash, getPublicKey } from 'no
 import { describe, expect, it } from 'vitest';
 import { createDm, unwrapDm } from '../../main/nostr/dm';
 import { createWrapOpener } from '../../main/nostr/inbox/open-wrap';
-import { setNativeCurve } from '../../main/nostr/native-secp256k1';
+import { setNativeCurve } from '../../main/core/native-secp256k1';
 import { eventHash, verifyJs, verifyLibsecp } from '../../main/nostr/signature';
 import type { NostrEvent } from '../../main/nostr/verify';
 import { checkEvent, verifierKind, verifierReady } from '../../main/nostr/verify';
