@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { BUNDLED_DEPS } from './scripts/bundled-deps';
 
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
+    plugins: [externalizeDepsPlugin({ exclude: [...BUNDLED_DEPS] })],
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { BUNDLED_DEPS } from '../scripts/bundled-deps';
 
 export interface ProcessFigures {
   /** Process start to the core built and started (database open, services started). */
@@ -17,10 +18,22 @@ export interface ProcessFigures {
   inbox?: { messages: number; ms: number; rss: number };
 }
 
+/** Packages left in node_modules, as electron-vite leaves them: every dependency not bundled. */
+function externalPackages(): string[] {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8'),
+  ) as { dependencies: Record<string, string> };
+  const bundled = new Set<string>(BUNDLED_DEPS);
+  return Object.keys(manifest.dependencies)
+    .filter((name) => !bundled.has(name))
+    .flatMap((name) => [name, `${name}/*`]);
+}
+
 /**
- * Bundles bench/child/app.ts as electron-vite bundles main (our code in one file, packages left
- * to node_modules, the inbox's unwrap worker as its own file beside it), so the child starts
- * like the built app, not through a TypeScript loader.
+ * Bundles bench/child/app.ts as electron-vite bundles main (our code and the start-up packages
+ * of scripts/bundled-deps.ts in one file, other packages left to node_modules, the inbox's unwrap
+ * worker as its own file beside it), so the child starts like the built app, not through a
+ * TypeScript loader.
  */
 export async function bundleAppChild(): Promise<string> {
   // Packages resolve from the checkout's node_modules, as the built app's do.
@@ -35,7 +48,11 @@ export async function bundleAppChild(): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: externalPackages(),
+    // Bundled CommonJS code calls require(); an ES module has none of its own.
+    banner: {
+      js: "import { createRequire as flashRequire } from 'node:module'; const require = flashRequire(import.meta.url);",
+    },
     outdir: dir,
     outExtension: { '.js': '.js' },
     logLevel: 'silent',
