@@ -21,6 +21,10 @@ class FakeClient implements ElectrumClient {
   protocolVersion = '1.4';
   serverSoftware = 'FakeX 1.0';
   isOpen = true;
+  /** Methods of each batch asked for, in order. */
+  readonly batches: string[][] = [];
+  /** Makes server.features fail, as on a server that does not have it. */
+  featuresFail = false;
   private notify = new Set<(m: string, p: JsonValue[]) => void>();
   private closeListeners = new Set<(e: Error | null) => void>();
   constructor(
@@ -34,10 +38,13 @@ class FakeClient implements ElectrumClient {
   }
   async request(method: string): Promise<JsonValue> {
     if (method === 'blockchain.headers.subscribe') return { height: this.tip, hex: '00'.repeat(80) };
+    if (method === 'server.features' && this.featuresFail)
+      throw new FlashError('ELECTRUM_PROTOCOL', 'server.features failed: unknown method');
     return null;
   }
-  async batch(): Promise<JsonValue[]> {
-    return [];
+  async batch(calls: { method: string; params: JsonValue[] }[]): Promise<JsonValue[]> {
+    this.batches.push(calls.map((c) => c.method));
+    return Promise.all(calls.map((c) => this.request(c.method)));
   }
   onNotification(l: (m: string, p: JsonValue[]) => void) {
     this.notify.add(l);
@@ -60,7 +67,7 @@ class FakeClient implements ElectrumClient {
   }
 }
 
-type Outcome = { fingerprint?: string | null; tip?: number } | FlashError;
+type Outcome = { fingerprint?: string | null; tip?: number; featuresFail?: boolean } | FlashError;
 
 function harness(initialServer: ElectrumServer = TCP) {
   const db = new Database(':memory:');
@@ -84,6 +91,7 @@ function harness(initialServer: ElectrumServer = TCP) {
       const outcome = outcomes.shift() ?? {};
       if (outcome instanceof FlashError) throw outcome;
       const client = new FakeClient(server, outcome.fingerprint ?? null, outcome.tip ?? 101);
+      client.featuresFail = outcome.featuresFail ?? false;
       clients.push(client);
       return client;
     },
@@ -124,6 +132,16 @@ describe('electrum service (fake connections)', () => {
     h.clients[0]!.newBlock(105);
     expect(h.service.status().tipHeight).toBe(105);
     expect(h.events.map((e) => e.state)).toEqual(['connecting', 'connected', 'connected']);
+  });
+
+  it('asks for the tip and server.features in one batch; a server failing server.features still serves', async () => {
+    const h = harness();
+    service = h.service;
+    h.outcomes.push({ featuresFail: true });
+    h.service.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.clients[0]!.batches).toEqual([['blockchain.headers.subscribe', 'server.features']]);
+    expect(h.service.status()).toMatchObject({ state: 'connected', tipHeight: 101, features: null });
   });
 
   it('backs off exponentially after failures and recovers', async () => {
