@@ -145,6 +145,15 @@ describe('batches against servers with limits', () => {
     expect(stats.bytesReceived).toBeGreaterThan(1100 * 20);
   });
 
+  it('grows the frame size only on full frames: a batch of two says nothing of a hundred', async () => {
+    const fake = await fakeServer({ kind: 'ok' });
+    const c = await client(fake);
+    expect(await c.batch(echoCalls(2))).toEqual(range(2));
+    expect(c.batchSize?.()).toBe(100);
+    expect(await c.batch(echoCalls(100))).toEqual(range(100));
+    expect(c.batchSize?.()).toBe(200);
+  });
+
   it('shrinks when a batch is refused as too large, and still returns every result', async () => {
     const fake = await fakeServer({ kind: 'max-batch', max: 30 });
     const c = await client(fake);

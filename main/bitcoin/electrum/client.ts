@@ -485,7 +485,8 @@ export function createElectrumClient(opts: ClientOptions): NegotiableClient {
       const chunk = calls.slice(i, i + size);
       try {
         out.push(...(await sendFrame(chunk)));
-        profile.grow();
+        // Only a full frame says the server takes this size: a batch of two says nothing.
+        if (chunk.length >= size) profile.grow();
       } catch (err) {
         if (!(err instanceof BatchRefused)) throw err;
         if (err.kind === 'too-large' && size > profile.policy.min) {
