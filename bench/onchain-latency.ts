@@ -68,6 +68,8 @@ export async function startLatencyServer(): Promise<LatencyServer> {
 export interface SyncRun {
   name: string;
   ms: number;
+  /** Every run's time when this one is the median of several. */
+  runsMs?: number[];
   stats: ClientStats;
   txs: number;
   verified: number;
@@ -142,6 +144,47 @@ export async function firstSync(
   };
 }
 
+/** Rounds of the three first syncs; the issue measured its figures as the median of 3. */
+export const FIRST_SYNC_ROUNDS = 3;
+
+function median(runs: SyncRun[]): SyncRun {
+  const sorted = [...runs].sort((a, b) => a.ms - b.ms);
+  const mid = sorted[Math.floor(sorted.length / 2)] as SyncRun;
+  return { ...mid, runsMs: runs.map((r) => r.ms) };
+}
+
+/**
+ * The walk, the app's discovery and the app's discovery under the public-server cap, in rounds
+ * (one of each per round, so a noisy moment hits all three alike), each a fresh profile; the
+ * median of each.
+ */
+export async function firstSyncMedians(
+  server: LatencyServer,
+  dir: string,
+  rounds = FIRST_SYNC_ROUNDS,
+): Promise<{ walk: SyncRun; fast: SyncRun; capped: SyncRun }> {
+  const walk: SyncRun[] = [];
+  const fast: SyncRun[] = [];
+  const capped: SyncRun[] = [];
+  for (let i = 0; i < rounds; i++) {
+    walk.push(await firstSync('gap-limit walk (baseline)', server, path.join(dir, `walk-${i}.db`), 'walk'));
+    // The server is on this computer: the app's default for it is no per-second cap (own server).
+    fast.push(
+      await firstSync('widening + pipelined (app)', server, path.join(dir, `fast-${i}.db`), 'widening'),
+    );
+    capped.push(
+      await firstSync(
+        'the same, with the public-server cap',
+        server,
+        path.join(dir, `capped-${i}.db`),
+        'widening',
+        DEFAULT_RATE_LIMIT,
+      ),
+    );
+  }
+  return { walk: median(walk), fast: median(fast), capped: median(capped) };
+}
+
 export function printLatencyRuns(
   server: LatencyServer,
   walk: SyncRun,
@@ -156,8 +199,8 @@ export function printLatencyRuns(
       `receive addresses, ${PAYMENTS} chained payments used in order, tip ${server.tipHeight}; child keys on ${curveBackend()}.`,
   );
   printTable(
-    'First sync, import to full balance shown as synced (same server, same run)',
-    ['discovery', 'txs', 'proofs verified', 'round trips', 'requests', 'wall', 'vs walk'],
+    `First sync, import to full balance shown as synced (same server, same run; median of ${walk.runsMs?.length ?? 1})`,
+    ['discovery', 'txs', 'proofs verified', 'round trips', 'requests', 'wall', 'runs', 'vs walk'],
     [walk, fast, ...(capped ? [capped] : [])].map((r) => [
       r.name,
       String(r.txs),
@@ -165,6 +208,7 @@ export function printLatencyRuns(
       String(r.stats.roundTrips),
       String(r.stats.requests),
       fmtMs(r.ms),
+      (r.runsMs ?? [r.ms]).map((ms) => (ms / 1000).toFixed(2)).join(' / ') + ' s',
       r === walk ? '1.00×' : `${ratio(r.ms, walk.ms)} (${(walk.ms / r.ms).toFixed(1)}× faster)`,
     ]),
   );
@@ -184,16 +228,7 @@ async function main(): Promise<void> {
   const server = await startLatencyServer();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flash-bench-latency-'));
   try {
-    const walk = await firstSync('gap-limit walk (baseline)', server, path.join(dir, 'walk.db'), 'walk');
-    // The server is on this computer: the app's default for it is no per-second cap (own server).
-    const fast = await firstSync('widening + pipelined (app)', server, path.join(dir, 'fast.db'), 'widening');
-    const capped = await firstSync(
-      'the same, with the public-server cap',
-      server,
-      path.join(dir, 'uncapped.db'),
-      'widening',
-      DEFAULT_RATE_LIMIT,
-    );
+    const { walk, fast, capped } = await firstSyncMedians(server, dir);
     printLatencyRuns(server, walk, fast, capped);
   } finally {
     await server.stop();
