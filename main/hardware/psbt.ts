@@ -1,12 +1,10 @@
-import * as ecc from '@bitcoinerlab/secp256k1';
+import { ecc } from '../bitcoin/ecc-lib';
 import { hex } from '@scure/base';
-import { initEccLib, payments, Psbt, Transaction } from 'bitcoinjs-lib';
+import { payments, Psbt, Transaction } from 'bitcoinjs-lib';
 import type { Network } from '../../shared/contract';
 import { networkParams } from '../bitcoin/wallet/networks';
 import { hwError } from './errors';
 import type { AccountContext, HwScriptType } from './types';
-
-initEccLib(ecc);
 
 export const HARDENED = 0x80000000;
 

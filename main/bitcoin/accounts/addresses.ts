@@ -1,9 +1,8 @@
-import * as ecc from '@bitcoinerlab/secp256k1';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bech32 } from '@scure/base';
 import type { HDKey } from '@scure/bip32';
-import { initEccLib, payments, type Network as BtcNetwork } from 'bitcoinjs-lib';
+import { payments, type Network as BtcNetwork } from 'bitcoinjs-lib';
 import type { Network } from '../../../shared/contract';
 import { FlashError } from '../../../shared/errors';
 import { CHANGE_CHAIN, RECEIVE_CHAIN, type Chain } from '../wallet/constants';
@@ -12,9 +11,8 @@ import { networkParams } from '../wallet/networks';
 import { publicChildDeriver } from './child-keys';
 import { parseExtendedKey } from './extended-keys';
 import type { ScriptType } from './types';
-
-// Taproot output keys need point tweaking; bitcoinjs-lib asks for an EC library once per process.
-initEccLib(ecc);
+// Taproot output keys need point tweaking: this registers bitcoinjs-lib's EC library.
+import '../ecc-lib';
 
 export { CHANGE_CHAIN, RECEIVE_CHAIN, type Chain };
 

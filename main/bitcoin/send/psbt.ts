@@ -1,16 +1,14 @@
-import * as ecc from '@bitcoinerlab/secp256k1';
+import { ecc } from '../ecc-lib';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { base64, hex } from '@scure/base';
-import { crypto as btcCrypto, initEccLib, payments, Psbt, Transaction } from 'bitcoinjs-lib';
+import { crypto as btcCrypto, payments, Psbt, Transaction } from 'bitcoinjs-lib';
 import type { Network } from '../../../shared/contract';
 import type { ScriptType } from '../accounts/types';
 import { networkParams } from '../wallet/networks';
 import { SendError } from './errors';
 import { decodePsbtBbqr, looksLikeBbqr } from './bbqr';
 import { decodePsbtUr, looksLikeUr } from './ur';
-
-initEccLib(ecc);
 
 export const RBF_SEQUENCE = 0xfffffffd;
 
