@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { Stack } from '../stack';
 import { expect, test, type FlashApp } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, trustMintOnEcashScreen } from './steps';
 
 async function openArea(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
@@ -20,15 +20,7 @@ async function setUp(app: FlashApp, mintUrl: string): Promise<string> {
   ).toHaveCount(2);
   const npub = ((await npubText.textContent()) ?? '').trim();
   await openArea(page, 'eCash');
-  await page.getByRole('tab', { name: 'Mints' }).click();
-  const add = page.getByRole('region', { name: 'Add a mint' });
-  await add.getByLabel('Mint address').fill(mintUrl);
-  await add.getByRole('button', { name: 'Look it up' }).click();
-  await add
-    .getByRole('region', { name: 'About this mint' })
-    .getByRole('button', { name: 'Trust this mint' })
-    .click();
-  await expect(page.getByRole('region', { name: 'Mint Mint alpha' })).toBeVisible();
+  await trustMintOnEcashScreen(page, mintUrl, 'Mint Mint alpha');
   return npub;
 }
 

@@ -1,19 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { Stack } from '../stack';
 import { expect, test } from './fixtures';
-import { createWallet, setPassword } from './steps';
-
-async function addMint(page: Page, url: string, name: string): Promise<void> {
-  await page.getByRole('tab', { name: 'Mints' }).click();
-  const add = page.getByRole('region', { name: 'Add a mint' });
-  await add.getByLabel('Mint address').fill(url);
-  await add.getByRole('button', { name: 'Look it up' }).click();
-  await add
-    .getByRole('region', { name: 'About this mint' })
-    .getByRole('button', { name: 'Trust this mint' })
-    .click();
-  await expect(page.getByRole('region', { name: `Mint ${name}` })).toBeVisible();
-}
+import { createWallet, setPassword, trustMintOnEcashScreen } from './steps';
 
 async function mintFromLightning(page: Page, stack: Stack, mintName: string, sats: number): Promise<void> {
   await page.getByRole('tab', { name: 'Receive' }).click();
@@ -245,8 +233,8 @@ test('eCash: move between mints, receive while the mint is down and claim when i
   if (!alpha || !beta) throw new Error('the stack runs two mints');
   const words = await createWallet(flash);
   await openEcash(page);
-  await addMint(page, alpha.url, 'Mint alpha');
-  await addMint(page, beta.url, 'Mint beta');
+  await trustMintOnEcashScreen(page, alpha.url, 'Mint Mint alpha');
+  await trustMintOnEcashScreen(page, beta.url, 'Mint Mint beta');
   await mintFromLightning(page, stack, 'Mint alpha', 3000);
   await expect(page.getByTestId('ecash-total-sat')).toHaveText('3,000 sats');
 
@@ -276,7 +264,7 @@ test('eCash: move between mints, receive while the mint is down and claim when i
   const bob = await launchFlash('bob');
   await createWallet(bob);
   await openEcash(bob.page);
-  await addMint(bob.page, alpha.url, 'Mint alpha');
+  await trustMintOnEcashScreen(bob.page, alpha.url, 'Mint Mint alpha');
   alpha.setFault('down');
   await bob.page.getByRole('tab', { name: 'Receive' }).click();
   const receive = bob.page.getByRole('region', { name: 'Receive a token' });

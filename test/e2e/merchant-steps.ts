@@ -3,7 +3,7 @@ import type { Stack } from '../stack';
 import type { BtcpayStack } from '../stack/btcpay';
 import type { StandInMint } from '../stack/cashu';
 import { expect, type FlashApp } from './fixtures';
-import { createWallet } from './steps';
+import { createWallet, trustMintOnEcashScreen } from './steps';
 
 /**
  * What a shopkeeper does the same way in every merchant story: connect the demo store, trust a
@@ -38,15 +38,7 @@ export async function connectDemoStore(page: Page, btcpay: BtcpayStack): Promise
 /** In the wallet's own eCash screen, looks the mint up and trusts it. */
 export async function trustMint(page: Page, mintUrl: string): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name: 'eCash', exact: true }).click();
-  await page.getByRole('tab', { name: 'Mints' }).click();
-  const add = page.getByRole('region', { name: 'Add a mint' });
-  await add.getByLabel('Mint address').fill(mintUrl);
-  await add.getByRole('button', { name: 'Look it up' }).click();
-  await add
-    .getByRole('region', { name: 'About this mint' })
-    .getByRole('button', { name: 'Trust this mint' })
-    .click();
-  await expect(page.getByRole('region', { name: /^Mint / })).toBeVisible();
+  await trustMintOnEcashScreen(page, mintUrl);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, type FlashApp } from './fixtures';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -54,4 +54,24 @@ async function labelText(field: Locator): Promise<string> {
 export async function qrText(qr: Locator): Promise<string> {
   await expect(qr).toHaveAttribute('alt', /^QR code for /);
   return (await qr.getAttribute('alt')) ?? '';
+}
+
+/**
+ * On the eCash screen: looks the mint up in the Mints tab and trusts it, then waits for its card
+ * (`card`: the card's name, or a pattern for it).
+ */
+export async function trustMintOnEcashScreen(
+  page: Page,
+  mintUrl: string,
+  card: string | RegExp = /^Mint /,
+): Promise<void> {
+  await page.getByRole('tab', { name: 'Mints' }).click();
+  const add = page.getByRole('region', { name: 'Add a mint' });
+  await add.getByLabel('Mint address').fill(mintUrl);
+  await add.getByRole('button', { name: 'Look it up' }).click();
+  await add
+    .getByRole('region', { name: 'About this mint' })
+    .getByRole('button', { name: 'Trust this mint' })
+    .click();
+  await expect(page.getByRole('region', { name: card })).toBeVisible();
 }
