@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { nativeSecp256k1 } from '../core/native-secp256k1';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const CHALLENGE_TAG = createHash('sha256').update('BIP0340/challenge').digest();
-
-const toBig = (b: Uint8Array): bigint =>
-  BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`);
-const to32 = (v: bigint): Buffer => Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
 
 /**
  * BIP-340 verification of `sig` (r || s) over `msg32` by the x-only key `px`, computed with
@@ -24,12 +21,12 @@ export function verifySchnorrByRecovery(msg32: Uint8Array, px: Uint8Array, sig: 
   const curve = nativeSecp256k1();
   if (!curve || msg32.length !== 32 || px.length !== 32 || sig.length !== 64) return null;
   const r = sig.subarray(0, 32);
-  const s = toBig(sig.subarray(32, 64));
+  const s = bytesToNumberBE(sig.subarray(32, 64));
   if (s >= N) return false;
-  const pxNum = toBig(px);
+  const pxNum = bytesToNumberBE(px);
   if (pxNum === 0n || pxNum >= N) return null;
   const e =
-    toBig(
+    bytesToNumberBE(
       createHash('sha256')
         .update(CHALLENGE_TAG)
         .update(CHALLENGE_TAG)
@@ -38,8 +35,8 @@ export function verifySchnorrByRecovery(msg32: Uint8Array, px: Uint8Array, sig: 
         .update(msg32)
         .digest(),
     ) % N;
-  const recSig = Buffer.concat([px, to32((N - ((e * pxNum) % N)) % N)]);
-  const z = to32((N - ((s * pxNum) % N)) % N);
+  const recSig = Buffer.concat([px, numberToBytesBE((N - ((e * pxNum) % N)) % N, 32)]);
+  const z = numberToBytesBE((N - ((s * pxNum) % N)) % N, 32);
   let q: Uint8Array;
   try {
     q = curve.ecdsaRecover(recSig, 0, z, false);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { lazyRequireOptional } from '../../core/lazy-require';
 import { nativeSecp256k1 } from '../../core/native-secp256k1';
 
@@ -77,16 +78,10 @@ export function publicChildDeriver(
   }
   const parent = secp256k1.Point.fromBytes(parentKey);
   return (index) => {
-    const il = bytesToBigInt(tweakOf(index));
+    const il = bytesToNumberBE(tweakOf(index));
     if (il >= N) throw new Error(`no public key at child index ${index}`);
     const child = il === 0n ? parent : secp256k1.Point.BASE.multiply(il).add(parent);
     if (child.equals(secp256k1.Point.ZERO)) throw new Error(`no public key at child index ${index}`);
     return child.toBytes(true);
   };
-}
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return BigInt(`0x${hex}`);
 }
