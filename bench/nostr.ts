@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,6 @@ import * as nip44 from 'nostr-tools/nip44';
 import { createRumor } from 'nostr-tools/nip59';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { initNostrWasm } from 'nostr-wasm';
-import * as tinySecp from 'tiny-secp256k1';
 import { conversationKey, ecdhBackend } from '../main/nostr/conversation-key';
 import { KIND_CHAT, KIND_GIFT_WRAP, KIND_SEAL, rumorMembers, unwrapDm } from '../main/nostr/dm';
 import { silentLogger } from '../main/core/logger';
@@ -15,7 +13,8 @@ import { createInbox } from '../main/nostr/inbox/inbox';
 import { createUnwrapPool } from '../main/nostr/inbox/unwrap-pool';
 import { createMessageStore } from '../main/nostr/message-store';
 import { nip44DecryptV2 } from '../main/nostr/nip44';
-import { idMatches, verifyJs, verifyLibsecp, verifyWasm } from '../main/nostr/signature';
+import { verifyJs, verifyLibsecp, verifyWasm } from '../main/nostr/signature';
+import { nativeSecp256k1, setNativeCurve } from '../main/core/native-secp256k1';
 import type { NostrEvent } from '../main/nostr/verify';
 import { checkEvent, verifierKind, verifierReady } from '../main/nostr/verify';
 import { openDatabase } from '../main/store/database';
@@ -55,10 +54,8 @@ async function benchVerify(): Promise<void> {
   };
   const js = (e: NostrEvent) => verifyJs(e);
   const wasm = (e: NostrEvent) => verifyWasm(nw, e);
-  // The WASM build alone: what the app uses where the native one does not load.
-  const tiny = (e: NostrEvent) =>
-    idMatches(e) &&
-    tinySecp.verifySchnorr(Buffer.from(e.id, 'hex'), Buffer.from(e.pubkey, 'hex'), Buffer.from(e.sig, 'hex'));
+  // The app's own path where the native build does not load: libsecp256k1 in WASM.
+  const tiny = withoutNativeCurve((e: NostrEvent) => verifyLibsecp(e));
   const libsecp = (e: NostrEvent) => verifyLibsecp(e);
   run(js); // warm up all four
   run(wasm);
@@ -102,6 +99,19 @@ async function benchVerify(): Promise<void> {
   );
 }
 
+/** `fn` run as where libsecp256k1's native build does not load (the app then uses WASM). */
+function withoutNativeCurve<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    const native = nativeSecp256k1();
+    setNativeCurve(null);
+    try {
+      return fn(...args);
+    } finally {
+      setNativeCurve(native);
+    }
+  };
+}
+
 /** NIP-44 conversation keys (one ECDH each): nostr-tools (pure JS), the WASM build, the app's. */
 function benchConversationKeys(): void {
   const me = generateSecretKey();
@@ -111,11 +121,8 @@ function benchConversationKeys(): void {
     for (const p of peers) if (keyOf(me, p).length !== 32) throw new Error('bench key not 32 bytes');
     return performance.now() - t0;
   };
-  const wasmKey = (sk: Uint8Array, peer: string): Uint8Array => {
-    const point = tinySecp.pointMultiply(Buffer.from(`02${peer}`, 'hex'), sk, true);
-    if (!point) throw new Error('no shared point');
-    return createHmac('sha256', 'nip44-v2').update(point.subarray(1)).digest();
-  };
+  // The app's own path where the native build does not load: libsecp256k1 in WASM.
+  const wasmKey = withoutNativeCurve(conversationKey);
   const js = nip44.getConversationKey;
   for (const f of [js, wasmKey, conversationKey]) run(f);
   let bestJs = Infinity;
