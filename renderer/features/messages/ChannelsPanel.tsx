@@ -11,13 +11,9 @@ import { useI18n, useT } from '../../i18n';
 import { Composer } from './Composer';
 import { PublishResults } from './IdentityPanel';
 import { displayName, usePeople } from './people';
+import { upsertInTimeOrder } from './time-order';
 import { useInboxList } from './use-inbox-list';
 import { useZaps, ZapButton, ZapSummary } from './Zap';
-
-function upsertPost(list: NostrChannelPost[], post: NostrChannelPost): NostrChannelPost[] {
-  const rest = list.filter((p) => p.id !== post.id);
-  return [...rest, post].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-}
 
 /** NIP-28 public channels: the joined list, create, join by id, and the open channel. */
 export function ChannelsPanel() {
@@ -188,10 +184,10 @@ function ChannelView({ channel, onLeft }: { channel: NostrChannel; onLeft: () =>
   const historyRef = useRef<HTMLOListElement>(null);
   useEffect(() => {
     const loaded = query.value;
-    if (loaded) setPosts((prev) => loaded.reduce(upsertPost, prev));
+    if (loaded) setPosts((prev) => loaded.reduce(upsertInTimeOrder, prev));
   }, [query.value]);
   useFlashEvent('nostr.channelPost', ({ channelId, post: p }) => {
-    if (channelId === id) setPosts((list) => upsertPost(list, p));
+    if (channelId === id) setPosts((list) => upsertInTimeOrder(list, p));
   });
   useEffect(() => {
     const el = historyRef.current;
@@ -207,7 +203,7 @@ function ChannelView({ channel, onLeft }: { channel: NostrChannel; onLeft: () =>
     if (out) {
       setText('');
       setResults(out);
-      setPosts((list) => upsertPost(list, out.post));
+      setPosts((list) => upsertInTimeOrder(list, out.post));
     }
   };
   const titleId = `social-channel-${id}`;

@@ -23,16 +23,11 @@ import { LightningPayCard, PayCard } from './PayCard';
 import type { People } from './people';
 import { displayName, namesOf, PersonName, usePeople } from './people';
 import { ReceiptCard, ReceiptForm } from './Receipt';
+import { upsertInTimeOrder } from './time-order';
 import { ZapButton } from './Zap';
 
 export function conversationTitle(members: string[]): string {
   return members.map(shortNpub).join(', ');
-}
-
-/** Adds or replaces (same id: e.g. delivery updated) and keeps oldest-first order. */
-export function upsertMessage(list: NostrMessage[], message: NostrMessage): NostrMessage[] {
-  const rest = list.filter((m) => m.id !== message.id);
-  return [...rest, message].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
 /** One thread: history, live updates, delivery state and the composer. */
@@ -70,14 +65,14 @@ export function ConversationView({
   // Remounted per conversation (keyed by id), so the history only ever holds this thread.
   useEffect(() => {
     const loaded = query.value;
-    if (loaded) setMessages((prev) => loaded.reduce(upsertMessage, prev));
+    if (loaded) setMessages((prev) => loaded.reduce(upsertInTimeOrder, prev));
   }, [query.value]);
   useEffect(() => {
     markRead();
   }, [markRead]);
   useFlashEvent('nostr.message', ({ conversationId, message }) => {
     if (conversationId !== id) return;
-    setMessages((list) => upsertMessage(list, message));
+    setMessages((list) => upsertInTimeOrder(list, message));
     if (message.direction === 'in' && !message.read) markRead();
   });
   useEffect(() => {
@@ -92,7 +87,7 @@ export function ConversationView({
     const out = await send.run(body);
     if (out) {
       setText('');
-      setMessages((list) => upsertMessage(list, out.message));
+      setMessages((list) => upsertInTimeOrder(list, out.message));
     }
   };
 
@@ -144,7 +139,7 @@ export function ConversationView({
           onClose={() => setReceiptOpen(false)}
           onSent={(out) => {
             setReceiptOpen(false);
-            setMessages((list) => upsertMessage(list, out.message));
+            setMessages((list) => upsertInTimeOrder(list, out.message));
           }}
         />
       ) : (
